@@ -1,0 +1,1 @@
+Console.WriteLine("AiEng QuickStart: under construction.");

@@ -1,0 +1,41 @@
+namespace AiEng.Inference;
+
+/// <summary>The usage of one model call: tokens, latency and cost.</summary>
+public sealed record UsageRecord
+{
+    /// <summary>Gets when the call started.</summary>
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Gets the operation, following the OpenTelemetry GenAI names: <c>chat</c> or <c>embeddings</c>.</summary>
+    public required string Operation { get; init; }
+
+    /// <summary>Gets the provider name, for example <c>openai</c>, when known.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Gets the model id that served the call (or was asked for, when the response does not say).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Gets the number of input (prompt) tokens.</summary>
+    public long InputTokens { get; init; }
+
+    /// <summary>Gets the number of output (completion) tokens.</summary>
+    public long OutputTokens { get; init; }
+
+    /// <summary>Gets how many of the input tokens were served from the provider's prompt cache.</summary>
+    public long CachedInputTokens { get; init; }
+
+    /// <summary>Gets the wall-clock latency of the call.</summary>
+    public TimeSpan Latency { get; init; }
+
+    /// <summary>Gets the cost in the price table's currency, or <see langword="null"/> when the model has no price.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>Gets a value indicating whether the token counts were estimated with a tokenizer because the provider returned none.</summary>
+    public bool IsEstimated { get; init; }
+
+    /// <summary>Gets the caller tag the call was made under (a feature, tenant or test name), if any.</summary>
+    public string? CallerTag { get; init; }
+
+    /// <summary>Gets a value indicating whether the call was streamed.</summary>
+    public bool IsStreaming { get; init; }
+}

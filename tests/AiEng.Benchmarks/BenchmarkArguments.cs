@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace AiEng.Benchmarks;
+
+/// <summary><c>--name value</c> options of a benchmark.</summary>
+internal sealed class BenchmarkArguments
+{
+    private readonly Dictionary<string, string> _values;
+
+    private BenchmarkArguments(Dictionary<string, string> values) => _values = values;
+
+    public static BenchmarkArguments Parse(ReadOnlySpan<string> args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected '--name value' but found '{args[i]}'.");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        return new BenchmarkArguments(values);
+    }
+
+    public int GetInt(string name, int defaultValue) =>
+        _values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : defaultValue;
+
+    public string? GetString(string name) => _values.GetValueOrDefault(name);
+}
