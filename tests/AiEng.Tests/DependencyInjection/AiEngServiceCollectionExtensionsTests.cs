@@ -178,6 +178,30 @@ public class AiEngServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void The_callers_model_options_are_never_changed_or_handed_to_a_provider()
+    {
+        var remote = new RemoteModelProvider();
+        var smart = new ModelOptions { Model = "gpt-4o" };
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(options =>
+        {
+            options.Chat = new ModelOptions { Provider = "Remote", Model = "gpt-4o-mini", ApiKey = "shared-key", Settings = { ["Region"] = "eu" } };
+            options.ChatModels["smart"] = smart;
+        }).AddProvider(remote);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredKeyedService<IChatClient>("smart");
+
+        var created = Assert.Single(remote.Created);
+        Assert.NotSame(smart, created);
+        Assert.Equal(("Remote", "shared-key", "eu"), (created.Provider, created.ApiKey, created.Settings["Region"]));
+        Assert.Null(smart.Provider);
+        Assert.Null(smart.ApiKey);
+        Assert.Empty(smart.Settings);
+    }
+
+    [Fact]
     public void An_application_that_only_chats_starts_without_an_embedding_provider_and_is_told_which_package_to_add_when_it_embeds()
     {
         using var services = TestServices.Build();
