@@ -7,6 +7,10 @@ namespace AiEng.Offline;
 /// stop-word list removed and light suffix stripping (plurals, <c>-ing</c>, <c>-ed</c>, <c>-ly</c>).
 /// </summary>
 /// <remarks>
+/// The stop words include <c>answer</c>, <c>context</c> and <c>question</c>: retrieval prompts use them for instructions
+/// ("answer the question from the context"), and matching on them would quote the instructions.
+/// </remarks>
+/// <remarks>
 /// Deliberately tiny and dependency-free: it only has to rank a handful of context sentences against one question. Retrieval
 /// proper (BM25 over a corpus, embeddings) lives elsewhere.
 /// </remarks>
@@ -14,9 +18,9 @@ internal static class TermNormalizer
 {
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
-        "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "being", "but", "by", "can", "could",
+        "a", "about", "all", "also", "an", "and", "answer", "any", "are", "as", "at", "be", "been", "being", "but", "by", "can", "context", "could",
         "did", "do", "does", "explain", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if",
-        "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please", "she", "should", "so", "some", "such",
+        "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please", "question", "she", "should", "so", "some", "such",
         "tell", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "us", "was",
         "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why", "will", "with", "would", "you", "your",
     };

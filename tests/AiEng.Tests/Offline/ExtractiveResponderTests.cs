@@ -63,6 +63,18 @@ public class ExtractiveResponderTests
     }
 
     [Fact]
+    public async Task Does_not_quote_prompt_instructions_that_only_share_words_like_context_and_question()
+    {
+        var response = await _responder.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, "Answer the question using only the context. Bananas are rich in potassium."),
+            new ChatMessage(ChatRole.User, "What does the context say about potassium? Answer the question."),
+        ]);
+
+        Assert.Equal(["- \"Bananas are rich in potassium.\" [1]"], QuotedLines(response.Text));
+    }
+
+    [Fact]
     public async Task Does_not_quote_earlier_assistant_answers()
     {
         var response = await _responder.GetResponseAsync(
