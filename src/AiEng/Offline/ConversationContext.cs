@@ -43,7 +43,7 @@ internal sealed partial class ConversationContext
             }
             else if (message.Role != ChatRole.Assistant)
             {
-                texts.Add((message.Text, i + 1, message.Role));
+                texts.Add((TextOf(message), i + 1, message.Role));
             }
         }
 
@@ -61,6 +61,13 @@ internal sealed partial class ConversationContext
         }
 
         return new ConversationContext(question.Trim(), sentences);
+    }
+
+    /// <summary>Gets the text of a message, including the results of tool calls (<see cref="FunctionResultContent"/>) it carries.</summary>
+    public static string TextOf(ChatMessage message)
+    {
+        var results = message.Contents.OfType<FunctionResultContent>().Select(result => result.Result?.ToString()).Where(text => !string.IsNullOrWhiteSpace(text));
+        return string.Join("\n", results.Prepend(message.Text).Where(text => text!.Length > 0));
     }
 
     /// <summary>

@@ -24,7 +24,10 @@ namespace AiEng.Offline;
 /// <see cref="MaxSentences"/> sentences are quoted, best first; ties go to the earlier sentence, so answers are deterministic.
 /// When no sentence shares a term with the question the answer says so instead of guessing.
 /// </para>
-/// <para>Usage is counted with the <see cref="ITokenCounter"/> given: input is the text of every message, output the answer.</para>
+/// <para>
+/// Usage is counted with the <see cref="ITokenCounter"/> given: input is the text of every message (tool results included),
+/// output the answer.
+/// </para>
 /// </remarks>
 public sealed class ExtractiveResponder : IChatClient
 {
@@ -163,7 +166,7 @@ public sealed class ExtractiveResponder : IChatClient
         }
 
         var answer = text.ToString().TrimEnd('\n') + "\n\n" + NoModelNotice;
-        var input = _tokenCounter.CountTokens(string.Join("\n", messages.Select(message => message.Text)));
+        var input = _tokenCounter.CountTokens(string.Join("\n", messages.Select(ConversationContext.TextOf)));
         var output = _tokenCounter.CountTokens(answer);
         return (answer, new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output });
     }

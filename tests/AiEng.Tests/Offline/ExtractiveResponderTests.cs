@@ -75,6 +75,19 @@ public class ExtractiveResponderTests
     }
 
     [Fact]
+    public async Task Quotes_tool_results_as_context()
+    {
+        var response = await _responder.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.User, "What is the weather in Oslo?"),
+            new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "weather", new Dictionary<string, object?> { ["city"] = "Oslo" })]),
+            new ChatMessage(ChatRole.Tool, [new FunctionResultContent("call-1", "The weather in Oslo is sunny and 21 degrees.")]),
+        ]);
+
+        Assert.Equal(["- \"The weather in Oslo is sunny and 21 degrees.\" [3]"], QuotedLines(response.Text));
+    }
+
+    [Fact]
     public async Task Does_not_quote_earlier_assistant_answers()
     {
         var response = await _responder.GetResponseAsync(
