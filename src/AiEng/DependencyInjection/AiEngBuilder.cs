@@ -1,12 +1,22 @@
+using AiEng.Composition;
 using AiEng.Providers;
 using AiEng.Shared;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Configures AiEng's services; returned by <c>AddAiEng</c>.</summary>
+/// <remarks>
+/// Every chat client and embedding generator AiEng serves, whether a <see cref="ModelProvider"/> creates it from configuration or
+/// the application supplies it with <see cref="UseChatClient"/> / <see cref="UseEmbeddingGenerator"/>, is wrapped in the same
+/// pipeline. Outermost (nearest the caller) first: the middleware added with <see cref="ConfigureChatPipeline"/> or
+/// <see cref="ConfigureEmbeddingPipeline"/> in the order added, then AiEng's own middleware, then the model's client.
+/// </remarks>
 public sealed class AiEngBuilder
 {
+    private AiEngRegistry? _registry;
+
     /// <summary>Initializes a new instance of the <see cref="AiEngBuilder"/> class.</summary>
     /// <param name="services">The service collection AiEng is added to.</param>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
@@ -18,14 +28,131 @@ public sealed class AiEngBuilder
     /// <summary>Gets the service collection AiEng is added to.</summary>
     public IServiceCollection Services { get; }
 
+    private AiEngRegistry Registry => _registry ??= FindRegistry(Services)
+        ?? throw new InvalidOperationException("AiEng is not added to this service collection: call services.AddAiEng(configuration) and use the builder it returns.");
+
     /// <summary>Registers a <see cref="ModelProvider"/>; configured models whose provider name matches it are served by it.</summary>
     /// <param name="provider">The provider.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    /// <remarks>When several providers have the same name (any letter case), the one registered last serves the models.</remarks>
     public AiEngBuilder AddProvider(ModelProvider provider)
     {
         Throw.IfNull(provider);
         Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(ModelProvider), provider));
         return this;
+    }
+
+    /// <summary>
+    /// Serves a chat model with the application's own <see cref="IChatClient"/> (a custom provider) instead of a configured
+    /// provider; it still gets AiEng's pipeline.
+    /// </summary>
+    /// <param name="factory">Creates the client once, from the application's services.</param>
+    /// <param name="name">
+    /// The name of the keyed model to serve (for example <c>fast</c>), or <see langword="null"/> for the default <see cref="IChatClient"/>.
+    /// The configuration of that model (<c>AiEng:Chat</c> or <c>AiEng:ChatModels:&lt;name&gt;</c>) is then ignored.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public AiEngBuilder UseChatClient(Func<IServiceProvider, IChatClient> factory, string? name = null)
+    {
+        Throw.IfNull(factory);
+        CheckName(name);
+        Registry.Chat.SetCustom(name, factory);
+        if (name is not null)
+        {
+            AddKeyedChatModel(name);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Serves an embedding model with the application's own generator (a custom provider) instead of a configured provider;
+    /// it still gets AiEng's pipeline.
+    /// </summary>
+    /// <param name="factory">Creates the generator once, from the application's services.</param>
+    /// <param name="name">
+    /// The name of the keyed model to serve, or <see langword="null"/> for the default generator. The configuration of that model
+    /// (<c>AiEng:Embeddings</c> or <c>AiEng:EmbeddingModels:&lt;name&gt;</c>) is then ignored.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public AiEngBuilder UseEmbeddingGenerator(Func<IServiceProvider, IEmbeddingGenerator<string, Embedding<float>>> factory, string? name = null)
+    {
+        Throw.IfNull(factory);
+        CheckName(name);
+        Registry.Embeddings.SetCustom(name, factory);
+        if (name is not null)
+        {
+            AddKeyedEmbeddingModel(name);
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the application's own MEAI middleware (for example <c>UseLogging</c>, <c>UseFunctionInvocation</c>, a cache) to the
+    /// pipeline of every chat model AiEng serves, default and named.
+    /// </summary>
+    /// <param name="configure">Adds middleware with <c>Use...</c> calls; called once per model when its client is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    /// <remarks>
+    /// The middleware sits outside AiEng's own middleware: the first <c>Use</c> call of the first callback is outermost (nearest
+    /// the caller), as in <see cref="ChatClientBuilder"/>.
+    /// </remarks>
+    public AiEngBuilder ConfigureChatPipeline(Action<ChatClientBuilder> configure)
+    {
+        Throw.IfNull(configure);
+        Registry.Chat.AddPipeline(configure);
+        return this;
+    }
+
+    /// <summary>Adds the application's own MEAI middleware to the pipeline of every embedding model AiEng serves, default and named.</summary>
+    /// <param name="configure">Adds middleware with <c>Use...</c> calls; called once per model when its generator is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    /// <remarks>The middleware sits outside AiEng's own middleware, first callback outermost, as in <see cref="EmbeddingGeneratorBuilder{TInput, TEmbedding}"/>.</remarks>
+    public AiEngBuilder ConfigureEmbeddingPipeline(Action<EmbeddingGeneratorBuilder<string, Embedding<float>>> configure)
+    {
+        Throw.IfNull(configure);
+        Registry.Embeddings.AddPipeline(configure);
+        return this;
+    }
+
+    /// <summary>Registers the keyed <see cref="IChatClient"/> of a named model once.</summary>
+    internal void AddKeyedChatModel(string name)
+    {
+        if (Registry.Chat.AddKeyedName(name))
+        {
+            Services.AddKeyedChatClient(name, services => services.GetRequiredService<AiEngModelFactory>().CreateChatClient(name));
+        }
+    }
+
+    /// <summary>Registers the keyed embedding generator of a named model once.</summary>
+    internal void AddKeyedEmbeddingModel(string name)
+    {
+        if (Registry.Embeddings.AddKeyedName(name))
+        {
+            Services.AddKeyedEmbeddingGenerator(name, services => services.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name));
+        }
+    }
+
+    internal static AiEngRegistry? FindRegistry(IServiceCollection services) =>
+        services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(AiEngRegistry) && !descriptor.IsKeyedService)?.ImplementationInstance as AiEngRegistry;
+
+    private static void CheckName(string? name)
+    {
+        if (name is not null)
+        {
+            Throw.IfNullOrWhitespace(name);
+        }
     }
 }

@@ -19,6 +19,16 @@ public abstract class ModelProvider
     public abstract bool Supports(ModelKind kind);
 
     /// <summary>
+    /// Gets a value indicating whether models of <paramref name="kind"/> need <see cref="ModelOptions.Model"/>. When
+    /// <see langword="true"/> and the model id is missing, AiEng's start-up validation reports the missing key (for example
+    /// <c>AiEng:Chat:Model</c>) with an example value. The default is <see langword="false"/>: the provider has a default model
+    /// or checks the model id itself in <see cref="Validate"/>.
+    /// </summary>
+    /// <param name="kind">The kind of model.</param>
+    /// <returns><see langword="true"/> when a model id must be configured.</returns>
+    public virtual bool RequiresModel(ModelKind kind) => false;
+
+    /// <summary>
     /// Checks <paramref name="options"/> and adds a message for each problem to <paramref name="errors"/>. A message names the
     /// configuration key (<paramref name="configurationPath"/> plus the property, for example <c>AiEng:Chat:Endpoint</c>),
     /// says what is wrong and gives an example of a valid value. It never contains the API key.

@@ -1,0 +1,68 @@
+using AiEng.Providers;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AiEng.Composition;
+
+/// <summary>
+/// Creates the clients registered by <c>AddAiEng</c>: finds the model's provider (or the application's own client) and wraps
+/// the result in AiEng's pipeline. A model that fails validation throws <see cref="OptionsValidationException"/> with the
+/// same messages as start-up validation, also when it is resolved before the host starts.
+/// </summary>
+internal sealed class AiEngModelFactory
+{
+    private readonly IServiceProvider _services;
+    private readonly IOptions<AiEngOptions> _options;
+    private readonly AiEngRegistry _registry;
+    private readonly ModelResolver _resolver;
+
+    /// <summary>Initializes a new instance of the <see cref="AiEngModelFactory"/> class.</summary>
+    public AiEngModelFactory(IServiceProvider services, IOptions<AiEngOptions> options, IEnumerable<ModelProvider> providers, AiEngRegistry registry)
+    {
+        _services = services;
+        _options = options;
+        _registry = registry;
+        _resolver = new ModelResolver(providers, registry);
+    }
+
+    /// <summary>Creates the chat pipeline of the model <paramref name="name"/> (the default model when null).</summary>
+    public IChatClient CreateChatClient(string? name)
+    {
+        var model = Resolve(ModelKind.Chat, name);
+        var inner = _registry.Chat.GetCustom(name) is { } custom
+            ? custom(_services) ?? throw NullClient(model)
+            : ProviderOf(model).CreateChatClient(model.Options!.Clone(), _services);
+        return AiEngPipeline.BuildChatClient(inner, model, _registry, _services);
+    }
+
+    /// <summary>Creates the embedding pipeline of the model <paramref name="name"/> (the default model when null).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string? name)
+    {
+        var model = Resolve(ModelKind.Embeddings, name);
+        var inner = _registry.Embeddings.GetCustom(name) is { } custom
+            ? custom(_services) ?? throw NullClient(model)
+            : ProviderOf(model).CreateEmbeddingGenerator(model.Options!.Clone(), _services);
+        return AiEngPipeline.BuildEmbeddingGenerator(inner, model, _registry, _services);
+    }
+
+    private ModelDescriptor Resolve(ModelKind kind, string? name)
+    {
+        // Reading Value runs every IValidateOptions<AiEngOptions>, so an invalid configuration fails here with the start-up message.
+        var model = _resolver.Describe(_options.Value, kind, name);
+        var errors = new List<string>();
+        _resolver.Validate(model, errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AiEngOptions), errors);
+        }
+
+        return model;
+    }
+
+    private ModelProvider ProviderOf(ModelDescriptor model) =>
+        _resolver.FindProvider(model.Options?.Provider)
+        ?? throw new InvalidOperationException($"{model.ConfigurationPath}:Provider names no registered provider."); // unreachable after Validate
+
+    private static InvalidOperationException NullClient(ModelDescriptor model) =>
+        new($"The factory passed to AiEngBuilder for {model.ConfigurationPath} returned null; it must return a client.");
+}

@@ -1,0 +1,45 @@
+namespace AiEng.Composition;
+
+/// <summary>
+/// What the application registered through <c>AiEngBuilder</c> for one kind of model: its own clients (which replace a
+/// configured model of the same name), the keyed names registered in the service collection and its pipeline callbacks.
+/// </summary>
+/// <typeparam name="TClient">The client type (<c>IChatClient</c> or the embedding generator).</typeparam>
+/// <typeparam name="TBuilder">The MEAI pipeline builder of that client type.</typeparam>
+internal sealed class ModelRegistrations<TClient, TBuilder>
+    where TClient : class
+{
+    private readonly Dictionary<string, Func<IServiceProvider, TClient>> _custom = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _keyedNames = new(StringComparer.Ordinal);
+    private readonly List<Action<TBuilder>> _pipeline = [];
+    private Func<IServiceProvider, TClient>? _customDefault;
+
+    /// <summary>Gets the pipeline callbacks in the order they were added (the first one is outermost).</summary>
+    public IReadOnlyList<Action<TBuilder>> Pipeline => _pipeline;
+
+    /// <summary>Adds a pipeline callback.</summary>
+    public void AddPipeline(Action<TBuilder> configure) => _pipeline.Add(configure);
+
+    /// <summary>Makes <paramref name="factory"/> serve the model <paramref name="name"/> (the default model when null).</summary>
+    public void SetCustom(string? name, Func<IServiceProvider, TClient> factory)
+    {
+        if (name is null)
+        {
+            _customDefault = factory;
+        }
+        else
+        {
+            _custom[name] = factory;
+        }
+    }
+
+    /// <summary>Gets the application's own factory for the model <paramref name="name"/>, if any.</summary>
+    public Func<IServiceProvider, TClient>? GetCustom(string? name) =>
+        name is null ? _customDefault : _custom.GetValueOrDefault(name);
+
+    /// <summary>Records that a keyed service named <paramref name="name"/> is registered; returns false when it already was.</summary>
+    public bool AddKeyedName(string name) => _keyedNames.Add(name);
+
+    /// <summary>Gets a value indicating whether a keyed service is registered for <paramref name="name"/> (any letter case).</summary>
+    public bool IsKeyed(string name) => _keyedNames.Any(keyed => string.Equals(keyed, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,101 @@
+using AiEng.Composition;
+using AiEng.Offline;
+using AiEng.Providers;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds AiEng to an <see cref="IServiceCollection"/>.</summary>
+public static class AiEngServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds AiEng configured from <paramref name="configuration"/>: the default <see cref="IChatClient"/> and
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, a keyed one per named model, and the built-in <c>Offline</c> chat
+    /// provider (the extractive responder). Options are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configuration">
+    /// Either the application's configuration (root), whose <c>AiEng</c> section is bound, or a configuration section, which is
+    /// bound itself (for example <c>configuration.GetSection("AiEng")</c> or <c>configuration.GetSection("MyApp:Ai")</c>). Messages name
+    /// keys by that section's path.
+    /// </param>
+    /// <returns>The builder, to add providers (<c>.AddOpenAI()</c>, <c>.AddOllama()</c>, <c>.AddOnnx()</c>), clients and middleware.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">AiEng was already added to <paramref name="services"/>.</exception>
+    /// <remarks>
+    /// <para>
+    /// Named models (<c>AiEng:ChatModels:&lt;name&gt;</c>, <c>AiEng:EmbeddingModels:&lt;name&gt;</c>) are registered as keyed services
+    /// under the names present in <paramref name="configuration"/> now, spelled as there.
+    /// </para>
+    /// <para>
+    /// The offline responder counts tokens with the <c>ITokenCounter</c> registered in <paramref name="services"/>. Clients are
+    /// singletons, created when first resolved.
+    /// </para>
+    /// </remarks>
+    public static AiEngBuilder AddAiEng(this IServiceCollection services, IConfiguration configuration)
+    {
+        Throw.IfNull(services);
+        Throw.IfNull(configuration);
+        var section = configuration as IConfigurationSection ?? configuration.GetSection(AiEngOptions.SectionName);
+        var builder = AddCore(
+            services,
+            section.Path,
+            section.GetSection(nameof(AiEngOptions.ChatModels)).GetChildren().Select(child => child.Key),
+            section.GetSection(nameof(AiEngOptions.EmbeddingModels)).GetChildren().Select(child => child.Key));
+        services.AddOptions<AiEngOptions>().Bind(section);
+        return builder;
+    }
+
+    /// <summary>Adds AiEng configured in code; see <see cref="AddAiEng(IServiceCollection, IConfiguration)"/>.</summary>
+    /// <param name="services">The services to add to.</param>
+    /// <param name="configure">
+    /// Sets the options. It is called once now, on a fresh instance, to learn the names of the named models (each becomes a keyed
+    /// service), and again whenever the options are created; it should only set options.
+    /// </param>
+    /// <returns>The builder, to add providers, clients and middleware.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">AiEng was already added to <paramref name="services"/>.</exception>
+    /// <remarks>Messages name keys as the configuration would (<c>AiEng:Chat:Model</c>).</remarks>
+    public static AiEngBuilder AddAiEng(this IServiceCollection services, Action<AiEngOptions> configure)
+    {
+        Throw.IfNull(services);
+        Throw.IfNull(configure);
+        var probe = new AiEngOptions();
+        configure(probe);
+        var builder = AddCore(services, AiEngOptions.SectionName, probe.ChatModels?.Keys ?? [], probe.EmbeddingModels?.Keys ?? []);
+        services.Configure(configure);
+        return builder;
+    }
+
+    private static AiEngBuilder AddCore(IServiceCollection services, string configurationPath, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
+    {
+        if (AiEngBuilder.FindRegistry(services) is not null)
+        {
+            throw new InvalidOperationException("AddAiEng was already called on this service collection. Call it once and configure the AiEngBuilder it returns.");
+        }
+
+        services.AddSingleton(new AiEngRegistry(configurationPath));
+        services.AddOptions<AiEngOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AiEngOptions>, AiEngOptionsValidator>());
+        services.TryAddSingleton<AiEngModelFactory>();
+
+        var builder = new AiEngBuilder(services).AddProvider(new OfflineModelProvider());
+        services.AddChatClient(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));
+        services.AddEmbeddingGenerator(provider => provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name: null));
+        foreach (var name in chatNames)
+        {
+            builder.AddKeyedChatModel(name);
+        }
+
+        foreach (var name in embeddingNames)
+        {
+            builder.AddKeyedEmbeddingModel(name);
+        }
+
+        return builder;
+    }
+}

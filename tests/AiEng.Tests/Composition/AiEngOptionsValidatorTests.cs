@@ -1,0 +1,173 @@
+using AiEng.Providers;
+using AiEng.Tests.TestSupport;
+using AiEng.Tokens;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AiEng.Tests.Composition;
+
+public class AiEngOptionsValidatorTests
+{
+    private const string Secret = "sk-test-6f1c2b9e0d4a4f7fb1e2";
+
+    [Fact]
+    public void The_default_configuration_passes_start_up_validation()
+    {
+        using var services = TestServices.Build();
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void A_missing_model_fails_naming_the_key_and_an_example()
+    {
+        var message = StartUpFailure(("AiEng:ChatModels:smart:Provider", "Remote"));
+
+        Assert.Contains("AiEng:ChatModels:smart:Model is missing", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:ChatModels:smart:Model=gpt-4o-mini", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng__ChatModels__smart__Model=gpt-4o-mini", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_endpoint_fails_naming_the_key_and_an_example()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Provider", "Remote"), ("AiEng:Chat:Model", "m"), ("AiEng:Chat:Endpoint", "localhost:11434"));
+
+        Assert.Contains("AiEng:Chat:Endpoint is not an absolute http or https URL: 'localhost:11434'", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Chat:Endpoint=http://localhost:11434/v1", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_provider_of_a_known_package_names_the_package_and_extension_to_add()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Provider", "openai"), ("AiEng:Chat:Model", "gpt-4o-mini"));
+
+        Assert.Contains("AiEng:Chat:Provider is 'openai', but no provider of that name is registered", message, StringComparison.Ordinal);
+        Assert.Contains("registered chat providers: Offline, Remote", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng.OpenAI", message, StringComparison.Ordinal);
+        Assert.Contains(".AddOpenAI()", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_provider_lists_the_registered_providers_and_every_provider_package()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Provider", "Mystery"));
+
+        Assert.Contains("AiEng:Chat:Provider is 'Mystery'", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Chat:Provider=Offline", message, StringComparison.Ordinal);
+        foreach (var hint in new[] { "AiEng.OpenAI with .AddOpenAI()", "AiEng.Ollama with .AddOllama()", "AiEng.Onnx with .AddOnnx()", ".AddProvider(" })
+        {
+            Assert.Contains(hint, message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_provider_that_does_not_serve_the_kind_of_model_fails()
+    {
+        var message = StartUpFailure(("AiEng:Embeddings:Provider", "Offline"));
+
+        Assert.Contains("AiEng:Embeddings:Provider is 'Offline', which does not serve embedding models", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_provider_fails_naming_the_key()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Provider", ""));
+
+        Assert.Contains("AiEng:Chat:Provider is empty", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_set_while_the_provider_is_still_Offline_fails_because_the_provider_was_probably_forgotten()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Model", "gpt-4o-mini"));
+
+        Assert.Contains("AiEng:Chat:Model ('gpt-4o-mini') is set, but AiEng:Chat:Provider is 'Offline'", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Chat:Provider=OpenAI", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Provider_specific_checks_are_reported_with_the_models_configuration_path()
+    {
+        var remote = new RemoteModelProvider { Check = (options, path, errors) => errors.Add($"{path}:Settings:Region must be set, for example eu.") };
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:ChatModels:fast:Provider", "Remote"), ("AiEng:ChatModels:fast:Model", "m")),
+            builder => builder.AddProvider(remote));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("AiEng:ChatModels:fast:Settings:Region must be set", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Start_up_validation_reports_every_problem_at_once()
+    {
+        var message = StartUpFailure(("AiEng:Chat:Provider", "Mystery"), ("AiEng:ChatModels:fast:Provider", "Remote"));
+
+        Assert.Contains("AiEng:Chat:Provider", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:ChatModels:fast:Model", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolving_a_client_before_start_up_validation_fails_with_the_same_message()
+    {
+        (string, string?)[] configuration = [("AiEng:Chat:Provider", "Remote"), ("AiEng:Chat:Endpoint", "not a url")];
+        var startUp = StartUpFailure(configuration);
+        using var services = BuildWithRemote(configuration);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IChatClient>());
+
+        Assert.Equal(startUp, error.Message);
+    }
+
+    [Fact]
+    public void A_named_model_added_after_AddAiEng_is_reported_because_it_has_no_keyed_service()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            more: collection => collection.Configure<AiEngOptions>(options => options.ChatModels["late"] = new ModelOptions { Provider = "Offline" }));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("AiEng:ChatModels:late was added after AddAiEng ran", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_api_key_never_appears_in_validation_messages_or_ToString()
+    {
+        var leaky = new RemoteModelProvider { Check = (options, path, errors) => errors.Add($"{path}:ApiKey '{options.ApiKey}' is rejected.") };
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:Chat:Provider", "Remote"),
+                ("AiEng:Chat:ApiKey", Secret),
+                ("AiEng:Chat:Endpoint", $"https//example.com?key={Secret}"),
+                ("AiEng:ChatModels:smart:ApiKey", Secret),
+                ("AiEng:ChatModels:other:Provider", $"x{Secret}"),
+                ("AiEng:ChatModels:other:ApiKey", Secret),
+                ("AiEng:ChatModels:offline:Provider", "Offline"),
+                ("AiEng:ChatModels:offline:ApiKey", Secret)),
+            builder => builder.AddProvider(leaky));
+
+        var startUp = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var resolve = Assert.Throws<OptionsValidationException>(() => services.GetRequiredKeyedService<IChatClient>("smart"));
+        var options = new AiEngOptions { Chat = new ModelOptions { Provider = "Remote", ApiKey = Secret } };
+        options.ChatModels["fast"] = new ModelOptions { ApiKey = Secret };
+
+        Assert.Contains("AiEng:Chat:ApiKey '***' is rejected.", startUp.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:ChatModels:offline:ApiKey is set", startUp.Message, StringComparison.Ordinal);
+        foreach (var text in startUp.Failures.Append(startUp.Message).Append(resolve.Message).Append(options.ToString()).Append(options.Chat.ToString()))
+        {
+            Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+        }
+    }
+
+    private static ServiceProvider BuildWithRemote(params (string Key, string? Value)[] values) =>
+        TestServices.Build(TestServices.Configuration(values), builder => builder.AddProvider(new RemoteModelProvider()));
+
+    private static string StartUpFailure(params (string Key, string? Value)[] values)
+    {
+        using var services = BuildWithRemote(values);
+        return Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate()).Message;
+    }
+}

@@ -1,0 +1,144 @@
+using AiEng.Testing;
+using AiEng.Tests.TestSupport;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AiEng.Tests.DependencyInjection;
+
+public class AiEngBuilderTests
+{
+    [Fact]
+    public async Task A_custom_chat_client_is_wrapped_by_middleware_added_with_ConfigureChatPipeline()
+    {
+        var custom = TestChatClient.Replying("from my client");
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Chat:Provider", "NotRegistered")),
+            builder => builder
+                .UseChatClient(_ => custom)
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, " +outer"))));
+
+        var client = services.GetRequiredService<IChatClient>();
+        var response = await client.GetResponseAsync("hello");
+
+        Assert.Equal("from my client +outer", response.Text);
+        Assert.Equal(1, custom.CallCount);
+        Assert.NotNull(client.GetService<SuffixChatClient>());
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public async Task Pipeline_callbacks_run_in_the_order_added_with_the_first_outermost()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseChatClient(_ => TestChatClient.Replying("x"))
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "1")))
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "2"))));
+
+        var response = await services.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        // The innermost suffix is appended first.
+        Assert.Equal("x21", response.Text);
+    }
+
+    [Fact]
+    public async Task A_named_custom_chat_client_is_registered_as_a_keyed_service_with_the_pipeline()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseChatClient(_ => TestChatClient.Replying("mine"), "mine")
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "!"))));
+
+        var response = await services.GetRequiredKeyedService<IChatClient>("mine").GetResponseAsync("hello");
+
+        Assert.Equal("mine!", response.Text);
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public async Task A_custom_client_replaces_a_configured_named_model_of_the_same_name()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:ChatModels:fast:Provider", "NotRegistered")),
+            builder => builder.UseChatClient(_ => TestChatClient.Replying("custom fast"), "fast"));
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        var response = await services.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello");
+
+        Assert.Equal("custom fast", response.Text);
+    }
+
+    [Fact]
+    public async Task Models_served_by_a_provider_get_the_pipeline_too()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:ChatModels:fast:Provider", "Remote"), ("AiEng:ChatModels:fast:Model", "m1")),
+            builder => builder
+                .AddProvider(new RemoteModelProvider())
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "!"))));
+
+        var response = await services.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello");
+
+        Assert.Equal("reply from m1!", response.Text);
+    }
+
+    [Fact]
+    public async Task A_custom_embedding_generator_is_wrapped_by_middleware_added_with_ConfigureEmbeddingPipeline()
+    {
+        var custom = TestEmbeddingGenerator.FromFunction(text => [text.Length, 1]);
+        var seen = new List<string>();
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseEmbeddingGenerator(_ => custom)
+                .ConfigureEmbeddingPipeline(pipeline => pipeline.Use(async (values, options, inner, cancellationToken) =>
+                {
+                    seen.AddRange(values);
+                    return await inner.GenerateAsync(values, options, cancellationToken);
+                })));
+
+        var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var embeddings = await generator.GenerateAsync(["abc"]);
+
+        Assert.Equal([3f, 1f], embeddings[0].Vector.ToArray());
+        Assert.Equal(["abc"], seen);
+        Assert.Equal(1, custom.CallCount);
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void Using_a_client_without_AddAiEng_throws_a_clear_error()
+    {
+        var builder = new AiEngBuilder(new ServiceCollection());
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.UseChatClient(_ => TestChatClient.Replying("x")));
+
+        Assert.Contains("AddAiEng", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Arguments_are_checked()
+    {
+        var builder = new ServiceCollection().AddAiEng(TestServices.Configuration());
+
+        Assert.Throws<ArgumentNullException>(() => builder.UseChatClient(null!));
+        Assert.Throws<ArgumentException>(() => builder.UseChatClient(_ => TestChatClient.Replying("x"), " "));
+        Assert.Throws<ArgumentNullException>(() => builder.UseEmbeddingGenerator(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.ConfigureChatPipeline(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.ConfigureEmbeddingPipeline(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddProvider(null!));
+    }
+
+    /// <summary>A user middleware that appends a suffix to every answer.</summary>
+    private sealed class SuffixChatClient(IChatClient inner, string suffix) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var response = await base.GetResponseAsync(messages, options, cancellationToken);
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, response.Text + suffix));
+        }
+    }
+}

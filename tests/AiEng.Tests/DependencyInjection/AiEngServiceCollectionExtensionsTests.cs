@@ -1,0 +1,236 @@
+using AiEng.Offline;
+using AiEng.Providers;
+using AiEng.Tests.TestSupport;
+using AiEng.Tokens;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AiEng.Tests.DependencyInjection;
+
+public class AiEngServiceCollectionExtensionsTests
+{
+    [Fact]
+    public void Binds_the_AiEng_section_of_the_root_configuration()
+    {
+        var remote = new RemoteModelProvider();
+        var configuration = TestServices.Configuration(
+            ("AiEng:Chat:Provider", "Remote"),
+            ("AiEng:Chat:Model", "gpt-4o-mini"),
+            ("AiEng:Chat:Endpoint", "http://localhost:8080/v1"),
+            ("AiEng:Chat:ApiKey", "key-1"),
+            ("AiEng:Chat:Settings:Temperature", "0.2"),
+            ("AiEng:ChatModels:fast:Model", "small"),
+            ("AiEng:EmbeddingModels:minilm:Provider", "Remote"),
+            ("AiEng:EmbeddingModels:minilm:Model", "all-MiniLM-L6-v2"));
+        using var services = TestServices.Build(configuration, builder => builder.AddProvider(remote));
+
+        var options = services.GetRequiredService<IOptions<AiEngOptions>>().Value;
+
+        Assert.Equal("Remote", options.Chat.Provider);
+        Assert.Equal("gpt-4o-mini", options.Chat.Model);
+        Assert.Equal("http://localhost:8080/v1", options.Chat.Endpoint);
+        Assert.Equal("key-1", options.Chat.ApiKey);
+        Assert.Equal("0.2", options.Chat.Settings["temperature"]);
+        Assert.Equal("small", options.ChatModels["fast"].Model);
+        Assert.Equal("all-MiniLM-L6-v2", options.EmbeddingModels["minilm"].Model);
+        Assert.Equal("Onnx", options.Embeddings.Provider);
+    }
+
+    [Fact]
+    public void Binds_a_configuration_section_passed_directly_and_names_keys_by_its_path()
+    {
+        var configuration = TestServices.Configuration(("MyApp:Ai:Chat:Provider", "Nope"));
+        using var services = TestServices.Build(configuration.GetSection("MyApp:Ai"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AiEngOptions>>().Value);
+
+        Assert.Contains("MyApp:Ai:Chat:Provider is 'Nope'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Binds_environment_variable_style_keys()
+    {
+        var prefix = $"AIENG_TEST_{Guid.NewGuid():N}_";
+        var variables = new Dictionary<string, string>
+        {
+            [prefix + "AiEng__Chat__Provider"] = "Remote",
+            [prefix + "AiEng__Chat__Model"] = "llama3.2",
+            [prefix + "AiEng__Chat__Endpoint"] = "http://localhost:11434",
+            [prefix + "AiEng__ChatModels__smart__Model"] = "gpt-4o",
+        };
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
+            using var services = TestServices.Build(configuration, builder => builder.AddProvider(new RemoteModelProvider()));
+
+            var options = services.GetRequiredService<IOptions<AiEngOptions>>().Value;
+            Assert.Equal("Remote", options.Chat.Provider);
+            Assert.Equal("llama3.2", options.Chat.Model);
+            Assert.Equal("http://localhost:11434", options.Chat.Endpoint);
+            Assert.Equal("gpt-4o", services.GetRequiredKeyedService<IChatClient>("smart").GetService<ChatClientMetadata>()!.DefaultModelId);
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Default_offline_chat_answers_end_to_end_through_dependency_injection()
+    {
+        using var services = TestServices.Build();
+        var client = services.GetRequiredService<IChatClient>();
+
+        var response = await client.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, "The Eiffel Tower is in Paris. Bananas are rich in potassium."),
+            new ChatMessage(ChatRole.User, "Where is the Eiffel Tower?"),
+        ]);
+
+        Assert.Contains("\"The Eiffel Tower is in Paris.\" [1]", response.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Bananas", response.Text, StringComparison.Ordinal);
+        Assert.Contains("no language model is configured", response.Text, StringComparison.Ordinal);
+        var metadata = client.GetService<ChatClientMetadata>()!;
+        Assert.Equal(ExtractiveResponder.ProviderName, metadata.ProviderName);
+        Assert.Equal(ExtractiveResponder.ModelId, metadata.DefaultModelId);
+        Assert.NotNull(response.Usage);
+    }
+
+    [Fact]
+    public void Keyed_named_models_fast_and_smart_resolve_to_different_clients_with_their_model_ids()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:ChatModels:fast:Provider", "Remote"),
+                ("AiEng:ChatModels:fast:Model", "gpt-4o-mini"),
+                ("AiEng:ChatModels:smart:Provider", "remote"),
+                ("AiEng:ChatModels:smart:Model", "gpt-4o")),
+            builder => builder.AddProvider(new RemoteModelProvider()));
+
+        var fast = services.GetRequiredKeyedService<IChatClient>("fast");
+        var smart = services.GetRequiredKeyedService<IChatClient>("smart");
+
+        Assert.NotSame(fast, smart);
+        Assert.Same(fast, services.GetRequiredKeyedService<IChatClient>("fast"));
+        Assert.Equal("gpt-4o-mini", fast.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("gpt-4o", smart.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal(ExtractiveResponder.ModelId, services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>()!.DefaultModelId);
+    }
+
+    [Fact]
+    public void A_named_model_without_a_provider_takes_the_default_models_provider_endpoint_and_key_without_changing_the_options()
+    {
+        var remote = new RemoteModelProvider();
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:Chat:Provider", "Remote"),
+                ("AiEng:Chat:Model", "gpt-4o-mini"),
+                ("AiEng:Chat:Endpoint", "http://localhost:8080/v1"),
+                ("AiEng:Chat:ApiKey", "shared-key"),
+                ("AiEng:ChatModels:smart:Model", "gpt-4o")),
+            builder => builder.AddProvider(remote));
+
+        var smart = services.GetRequiredKeyedService<IChatClient>("smart");
+
+        Assert.Equal("gpt-4o", smart.GetService<ChatClientMetadata>()!.DefaultModelId);
+        var created = Assert.Single(remote.Created);
+        Assert.Equal(("Remote", "http://localhost:8080/v1", "shared-key"), (created.Provider, created.Endpoint, created.ApiKey));
+        var bound = services.GetRequiredService<IOptions<AiEngOptions>>().Value.ChatModels["smart"];
+        Assert.Null(bound.Provider);
+        Assert.Null(bound.ApiKey);
+    }
+
+    [Fact]
+    public void Named_embedding_models_resolve_as_keyed_generators()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:EmbeddingModels:small:Provider", "Remote"), ("AiEng:EmbeddingModels:small:Model", "text-embedding-3-small")),
+            builder => builder.AddProvider(new RemoteModelProvider()));
+
+        var generator = services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("small");
+
+        Assert.Equal("text-embedding-3-small", generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId);
+    }
+
+    [Fact]
+    public void Code_only_setup_configures_the_options_and_registers_the_named_models()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(options => options.ChatModels["fast"] = new ModelOptions { Provider = "Remote", Model = "gpt-4o-mini" })
+            .AddProvider(new RemoteModelProvider());
+        using var provider = services.BuildServiceProvider();
+
+        var fast = provider.GetRequiredKeyedService<IChatClient>("fast");
+
+        Assert.Equal("gpt-4o-mini", fast.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("Offline", provider.GetRequiredService<IOptions<AiEngOptions>>().Value.Chat.Provider);
+    }
+
+    [Fact]
+    public void The_callers_model_options_are_never_changed_or_handed_to_a_provider()
+    {
+        var remote = new RemoteModelProvider();
+        var smart = new ModelOptions { Model = "gpt-4o" };
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(options =>
+        {
+            options.Chat = new ModelOptions { Provider = "Remote", Model = "gpt-4o-mini", ApiKey = "shared-key", Settings = { ["Region"] = "eu" } };
+            options.ChatModels["smart"] = smart;
+        }).AddProvider(remote);
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredKeyedService<IChatClient>("smart");
+
+        var created = Assert.Single(remote.Created);
+        Assert.NotSame(smart, created);
+        Assert.Equal(("Remote", "shared-key", "eu"), (created.Provider, created.ApiKey, created.Settings["Region"]));
+        Assert.Null(smart.Provider);
+        Assert.Null(smart.ApiKey);
+        Assert.Empty(smart.Settings);
+    }
+
+    [Fact]
+    public void An_application_that_only_chats_starts_without_an_embedding_provider_and_is_told_which_package_to_add_when_it_embeds()
+    {
+        using var services = TestServices.Build();
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+
+        Assert.Contains("AiEng:Embeddings:Provider is 'Onnx'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng.Onnx", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".AddOnnx()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Adding_AiEng_twice_to_the_same_services_throws()
+    {
+        var services = new ServiceCollection();
+        services.AddAiEng(TestServices.Configuration());
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddAiEng(TestServices.Configuration()));
+
+        Assert.Contains("AddAiEng was already called", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        var services = new ServiceCollection();
+        Assert.Throws<ArgumentNullException>(() => services.AddAiEng((IConfiguration)null!));
+        Assert.Throws<ArgumentNullException>(() => services.AddAiEng((Action<AiEngOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddAiEng(TestServices.Configuration()));
+    }
+}

@@ -1,0 +1,49 @@
+using AiEng.Providers;
+
+namespace AiEng.Tests.Providers;
+
+public class AiEngOptionsTests
+{
+    [Fact]
+    public void Defaults_are_the_offline_chat_provider_and_the_onnx_embedding_provider_with_no_named_models()
+    {
+        var options = new AiEngOptions();
+
+        Assert.Equal("Offline", options.Chat.Provider);
+        Assert.Equal("Onnx", options.Embeddings.Provider);
+        Assert.Empty(options.ChatModels);
+        Assert.Empty(options.EmbeddingModels);
+    }
+
+    [Fact]
+    public void Clone_copies_every_model_so_that_changing_the_copy_leaves_the_original_alone()
+    {
+        var original = new AiEngOptions();
+        original.ChatModels["fast"] = new ModelOptions { Model = "gpt-4o-mini", Settings = { ["Temperature"] = "0" } };
+
+        var copy = original.Clone();
+        copy.Chat.Provider = "OpenAI";
+        copy.ChatModels["fast"].Model = "changed";
+        copy.ChatModels["fast"].Settings["Temperature"] = "1";
+        copy.EmbeddingModels["new"] = new ModelOptions();
+
+        Assert.Equal("Offline", original.Chat.Provider);
+        Assert.Equal("gpt-4o-mini", original.ChatModels["fast"].Model);
+        Assert.Equal("0", original.ChatModels["fast"].Settings["Temperature"]);
+        Assert.Empty(original.EmbeddingModels);
+        Assert.True(copy.ChatModels.ContainsKey("FAST"));
+    }
+
+    [Fact]
+    public void ToString_describes_every_model_with_api_keys_redacted()
+    {
+        var options = new AiEngOptions { Chat = new ModelOptions { Provider = "OpenAI", Model = "gpt-4o-mini", ApiKey = "sk-secret-1" } };
+        options.ChatModels["smart"] = new ModelOptions { Model = "gpt-4o", ApiKey = "sk-secret-2" };
+
+        var text = options.ToString();
+
+        Assert.Contains("Model=gpt-4o-mini", text, StringComparison.Ordinal);
+        Assert.Contains("smart=(Provider=(default), Model=gpt-4o, ApiKey=***)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret", text, StringComparison.Ordinal);
+    }
+}
