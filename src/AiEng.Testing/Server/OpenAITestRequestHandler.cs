@@ -304,14 +304,7 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         writeDelta(writer);
         writer.WriteEndObject();
         writer.WriteNull("logprobs");
-        if (finishReason is null)
-        {
-            writer.WriteNull("finish_reason");
-        }
-        else
-        {
-            writer.WriteString("finish_reason", finishReason);
-        }
+        WriteStringOrNull(writer, "finish_reason", finishReason);
 
         writer.WriteEndObject();
         writer.WriteEndArray();
@@ -467,14 +460,7 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
             writer.WriteString("message", message);
             writer.WriteString("type", type);
             writer.WriteNull("param");
-            if (code is null)
-            {
-                writer.WriteNull("code");
-            }
-            else
-            {
-                writer.WriteString("code", code);
-            }
+            WriteStringOrNull(writer, "code", code);
 
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -498,6 +484,18 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
     }
 
     private static void WriteCompletionHeader(Utf8JsonWriter writer, Completion completion, string objectType)

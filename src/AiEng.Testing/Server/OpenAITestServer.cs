@@ -1,12 +1,4 @@
-using System.Net;
 using AiEng.Shared;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Testing;
 
@@ -50,7 +42,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
     private readonly List<OpenAITestRecordedRequest> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly OpenAITestServerOptions _options;
-    private WebApplication? _app;
+    private TestHttpServer? _http;
     private Func<OpenAITestChatRequest, CancellationToken, ValueTask<OpenAITestChatReply>> _chatHandler;
     private Func<OpenAITestEmbeddingRequest, CancellationToken, ValueTask<IReadOnlyList<float[]>>> _embeddingHandler;
     private int _requestCount;
@@ -124,16 +116,9 @@ public sealed class OpenAITestServer : IAsyncDisposable
         copy.Validate();
         var server = new OpenAITestServer(copy);
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         var handler = new OpenAITestRequestHandler(server);
-        app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        server._app = app;
-        server.BaseAddress = new Uri(new Uri(address.TrimEnd('/') + "/"), "v1/");
+        server._http = await TestHttpServer.StartAsync(handler.HandleAsync, cancellationToken).ConfigureAwait(false);
+        server.BaseAddress = new Uri(server._http.Address, "v1/");
         return server;
     }
 
@@ -191,10 +176,9 @@ public sealed class OpenAITestServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_app is { } app)
+        if (_http is { } http)
         {
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            await http.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
