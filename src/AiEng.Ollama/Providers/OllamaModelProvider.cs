@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using AiEng.Providers;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using OllamaSharp;
+
+namespace AiEng.Ollama;
+
+/// <summary>
+/// Serves chat and embedding models of an Ollama server through its native API (<c>/api/chat</c>, <c>/api/embed</c>) with
+/// OllamaSharp, whose <c>OllamaApiClient</c> implements <see cref="IChatClient"/> and
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>. Its name is <c>Ollama</c>; register it with <c>AddOllama()</c>.
+/// </summary>
+/// <remarks>
+/// <para>Configuration (for example the section <c>AiEng:Chat</c>):</para>
+/// <list type="bullet">
+/// <item><description><c>Model</c> (required): a pulled model, such as <c>llama3.2</c> or <c>nomic-embed-text</c>.</description></item>
+/// <item><description><c>Endpoint</c>: the server's root URL; the default is <see cref="DefaultEndpoint"/>.</description></item>
+/// <item><description><c>ApiKey</c> (optional): sent as <c>Authorization: Bearer</c>, for servers behind an authenticating proxy.</description></item>
+/// </list>
+/// <para>Ollama's OpenAI-compatible API at <c>/v1</c> is served by the <c>OpenAI</c> provider instead.</para>
+/// </remarks>
+public sealed class OllamaModelProvider : ModelProvider
+{
+    /// <summary>The provider name, <c>Ollama</c>.</summary>
+    public const string ProviderName = "Ollama";
+
+    /// <summary>The endpoint used when none is configured, <c>http://localhost:11434</c>.</summary>
+    public const string DefaultEndpoint = "http://localhost:11434";
+
+    /// <inheritdoc />
+    public override string Name => ProviderName;
+
+    /// <inheritdoc />
+    public override bool Supports(ModelKind kind) => kind is ModelKind.Chat or ModelKind.Embeddings;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="configurationPath"/> or <paramref name="errors"/> is <see langword="null"/>.</exception>
+    public override void Validate(ModelOptions options, ModelKind kind, string configurationPath, ICollection<string> errors)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(configurationPath);
+        Throw.IfNull(errors);
+
+        ModelOptionsChecks.RequireModel(options, ProviderName, configurationPath, kind == ModelKind.Embeddings ? "nomic-embed-text" : "llama3.2", errors);
+        var endpoint = ModelOptionsChecks.CheckEndpoint(options, DefaultEndpoint, configurationPath, DefaultEndpoint, errors);
+        if (endpoint is not null && endpoint.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{configurationPath}:Endpoint ends in /v1, Ollama's OpenAI-compatible API, but provider {ProviderName} uses the native API at the server's root, such as '{DefaultEndpoint}'; remove /v1, or set {configurationPath}:Provider to OpenAI to use /v1.");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="Validate"/>).</exception>
+    public override IChatClient CreateChatClient(ModelOptions options, IServiceProvider services)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(services);
+        return CreateClient(options, ModelKind.Chat);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="Validate"/>).</exception>
+    public override IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(ModelOptions options, IServiceProvider services)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(services);
+        return CreateClient(options, ModelKind.Embeddings);
+    }
+
+    private OllamaApiClient CreateClient(ModelOptions options, ModelKind kind)
+    {
+        ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
+        var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
+
+        // A trailing slash keeps a path prefix (a reverse proxy's /ollama/) when OllamaSharp resolves api/chat against it.
+        var http = new HttpClient { BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/") };
+        if (!string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey.Trim());
+        }
+
+        return new OllamaApiClient(http, options.Model!.Trim());
+    }
+}

@@ -1,0 +1,129 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using AiEng.Providers;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace AiEng.OpenAI;
+
+/// <summary>
+/// Serves chat and embedding models of any OpenAI-compatible endpoint through the official OpenAI client and
+/// <c>Microsoft.Extensions.AI.OpenAI</c>: OpenAI itself, Azure OpenAI's v1 API
+/// (<c>https://&lt;resource&gt;.openai.azure.com/openai/v1/</c>, with the deployment name as the model), Ollama's
+/// <c>/v1</c>, vLLM, llama.cpp server and LM Studio. Its name is <c>OpenAI</c>; register it with <c>AddOpenAI()</c>.
+/// </summary>
+/// <remarks>
+/// <para>Configuration (for example the section <c>AiEng:Chat</c>):</para>
+/// <list type="bullet">
+/// <item><description><c>Model</c> (required): the model id, such as <c>gpt-4o-mini</c> or <c>text-embedding-3-small</c>.</description></item>
+/// <item><description><c>Endpoint</c>: the API's base URL; the default is <see cref="DefaultEndpoint"/>.</description></item>
+/// <item><description>
+/// <c>ApiKey</c>: sent as <c>Authorization: Bearer</c>. Required for OpenAI's and Azure OpenAI's endpoints; optional for local
+/// servers, which get the placeholder <c>no-key</c> when it is not set.
+/// </description></item>
+/// <item><description><c>Settings:Organization</c>, <c>Settings:Project</c>: OpenAI's organization and project ids.</description></item>
+/// <item><description><c>Settings:Dimensions</c> (embeddings): the number of dimensions to ask for, for models that support it.</description></item>
+/// </list>
+/// <para>
+/// The OpenAI client's built-in retries are turned off: AiEng adds its own resilience middleware (with <c>Retry-After</c>
+/// awareness) around every model, and two retry layers would multiply attempts and hide the real error rate.
+/// </para>
+/// </remarks>
+public sealed class OpenAIModelProvider : ModelProvider
+{
+    /// <summary>The provider name, <c>OpenAI</c>.</summary>
+    public const string ProviderName = "OpenAI";
+
+    /// <summary>The endpoint used when none is configured, <c>https://api.openai.com/v1</c>.</summary>
+    public const string DefaultEndpoint = "https://api.openai.com/v1";
+
+    /// <summary>The API key sent to endpoints that need none (local servers), because the client always sends one.</summary>
+    internal const string PlaceholderApiKey = "no-key";
+
+    private const string EndpointExample = "http://localhost:11434/v1";
+
+    /// <inheritdoc />
+    public override string Name => ProviderName;
+
+    /// <inheritdoc />
+    public override bool Supports(ModelKind kind) => kind is ModelKind.Chat or ModelKind.Embeddings;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="configurationPath"/> or <paramref name="errors"/> is <see langword="null"/>.</exception>
+    public override void Validate(ModelOptions options, ModelKind kind, string configurationPath, ICollection<string> errors)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(configurationPath);
+        Throw.IfNull(errors);
+
+        ModelOptionsChecks.RequireModel(options, ProviderName, configurationPath, kind == ModelKind.Embeddings ? "text-embedding-3-small" : "gpt-4o-mini", errors);
+        var endpoint = ModelOptionsChecks.CheckEndpoint(options, DefaultEndpoint, configurationPath, EndpointExample, errors);
+        if (endpoint is not null && string.IsNullOrWhiteSpace(options.ApiKey) && NeedsApiKey(endpoint))
+        {
+            errors.Add($"{configurationPath}:ApiKey is required for the endpoint {endpoint.GetLeftPart(UriPartial.Authority)}: set it, for example with the environment variable {ModelOptionsChecks.EnvironmentVariable(configurationPath, "ApiKey")}=sk-... (it is never logged), or point {configurationPath}:Endpoint at a local server such as '{EndpointExample}'.");
+        }
+
+        if (kind == ModelKind.Embeddings)
+        {
+            ModelOptionsChecks.CheckPositiveInt(options, "Dimensions", configurationPath, "256", errors);
+        }
+        else if (options.Settings.ContainsKey("Dimensions"))
+        {
+            errors.Add($"{configurationPath}:Settings:Dimensions applies to embedding models only; remove it from this chat model's settings.");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="Validate"/>).</exception>
+    public override IChatClient CreateChatClient(ModelOptions options, IServiceProvider services)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(services);
+        var client = CreateClient(options, ModelKind.Chat);
+        return client.GetChatClient(options.Model!.Trim()).AsIChatClient();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is invalid (see <see cref="Validate"/>).</exception>
+    public override IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(ModelOptions options, IServiceProvider services)
+    {
+        Throw.IfNull(options);
+        Throw.IfNull(services);
+        var client = CreateClient(options, ModelKind.Embeddings);
+        var dimensions = ModelOptionsChecks.CheckPositiveInt(options, "Dimensions", "(options)", "256", []);
+        return client.GetEmbeddingClient(options.Model!.Trim()).AsIEmbeddingGenerator(dimensions);
+    }
+
+    /// <summary>Gets a value indicating whether <paramref name="endpoint"/> is a hosted service that rejects requests without a key.</summary>
+    private static bool NeedsApiKey(Uri endpoint) =>
+        endpoint.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase)
+        || endpoint.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase);
+
+    private OpenAIClient CreateClient(ModelOptions options, ModelKind kind)
+    {
+        ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
+        var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(endpoint),
+
+            // AiEng's resilience middleware retries; see the remarks of this type.
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        };
+        if (options.Settings.TryGetValue("Organization", out var organization) && !string.IsNullOrWhiteSpace(organization))
+        {
+            clientOptions.OrganizationId = organization.Trim();
+        }
+
+        if (options.Settings.TryGetValue("Project", out var project) && !string.IsNullOrWhiteSpace(project))
+        {
+            clientOptions.ProjectId = project.Trim();
+        }
+
+        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? PlaceholderApiKey : options.ApiKey.Trim();
+        return new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions);
+    }
+}

@@ -1,0 +1,64 @@
+using AiEng.Shared;
+
+namespace AiEng.Testing;
+
+/// <summary>Options of <see cref="OpenAITestServer"/>; every property has a working default.</summary>
+public sealed class OpenAITestServerOptions
+{
+    /// <summary>
+    /// Gets or sets the handler that answers chat completions. The default answers <c>Echo: </c> followed by the last user
+    /// message, with word counts as token usage.
+    /// </summary>
+    public Func<OpenAITestChatRequest, CancellationToken, ValueTask<OpenAITestChatReply>>? ChatHandler { get; set; }
+
+    /// <summary>
+    /// Gets or sets the handler that computes embeddings: one vector per input, in order. The default returns
+    /// <see cref="TestVectors.HashedBagOfWords"/> of each input with the requested dimensions, or <see cref="EmbeddingDimensions"/>.
+    /// </summary>
+    public Func<OpenAITestEmbeddingRequest, CancellationToken, ValueTask<IReadOnlyList<float[]>>>? EmbeddingHandler { get; set; }
+
+    /// <summary>Gets or sets the number of dimensions of the default embeddings. The default is 64.</summary>
+    public int EmbeddingDimensions { get; set; } = 64;
+
+    /// <summary>Gets or sets the model ids listed by <c>GET /v1/models</c>. The default is <c>test-chat</c> and <c>test-embeddings</c>.</summary>
+    public IList<string> Models { get; set; } = ["test-chat", "test-embeddings"];
+
+    /// <summary>
+    /// Gets or sets the API key the server requires as <c>Authorization: Bearer &lt;key&gt;</c>; requests without it get
+    /// <c>401</c> with OpenAI's <c>invalid_api_key</c> error. The default, <see langword="null"/>, accepts every request.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets the clock used for <c>created</c> timestamps, request timestamps and fault delays. The default is
+    /// <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Creates a copy, so that the server never sees later changes to the caller's options.</summary>
+    internal OpenAITestServerOptions Clone() => new()
+    {
+        ChatHandler = ChatHandler,
+        EmbeddingHandler = EmbeddingHandler,
+        EmbeddingDimensions = EmbeddingDimensions,
+        Models = [.. Models],
+        ApiKey = ApiKey,
+        TimeProvider = TimeProvider,
+    };
+
+    /// <summary>Checks the options.</summary>
+    internal void Validate()
+    {
+        Throw.IfLessThan(EmbeddingDimensions, 1);
+        Throw.IfNull(Models);
+        Throw.IfNull(TimeProvider);
+        if (Models.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Model ids cannot be empty.", nameof(Models));
+        }
+    }
+
+    /// <summary>The default chat handler: an echo of the last user message.</summary>
+    internal static ValueTask<OpenAITestChatReply> EchoAsync(OpenAITestChatRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new OpenAITestChatReply("Echo: " + request.LastUserMessage));
+}
