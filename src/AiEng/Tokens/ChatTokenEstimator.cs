@@ -81,13 +81,16 @@ public static class ChatTokenEstimator
         return total;
     }
 
+    // MEAI's defaults, written compactly as providers receive arguments (the defaults indent).
+    private static readonly JsonSerializerOptions s_compactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private static int Count(ITokenCounter counter, string? text) => string.IsNullOrEmpty(text) ? 0 : counter.CountTokens(text);
 
     private static string Serialize(object value)
     {
         try
         {
-            return JsonSerializer.Serialize(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(value.GetType()));
+            return JsonSerializer.Serialize(value, s_compactJson.GetTypeInfo(value.GetType()));
         }
         catch (NotSupportedException)
         {
