@@ -22,31 +22,24 @@ internal sealed class PriceTable
         Array.Sort(_byLengthDescending, static (a, b) => b.Key.Length.CompareTo(a.Key.Length));
     }
 
-    public bool IsEmpty => _exact.Count == 0;
-
-    public ModelPrice? Find(string modelId)
+    public decimal? GetCost(string modelId, long inputTokens, long outputTokens, long cachedInputTokens)
     {
         if (_exact.Count == 0)
         {
             return null;
         }
 
-        if (_cache.TryGetValue(modelId, out Entry? entry))
+        if (!_cache.TryGetValue(modelId, out Entry? entry))
         {
-            return entry.Price;
+            entry = new Entry(Resolve(modelId));
+            if (_cache.Count < MaxCachedModels)
+            {
+                _cache.TryAdd(modelId, entry);
+            }
         }
 
-        ModelPrice? price = Resolve(modelId);
-        if (_cache.Count < MaxCachedModels)
-        {
-            _cache.TryAdd(modelId, new Entry(price));
-        }
-
-        return price;
+        return entry.GetCost(inputTokens, outputTokens, cachedInputTokens);
     }
-
-    public decimal? GetCost(string modelId, long inputTokens, long outputTokens, long cachedInputTokens) =>
-        Find(modelId)?.GetCost(inputTokens, outputTokens, cachedInputTokens);
 
     private ModelPrice? Resolve(string modelId)
     {
@@ -66,5 +59,46 @@ internal sealed class PriceTable
         return null;
     }
 
-    private sealed record Entry(ModelPrice? Price);
+    /// <summary>A resolved price as per-token rates (exact in <see cref="decimal"/>), so that a cost is multiplications only.</summary>
+    private sealed class Entry
+    {
+        private readonly bool _priced;
+        private readonly decimal _input;
+        private readonly decimal _cachedInput;
+        private readonly decimal _output;
+
+        public Entry(ModelPrice? price)
+        {
+            if (price is not null)
+            {
+                _priced = true;
+                _input = price.InputPerMillion / 1_000_000m;
+                _cachedInput = (price.CachedInputPerMillion ?? price.InputPerMillion) / 1_000_000m;
+                _output = price.OutputPerMillion / 1_000_000m;
+            }
+        }
+
+        public decimal? GetCost(long inputTokens, long outputTokens, long cachedInputTokens)
+        {
+            if (!_priced)
+            {
+                return null;
+            }
+
+            long input = Math.Max(inputTokens, 0);
+            long cached = Math.Clamp(cachedInputTokens, 0, input);
+            decimal cost = (input - cached) * _input;
+            if (cached != 0)
+            {
+                cost += cached * _cachedInput;
+            }
+
+            if (outputTokens > 0)
+            {
+                cost += outputTokens * _output;
+            }
+
+            return cost;
+        }
+    }
 }

@@ -23,6 +23,11 @@ public sealed class UsageLedger : IUsageLedger
     private readonly Queue<UsageRecord> _records = new();
     private readonly Accumulator _total = new();
     private readonly Dictionary<string, Accumulator>[] _groups;
+
+    // The key and accumulator each grouping used last: consecutive calls usually share model, operation, tag and
+    // provider, and comparing with the last key is cheaper than hashing it.
+    private readonly string?[] _lastKeys;
+    private readonly Accumulator?[] _lastAccumulators;
     private long _recordCount;
 
     /// <summary>Initializes a new instance of the <see cref="UsageLedger"/> class that retains <see cref="DefaultMaxRecords"/> records.</summary>
@@ -38,6 +43,8 @@ public sealed class UsageLedger : IUsageLedger
     {
         MaxRecords = Throw.IfLessThan(maxRecords, 1);
         _groups = new Dictionary<string, Accumulator>[s_groupings.Length];
+        _lastKeys = new string?[s_groupings.Length];
+        _lastAccumulators = new Accumulator?[s_groupings.Length];
         for (int i = 0; i < _groups.Length; i++)
         {
             _groups[i] = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
@@ -68,8 +75,16 @@ public sealed class UsageLedger : IUsageLedger
             _total.Add(record);
             for (int i = 0; i < _groups.Length; i++)
             {
-                ref Accumulator? group = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups[i], GetKey(record, s_groupings[i]), out _);
-                group ??= new Accumulator();
+                string key = GetKey(record, s_groupings[i]);
+                Accumulator? group = _lastAccumulators[i];
+                if (group is null || !string.Equals(key, _lastKeys[i], StringComparison.Ordinal))
+                {
+                    ref Accumulator? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups[i], key, out _);
+                    group = slot ??= new Accumulator();
+                    _lastKeys[i] = key;
+                    _lastAccumulators[i] = group;
+                }
+
                 group.Add(record);
             }
 

@@ -324,6 +324,22 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Enforces_budgets_over_a_custom_ledger()
+    {
+        var ledger = new ListLedger();
+        var inner = Replying("ok", new UsageDetails { InputTokenCount = 600, OutputTokenCount = 0 });
+        var options = new UsageTrackingOptions();
+        options.Budgets["custom"] = new UsageBudget { MaxTokens = 1_000 };
+        using var first = new UsageTrackingChatClient(inner, ledger, options, _time);
+        using var second = new UsageTrackingChatClient(inner, ledger, options, _time);
+
+        await first.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 1 });
+
+        await Assert.ThrowsAsync<BudgetExceededException>(() => second.GetResponseAsync(Question, new ChatOptions { MaxOutputTokens = 400 }));
+        Assert.Single(ledger.GetRecords());
+    }
+
+    [Fact]
     public async Task Tags_calls_per_call_then_by_scope_then_by_default()
     {
         using var client = Create(Replying("ok", new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 }), o => o.DefaultCallerTag = "default-tag");
@@ -429,6 +445,27 @@ public sealed class UsageTrackingChatClientTests
         await client.GetResponseAsync(Question);
 
         Assert.Equal(1m, Assert.Single(_ledger.GetRecords()).Cost);
+    }
+
+    private sealed class ListLedger : IUsageLedger
+    {
+        private readonly List<UsageRecord> _records = [];
+
+        public void Record(UsageRecord record)
+        {
+            lock (_records)
+            {
+                _records.Add(record);
+            }
+        }
+
+        public IReadOnlyList<UsageRecord> GetRecords()
+        {
+            lock (_records)
+            {
+                return [.. _records];
+            }
+        }
     }
 
     private static async Task Drain(IAsyncEnumerable<ChatResponseUpdate> updates)
