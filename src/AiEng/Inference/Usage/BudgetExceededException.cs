@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiEng.Shared;
 
 namespace AiEng.Inference;
 
@@ -42,6 +43,7 @@ public sealed class BudgetExceededException : Exception
     /// <param name="estimatedTokens">The estimated tokens (input plus maximum output) of the call.</param>
     /// <param name="currency">The currency of the costs.</param>
     /// <param name="windowEndsAt">When the budget's window ends and spending starts again from zero, if it has a window.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="budgetName"/> or <paramref name="currency"/> is <see langword="null"/>.</exception>
     public BudgetExceededException(
         string budgetName,
         decimal? maxCost,
@@ -53,9 +55,8 @@ public sealed class BudgetExceededException : Exception
         long estimatedTokens,
         string currency,
         DateTimeOffset? windowEndsAt)
-        : base(FormatMessage(budgetName, maxCost, maxTokens, window, spentCost, spentTokens, estimatedCost, estimatedTokens, currency, windowEndsAt))
     {
-        BudgetName = budgetName;
+        BudgetName = Throw.IfNull(budgetName);
         MaxCost = maxCost;
         MaxTokens = maxTokens;
         Window = window;
@@ -63,7 +64,7 @@ public sealed class BudgetExceededException : Exception
         SpentTokens = spentTokens;
         EstimatedCost = estimatedCost;
         EstimatedTokens = estimatedTokens;
-        Currency = currency;
+        Currency = Throw.IfNull(currency);
         WindowEndsAt = windowEndsAt;
     }
 
@@ -97,40 +98,33 @@ public sealed class BudgetExceededException : Exception
     /// <summary>Gets when the budget's window ends and spending starts again from zero; <see langword="null"/> without a window.</summary>
     public DateTimeOffset? WindowEndsAt { get; }
 
-    private static string FormatMessage(
-        string budgetName,
-        decimal? maxCost,
-        long? maxTokens,
-        UsageBudgetWindow window,
-        decimal spentCost,
-        long spentTokens,
-        decimal? estimatedCost,
-        long estimatedTokens,
-        string currency,
-        DateTimeOffset? windowEndsAt)
+    /// <inheritdoc />
+    public override string Message => BudgetName.Length == 0 ? base.Message : FormatMessage();
+
+    private string FormatMessage()
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        string limit = (maxCost, maxTokens) switch
+        string limit = (MaxCost, MaxTokens) switch
         {
-            ({ } cost, { } tokens) => string.Format(c, "max cost {0} {1}, max tokens {2:N0}", cost, currency, tokens),
-            ({ } cost, null) => string.Format(c, "max cost {0} {1}", cost, currency),
-            _ => string.Format(c, "max tokens {0:N0}", maxTokens),
+            ({ } cost, { } tokens) => string.Format(c, "max cost {0} {1}, max tokens {2:N0}", cost, Currency, tokens),
+            ({ } cost, null) => string.Format(c, "max cost {0} {1}", cost, Currency),
+            _ => string.Format(c, "max tokens {0:N0}", MaxTokens),
         };
-        string per = window == UsageBudgetWindow.None ? string.Empty : string.Format(c, " per {0}", window.ToString().ToLowerInvariant());
-        string estimate = estimatedCost is { } estimated
-            ? string.Format(c, "{0} {1} ({2:N0} tokens)", estimated, currency, estimatedTokens)
-            : string.Format(c, "{0:N0} tokens (the model has no price)", estimatedTokens);
-        string reset = windowEndsAt is { } end ? string.Format(c, ", wait for the window to reset at {0:u}", end) : string.Empty;
+        string per = Window == UsageBudgetWindow.None ? string.Empty : string.Format(c, " per {0}", Window.ToString().ToLowerInvariant());
+        string estimate = EstimatedCost is { } estimated
+            ? string.Format(c, "{0} {1} ({2:N0} tokens)", estimated, Currency, EstimatedTokens)
+            : string.Format(c, "{0:N0} tokens (the model has no price)", EstimatedTokens);
+        string reset = WindowEndsAt is { } end ? string.Format(c, ", wait for the window to reset at {0:u}", end) : string.Empty;
         return string.Format(
             c,
             "The call would exceed usage budget '{0}' ({1}{2}): spent {3} {4} and {5:N0} tokens, this call is estimated at {6}. " +
             "Raise the limit in {7}:Budgets:{0}{8}, or lower the call's MaxOutputTokens or input.",
-            budgetName,
+            BudgetName,
             limit,
             per,
-            spentCost,
-            currency,
-            spentTokens,
+            SpentCost,
+            Currency,
+            SpentTokens,
             estimate,
             UsageTrackingOptions.ConfigurationSection,
             reset);

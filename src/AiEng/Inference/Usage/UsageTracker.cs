@@ -65,20 +65,26 @@ internal sealed class UsageTracker
 
     public int DefaultMaxOutputTokens { get; }
 
-    /// <summary>Gets the caller tag of a call: per call, else the ambient <see cref="UsageScope"/>, else the default.</summary>
-    public string? ResolveCallerTag(AdditionalPropertiesDictionary? properties)
+    /// <summary>
+    /// Gets the caller tag of a call (per call, else the ambient <see cref="UsageScope"/>, else the default) and the model it
+    /// asks for (the options' model id, else the client's default, else <c>unknown</c>).
+    /// </summary>
+    public (string RequestModel, string? CallerTag) Resolve(AdditionalPropertiesDictionary? properties, string? optionsModelId)
     {
+        string requestModel = string.IsNullOrEmpty(optionsModelId) ? _defaultModel ?? UsageOperations.UnknownModel : optionsModelId;
         if (properties is not null && properties.TryGetValue(UsageScope.CallerTagKey, out object? value) && value is string { Length: > 0 } tag)
         {
-            return tag;
+            return (requestModel, tag);
         }
 
-        return UsageScope.CurrentCallerTag ?? _defaultCallerTag;
+        return (requestModel, UsageScope.CurrentCallerTag ?? _defaultCallerTag);
     }
 
-    /// <summary>Gets the model a call asks for: the options' model id, else the client's default, else <c>unknown</c>.</summary>
-    public string ResolveRequestModel(string? optionsModelId) =>
-        string.IsNullOrEmpty(optionsModelId) ? _defaultModel ?? UsageOperations.UnknownModel : optionsModelId;
+    /// <summary>Starts timing a call that passed its budget checks.</summary>
+    public UsageCall Start(string requestModel, string? callerTag) => new(requestModel, callerTag, Time.GetUtcNow(), Time.GetTimestamp());
+
+    /// <summary>Gets the time since <paramref name="call"/> started.</summary>
+    public TimeSpan GetElapsed(UsageCall call) => Time.GetElapsedTime(call.StartTimestamp);
 
     /// <summary>Gets a value indicating whether any configured budget applies to a call, so that its estimate is needed.</summary>
     public bool AnyBudgetApplies(string requestModel, string? callerTag)
@@ -129,21 +135,19 @@ internal sealed class UsageTracker
 
     /// <summary>Prices and records one completed (or partially streamed) call, and emits its metrics.</summary>
     public void Record(
-        string requestModel,
-        string? responseModel,
-        string? callerTag,
-        DateTimeOffset startedAt,
+        UsageCall call,
         TimeSpan latency,
+        string? responseModel,
         long inputTokens,
         long outputTokens,
         long cachedInputTokens,
         bool isEstimated,
         bool isStreaming)
     {
-        string model = string.IsNullOrEmpty(responseModel) ? requestModel : responseModel;
+        string model = string.IsNullOrEmpty(responseModel) ? call.RequestModel : responseModel;
         var record = new UsageRecord
         {
-            Timestamp = startedAt,
+            Timestamp = call.StartedAt,
             Operation = _operation,
             Provider = _provider,
             Model = model,
@@ -153,7 +157,7 @@ internal sealed class UsageTracker
             Latency = latency,
             Cost = _prices.GetCost(model, inputTokens, outputTokens, cachedInputTokens),
             IsEstimated = isEstimated,
-            CallerTag = callerTag,
+            CallerTag = call.CallerTag,
             IsStreaming = isStreaming,
         };
 
@@ -163,16 +167,20 @@ internal sealed class UsageTracker
             _budgetTracker.Add(record);
         }
 
-        _metrics?.Record(record, requestModel);
+        _metrics?.Record(record, call.RequestModel);
     }
 
     /// <summary>Emits the duration metric of a call that failed before producing anything; such calls are not recorded.</summary>
     /// <returns>Always <see langword="false"/>, so that it can run in an exception filter without catching.</returns>
-    public bool OnFailure(string requestModel, string? callerTag, long startTimestamp, Exception exception)
+    public bool OnFailure(UsageCall call, Exception exception)
     {
-        _metrics?.RecordFailure(_operation, _provider, requestModel, callerTag, Time.GetElapsedTime(startTimestamp), exception);
+        _metrics?.RecordFailure(_operation, _provider, call.RequestModel, call.CallerTag, GetElapsed(call), exception);
         return false;
     }
+
+    /// <summary>Gets the ledger when a middleware is asked for it as a service (an unkeyed <see cref="IUsageLedger"/> or its concrete type).</summary>
+    public object? GetLedgerService(Type serviceType, object? serviceKey) =>
+        serviceKey is null && serviceType.IsInstanceOfType(Ledger) ? Ledger : null;
 
     private sealed record Budget(string Name, UsageBudget Settings, BudgetAccumulator Accumulator);
 }

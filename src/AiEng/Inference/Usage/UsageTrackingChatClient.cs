@@ -63,37 +63,18 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     /// <exception cref="BudgetExceededException">The call would exceed a configured budget; it was not sent.</exception>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(messages);
-        string? callerTag = _tracker.ResolveCallerTag(options?.AdditionalProperties);
-        string requestModel = _tracker.ResolveRequestModel(options?.ModelId);
-        EnforceBudgets(messages, options, requestModel, callerTag);
-
-        TimeProvider time = _tracker.Time;
-        DateTimeOffset startedAt = time.GetUtcNow();
-        long start = time.GetTimestamp();
+        UsageCall call = Start(messages, options);
         ChatResponse response;
         try
         {
             response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_tracker.OnFailure(requestModel, callerTag, start, ex))
+        catch (Exception ex) when (_tracker.OnFailure(call, ex))
         {
             throw; // Not reached: the filter only measures the failure.
         }
 
-        TimeSpan latency = time.GetElapsedTime(start);
-        UsageDetails? usage = response.Usage;
-        long? input = usage?.InputTokenCount;
-        long? output = usage?.OutputTokenCount;
-        bool estimated = input is null || output is null;
-        if (estimated)
-        {
-            ITokenCounter counter = TiktokenTokenCounter.ForModel(response.ModelId ?? requestModel);
-            input ??= ChatTokenEstimator.CountTokens(counter, messages, options);
-            output ??= CountOutputTokens(counter, response.Messages);
-        }
-
-        _tracker.Record(requestModel, response.ModelId, callerTag, startedAt, latency, input!.Value, output!.Value, usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: false);
+        Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
         return response;
     }
 
@@ -104,14 +85,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(messages);
-        string? callerTag = _tracker.ResolveCallerTag(options?.AdditionalProperties);
-        string requestModel = _tracker.ResolveRequestModel(options?.ModelId);
-        EnforceBudgets(messages, options, requestModel, callerTag);
-
-        TimeProvider time = _tracker.Time;
-        DateTimeOffset startedAt = time.GetUtcNow();
-        long start = time.GetTimestamp();
+        UsageCall call = Start(messages, options);
         var observed = new StreamObservation();
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
@@ -126,7 +100,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
                         break;
                     }
                 }
-                catch (Exception ex) when (observed.Updates == 0 && _tracker.OnFailure(requestModel, callerTag, start, ex))
+                catch (Exception ex) when (observed.Updates == 0 && _tracker.OnFailure(call, ex))
                 {
                     throw; // Not reached: the filter only measures the failure.
                 }
@@ -145,7 +119,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
             if (observed.Updates > 0)
             {
-                RecordStream(messages, options, requestModel, callerTag, startedAt, time.GetElapsedTime(start), observed);
+                Record(call, _tracker.GetElapsed(call), messages, options, observed.ModelId, observed.Usage, responseMessages: null, observed);
             }
         }
     }
@@ -155,8 +129,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
-        return base.GetService(serviceType, serviceKey)
-            ?? (serviceKey is null && serviceType.IsInstanceOfType(_tracker.Ledger) ? _tracker.Ledger : null);
+        return base.GetService(serviceType, serviceKey) ?? _tracker.GetLedgerService(serviceType, serviceKey);
     }
 
     private static long CountOutputTokens(ITokenCounter counter, IList<ChatMessage> messages)
@@ -170,38 +143,43 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         return total;
     }
 
-    private void EnforceBudgets(IEnumerable<ChatMessage> messages, ChatOptions? options, string requestModel, string? callerTag)
+    /// <summary>Resolves the call's model and caller tag, enforces budgets, and starts timing.</summary>
+    private UsageCall Start(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        if (!_tracker.AnyBudgetApplies(requestModel, callerTag))
+        Throw.IfNull(messages);
+        (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
+        if (_tracker.AnyBudgetApplies(requestModel, callerTag))
         {
-            return;
+            int input = ChatTokenEstimator.CountTokens(TiktokenTokenCounter.ForModel(requestModel), messages, options);
+            int output = options?.MaxOutputTokens ?? _tracker.DefaultMaxOutputTokens;
+            _tracker.EnforceBudgets(requestModel, callerTag, input, output);
         }
 
-        int input = ChatTokenEstimator.CountTokens(TiktokenTokenCounter.ForModel(requestModel), messages, options);
-        int output = options?.MaxOutputTokens ?? _tracker.DefaultMaxOutputTokens;
-        _tracker.EnforceBudgets(requestModel, callerTag, input, output);
+        return _tracker.Start(requestModel, callerTag);
     }
 
-    private void RecordStream(
+    /// <summary>Records a call from the provider's usage, estimating what it left out from the request and the response or stream.</summary>
+    private void Record(
+        UsageCall call,
+        TimeSpan latency,
         IEnumerable<ChatMessage> messages,
         ChatOptions? options,
-        string requestModel,
-        string? callerTag,
-        DateTimeOffset startedAt,
-        TimeSpan latency,
-        StreamObservation observed)
+        string? responseModel,
+        UsageDetails? usage,
+        IList<ChatMessage>? responseMessages,
+        StreamObservation? stream)
     {
-        long? input = observed.Usage?.InputTokenCount;
-        long? output = observed.Usage?.OutputTokenCount;
+        long? input = usage?.InputTokenCount;
+        long? output = usage?.OutputTokenCount;
         bool estimated = input is null || output is null;
         if (estimated)
         {
-            ITokenCounter counter = TiktokenTokenCounter.ForModel(observed.ModelId ?? requestModel);
+            ITokenCounter counter = TiktokenTokenCounter.ForModel(responseModel ?? call.RequestModel);
             input ??= ChatTokenEstimator.CountTokens(counter, messages, options);
-            output ??= observed.CountOutputTokens(counter);
+            output ??= stream is not null ? stream.CountOutputTokens(counter) : CountOutputTokens(counter, responseMessages!);
         }
 
-        _tracker.Record(requestModel, observed.ModelId, callerTag, startedAt, latency, input!.Value, output!.Value, observed.Usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: true);
+        _tracker.Record(call, latency, responseModel, input!.Value, output!.Value, usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: stream is not null);
     }
 
     /// <summary>What a stream has shown so far: the usage it reported, the model and, for estimates, its output.</summary>

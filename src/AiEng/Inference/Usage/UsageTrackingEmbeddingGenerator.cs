@@ -53,8 +53,7 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
         CancellationToken cancellationToken = default)
     {
         Throw.IfNull(values);
-        string? callerTag = _tracker.ResolveCallerTag(options?.AdditionalProperties);
-        string requestModel = _tracker.ResolveRequestModel(options?.ModelId);
+        (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
         if (_tracker.AnyBudgetApplies(requestModel, callerTag))
         {
             // Materialised once so that a lazy sequence is not enumerated twice (estimate, then the provider).
@@ -62,25 +61,23 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
             _tracker.EnforceBudgets(requestModel, callerTag, CountInputTokens(TiktokenTokenCounter.ForModel(requestModel), values), 0);
         }
 
-        TimeProvider time = _tracker.Time;
-        DateTimeOffset startedAt = time.GetUtcNow();
-        long start = time.GetTimestamp();
+        UsageCall call = _tracker.Start(requestModel, callerTag);
         GeneratedEmbeddings<Embedding<float>> embeddings;
         try
         {
             embeddings = await base.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_tracker.OnFailure(requestModel, callerTag, start, ex))
+        catch (Exception ex) when (_tracker.OnFailure(call, ex))
         {
             throw; // Not reached: the filter only measures the failure.
         }
 
-        TimeSpan latency = time.GetElapsedTime(start);
+        TimeSpan latency = _tracker.GetElapsed(call);
         string? responseModel = embeddings.Count > 0 ? embeddings[0].ModelId : null;
         long? input = embeddings.Usage?.InputTokenCount;
         bool estimated = input is null;
         input ??= CountInputTokens(TiktokenTokenCounter.ForModel(responseModel ?? requestModel), values);
-        _tracker.Record(requestModel, responseModel, callerTag, startedAt, latency, input.Value, 0, embeddings.Usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: false);
+        _tracker.Record(call, latency, responseModel, input.Value, 0, embeddings.Usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: false);
         return embeddings;
     }
 
@@ -89,8 +86,7 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
-        return base.GetService(serviceType, serviceKey)
-            ?? (serviceKey is null && serviceType.IsInstanceOfType(_tracker.Ledger) ? _tracker.Ledger : null);
+        return base.GetService(serviceType, serviceKey) ?? _tracker.GetLedgerService(serviceType, serviceKey);
     }
 
     private static long CountInputTokens(ITokenCounter counter, IEnumerable<string> values)
