@@ -1,0 +1,8 @@
+namespace AiEng.Inference;
+
+/// <summary>A call being tracked: what it asked for, who made it and when it started.</summary>
+/// <param name="RequestModel">The model the call asked for (see <see cref="UsageTracker.Resolve"/>).</param>
+/// <param name="CallerTag">The caller tag, if any.</param>
+/// <param name="StartedAt">The wall-clock start, recorded as <see cref="UsageRecord.Timestamp"/>.</param>
+/// <param name="StartTimestamp">The <see cref="TimeProvider.GetTimestamp"/> at the start, for the latency.</param>
+internal readonly record struct UsageCall(string RequestModel, string? CallerTag, DateTimeOffset StartedAt, long StartTimestamp);

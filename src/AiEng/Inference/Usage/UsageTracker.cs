@@ -1,0 +1,186 @@
+using System.Diagnostics.Metrics;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Inference;
+
+/// <summary>
+/// What the chat and embedding usage middleware share: caller-tag and model resolution, budget checks, pricing,
+/// recording and metrics. One instance per middleware instance; thread-safe.
+/// </summary>
+internal sealed class UsageTracker
+{
+    private readonly string _operation;
+    private readonly string? _provider;
+    private readonly string? _defaultModel;
+    private readonly string? _defaultCallerTag;
+    private readonly string _currency;
+    private readonly PriceTable _prices;
+    private readonly BudgetTracker _budgetTracker;
+    private readonly bool _feedBudgetTracker;
+    private readonly Budget[] _budgets;
+    private readonly UsageMetrics? _metrics;
+
+    public UsageTracker(
+        string operation,
+        IUsageLedger ledger,
+        UsageTrackingOptions? options,
+        TimeProvider? timeProvider,
+        IMeterFactory? meterFactory,
+        string? provider,
+        string? defaultModel)
+    {
+        Ledger = Throw.IfNull(ledger);
+        UsageTrackingOptions copy = options?.Clone() ?? new UsageTrackingOptions();
+        copy.ThrowIfInvalid(nameof(options));
+
+        _operation = operation;
+        _provider = provider;
+        _defaultModel = string.IsNullOrEmpty(defaultModel) ? null : defaultModel;
+        _defaultCallerTag = string.IsNullOrEmpty(copy.DefaultCallerTag) ? null : copy.DefaultCallerTag;
+        _currency = copy.Currency;
+        DefaultMaxOutputTokens = copy.DefaultMaxOutputTokensForBudget;
+        Time = timeProvider ?? TimeProvider.System;
+        _prices = new PriceTable(copy.Prices);
+        _metrics = copy.EnableMetrics ? new UsageMetrics(meterFactory, copy.Currency) : null;
+
+        UsageLedger? ownLedger = ledger as UsageLedger;
+        _budgetTracker = ownLedger?.BudgetTracker ?? BudgetTracker.ForForeignLedger(ledger);
+        _feedBudgetTracker = ownLedger is null;
+        var budgets = new List<Budget>(copy.Budgets.Count);
+        foreach (KeyValuePair<string, UsageBudget> entry in copy.Budgets)
+        {
+            BudgetAccumulator accumulator = ownLedger is not null
+                ? ownLedger.RegisterBudget(entry.Value)
+                : _budgetTracker.Register(entry.Value, ledger.GetRecords());
+            budgets.Add(new Budget(entry.Key, entry.Value, accumulator));
+        }
+
+        _budgets = [.. budgets];
+    }
+
+    public IUsageLedger Ledger { get; }
+
+    public TimeProvider Time { get; }
+
+    public int DefaultMaxOutputTokens { get; }
+
+    /// <summary>
+    /// Gets the caller tag of a call (per call, else the ambient <see cref="UsageScope"/>, else the default) and the model it
+    /// asks for (the options' model id, else the client's default, else <c>unknown</c>).
+    /// </summary>
+    public (string RequestModel, string? CallerTag) Resolve(AdditionalPropertiesDictionary? properties, string? optionsModelId)
+    {
+        string requestModel = string.IsNullOrEmpty(optionsModelId) ? _defaultModel ?? UsageOperations.UnknownModel : optionsModelId;
+        if (properties is not null && properties.TryGetValue(UsageScope.CallerTagKey, out object? value) && value is string { Length: > 0 } tag)
+        {
+            return (requestModel, tag);
+        }
+
+        return (requestModel, UsageScope.CurrentCallerTag ?? _defaultCallerTag);
+    }
+
+    /// <summary>Starts timing a call that passed its budget checks.</summary>
+    public UsageCall Start(string requestModel, string? callerTag) => new(requestModel, callerTag, Time.GetUtcNow(), Time.GetTimestamp());
+
+    /// <summary>Gets the time since <paramref name="call"/> started.</summary>
+    public TimeSpan GetElapsed(UsageCall call) => Time.GetElapsedTime(call.StartTimestamp);
+
+    /// <summary>Gets a value indicating whether any configured budget applies to a call, so that its estimate is needed.</summary>
+    public bool AnyBudgetApplies(string requestModel, string? callerTag)
+    {
+        foreach (Budget budget in _budgets)
+        {
+            if (budget.Accumulator.Matches(_operation, requestModel, callerTag))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Throws <see cref="BudgetExceededException"/> when a call of the estimated size would exceed an applicable budget.</summary>
+    public void EnforceBudgets(string requestModel, string? callerTag, long estimatedInputTokens, long estimatedOutputTokens)
+    {
+        DateTimeOffset now = Time.GetUtcNow();
+        long estimatedTokens = estimatedInputTokens + estimatedOutputTokens;
+        decimal? estimatedCost = _prices.GetCost(requestModel, estimatedInputTokens, estimatedOutputTokens, 0);
+        foreach (Budget budget in _budgets)
+        {
+            if (!budget.Accumulator.Matches(_operation, requestModel, callerTag))
+            {
+                continue;
+            }
+
+            (decimal spentCost, long spentTokens) = _budgetTracker.GetSpent(budget.Accumulator, now);
+            bool overTokens = budget.Settings.MaxTokens is long maxTokens && spentTokens + estimatedTokens > maxTokens;
+            bool overCost = budget.Settings.MaxCost is decimal maxCost && spentCost + (estimatedCost ?? 0) > maxCost;
+            if (overTokens || overCost)
+            {
+                throw new BudgetExceededException(
+                    budget.Name,
+                    budget.Settings.MaxCost,
+                    budget.Settings.MaxTokens,
+                    budget.Settings.Window,
+                    spentCost,
+                    spentTokens,
+                    estimatedCost,
+                    estimatedTokens,
+                    _currency,
+                    BudgetWindows.GetEnd(budget.Settings.Window, now));
+            }
+        }
+    }
+
+    /// <summary>Prices and records one completed (or partially streamed) call, and emits its metrics.</summary>
+    public void Record(
+        UsageCall call,
+        TimeSpan latency,
+        string? responseModel,
+        long inputTokens,
+        long outputTokens,
+        long cachedInputTokens,
+        bool isEstimated,
+        bool isStreaming)
+    {
+        string model = string.IsNullOrEmpty(responseModel) ? call.RequestModel : responseModel;
+        var record = new UsageRecord
+        {
+            Timestamp = call.StartedAt,
+            Operation = _operation,
+            Provider = _provider,
+            Model = model,
+            InputTokens = inputTokens,
+            OutputTokens = outputTokens,
+            CachedInputTokens = cachedInputTokens,
+            Latency = latency,
+            Cost = _prices.GetCost(model, inputTokens, outputTokens, cachedInputTokens),
+            IsEstimated = isEstimated,
+            CallerTag = call.CallerTag,
+            IsStreaming = isStreaming,
+        };
+
+        Ledger.Record(record);
+        if (_feedBudgetTracker)
+        {
+            _budgetTracker.Add(record);
+        }
+
+        _metrics?.Record(record, call.RequestModel);
+    }
+
+    /// <summary>Emits the duration metric of a call that failed before producing anything; such calls are not recorded.</summary>
+    /// <returns>Always <see langword="false"/>, so that it can run in an exception filter without catching.</returns>
+    public bool OnFailure(UsageCall call, Exception exception)
+    {
+        _metrics?.RecordFailure(_operation, _provider, call.RequestModel, call.CallerTag, GetElapsed(call), exception);
+        return false;
+    }
+
+    /// <summary>Gets the ledger when a middleware is asked for it as a service (an unkeyed <see cref="IUsageLedger"/> or its concrete type).</summary>
+    public object? GetLedgerService(Type serviceType, object? serviceKey) =>
+        serviceKey is null && serviceType.IsInstanceOfType(Ledger) ? Ledger : null;
+
+    private sealed record Budget(string Name, UsageBudget Settings, BudgetAccumulator Accumulator);
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using AiEng.Shared;
+using AiEng.Tokens;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Inference;
+
+/// <summary>
+/// Chat middleware that records the usage of every call in an <see cref="IUsageLedger"/> (tokens, latency, cost from a
+/// price table, caller tag), enforces budgets before calls are sent, and optionally emits OpenTelemetry GenAI metrics.
+/// Add it with <c>ChatClientBuilder.UseUsageTracking</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The model recorded is the response's <see cref="ChatResponse.ModelId"/>, else <see cref="ChatOptions.ModelId"/>, else
+/// the inner client's <see cref="ChatClientMetadata.DefaultModelId"/>, else <c>unknown</c>; the provider is
+/// <see cref="ChatClientMetadata.ProviderName"/>. When the provider reports no token counts (for example a stream without
+/// usage, or the offline responder) they are estimated with <see cref="TiktokenTokenCounter.ForModel"/> and
+/// <see cref="ChatTokenEstimator"/>, and the record is marked <see cref="UsageRecord.IsEstimated"/>.
+/// </para>
+/// <para>
+/// A streamed call is recorded once, when the stream completes, fails or is disposed early, from the
+/// <see cref="UsageContent"/> in its updates if any (else estimated from the updates received).
+/// </para>
+/// <para>
+/// Failed calls: a call is recorded when the provider produced something (a response, or at least one streamed update).
+/// A call that throws before that (including cancellation and <see cref="BudgetExceededException"/>) is not recorded,
+/// as providers do not bill rejected requests; with metrics on, its duration is still measured with <c>error.type</c>.
+/// A stream that fails or is abandoned after its first update is recorded with the usage seen so far.
+/// </para>
+/// </remarks>
+public sealed class UsageTrackingChatClient : DelegatingChatClient
+{
+    private readonly UsageTracker _tracker;
+
+    /// <summary>Initializes a new instance of the <see cref="UsageTrackingChatClient"/> class.</summary>
+    /// <param name="innerClient">The client to track.</param>
+    /// <param name="ledger">The ledger that receives the records.</param>
+    /// <param name="options">The options (copied; the caller's instance is never changed), or <see langword="null"/> for defaults.</param>
+    /// <param name="timeProvider">The clock for timestamps, latency and budget windows; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>AiEng</c> meter when <see cref="UsageTrackingOptions.EnableMetrics"/> is set; a shared meter is used when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="ledger"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> are invalid (the message names each offending key).</exception>
+    public UsageTrackingChatClient(
+        IChatClient innerClient,
+        IUsageLedger ledger,
+        UsageTrackingOptions? options = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
+        : base(innerClient)
+    {
+        Throw.IfNull(ledger);
+        var metadata = innerClient.GetService(typeof(ChatClientMetadata)) as ChatClientMetadata;
+        _tracker = new UsageTracker(UsageOperations.Chat, ledger, options, timeProvider, meterFactory, metadata?.ProviderName, metadata?.DefaultModelId);
+    }
+
+    /// <summary>Gets the ledger that receives the records.</summary>
+    public IUsageLedger Ledger => _tracker.Ledger;
+
+    /// <inheritdoc />
+    /// <exception cref="BudgetExceededException">The call would exceed a configured budget; it was not sent.</exception>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        UsageCall call = Start(messages, options);
+        ChatResponse response;
+        try
+        {
+            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_tracker.OnFailure(call, ex))
+        {
+            throw; // Not reached: the filter only measures the failure.
+        }
+
+        Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
+        return response;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="BudgetExceededException">The call would exceed a configured budget; it was not sent (thrown on the first move of the enumerator).</exception>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        UsageCall call = Start(messages, options);
+        var observed = new StreamObservation();
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    updates ??= base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (observed.Updates == 0 && _tracker.OnFailure(call, ex))
+                {
+                    throw; // Not reached: the filter only measures the failure.
+                }
+
+                ChatResponseUpdate update = updates.Current;
+                observed.Observe(update);
+                yield return update;
+            }
+        }
+        finally
+        {
+            if (updates is not null)
+            {
+                await updates.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (observed.Updates > 0)
+            {
+                Record(call, _tracker.GetElapsed(call), messages, options, observed.ModelId, observed.Usage, responseMessages: null, observed);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Also returns the <see cref="Ledger"/> when asked for <see cref="IUsageLedger"/> (or its concrete type) without a key.</remarks>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        Throw.IfNull(serviceType);
+        return base.GetService(serviceType, serviceKey) ?? _tracker.GetLedgerService(serviceType, serviceKey);
+    }
+
+    private static long CountOutputTokens(ITokenCounter counter, IList<ChatMessage> messages)
+    {
+        long total = 0;
+        for (int i = 0; i < messages.Count; i++)
+        {
+            total += ChatTokenEstimator.CountContentTokens(counter, messages[i].Contents);
+        }
+
+        return total;
+    }
+
+    /// <summary>Resolves the call's model and caller tag, enforces budgets, and starts timing.</summary>
+    private UsageCall Start(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        Throw.IfNull(messages);
+        (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
+        if (_tracker.AnyBudgetApplies(requestModel, callerTag))
+        {
+            int input = ChatTokenEstimator.CountTokens(TiktokenTokenCounter.ForModel(requestModel), messages, options);
+            int output = options?.MaxOutputTokens ?? _tracker.DefaultMaxOutputTokens;
+            _tracker.EnforceBudgets(requestModel, callerTag, input, output);
+        }
+
+        return _tracker.Start(requestModel, callerTag);
+    }
+
+    /// <summary>Records a call from the provider's usage, estimating what it left out from the request and the response or stream.</summary>
+    private void Record(
+        UsageCall call,
+        TimeSpan latency,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        string? responseModel,
+        UsageDetails? usage,
+        IList<ChatMessage>? responseMessages,
+        StreamObservation? stream)
+    {
+        long? input = usage?.InputTokenCount;
+        long? output = usage?.OutputTokenCount;
+        bool estimated = input is null || output is null;
+        if (estimated)
+        {
+            ITokenCounter counter = TiktokenTokenCounter.ForModel(responseModel ?? call.RequestModel);
+            input ??= ChatTokenEstimator.CountTokens(counter, messages, options);
+            output ??= stream is not null ? stream.CountOutputTokens(counter) : CountOutputTokens(counter, responseMessages!);
+        }
+
+        _tracker.Record(call, latency, responseModel, input!.Value, output!.Value, usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: stream is not null);
+    }
+
+    /// <summary>What a stream has shown so far: the usage it reported, the model and, for estimates, its output.</summary>
+    private sealed class StreamObservation
+    {
+        private StringBuilder? _text;
+        private List<AIContent>? _otherContents;
+
+        public int Updates { get; private set; }
+
+        public UsageDetails? Usage { get; private set; }
+
+        public string? ModelId { get; private set; }
+
+        public void Observe(ChatResponseUpdate update)
+        {
+            Updates++;
+            if (!string.IsNullOrEmpty(update.ModelId))
+            {
+                ModelId = update.ModelId;
+            }
+
+            IList<AIContent> contents = update.Contents;
+            for (int i = 0; i < contents.Count; i++)
+            {
+                switch (contents[i])
+                {
+                    case UsageContent usage:
+                        Usage ??= new UsageDetails();
+                        Usage.Add(usage.Details);
+                        break;
+                    case TextContent text:
+                        (_text ??= new StringBuilder()).Append(text.Text);
+                        break;
+                    case TextReasoningContent or FunctionCallContent or FunctionResultContent:
+                        (_otherContents ??= []).Add(contents[i]);
+                        break;
+                }
+            }
+        }
+
+        public long CountOutputTokens(ITokenCounter counter) =>
+            (_text is null ? 0 : counter.CountTokens(_text.ToString()))
+            + (_otherContents is null ? 0 : ChatTokenEstimator.CountContentTokens(counter, _otherContents));
+    }
+}
