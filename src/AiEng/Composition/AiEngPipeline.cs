@@ -16,48 +16,39 @@ internal static class AiEngPipeline
 {
     /// <summary>Builds the chat pipeline around <paramref name="inner"/>.</summary>
     /// <param name="inner">The provider's or application's client.</param>
-    /// <param name="model">The model being served (its name keys usage records).</param>
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
     /// <returns>The outermost client.</returns>
-    public static IChatClient BuildChatClient(IChatClient inner, ModelDescriptor model, AiEngRegistry registry, IServiceProvider services)
+    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services)
     {
-        _ = model;
         var builder = new ChatClientBuilder(inner);
         foreach (var configure in registry.Chat.Pipeline)
         {
             configure(builder);
         }
 
-        // ---- AiEng middleware: MERGE POINT for the lead (not present on this branch) ----
-        // Insert here, innermost and in this order, so that budget/usage checks are not retried and each provider call is retried:
-        //   builder.UseUsageTracking(...);  // from the usage-tracking branch; model.Name ("fast", null for the default) keys the records
-        //   builder.UseResilience(...);     // from the resilience branch (AiEng.Inference)
-        // ---- end of merge point ----
+        // AiEng's middleware: usage outside resilience, so a logical call is one record, a budget stops it before any
+        // attempt is sent, and each provider attempt is retried on its own.
+        builder.UseUsageTracking();
         return builder.Build(services);
     }
 
     /// <summary>Builds the embedding pipeline around <paramref name="inner"/>.</summary>
     /// <param name="inner">The provider's or application's generator.</param>
-    /// <param name="model">The model being served.</param>
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, ModelDescriptor model, AiEngRegistry registry, IServiceProvider services)
+        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services)
     {
-        _ = model;
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
         foreach (var configure in registry.Embeddings.Pipeline)
         {
             configure(builder);
         }
 
-        // ---- AiEng middleware: MERGE POINT for the lead (not present on this branch) ----
-        // Insert here, innermost and in this order:
-        //   builder.UseUsageTracking(...);  // embedding usage (input tokens) keyed by model.Name
-        //   builder.UseResilience(...);     // embedding resilience (AiEng.Inference)
-        // ---- end of merge point ----
+        // AiEng's middleware, in the same order as for chat.
+        builder.UseUsageTracking();
         return builder.Build(services);
     }
 }

@@ -1,7 +1,9 @@
 using AiEng.Composition;
+using AiEng.Inference;
 using AiEng.Offline;
 using AiEng.Providers;
 using AiEng.Shared;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,6 +49,7 @@ public static class AiEngServiceCollectionExtensions
             section.GetSection(nameof(AiEngOptions.ChatModels)).GetChildren().Select(child => child.Key),
             section.GetSection(nameof(AiEngOptions.EmbeddingModels)).GetChildren().Select(child => child.Key));
         services.AddOptions<AiEngOptions>().Bind(section);
+        services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
         return builder;
     }
 
@@ -82,6 +85,13 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<AiEngOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AiEngOptions>, AiEngOptionsValidator>());
         services.TryAddSingleton<AiEngModelFactory>();
+
+        // Usage tracking: one ledger shared by every model (so totals and budgets span chat and embeddings), options from
+        // AiEng:Usage checked at start-up, and the o200k_base counter for the offline responder's usage figures.
+        services.TryAddSingleton<IUsageLedger, UsageLedger>();
+        services.AddOptions<UsageTrackingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageTrackingOptions>, UsageTrackingOptionsValidator>());
+        services.TryAddSingleton<ITokenCounter>(_ => TiktokenTokenCounter.O200kBase);
 
         var builder = new AiEngBuilder(services).AddProvider(new OfflineModelProvider());
         services.AddChatClient(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));

@@ -1,5 +1,7 @@
+using AiEng.Inference;
 using AiEng.Offline;
 using AiEng.Providers;
+using AiEng.Testing;
 using AiEng.Tests.TestSupport;
 using AiEng.Tokens;
 using Microsoft.Extensions.AI;
@@ -232,5 +234,54 @@ public class AiEngServiceCollectionExtensionsTests
         Assert.Throws<ArgumentNullException>(() => services.AddAiEng((IConfiguration)null!));
         Assert.Throws<ArgumentNullException>(() => services.AddAiEng((Action<AiEngOptions>)null!));
         Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddAiEng(TestServices.Configuration()));
+    }
+
+    [Fact]
+    public async Task Every_configured_model_records_its_usage_in_the_shared_ledger_priced_from_the_Usage_section()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:Usage:Prices:extractive-responder:InputPerMillion", "1000000"),
+                ("AiEng:Usage:Prices:extractive-responder:OutputPerMillion", "0")),
+            more: s => s.AddSingleton<ITokenCounter>(new WordTokenCounter()));
+        var chat = services.GetRequiredService<IChatClient>();
+
+        var response = await chat.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, "The tower is 300 metres tall."),
+            new ChatMessage(ChatRole.User, "How tall is the tower?"),
+        ]);
+
+        var ledger = services.GetRequiredService<IUsageLedger>();
+        var record = Assert.Single(ledger.GetRecords());
+        Assert.Equal("extractive-responder", record.Model);
+        Assert.Equal(response.Usage!.InputTokenCount, record.InputTokens);
+        Assert.False(record.IsEstimated);
+        Assert.Equal(record.InputTokens * 1m, record.Cost);
+    }
+
+    [Fact]
+    public void A_negative_price_in_the_Usage_section_fails_at_start_up_naming_its_key()
+    {
+        using var services = TestServices.Build(("AiEng:Usage:Prices:gpt-4o:InputPerMillion", "-1"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("AiEng:Usage:Prices:gpt-4o:InputPerMillion", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_budget_from_the_Usage_section_stops_a_call_before_it_reaches_the_model()
+    {
+        var inner = TestChatClient.Replying("never", new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 });
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Usage:Budgets:tiny:MaxTokens", "5")),
+            builder => builder.UseChatClient(_ => inner));
+        var chat = services.GetRequiredService<IChatClient>();
+
+        var error = await Assert.ThrowsAsync<BudgetExceededException>(() => chat.GetResponseAsync("a question that is longer than five tokens for sure"));
+
+        Assert.Equal("tiny", error.BudgetName);
+        Assert.Equal(0, inner.CallCount);
     }
 }
