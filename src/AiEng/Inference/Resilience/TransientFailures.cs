@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Net.Sockets;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace AiEng.Inference;
@@ -21,6 +22,9 @@ internal static class TransientFailures
     /// <summary>How deep to look through inner exceptions for a recognised failure.</summary>
     private const int MaxDepth = 4;
 
+    /// <summary>The HTTP-date formats of RFC 9110 section 5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime forms.</summary>
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy"];
+
     /// <summary>Gets a value indicating whether <paramref name="status"/> is an HTTP status worth retrying: 408, 429 and 5xx except 501 and 505.</summary>
     /// <param name="status">The HTTP status code.</param>
     /// <returns><see langword="true"/> when a later attempt may succeed.</returns>
@@ -40,6 +44,8 @@ internal static class TransientFailures
         {
             switch (current)
             {
+                case BrokenCircuitException:
+                    return false; // the circuit is open: retrying at once is what it exists to prevent
                 case ClientResultException clientResult:
                     return clientResult.Status == 0 || IsTransientStatus(clientResult.Status);
                 case HttpRequestException http:
@@ -136,8 +142,7 @@ internal static class TransientFailures
             return TimeSpan.FromSeconds(Math.Min(seconds, (long)TimeSpan.MaxValue.TotalSeconds / 2));
         }
 
-        if (DateTimeOffset.TryParseExact(value, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
+        if (DateTimeOffset.TryParseExact(value, HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowInnerWhite, out var date))
         {
             var delay = date - now;
             return delay > TimeSpan.Zero ? delay : TimeSpan.Zero;
