@@ -15,11 +15,9 @@ namespace AiEng.Inference;
 /// </summary>
 internal sealed class ModelCallResilience
 {
-    private static readonly ResiliencePropertyKey<object> StartedKey = new("AiEng.Resilience.Started");
     private static readonly ResiliencePropertyKey<int> RetriesKey = new("AiEng.Resilience.Retries");
     private static readonly ResiliencePropertyKey<int> AttemptsKey = new("AiEng.Resilience.Attempts");
     private static readonly ResiliencePropertyKey<Exception?> LastFailureKey = new("AiEng.Resilience.LastFailure");
-    private static readonly object Started = new();
 
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _timeProvider;
@@ -162,29 +160,33 @@ internal sealed class ModelCallResilience
         }
     }
 
+    /// <summary>
+    /// Counts attempts for error messages without touching the context on the success path: <c>OnRetry</c> records how
+    /// many attempts ran before each retry, and an attempt that starts after a retry records itself.
+    /// </summary>
     private static void NoteAttempt(ResilienceContext context)
     {
         if (context.Properties.TryGetValue(RetriesKey, out var retries))
         {
             context.Properties.Set(AttemptsKey, retries + 1);
         }
-        else
-        {
-            context.Properties.Set(StartedKey, Started);
-        }
     }
 
-    private static int CountAttempts(ResilienceContext context) =>
+    /// <summary>Gets how many attempts ran: 0 when the circuit rejected the first one.</summary>
+    private static int CountAttempts(ResilienceContext context, Exception exception) =>
         context.Properties.TryGetValue(AttemptsKey, out var attempts) ? attempts
-        : context.Properties.TryGetValue(StartedKey, out _) ? 1
-        : 0;
+        : context.Properties.TryGetValue(RetriesKey, out var retries) ? retries
+        : exception is BrokenCircuitException ? 0
+        : 1;
 
     private ResiliencePipeline BuildPipeline(ResilienceOptions options)
     {
         // Order as in Microsoft.Extensions.Http.Resilience's standard pipeline: the total timeout bounds everything, the
         // circuit breaker sees every attempt, and the attempt timeout turns a hung attempt into a retryable failure.
         var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
-        if (options.TotalTimeout is { } total)
+
+        // Without retries a total timeout not shorter than the attempt timeout (validation ensures that) never fires first.
+        if (options.TotalTimeout is { } total && (options.MaxRetryAttempts > 0 || options.AttemptTimeout is null))
         {
             builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.TotalTimeout", Timeout = total });
         }
@@ -291,7 +293,7 @@ internal sealed class ModelCallResilience
             return null;
         }
 
-        var attempts = CountAttempts(context);
+        var attempts = CountAttempts(context, exception);
         context.Properties.TryGetValue(LastFailureKey, out var lastFailure);
         return exception switch
         {
