@@ -1,5 +1,6 @@
 using AiEng.Providers;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -27,16 +28,21 @@ internal sealed class ModelCallResilience
     private readonly ModelRequestFailures _failures;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCallResilience"/> class.</summary>
-    /// <param name="options">Validated options; read once, not kept.</param>
+    /// <param name="options">The options, validated here, read once and not kept; <see langword="null"/> for the defaults.</param>
     /// <param name="kind">Whether the wrapped model is a chat or an embedding model.</param>
     /// <param name="providerName">The provider's name from the inner client's metadata, if any.</param>
     /// <param name="defaultModelId">The default model id from the inner client's metadata, if any.</param>
-    /// <param name="timeProvider">The source of time for delays, timeouts and the circuit breaker.</param>
-    /// <param name="logger">The logger for retries and circuit changes (never given prompts or keys).</param>
-    public ModelCallResilience(ResilienceOptions options, ModelKind kind, string? providerName, string? defaultModelId, TimeProvider timeProvider, ILogger logger)
+    /// <param name="timeProvider">The source of time for delays, timeouts and the circuit breaker; <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">Creates the logger for retries and circuit changes (never given prompts or keys), if any.</param>
+    /// <param name="logCategory">The middleware type, used as the log category.</param>
+    /// <exception cref="ArgumentException">A value of <paramref name="options"/> is out of range.</exception>
+    public ModelCallResilience(
+        ResilienceOptions? options, ModelKind kind, string? providerName, string? defaultModelId, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, Type logCategory)
     {
-        _timeProvider = timeProvider;
-        _logger = logger;
+        options ??= new ResilienceOptions();
+        options.Validate();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory?.CreateLogger(logCategory) ?? NullLogger.Instance;
         _shouldRetry = options.ShouldRetry;
         _maxDelay = options.MaxDelay;
         _failures = new ModelRequestFailures(kind, providerName, defaultModelId, options.ConfigurationPath);

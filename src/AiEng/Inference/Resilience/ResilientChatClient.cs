@@ -3,7 +3,6 @@ using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiEng.Inference;
 
@@ -43,16 +42,8 @@ public sealed class ResilientChatClient : DelegatingChatClient
     public ResilientChatClient(IChatClient innerClient, ResilienceOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : base(Throw.IfNull(innerClient))
     {
-        options ??= new ResilienceOptions();
-        options.Validate();
         var metadata = innerClient.GetService<ChatClientMetadata>();
-        _resilience = new ModelCallResilience(
-            options,
-            ModelKind.Chat,
-            metadata?.ProviderName,
-            metadata?.DefaultModelId,
-            timeProvider ?? TimeProvider.System,
-            loggerFactory?.CreateLogger<ResilientChatClient>() ?? (ILogger)NullLogger.Instance);
+        _resilience = new ModelCallResilience(options, ModelKind.Chat, metadata?.ProviderName, metadata?.DefaultModelId, timeProvider, loggerFactory, typeof(ResilientChatClient));
     }
 
     /// <inheritdoc />

@@ -2,7 +2,6 @@ using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiEng.Inference;
 
@@ -35,16 +34,8 @@ public sealed class ResilientEmbeddingGenerator<TInput, TEmbedding> : Delegating
         IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, ResilienceOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
         : base(Throw.IfNull(innerGenerator))
     {
-        options ??= new ResilienceOptions();
-        options.Validate();
         var metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
-        _resilience = new ModelCallResilience(
-            options,
-            ModelKind.Embeddings,
-            metadata?.ProviderName,
-            metadata?.DefaultModelId,
-            timeProvider ?? TimeProvider.System,
-            loggerFactory?.CreateLogger<ResilientEmbeddingGenerator<TInput, TEmbedding>>() ?? (ILogger)NullLogger.Instance);
+        _resilience = new ModelCallResilience(options, ModelKind.Embeddings, metadata?.ProviderName, metadata?.DefaultModelId, timeProvider, loggerFactory, typeof(ResilientEmbeddingGenerator<TInput, TEmbedding>));
     }
 
     /// <inheritdoc />
