@@ -1,0 +1,313 @@
+using AiEng.Providers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace AiEng.Inference;
+
+/// <summary>
+/// The engine shared by <see cref="ResilientChatClient"/> and <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/>:
+/// one Polly pipeline built once per middleware instance (total timeout → retry → circuit breaker → attempt timeout),
+/// executed with pooled contexts and state instead of closures, and the translation of final failures into
+/// <see cref="ModelRequestException"/>.
+/// </summary>
+internal sealed class ModelCallResilience
+{
+    private static readonly ResiliencePropertyKey<int> RetriesKey = new("AiEng.Resilience.Retries");
+    private static readonly ResiliencePropertyKey<int> AttemptsKey = new("AiEng.Resilience.Attempts");
+    private static readonly ResiliencePropertyKey<Exception?> LastFailureKey = new("AiEng.Resilience.LastFailure");
+
+    private readonly ResiliencePipeline _pipeline;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Func<Exception, bool?>? _shouldRetry;
+    private readonly TimeSpan _maxDelay;
+    private readonly ModelRequestFailures _failures;
+
+    /// <summary>Initializes a new instance of the <see cref="ModelCallResilience"/> class.</summary>
+    /// <param name="options">The options, validated here, read once and not kept; <see langword="null"/> for the defaults.</param>
+    /// <param name="kind">Whether the wrapped model is a chat or an embedding model.</param>
+    /// <param name="providerName">The provider's name from the inner client's metadata, if any.</param>
+    /// <param name="defaultModelId">The default model id from the inner client's metadata, if any.</param>
+    /// <param name="timeProvider">The source of time for delays, timeouts and the circuit breaker; <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">Creates the logger for retries and circuit changes (never given prompts or keys), if any.</param>
+    /// <param name="logCategory">The middleware type, used as the log category.</param>
+    /// <exception cref="ArgumentException">A value of <paramref name="options"/> is out of range.</exception>
+    public ModelCallResilience(
+        ResilienceOptions? options, ModelKind kind, string? providerName, string? defaultModelId, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, Type logCategory)
+    {
+        options ??= new ResilienceOptions();
+        options.Validate();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory?.CreateLogger(logCategory) ?? NullLogger.Instance;
+        _shouldRetry = options.ShouldRetry;
+        _maxDelay = options.MaxDelay;
+        _failures = new ModelRequestFailures(kind, providerName, defaultModelId, options.ConfigurationPath);
+        _pipeline = BuildPipeline(options);
+    }
+
+    /// <summary>Runs one non-streaming call through the pipeline.</summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TState">The state passed to <paramref name="call"/>, so that it needs no closure.</typeparam>
+    /// <param name="call">Makes one attempt; must honour the token it is given.</param>
+    /// <param name="state">The state for <paramref name="call"/>.</param>
+    /// <param name="modelId">The model id of this call, if it overrides the default.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The result of the first successful attempt.</returns>
+    public async Task<TResult> ExecuteAsync<TResult, TState>(Func<TState, CancellationToken, Task<TResult>> call, TState state, string? modelId, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (context, state) =>
+                {
+                    NoteAttempt(context);
+                    return new ValueTask<TResult>(state.Call(state.State, context.CancellationToken));
+                },
+                context,
+                (Call: call, State: state)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Translate(exception, context, modelId, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// Opens a stream through the pipeline and waits for its first item, retrying failures until then. The returned
+    /// enumerator is bound to a token linked only to the caller's, so it outlives the pipeline's timeouts.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TState">The state passed to <paramref name="open"/>.</typeparam>
+    /// <param name="open">Starts the stream with the given token.</param>
+    /// <param name="state">The state for <paramref name="open"/>.</param>
+    /// <param name="modelId">The model id of this call, if it overrides the default.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The open stream, positioned on its first item if it has one; the caller disposes it.</returns>
+    public async Task<StartedStream<T>> StartStreamAsync<T, TState>(Func<TState, CancellationToken, IAsyncEnumerable<T>> open, TState state, string? modelId, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                static (context, state) =>
+                {
+                    NoteAttempt(context);
+                    return StartAttemptAsync(state.Open, state.State, context.CancellationToken, state.CallerToken);
+                },
+                context,
+                (Open: open, State: state, CallerToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Translate(exception, context, modelId, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static async ValueTask<StartedStream<T>> StartAttemptAsync<T, TState>(
+        Func<TState, CancellationToken, IAsyncEnumerable<T>> open, TState state, CancellationToken attemptToken, CancellationToken callerToken)
+    {
+        // The stream must keep working after the pipeline (and its pooled timeout token sources) is done with this call,
+        // so it gets its own source linked to the caller's token; the attempt's token cancels it only until the first item.
+        var source = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+        IAsyncEnumerator<T>? enumerator = null;
+        try
+        {
+            bool hasItem;
+            using (attemptToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source))
+            {
+                enumerator = open(state, source.Token).GetAsyncEnumerator(source.Token);
+                hasItem = await enumerator.MoveNextAsync().ConfigureAwait(false);
+            }
+
+            // A timeout that fired just after the first item arrived has cancelled the source: treat it as this attempt's timeout.
+            if (source.IsCancellationRequested)
+            {
+                attemptToken.ThrowIfCancellationRequested();
+                callerToken.ThrowIfCancellationRequested();
+            }
+
+            return new StartedStream<T>(enumerator, hasItem, source);
+        }
+        catch
+        {
+            if (enumerator is not null)
+            {
+                await DisposeQuietlyAsync(enumerator).ConfigureAwait(false);
+            }
+
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync<T>(IAsyncEnumerator<T> enumerator)
+    {
+        try
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The attempt's own failure is what matters; a failure to clean up must not hide it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>
+    /// Counts attempts for error messages without touching the context on the success path: <c>OnRetry</c> records how
+    /// many attempts ran before each retry, and an attempt that starts after a retry records itself.
+    /// </summary>
+    private static void NoteAttempt(ResilienceContext context)
+    {
+        if (context.Properties.TryGetValue(RetriesKey, out var retries))
+        {
+            context.Properties.Set(AttemptsKey, retries + 1);
+        }
+    }
+
+    /// <summary>Gets how many attempts ran: 0 when the circuit rejected the first one.</summary>
+    private static int CountAttempts(ResilienceContext context, Exception exception) =>
+        context.Properties.TryGetValue(AttemptsKey, out var attempts) ? attempts
+        : context.Properties.TryGetValue(RetriesKey, out var retries) ? retries
+        : exception is BrokenCircuitException ? 0
+        : 1;
+
+    private ResiliencePipeline BuildPipeline(ResilienceOptions options)
+    {
+        // Order as in Microsoft.Extensions.Http.Resilience's standard pipeline: the total timeout bounds everything, the
+        // circuit breaker sees every attempt, and the attempt timeout turns a hung attempt into a retryable failure.
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
+
+        // Without retries a total timeout not shorter than the attempt timeout (validation ensures that) never fires first.
+        if (options.TotalTimeout is { } total && (options.MaxRetryAttempts > 0 || options.AttemptTimeout is null))
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.TotalTimeout", Timeout = total });
+        }
+
+        if (options.MaxRetryAttempts > 0)
+        {
+            var retry = new RetryStrategyOptions
+            {
+                Name = "AiEng.Retry",
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                UseJitter = options.UseJitter,
+                ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(GetProviderDelay(args.Outcome.Exception)),
+                OnRetry = args =>
+                {
+                    OnRetry(args.Context, args.Outcome.Exception, args.AttemptNumber, args.RetryDelay);
+                    return default;
+                },
+            };
+            if (options.Randomizer is { } randomizer)
+            {
+                retry.Randomizer = randomizer;
+            }
+
+            builder.AddRetry(retry);
+        }
+
+        var breaker = options.CircuitBreaker;
+        if (breaker.Enabled)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                Name = "AiEng.CircuitBreaker",
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
+                OnOpened = args =>
+                {
+                    ResilienceLog.CircuitOpened(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId, args.BreakDuration);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    ResilienceLog.CircuitClosed(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId);
+                    return default;
+                },
+            });
+        }
+
+        if (options.AttemptTimeout is { } attempt)
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.AttemptTimeout", Timeout = attempt });
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Decides whether a failed attempt is retried and counted by the circuit breaker.</summary>
+    /// <param name="exception">The attempt's failure, or <see langword="null"/> on success.</param>
+    /// <param name="token">
+    /// The token in force around the attempt: it is linked to the caller's token and to the total timeout, so when it is
+    /// cancelled the failure is the caller's cancellation (or the end of the call), never a transient failure.
+    /// </param>
+    /// <returns><see langword="true"/> to retry.</returns>
+    private bool ShouldHandle(Exception? exception, CancellationToken token)
+    {
+        if (exception is null or BrokenCircuitException || token.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return IsRetryable(exception);
+    }
+
+    private bool IsRetryable(Exception exception) =>
+        exception is not BrokenCircuitException
+        && (_shouldRetry?.Invoke(exception) ?? TransientFailures.IsTransient(exception));
+
+    private TimeSpan? GetProviderDelay(Exception? exception) =>
+        exception is not null && TransientFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow()) is { } delay
+            ? (delay < _maxDelay ? delay : _maxDelay)
+            : null;
+
+    private void OnRetry(ResilienceContext context, Exception? exception, int attemptNumber, TimeSpan delay)
+    {
+        context.Properties.Set(RetriesKey, attemptNumber + 1);
+        context.Properties.Set(LastFailureKey, exception);
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            ResilienceLog.Retrying(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId, attemptNumber + 1, ModelRequestFailures.Describe(exception), delay);
+        }
+    }
+
+    /// <summary>Turns the final failure of a call into the exception to throw, or <see langword="null"/> to rethrow it unchanged.</summary>
+    private ModelRequestException? Translate(Exception exception, ResilienceContext context, string? modelId, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        var attempts = CountAttempts(context, exception);
+        context.Properties.TryGetValue(LastFailureKey, out var lastFailure);
+        return exception switch
+        {
+            BrokenCircuitException broken => _failures.CircuitOpen(broken, modelId, attempts),
+            TimeoutRejectedException timeout => _failures.TimedOut(timeout, timeout.Timeout, modelId, attempts, lastFailure),
+            _ when IsRetryable(exception) => _failures.Exhausted(exception, modelId, attempts, TransientFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow())),
+            _ when TransientFailures.GetStatusCode(exception) is { } status => _failures.Rejected(exception, status, modelId, attempts),
+            _ => null,
+        };
+    }
+}

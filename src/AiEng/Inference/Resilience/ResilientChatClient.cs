@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using AiEng.Providers;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace AiEng.Inference;
+
+/// <summary>
+/// A chat client middleware that makes calls resilient with Polly: retries transient failures with exponential backoff
+/// and jitter (honouring the provider's <c>Retry-After</c>), bounds each attempt and the whole call with timeouts, and
+/// opens a circuit breaker after repeated failures. See <see cref="ResilienceOptions"/> for what is retried and the defaults.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Client errors (HTTP 400, 401, 403, 404 and other 4xx except 408 and 429) are not retried: they surface at once as a
+/// <see cref="ModelRequestException"/> whose message says how to fix them. So do transient failures that remain after
+/// the last retry, timeouts and calls rejected by the open circuit. A cancellation requested through the caller's token
+/// propagates at once as an <see cref="OperationCanceledException"/>. Other exceptions propagate unchanged.
+/// </para>
+/// <para>
+/// Streaming: an attempt is retried only until the stream has produced its first update; the timeouts bound that time
+/// too. Once an update has been yielded to the caller, a failure propagates unchanged (a retry would repeat output the
+/// caller has already seen), and only the caller's token bounds the rest of the stream.
+/// </para>
+/// <para>
+/// The Polly pipeline, and so the circuit breaker's state, is built once per instance. The messages are sent again on
+/// each attempt, so they must be enumerable more than once (lists and arrays are).
+/// </para>
+/// </remarks>
+public sealed class ResilientChatClient : DelegatingChatClient
+{
+    private readonly ModelCallResilience _resilience;
+
+    /// <summary>Initializes a new instance of the <see cref="ResilientChatClient"/> class.</summary>
+    /// <param name="innerClient">The client whose calls are made resilient.</param>
+    /// <param name="options">The options, read once here and not kept; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The source of time for delays, timeouts and the circuit breaker; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="loggerFactory">Creates the logger for retries and circuit changes; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A value of <paramref name="options"/> is out of range; the message names it and the allowed range.</exception>
+    public ResilientChatClient(IChatClient innerClient, ResilienceOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : base(Throw.IfNull(innerClient))
+    {
+        var metadata = innerClient.GetService<ChatClientMetadata>();
+        _resilience = new ModelCallResilience(options, ModelKind.Chat, metadata?.ProviderName, metadata?.DefaultModelId, timeProvider, loggerFactory, typeof(ResilientChatClient));
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ModelRequestException">The provider rejected the request, retries were exhausted, the call timed out, or the circuit is open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(messages);
+        return _resilience.ExecuteAsync(
+            static (state, token) => state.Inner.GetResponseAsync(state.Messages, state.Options, token),
+            (Inner: InnerClient, Messages: messages, Options: options),
+            options?.ModelId,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ModelRequestException">Before the first update: the provider rejected the request, retries were exhausted, the call timed out, or the circuit is open.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(messages);
+        var stream = await _resilience.StartStreamAsync(
+            static (state, token) => state.Inner.GetStreamingResponseAsync(state.Messages, state.Options, token),
+            (Inner: InnerClient, Messages: messages, Options: options),
+            options?.ModelId,
+            cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            if (!stream.HasItem)
+            {
+                yield break;
+            }
+
+            yield return stream.Enumerator.Current;
+            while (await stream.Enumerator.MoveNextAsync().ConfigureAwait(false))
+            {
+                yield return stream.Enumerator.Current;
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AiEng.Inference;
+
+/// <summary>Adds <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/> to an embedding generator pipeline.</summary>
+public static class ResilientEmbeddingGeneratorBuilderExtensions
+{
+    /// <summary>
+    /// Adds resilience to the embedding generator pipeline: retries of transient failures with exponential backoff,
+    /// jitter and <c>Retry-After</c>, per-attempt and total timeouts, and a circuit breaker (see <see cref="ResilienceOptions"/>).
+    /// </summary>
+    /// <typeparam name="TInput">The type of the values embedded.</typeparam>
+    /// <typeparam name="TEmbedding">The type of the embeddings generated.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">
+    /// Changes the options of this pipeline. It receives a copy of the registered <c>IOptions&lt;ResilienceOptions&gt;</c>
+    /// value (bound from <c>AiEng:Resilience</c> by <c>AddAiEng</c>) or the defaults; the registered value is never changed.
+    /// </param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> are taken from the builder's services when registered.
+    /// The options are validated when the pipeline is built: <c>Build</c> throws <see cref="ArgumentException"/> for a value out of range.
+    /// </remarks>
+    public static EmbeddingGeneratorBuilder<TInput, TEmbedding> UseResilience<TInput, TEmbedding>(
+        this EmbeddingGeneratorBuilder<TInput, TEmbedding> builder, Action<ResilienceOptions>? configure = null)
+        where TEmbedding : Embedding
+    {
+        Throw.IfNull(builder);
+        return builder.Use((innerGenerator, services) => new ResilientEmbeddingGenerator<TInput, TEmbedding>(
+            innerGenerator,
+            ResilienceOptions.Resolve(services, configure),
+            services.GetService<TimeProvider>(),
+            services.GetService<ILoggerFactory>()));
+    }
+}

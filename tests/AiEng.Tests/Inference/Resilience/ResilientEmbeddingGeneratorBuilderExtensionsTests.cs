@@ -1,0 +1,44 @@
+using AiEng.Inference;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
+
+namespace AiEng.Tests.Inference.Resilience;
+
+public class ResilientEmbeddingGeneratorBuilderExtensionsTests
+{
+    [Fact]
+    public async Task Adds_a_ResilientEmbeddingGenerator_with_the_registered_options_and_configure()
+    {
+        var registered = Exact(o => o.BaseDelay = TimeSpan.Zero);
+        var services = new TestServices().Add<IOptions<ResilienceOptions>>(Options.Create(registered));
+        var inner = ScriptedEmbeddings(Status(500), Status(500), "ok");
+
+        using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner)
+            .UseResilience(o => o.MaxRetryAttempts = 1)
+            .Build(services);
+        await Assert.ThrowsAsync<ModelRequestException>(() => generator.GenerateAsync(["a"]));
+
+        Assert.IsType<ResilientEmbeddingGenerator<string, Embedding<float>>>(generator);
+        Assert.Equal(2, inner.CallCount);
+        Assert.Equal(3, registered.MaxRetryAttempts);
+    }
+
+    [Fact]
+    public void Validates_the_options_when_the_pipeline_is_built()
+    {
+        var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(ScriptedEmbeddings("ok"))
+            .UseResilience(o => o.MaxDelay = TimeSpan.FromDays(2));
+
+        var error = Assert.Throws<ArgumentException>(() => builder.Build());
+
+        Assert.Contains("MaxDelay", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_a_null_builder()
+    {
+        Assert.Throws<ArgumentNullException>(
+            "builder", () => ResilientEmbeddingGeneratorBuilderExtensions.UseResilience<string, Embedding<float>>(null!));
+    }
+}
