@@ -32,7 +32,7 @@ internal sealed class AiEngModelFactory
         var inner = _registry.Chat.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
             : ProviderOf(model).CreateChatClient(model.Options!.Clone(), _services);
-        return AiEngPipeline.BuildChatClient(inner, _registry, _services);
+        return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath);
     }
 
     /// <summary>Creates the embedding pipeline of the model <paramref name="name"/> (the default model when null).</summary>
@@ -42,7 +42,7 @@ internal sealed class AiEngModelFactory
         var inner = _registry.Embeddings.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
             : ProviderOf(model).CreateEmbeddingGenerator(model.Options!.Clone(), _services);
-        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services);
+        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath);
     }
 
     private ModelDescriptor Resolve(ModelKind kind, string? name)

@@ -1,3 +1,4 @@
+using AiEng.Inference;
 using Microsoft.Extensions.AI;
 
 namespace AiEng.Composition;
@@ -18,8 +19,9 @@ internal static class AiEngPipeline
     /// <param name="inner">The provider's or application's client.</param>
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
+    /// <param name="configurationPath">The model's configuration section, named in error messages (for example <c>AiEng:Chat</c>).</param>
     /// <returns>The outermost client.</returns>
-    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services)
+    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath)
     {
         var builder = new ChatClientBuilder(inner);
         foreach (var configure in registry.Chat.Pipeline)
@@ -30,6 +32,7 @@ internal static class AiEngPipeline
         // AiEng's middleware: usage outside resilience, so a logical call is one record, a budget stops it before any
         // attempt is sent, and each provider attempt is retried on its own.
         builder.UseUsageTracking();
+        builder.UseResilience(options => options.ConfigurationPath = configurationPath);
         return builder.Build(services);
     }
 
@@ -37,9 +40,10 @@ internal static class AiEngPipeline
     /// <param name="inner">The provider's or application's generator.</param>
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
+    /// <param name="configurationPath">The model's configuration section, named in error messages.</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services)
+        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath)
     {
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
         foreach (var configure in registry.Embeddings.Pipeline)
@@ -49,6 +53,7 @@ internal static class AiEngPipeline
 
         // AiEng's middleware, in the same order as for chat.
         builder.UseUsageTracking();
+        builder.UseResilience(options => options.ConfigurationPath = configurationPath);
         return builder.Build(services);
     }
 }

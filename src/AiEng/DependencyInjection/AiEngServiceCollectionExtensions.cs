@@ -50,6 +50,7 @@ public static class AiEngServiceCollectionExtensions
             section.GetSection(nameof(AiEngOptions.EmbeddingModels)).GetChildren().Select(child => child.Key));
         services.AddOptions<AiEngOptions>().Bind(section);
         services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
+        services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
         return builder;
     }
 
@@ -92,6 +93,10 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<UsageTrackingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageTrackingOptions>, UsageTrackingOptionsValidator>());
         services.TryAddSingleton<ITokenCounter>(_ => TiktokenTokenCounter.O200kBase);
+
+        // Resilience around every provider call, with the options of AiEng:Resilience checked at start-up.
+        services.AddOptions<ResilienceOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
 
         var builder = new AiEngBuilder(services).AddProvider(new OfflineModelProvider());
         services.AddChatClient(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));

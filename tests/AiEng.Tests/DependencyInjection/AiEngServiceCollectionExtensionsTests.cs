@@ -284,4 +284,52 @@ public class AiEngServiceCollectionExtensionsTests
         Assert.Equal("tiny", error.BudgetName);
         Assert.Equal(0, inner.CallCount);
     }
+
+    [Fact]
+    public async Task Every_configured_model_retries_a_transient_failure_through_the_resilience_middleware()
+    {
+        var attempts = 0;
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => ++attempts == 1
+                ? throw new HttpRequestException("service unavailable", null, System.Net.HttpStatusCode.ServiceUnavailable)
+                : Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))),
+        };
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Resilience:BaseDelay", "00:00:00.001"), ("AiEng:Resilience:UseJitter", "false")),
+            builder => builder.UseChatClient(_ => inner));
+
+        var response = await services.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task The_Resilience_section_configures_every_model_and_errors_name_the_model_section()
+    {
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => throw new HttpRequestException("unauthorized", null, System.Net.HttpStatusCode.Unauthorized),
+        };
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Resilience:MaxRetryAttempts", "0")),
+            builder => builder.UseChatClient(_ => inner, "fast"));
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => services.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello"));
+
+        Assert.Equal(401, error.StatusCode);
+        Assert.Contains("AiEng:ChatModels:fast:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, inner.CallCount);
+    }
+
+    [Fact]
+    public void An_out_of_range_resilience_setting_fails_at_start_up_naming_its_key()
+    {
+        using var services = TestServices.Build(("AiEng:Resilience:MaxRetryAttempts", "-1"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("AiEng:Resilience:MaxRetryAttempts", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,30 @@
+using AiEng.Inference;
+using Microsoft.Extensions.Options;
+
+namespace AiEng.Composition;
+
+/// <summary>
+/// Start-up validation of the <see cref="ResilienceOptions"/> bound from <c>AiEng:Resilience</c> (registered with
+/// <c>ValidateOnStart</c>), so that an out-of-range setting fails when the host starts rather than at the first call.
+/// </summary>
+internal sealed class ResilienceOptionsValidator : IValidateOptions<ResilienceOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ResilienceOptions options)
+    {
+        if (name != Options.DefaultName)
+        {
+            return ValidateOptionsResult.Skip;
+        }
+
+        try
+        {
+            options.Validate();
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException error)
+        {
+            return ValidateOptionsResult.Fail(error.Message);
+        }
+    }
+}
