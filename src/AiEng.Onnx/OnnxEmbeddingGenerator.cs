@@ -163,10 +163,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         int[] order = LengthOrder(encoded);
         var vectors = new float[encoded.Length][];
         var batch = new EncodedText[Math.Min(_batchSize, encoded.Length)];
+        // One set of buffers serves every batch; it is kept for the next call (a concurrent call allocates its own).
         var buffers = Interlocked.Exchange(ref _idleBuffers, null) ?? _model.CreateBuffers(_batchSize);
-        using (var runOptions = new RunOptions())
-        using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
+        try
         {
+            using var runOptions = new RunOptions();
+            using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
             for (int start = 0; start < order.Length; start += _batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -194,8 +196,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 }
             }
         }
-
-        Volatile.Write(ref _idleBuffers, buffers);
+        finally
+        {
+            Volatile.Write(ref _idleBuffers, buffers);
+        }
         foreach (var vector in vectors)
         {
             result.Add(new Embedding<float>(vector) { ModelId = _modelId });

@@ -37,9 +37,11 @@ internal static class EmbedBenchmark
         using var generator = new OnnxEmbeddingGenerator(new OnnxEmbeddingGeneratorOptions { IntraOpThreads = threads, BatchSize = batchSize });
         using var reference = new SentenceEncoder(new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 });
         var model = generator.Model;
+        var tokenizeWatch = Stopwatch.StartNew();
         var encoded = texts.Select(model.Encode).ToArray();
+        double tokenizeSeconds = tokenizeWatch.Elapsed.TotalSeconds;
         Log($"embed: {count} texts (seed {seed}), {texts.Sum(t => t.Split(' ').Length)} words, {encoded.Sum(e => e.TokenCount)} tokens after truncation, "
-            + $"{encoded.Count(e => e.IsTruncated)} truncated, longest {texts.Max(t => t.Split(' ').Length)} words; threads {threads}, batch {batchSize}, reference chunk {referenceBatch}");
+            + $"{encoded.Count(e => e.IsTruncated)} truncated, longest {texts.Max(t => t.Split(' ').Length)} words, tokenized in {tokenizeSeconds * 1000:F0} ms (cold); threads {threads}, batch {batchSize}, reference chunk {referenceBatch}");
 
         // Warm up both sides (session initialisation, thread pools, JIT) on a few long and short texts.
         string[] warmUp = [.. texts.OrderByDescending(t => t.Length).Take(batchSize), .. texts.Take(batchSize)];
