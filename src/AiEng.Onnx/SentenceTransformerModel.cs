@@ -208,8 +208,8 @@ internal sealed class SentenceTransformerModel : IDisposable
             TensorPrimitives.Add(destination, tokens.Slice(t * dimensions, dimensions), destination);
         }
 
-        // Dividing by the token count does not change the direction; it is skipped, only the L2 norm matters
-        // (sentence-transformers: F.normalize with eps 1e-12 on the mean).
+        // destination holds the sum; the mean is sum / n. Normalizing the mean as F.normalize does (divide by
+        // max(|mean|, 1e-12)) equals dividing the sum by max(|sum| / n, 1e-12) * n, done in one pass.
         float norm = TensorPrimitives.Norm((ReadOnlySpan<float>)destination) / tokenCount;
         TensorPrimitives.Divide(destination, MathF.Max(norm, 1e-12f) * tokenCount, destination);
     }
