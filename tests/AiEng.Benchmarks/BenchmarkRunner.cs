@@ -5,6 +5,7 @@ internal static class BenchmarkRunner
 {
     private static readonly Dictionary<string, Func<BenchmarkArguments, Task>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["embed"] = EmbedBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
     };
 
