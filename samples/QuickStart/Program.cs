@@ -10,8 +10,10 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-var builder = Host.CreateApplicationBuilder(args);   // appsettings.json, environment variables, command line
+// appsettings.json (next to the program, wherever it is started from), environment variables, command line.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddAiEng(builder.Configuration).AddOnnx().AddOpenAI().AddOllama();
 using var host = builder.Build();
@@ -102,6 +104,15 @@ foreach (var (model, totals) in ledger.GetTotalsBy(UsageGrouping.Model).OrderBy(
 
 var all = ledger.GetTotals();
 Console.WriteLine($"{"total",-24} {all.Calls,5} {all.InputTokens,7} {all.OutputTokens,7} {all.EstimatedCalls,9} {all.Cost.ToString("0.000000", CultureInfo.InvariantCulture),11}");
+
+// What the same chat traffic would cost on a hosted model, from the price table in appsettings.json.
+var chatTotals = ledger.GetTotalsBy(UsageGrouping.Operation).GetValueOrDefault(UsageOperations.Chat);
+var prices = host.Services.GetRequiredService<IOptions<UsageTrackingOptions>>().Value.Prices;
+if (chatTotals is not null && prices.TryGetValue("gpt-4o-mini", out var hosted))
+{
+    var hostedCost = hosted.GetCost(chatTotals.InputTokens, chatTotals.OutputTokens, chatTotals.CachedInputTokens);
+    Console.WriteLine($"\nThe same chat tokens on gpt-4o-mini would cost about {hostedCost.ToString("0.000000", CultureInfo.InvariantCulture)} USD.");
+}
 
 await host.StopAsync();
 
