@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using AiEng.Inference;
 using AiEng.Testing;
+using AiEng.Tests.TestSupport;
 using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace AiEng.Tests;
+namespace AiEng.Tests.TestSupport;
 
 /// <summary>An <see cref="IMeterFactory"/> whose meters are scoped to it, so that a test's metric collectors see only its own measurements.</summary>
 internal sealed class TestMeterFactory : IMeterFactory
