@@ -9,8 +9,6 @@ namespace AiEng.Offline;
 /// <remarks>
 /// The stop words include <c>answer</c>, <c>context</c> and <c>question</c>: retrieval prompts use them for instructions
 /// ("answer the question from the context"), and matching on them would quote the instructions.
-/// </remarks>
-/// <remarks>
 /// Deliberately tiny and dependency-free: it only has to rank a handful of context sentences against one question. Retrieval
 /// proper (BM25 over a corpus, embeddings) lives elsewhere.
 /// </remarks>

@@ -70,8 +70,12 @@ internal sealed class UsageMetrics
 
         tags.Add(TokenTypeTag, "input");
         _tokenUsage.Record(record.InputTokens, tags);
-        tags[tags.Count - 1] = new KeyValuePair<string, object?>(TokenTypeTag, "output");
-        _tokenUsage.Record(record.OutputTokens, tags);
+        if (record.Operation != UsageOperations.Embeddings)
+        {
+            // Embedding models produce vectors, not tokens: an output measurement of 0 would only skew the histogram.
+            tags[tags.Count - 1] = new KeyValuePair<string, object?>(TokenTypeTag, "output");
+            _tokenUsage.Record(record.OutputTokens, tags);
+        }
 
         if (record.Cost is decimal cost)
         {

@@ -1,6 +1,8 @@
 using AiEng.Inference;
 using AiEng.Testing;
+using AiEng.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AiEng.Tests.Inference.Usage;
@@ -110,6 +112,22 @@ public sealed class UsageTrackingEmbeddingGeneratorTests
         using var generator = Create(Generating("m", usage: null));
 
         Assert.Same(_ledger, generator.GetService<IUsageLedger>());
+    }
+
+    [Fact]
+    public async Task Emits_only_an_input_token_measurement_for_embeddings_when_metrics_are_enabled()
+    {
+        using var meters = new TestMeterFactory();
+        using var tokens = new MetricCollector<long>(meters, "AiEng", "gen_ai.client.token.usage");
+        using var generator = new UsageTrackingEmbeddingGenerator(
+            Generating("text-embedding-3-small", new UsageDetails { InputTokenCount = 8 }), _ledger, new UsageTrackingOptions { EnableMetrics = true }, _time, meters);
+
+        await generator.GenerateAsync(["hello world"]);
+
+        var measurement = Assert.Single(tokens.GetMeasurementSnapshot());
+        Assert.Equal("input", measurement.Tags["gen_ai.token.type"]);
+        Assert.Equal("embeddings", measurement.Tags["gen_ai.operation.name"]);
+        Assert.Equal(8, measurement.Value);
     }
 
     private UsageTrackingEmbeddingGenerator Create(TestEmbeddingGenerator inner, Action<UsageTrackingOptions>? configure = null)
