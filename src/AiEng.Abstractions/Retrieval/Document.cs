@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using AiEng.Shared;
+
+namespace AiEng.Retrieval;
+
+/// <summary>A loaded document: its text, where it came from and what is known about it, ready to be chunked.</summary>
+/// <remarks>
+/// <para>
+/// <see cref="Id"/> is stable across loads of the same source (a relative path or a record id), so that ingestion can
+/// recognise a document again; <see cref="ContentHash"/> tells whether its text changed.
+/// </para>
+/// <para>
+/// <see cref="Sections"/> describe the structure a loader found (Markdown or HTML headings, PDF pages) as character ranges of
+/// <see cref="Text"/>, so chunkers can give every chunk its heading path and page without parsing the source again.
+/// </para>
+/// </remarks>
+public sealed class Document
+{
+    private string? _contentHash;
+
+    /// <summary>Initializes a new instance of the <see cref="Document"/> class.</summary>
+    /// <param name="id">The stable id of the document, for example a relative path or a record id.</param>
+    /// <param name="text">The text of the document.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="id"/> or <paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="id"/> is empty or whitespace.</exception>
+    public Document(string id, string text)
+    {
+        Id = Throw.IfNullOrWhitespace(id);
+        Text = Throw.IfNull(text);
+    }
+
+    /// <summary>Gets the stable id of the document.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the text of the document. Chunk offsets are character offsets into this string.</summary>
+    public string Text { get; }
+
+    /// <summary>Gets where the document came from, for example a path relative to the loaded directory; <see langword="null"/> when unknown.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Gets the title of the document; <see langword="null"/> when it has none.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets additional facts about the document (for example its format or page count). Empty by default.</summary>
+    /// <remarks>Values are strings so that every vector store can persist and filter them without a serializer.</remarks>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets the structure of the text as ordered, non-overlapping character ranges (sections under headings, pages), or
+    /// an empty list when the loader found none.
+    /// </summary>
+    public IReadOnlyList<DocumentSection> Sections { get; init; } = [];
+
+    /// <summary>Gets the SHA-256 hash of <see cref="Text"/> (UTF-8), as 64 lowercase hexadecimal digits; computed once, on first use.</summary>
+    public string ContentHash => _contentHash ??= Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)));
+
+    /// <summary>Gets the innermost section that contains the character at <paramref name="offset"/>.</summary>
+    /// <param name="offset">A character offset into <see cref="Text"/>.</param>
+    /// <returns>The section, or <see langword="null"/> when no section contains the offset.</returns>
+    public DocumentSection? FindSection(int offset)
+    {
+        // Sections are ordered by start offset: binary search for the last one that starts at or before the offset.
+        int lo = 0, hi = Sections.Count - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (Sections[mid].StartOffset <= offset)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found >= 0 && (offset < Sections[found].EndOffset || Sections[found].StartOffset == Sections[found].EndOffset && offset == Sections[found].StartOffset)
+            ? Sections[found]
+            : null;
+    }
+}
