@@ -1,0 +1,39 @@
+using AiEng.Shared;
+
+namespace AiEng.Retrieval;
+
+/// <summary>Options of <see cref="JsonlDocumentLoader"/>: which JSON fields hold each record's id, text and title.</summary>
+public sealed class JsonlDocumentLoaderOptions
+{
+    /// <summary>Gets or sets the name of the field with the record's id (a string or a number). Default: <c>id</c>.</summary>
+    public string IdField { get; set; } = "id";
+
+    /// <summary>Gets or sets the name of the field with the record's text. Default: <c>text</c>.</summary>
+    public string TextField { get; set; } = "text";
+
+    /// <summary>Gets or sets the name of the optional field with the record's title, or <see langword="null"/> for none. Default: <c>title</c>.</summary>
+    public string? TitleField { get; set; } = "title";
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the record's other top-level string, number and boolean fields become
+    /// document metadata. Default: <see langword="true"/>.
+    /// </summary>
+    public bool IncludeOtherFieldsAsMetadata { get; set; } = true;
+
+    /// <summary>Creates options for a BEIR <c>corpus.jsonl</c>: fields <c>_id</c>, <c>text</c> and <c>title</c>.</summary>
+    /// <returns>New options.</returns>
+    public static JsonlDocumentLoaderOptions ForBeirCorpus() => new() { IdField = "_id", TextField = "text", TitleField = "title" };
+
+    /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
+    internal JsonlDocumentLoaderOptions ValidateAndClone()
+    {
+        Throw.IfNullOrWhitespace(IdField);
+        Throw.IfNullOrWhitespace(TextField);
+        if (TitleField is not null)
+        {
+            Throw.IfNullOrWhitespace(TitleField);
+        }
+
+        return (JsonlDocumentLoaderOptions)MemberwiseClone();
+    }
+}
