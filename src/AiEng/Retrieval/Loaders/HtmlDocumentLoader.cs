@@ -42,10 +42,15 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
     };
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Document> LoadAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(source);
+        return LoadCoreAsync(source, issues, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<Document> LoadCoreAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         string html = await SourceText.ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
         IHtmlDocument page = new HtmlParser().ParseDocument(html);
 

@@ -33,10 +33,15 @@ public sealed class JsonlDocumentLoader : IDocumentLoader
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Document> LoadAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(source);
+        return LoadCoreAsync(source, issues, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<Document> LoadCoreAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var (reader, flag) = SourceText.OpenReader(source);
         using (reader)
         {

@@ -25,10 +25,15 @@ public sealed class MarkdownDocumentLoader : IDocumentLoader
     private static readonly MarkdownPipeline s_pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<Document> LoadAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(source);
+        return LoadCoreAsync(source, issues, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<Document> LoadCoreAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         string text = await SourceText.ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -20,10 +20,15 @@ namespace AiEng.Retrieval;
 public sealed class PdfDocumentLoader : IDocumentLoader
 {
     /// <inheritdoc />
-    public async IAsyncEnumerable<Document> LoadAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(source);
+        return LoadCoreAsync(source, issues, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<Document> LoadCoreAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         byte[] bytes;
         Stream stream = SourceText.Open(source);
         await using (stream.ConfigureAwait(false))
