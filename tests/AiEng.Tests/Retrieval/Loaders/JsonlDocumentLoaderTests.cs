@@ -1,0 +1,106 @@
+using AiEng.Retrieval;
+using AiEng.Tests.TestSupport;
+
+namespace AiEng.Tests.Retrieval.Loaders;
+
+public class JsonlDocumentLoaderTests
+{
+    [Fact]
+    public async Task Loads_one_document_a_record_with_the_default_fields_and_other_scalars_as_metadata()
+    {
+        const string lines = """
+            {"id": "a1", "title": "Alpha", "text": "First text.", "lang": "en", "year": 2024, "tags": ["x"]}
+
+            {"id": 7, "text": "Second text."}
+            """;
+
+        var (documents, issues) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(lines, "data.jsonl"));
+
+        Assert.Empty(issues);
+        Assert.Equal(["a1", "7"], documents.Select(d => d.Id));
+        Assert.Equal("Alpha", documents[0].Title);
+        Assert.Null(documents[1].Title);
+        Assert.Equal("First text.", documents[0].Text);
+        Assert.Equal("data.jsonl", documents[0].Source);
+        Assert.Equal("en", documents[0].Metadata["lang"]);
+        Assert.Equal("2024", documents[0].Metadata["year"]);
+        Assert.False(documents[0].Metadata.ContainsKey("tags"));
+        Assert.Equal("3", documents[1].Metadata["line"]);
+    }
+
+    [Fact]
+    public async Task Reads_a_beir_corpus()
+    {
+        const string lines = """
+            {"_id": "4983", "title": "Microstructural development", "text": "Alterations of the architecture.", "metadata": {}}
+            {"_id": "5836", "title": "", "text": "Another abstract."}
+            """;
+
+        var (documents, _) = await TestSources.LoadAsync(new JsonlDocumentLoader(JsonlDocumentLoaderOptions.ForBeirCorpus()), TestSources.FromText(lines, "corpus.jsonl"));
+
+        Assert.Equal(["4983", "5836"], documents.Select(d => d.Id));
+        Assert.Equal("Microstructural development", documents[0].Title);
+        Assert.Null(documents[1].Title);
+        Assert.Equal("Alterations of the architecture.", documents[0].Text);
+    }
+
+    [Fact]
+    public async Task A_malformed_line_names_the_file_and_line()
+    {
+        const string lines = "{\"id\": \"1\", \"text\": \"ok\"}\n{\"id\": \"2\", \"text\": \"broken\"\n{\"id\": \"3\", \"text\": \"never read\"}";
+        var loaded = new List<Document>();
+
+        var error = await Assert.ThrowsAsync<DocumentLoadException>(async () =>
+        {
+            await foreach (Document document in new JsonlDocumentLoader().LoadAsync(TestSources.FromText(lines, "data/docs.jsonl")))
+            {
+                loaded.Add(document);
+            }
+        });
+
+        Assert.Equal("data/docs.jsonl", error.SourceName);
+        Assert.Equal(2, error.LineNumber);
+        Assert.Contains("'data/docs.jsonl' at line 2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["1"], loaded.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_record_without_an_id_or_with_a_non_string_text_is_malformed()
+    {
+        var noId = await Assert.ThrowsAsync<DocumentLoadException>(
+            () => TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText("{\"text\": \"x\"}", "a.jsonl")));
+        var badText = await Assert.ThrowsAsync<DocumentLoadException>(
+            () => TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText("\n{\"id\": \"r9\", \"text\": 5}", "a.jsonl")));
+        var notObject = await Assert.ThrowsAsync<DocumentLoadException>(
+            () => TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText("[1, 2]", "a.jsonl")));
+
+        Assert.Contains("'id'", noId.Message, StringComparison.Ordinal);
+        Assert.Equal(1, noId.LineNumber);
+        Assert.Equal(2, badText.LineNumber);
+        Assert.Equal("r9", badText.RecordId);
+        Assert.Contains("Array", notObject.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Skips_records_without_text_and_reports_their_line()
+    {
+        const string lines = "{\"id\": \"1\", \"text\": \"  \"}\n{\"id\": \"2\"}\n{\"id\": \"3\", \"text\": \"kept\"}";
+
+        var (documents, issues) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(lines, "a.jsonl"));
+
+        Assert.Equal(["3"], documents.Select(d => d.Id));
+        Assert.Equal([(1, "1"), (2, "2")], issues.Select(i => (i.LineNumber!.Value, i.DocumentId!)));
+        Assert.All(issues, i => Assert.Equal(DocumentLoadIssueKind.Empty, i.Kind));
+    }
+
+    [Fact]
+    public async Task Replaces_invalid_utf8_and_reports_it_once()
+    {
+        byte[] bytes = [.. "{\"id\": \"1\", \"text\": \"a"u8, 0xFF, .. "b\"}\n{\"id\": \"2\", \"text\": \"c"u8, 0xFE, .. "\"}"u8];
+
+        var (documents, issues) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromBytes(bytes, "a.jsonl"));
+
+        Assert.Equal(["a\uFFFDb", "c\uFFFD"], documents.Select(d => d.Text));
+        Assert.Equal(DocumentLoadIssueKind.InvalidUtf8, Assert.Single(issues).Kind);
+    }
+}
