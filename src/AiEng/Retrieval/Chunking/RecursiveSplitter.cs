@@ -16,6 +16,7 @@ namespace AiEng.Retrieval;
 internal sealed class RecursiveSplitter(ITokenCounter counter, int size, int overlap)
 {
     private const int WordLevel = 3;
+    private const int MaxCharactersPerToken = 16;
 
     /// <summary>Splits <paramref name="range"/> of <paramref name="text"/> into chunk ranges, in order.</summary>
     public IEnumerable<TextRange> Split(string text, TextRange range)
@@ -119,7 +120,11 @@ internal sealed class RecursiveSplitter(ITokenCounter counter, int size, int ove
             yield break;
         }
 
-        if (level > WordLevel || Count(text, range) <= size)
+        // A range far longer than the size cannot fit (no tokenizer averages 16 characters a token on real text): split it
+        // without counting, so a large document is never tokenized whole. Splitting a range that would have fit is harmless:
+        // its pieces are packed together again.
+        bool surelyTooLarge = level <= WordLevel && range.Length / MaxCharactersPerToken > size;
+        if (level > WordLevel || (!surelyTooLarge && Count(text, range) <= size))
         {
             yield return range;
             yield break;
