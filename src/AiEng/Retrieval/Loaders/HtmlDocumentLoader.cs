@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using AiEng.Shared;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
@@ -42,18 +40,12 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
     };
 
     /// <inheritdoc />
-    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
-    {
-        Throw.IfNull(source);
-        return LoadCoreAsync(source, issues, cancellationToken);
-    }
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default) =>
+        SourceText.LoadOneAsync(source, issues, html => Extract(source, html), cancellationToken);
 
-    private static async IAsyncEnumerable<Document> LoadCoreAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static Document Extract(DocumentSource source, string html)
     {
-        string html = await SourceText.ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
         IHtmlDocument page = new HtmlParser().ParseDocument(html);
-
         var writer = new Writer();
         if (page.Body is not null)
         {
@@ -61,14 +53,8 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
         }
 
         string text = writer.Finish();
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            SourceText.ReportEmpty(source.Name, source.Name, issues);
-            yield break;
-        }
-
         string? title = page.Title?.Trim();
-        yield return new Document(source.Name, text)
+        return new Document(source.Name, text)
         {
             Source = source.Name,
             Title = string.IsNullOrEmpty(title) ? writer.FirstH1 ?? SourceText.FileTitle(source.Name) : title,

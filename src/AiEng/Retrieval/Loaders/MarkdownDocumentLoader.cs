@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using AiEng.Shared;
 using Markdig;
 using Markdig.Extensions.Yaml;
 using Markdig.Syntax;
@@ -25,22 +23,11 @@ public sealed class MarkdownDocumentLoader : IDocumentLoader
     private static readonly MarkdownPipeline s_pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
 
     /// <inheritdoc />
-    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
-    {
-        Throw.IfNull(source);
-        return LoadCoreAsync(source, issues, cancellationToken);
-    }
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default) =>
+        SourceText.LoadOneAsync(source, issues, text => Parse(source, text), cancellationToken);
 
-    private static async IAsyncEnumerable<Document> LoadCoreAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static Document Parse(DocumentSource source, string text)
     {
-        string text = await SourceText.ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            SourceText.ReportEmpty(source.Name, source.Name, issues);
-            yield break;
-        }
-
         MarkdownDocument markdown = Markdown.Parse(text, s_pipeline);
         var sections = new List<DocumentSection>();
         var path = new List<(int Level, string Text)>();
@@ -70,7 +57,7 @@ public sealed class MarkdownDocumentLoader : IDocumentLoader
 
         sections.Add(new DocumentSection(sectionStart, text.Length) { HeadingPath = sectionPath });
 
-        yield return new Document(source.Name, text)
+        return new Document(source.Name, text)
         {
             Source = source.Name,
             Title = FrontMatterTitle(markdown, text) ?? firstH1 ?? firstHeading ?? SourceText.FileTitle(source.Name),

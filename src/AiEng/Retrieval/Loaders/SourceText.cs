@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text;
+using AiEng.Shared;
 
 namespace AiEng.Retrieval;
 
@@ -16,6 +18,31 @@ internal static class SourceText
         encoding.DecoderFallback = flag;
         Stream stream = Open(source);
         return (new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024), flag);
+    }
+
+    /// <summary>
+    /// Loads a one-document-a-source format: reads the whole text, turns it into a document with <paramref name="toDocument"/>,
+    /// and skips (and reports) a source or document without text. The source is checked when called, not when enumerated.
+    /// </summary>
+    public static IAsyncEnumerable<Document> LoadOneAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, Func<string, Document> toDocument, CancellationToken cancellationToken)
+    {
+        Throw.IfNull(source);
+        return LoadOneCoreAsync(source, issues, toDocument, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<Document> LoadOneCoreAsync(
+        DocumentSource source, IProgress<DocumentLoadIssue>? issues, Func<string, Document> toDocument, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string text = await ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
+        Document? document = string.IsNullOrWhiteSpace(text) ? null : toDocument(text);
+        if (document is null || string.IsNullOrWhiteSpace(document.Text))
+        {
+            ReportEmpty(source.Name, source.Name, issues);
+            yield break;
+        }
+
+        yield return document;
     }
 
     /// <summary>Reads the whole source as text, reporting replaced invalid UTF-8.</summary>

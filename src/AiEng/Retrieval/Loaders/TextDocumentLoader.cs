@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using AiEng.Shared;
-
 namespace AiEng.Retrieval;
 
 /// <summary>Loads a plain-text file as one document: the text as it is, the source name as id and the file name as title.</summary>
@@ -12,27 +9,11 @@ namespace AiEng.Retrieval;
 public sealed class TextDocumentLoader : IDocumentLoader
 {
     /// <inheritdoc />
-    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default)
-    {
-        Throw.IfNull(source);
-        return LoadCoreAsync(source, issues, cancellationToken);
-    }
-
-    private static async IAsyncEnumerable<Document> LoadCoreAsync(
-        DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        string text = await SourceText.ReadAllAsync(source, issues, cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            SourceText.ReportEmpty(source.Name, source.Name, issues);
-            yield break;
-        }
-
-        yield return new Document(source.Name, text)
+    public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default) =>
+        SourceText.LoadOneAsync(source, issues, text => new Document(source.Name, text)
         {
             Source = source.Name,
             Title = SourceText.FileTitle(source.Name),
             Metadata = new Dictionary<string, string> { ["format"] = "text" },
-        };
-    }
+        }, cancellationToken);
 }
