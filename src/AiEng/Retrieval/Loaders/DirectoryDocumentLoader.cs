@@ -31,6 +31,11 @@ namespace AiEng.Retrieval;
 public sealed class DirectoryDocumentLoader
 {
     private const int SniffBytes = 8192;
+
+    // File names are case-insensitive on Windows and (by default) macOS, case-sensitive elsewhere.
+    private static readonly StringComparison s_pathComparison =
+        OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
     private readonly DirectoryDocumentLoaderOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="DirectoryDocumentLoader"/> class.</summary>
@@ -68,7 +73,7 @@ public sealed class DirectoryDocumentLoader
         string rootPath = Path.TrimEndingDirectorySeparator(root.FullName);
         string realRootPath = root.LinkTarget is null ? rootPath : Path.TrimEndingDirectorySeparator(root.ResolveLinkTarget(true)?.FullName ?? rootPath);
 
-        var matcher = new Matcher(StringComparison.Ordinal);
+        var matcher = new Matcher(s_pathComparison);
         matcher.AddIncludePatterns(_options.Include);
         matcher.AddExcludePatterns(_options.Exclude);
         List<string> files = [.. matcher.Execute(new DirectoryInfoWrapper(root)).Files.Select(f => f.Path).Distinct().Order(StringComparer.Ordinal)];
@@ -138,8 +143,11 @@ public sealed class DirectoryDocumentLoader
     private static void Report(IProgress<DocumentLoadIssue>? issues, string relativePath, DocumentLoadIssueKind kind, string message) =>
         issues?.Report(new DocumentLoadIssue(relativePath, kind, message));
 
-    private static bool IsUnder(string path, string root) =>
-        path.Length > root.Length && path.StartsWith(root, StringComparison.Ordinal) && path[root.Length] == Path.DirectorySeparatorChar;
+    private static bool IsUnder(string path, string root)
+    {
+        string prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        return path.Length > prefix.Length && path.StartsWith(prefix, s_pathComparison);
+    }
 
     /// <summary>Tells whether a symbolic link on the way from the root to the file (the file included) resolves outside the root.</summary>
     private static bool EscapesRoot(string rootPath, string realRootPath, string relativePath)
