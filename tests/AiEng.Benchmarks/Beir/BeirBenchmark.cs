@@ -8,7 +8,7 @@ using AiEng.Retrieval;
 namespace AiEng.Benchmarks.Beir;
 
 /// <summary>
-/// <c>beir --data DIR [--split test] [--retriever bm25|dense|hybrid|rrf|all] [--top 100] [--tune-on SPLIT] [--weight W]</c>:
+/// <c>beir --data DIR [--split test] [--retriever bm25|dense|hybrid|rrf|all] [--top 100] [--tune-on SPLIT] [--weight W] [--fusion-depth 100]</c>:
 /// retrieval quality on any BEIR-format collection. For each retriever it prints one JSON line with nDCG@10, recall@100
 /// and MRR@10 over the queries judged in the split (computed as trec_eval does), the index time and the median query time.
 /// </summary>
@@ -17,7 +17,7 @@ namespace AiEng.Benchmarks.Beir;
 /// bm25 indexes title + " " + text as one field (<see cref="Bm25IndexBuilder"/>, k1 0.9, b 0.4). dense embeds the same text
 /// with the local all-MiniLM-L6-v2 (<see cref="OnnxEmbeddingGenerator"/>, sentence-transformers semantics) and ranks by
 /// exact cosine similarity; its corpus matrix is cached on disk (see <see cref="DenseCorpusIndex"/>). hybrid fuses the
-/// bm25 and dense top-100 lists with <see cref="NormalizedScoreFusion"/>: weight w for dense and 1 - w for bm25. w is
+/// bm25 and dense top-100 lists (<c>--fusion-depth</c>) with <see cref="NormalizedScoreFusion"/>: weight w for dense and 1 - w for bm25. w is
 /// 0.5 (equal weight, no tuning) unless <c>--weight</c> sets it or <c>--tune-on train</c> picks it by grid search
 /// (0.0, 0.1, ..., 1.0) for the best mean nDCG@10 on that split's queries, which must differ from the evaluated split.
 /// rrf (not part of all) fuses the same lists with <see cref="ReciprocalRankFusion"/> (k 60).
@@ -29,14 +29,13 @@ namespace AiEng.Benchmarks.Beir;
 /// </remarks>
 internal static class BeirBenchmark
 {
-    private const int FusionDepth = 100;
-
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
         string directory = arguments.GetString("data") ?? throw new ArgumentException("--data DIR is required (a BEIR-format directory with corpus.jsonl, queries.jsonl and qrels/).");
         string split = arguments.GetString("split") ?? "test";
         string retriever = (arguments.GetString("retriever") ?? "all").ToLowerInvariant();
         int top = arguments.GetInt("top", 100);
+        int depth = arguments.GetInt("fusion-depth", 100);
         string? tuneOn = arguments.GetString("tune-on");
         string[] retrievers = retriever switch
         {
@@ -44,9 +43,9 @@ internal static class BeirBenchmark
             "bm25" or "dense" or "hybrid" or "rrf" => [retriever],
             _ => throw new ArgumentException($"--retriever must be bm25, dense, hybrid, rrf or all, not '{retriever}'."),
         };
-        if (top < 100)
+        if (top < 100 || depth < 1)
         {
-            throw new ArgumentException("--top must be at least 100 (recall@100 is reported).");
+            throw new ArgumentException("--top must be at least 100 (recall@100 is reported) and --fusion-depth at least 1.");
         }
 
         if (tuneOn is not null && tuneOn == split)
@@ -87,7 +86,7 @@ internal static class BeirBenchmark
         double weight = arguments.GetDouble("weight", 0.5);
         if (retrievers.Contains("hybrid") && tuneOn is not null)
         {
-            weight = await TuneWeightAsync(dataset, tuneOn, bm25!, dense!, generator!).ConfigureAwait(false);
+            weight = await TuneWeightAsync(dataset, tuneOn, bm25!, dense!, generator!, depth).ConfigureAwait(false);
         }
 
         foreach (string name in retrievers)
@@ -96,8 +95,8 @@ internal static class BeirBenchmark
             {
                 "bm25" => text => Task.FromResult(bm25!.Search(text, top)),
                 "dense" => async text => await DenseSearchAsync(dense!, generator!, text, top).ConfigureAwait(false),
-                "hybrid" => async text => Take(NormalizedScoreFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text).ConfigureAwait(false), [1 - weight, weight]), top),
-                _ => async text => Take(ReciprocalRankFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text).ConfigureAwait(false)), top),
+                "hybrid" => async text => Take(NormalizedScoreFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text, depth).ConfigureAwait(false), [1 - weight, weight]), top),
+                _ => async text => Take(ReciprocalRankFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text, depth).ConfigureAwait(false)), top),
             };
             double indexSeconds = name switch
             {
@@ -149,14 +148,14 @@ internal static class BeirBenchmark
     }
 
     /// <summary>Chooses the dense weight of the hybrid by grid search on another split's judged queries.</summary>
-    private static async Task<double> TuneWeightAsync(BeirDataset dataset, string split, Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator)
+    private static async Task<double> TuneWeightAsync(BeirDataset dataset, string split, Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, int depth)
     {
         var qrels = dataset.LoadQrels(split);
         var queryIds = JudgedQueries(dataset, qrels, split);
         var lists = new List<(string Id, IReadOnlyList<SearchHit>[] Lists)>();
         foreach (string id in queryIds)
         {
-            lists.Add((id, await BothAsync(bm25, dense, generator, QueryText(dataset, id)).ConfigureAwait(false)));
+            lists.Add((id, await BothAsync(bm25, dense, generator, QueryText(dataset, id), depth).ConfigureAwait(false)));
         }
 
         double bestWeight = 0.5;
@@ -176,8 +175,8 @@ internal static class BeirBenchmark
         return bestWeight;
     }
 
-    private static async Task<IReadOnlyList<SearchHit>[]> BothAsync(Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text) =>
-        [bm25.Search(text, FusionDepth), await DenseSearchAsync(dense, generator, text, FusionDepth).ConfigureAwait(false)];
+    private static async Task<IReadOnlyList<SearchHit>[]> BothAsync(Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text, int depth) =>
+        [bm25.Search(text, depth), await DenseSearchAsync(dense, generator, text, depth).ConfigureAwait(false)];
 
     private static async Task<IReadOnlyList<SearchHit>> DenseSearchAsync(DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text, int top)
     {
