@@ -49,7 +49,8 @@ public static class RetrievalMetrics
     /// <summary>
     /// Normalised discounted cumulative gain at <paramref name="k"/> (<c>trec_eval -m ndcg_cut.k</c>):
     /// DCG = sum over ranks r = 1..k of grade(r) / log2(r + 1), divided by the DCG of the ideal ranking, which orders all
-    /// judged documents of the query by grade descending.
+    /// judged documents of the query by grade descending. This is the discount of <c>trec_eval</c> 9.x and pytrec_eval;
+    /// older <c>trec_eval</c> releases (8.x) did not discount rank 2 (they divided by log2(rank) from rank 2 on).
     /// </summary>
     /// <param name="ranking">The ids, best first.</param>
     /// <param name="qrels">Relevance grades by document id.</param>
