@@ -28,5 +28,8 @@ internal sealed class BenchmarkArguments
     public int GetInt(string name, int defaultValue) =>
         _values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : defaultValue;
 
+    public double GetDouble(string name, double defaultValue) =>
+        _values.TryGetValue(name, out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : defaultValue;
+
     public string? GetString(string name) => _values.GetValueOrDefault(name);
 }

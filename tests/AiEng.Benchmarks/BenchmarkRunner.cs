@@ -1,3 +1,5 @@
+using AiEng.Benchmarks.Beir;
+
 namespace AiEng.Benchmarks;
 
 /// <summary>Dispatches a benchmark by name. Each benchmark registers itself in <see cref="Benchmarks"/>.</summary>
@@ -5,6 +7,7 @@ internal static class BenchmarkRunner
 {
     private static readonly Dictionary<string, Func<BenchmarkArguments, Task>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
     };

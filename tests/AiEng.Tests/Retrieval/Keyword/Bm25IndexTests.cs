@@ -1,0 +1,96 @@
+using AiEng.Retrieval;
+
+namespace AiEng.Tests.Retrieval.Keyword;
+
+public class Bm25IndexTests
+{
+    // Three documents after analysis (stop word "and" removed, "lazy" -> "lazi", "jumps" -> "jump"):
+    //   d1: quick brown fox                (length 3)
+    //   d2: lazi dog brown dog             (length 4)
+    //   d3: red fox jump over red fox      (length 6)
+    // N = 3, avgdl = 13 / 3 = 4.3333; "fox" and "brown" each occur in 2 documents:
+    //   idf = ln(1 + (3 - 2 + 0.5) / (2 + 0.5)) = ln(1.6) = 0.4700036
+    // With k1 = 0.9 and b = 0.4, score = idf * tf * 1.9 / (tf + 0.9 * (0.6 + 0.4 * dl / 4.3333)):
+    //   "fox" in d1 (tf 1, dl 3): 0.4700036 * 1.9 / (1 + 0.7892308) = 0.4991010
+    //   "fox" in d3 (tf 2, dl 6): 0.4700036 * 3.8 / (2 + 1.0384615) = 0.5878020
+    //   "brown" in d2 (tf 1, dl 4): 0.4700036 * 1.9 / (1 + 0.8723077) = 0.4769552
+    private static Bm25Index CreateIndex()
+    {
+        var builder = new Bm25IndexBuilder();
+        builder.Add("d1", "Quick brown fox");
+        builder.Add("d2", "Lazy dog and brown dog");
+        builder.Add("d3", "Red fox jumps over red fox");
+        return builder.Build();
+    }
+
+    [Fact]
+    public void Scores_a_query_with_lucene_idf_and_anserini_parameters()
+    {
+        var hits = CreateIndex().Search("fox", 10);
+
+        Assert.Equal(["d3", "d1"], hits.Select(h => h.Id));
+        Assert.Equal(0.5878020, hits[0].Score, 5);
+        Assert.Equal(0.4991010, hits[1].Score, 5);
+    }
+
+    [Fact]
+    public void Sums_term_scores_and_keeps_only_the_top_k()
+    {
+        var index = CreateIndex();
+
+        // d1 = 0.4991010 (brown) + 0.4991010 (fox) = 0.9982020; d3 = 0.5878020; d2 = 0.4769552.
+        var hits = index.Search("brown foxes", 10);
+        Assert.Equal(["d1", "d3", "d2"], hits.Select(h => h.Id));
+        Assert.Equal(0.9982020, hits[0].Score, 5);
+        Assert.Equal(0.4769552, hits[2].Score, 5);
+
+        Assert.Equal(["d1", "d3"], index.Search("brown foxes", 2).Select(h => h.Id));
+    }
+
+    [Fact]
+    public void Counts_a_repeated_query_term_once_per_occurrence()
+    {
+        var hits = CreateIndex().Search("fox fox", 1);
+
+        Assert.Equal(2 * 0.5878020, hits[0].Score, 5);
+    }
+
+    [Fact]
+    public void Returns_nothing_for_stop_words_or_unknown_terms()
+    {
+        var index = CreateIndex();
+
+        Assert.Empty(index.Search("the and of", 10));
+        Assert.Empty(index.Search("zebra", 10));
+        Assert.Empty(new Bm25IndexBuilder().Build().Search("fox", 10));
+    }
+
+    [Fact]
+    public void Gives_the_same_results_to_searches_running_in_parallel()
+    {
+        var index = CreateIndex();
+        string[] queries = ["fox", "brown dog", "red quick", "lazy"];
+        var expected = queries.Select(q => index.Search(q, 3)).ToArray();
+
+        var results = new IReadOnlyList<SearchHit>[400];
+        Parallel.For(0, results.Length, i => results[i] = index.Search(queries[i % queries.Length], 3));
+
+        for (int i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(expected[i % queries.Length], results[i]);
+        }
+    }
+
+    [Fact]
+    public void Rejects_duplicate_ids_and_invalid_parameters()
+    {
+        var builder = new Bm25IndexBuilder();
+        builder.Add("d1", "text");
+
+        var duplicate = Assert.Throws<ArgumentException>(() => builder.Add("d1", "other"));
+        Assert.Contains("'d1'", duplicate.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder(new Bm25Options { B = 1.5f }));
+        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder(new Bm25Options { K1 = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.Build().Search("text", 0));
+    }
+}
