@@ -8,7 +8,7 @@ using AiEng.Retrieval;
 namespace AiEng.Benchmarks.Beir;
 
 /// <summary>
-/// <c>beir --data DIR [--split test] [--retriever bm25|dense|hybrid|rrf|all] [--top 100] [--tune-on SPLIT] [--weight W] [--fusion-depth 100]</c>:
+/// <c>beir --data DIR [--split test] [--retriever bm25|dense|hybrid|rrf|all] [--top 100] [--tune-on SPLIT] [--weight W] [--fusion-depth 1000]</c>:
 /// retrieval quality on any BEIR-format collection. For each retriever it prints one JSON line with nDCG@10, recall@100
 /// and MRR@10 over the queries judged in the split (computed as trec_eval does), the index time and the median query time.
 /// </summary>
@@ -17,9 +17,12 @@ namespace AiEng.Benchmarks.Beir;
 /// bm25 indexes title + " " + text as one field (<see cref="Bm25IndexBuilder"/>, k1 0.9, b 0.4). dense embeds the same text
 /// with the local all-MiniLM-L6-v2 (<see cref="OnnxEmbeddingGenerator"/>, sentence-transformers semantics) and ranks by
 /// exact cosine similarity; its corpus matrix is cached on disk (see <see cref="DenseCorpusIndex"/>). hybrid fuses the
-/// bm25 and dense top-100 lists (<c>--fusion-depth</c>) with <see cref="NormalizedScoreFusion"/>: weight w for dense and 1 - w for bm25. w is
+/// bm25 and dense top-1000 lists (<c>--fusion-depth</c>) with <see cref="NormalizedScoreFusion"/>: weight w for dense and 1 - w for bm25. w is
 /// 0.5 (equal weight, no tuning) unless <c>--weight</c> sets it or <c>--tune-on train</c> picks it by grid search
 /// (0.0, 0.1, ..., 1.0) for the best mean nDCG@10 on that split's queries, which must differ from the evaluated split.
+/// The fusion depth of 1000 was chosen on SciFact's train split, never on its test queries: with <c>--tune-on train</c>, depth
+/// 1000 reached a train nDCG@10 of 0.7362 (best w 0.5) against 0.7336 at depth 100 (best w 0.4); deeper lists give the
+/// min-max normalisation a fuller picture of each retriever's score range.
 /// rrf (not part of all) fuses the same lists with <see cref="ReciprocalRankFusion"/> (k 60).
 /// </para>
 /// <para>
@@ -35,7 +38,7 @@ internal static class BeirBenchmark
         string split = arguments.GetString("split") ?? "test";
         string retriever = (arguments.GetString("retriever") ?? "all").ToLowerInvariant();
         int top = arguments.GetInt("top", 100);
-        int depth = arguments.GetInt("fusion-depth", 100);
+        int depth = arguments.GetInt("fusion-depth", 1000);
         string? tuneOn = arguments.GetString("tune-on");
         string[] retrievers = retriever switch
         {
