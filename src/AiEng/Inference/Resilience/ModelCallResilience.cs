@@ -158,17 +158,25 @@ internal sealed class ModelCallResilience
     }
 
     /// <summary>Runs a call: the first attempt alone when possible, and the retry pipeline only after a retryable failure.</summary>
-    private async ValueTask<TResult> RunAsync<TResult, TState>(Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
+    private ValueTask<TResult> RunAsync<TResult, TState>(Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
     {
         if (_retryPipeline is null)
         {
-            return await _pipeline.ExecuteAsync(attempt, context, state).ConfigureAwait(false);
+            return _pipeline.ExecuteAsync(attempt, context, state);
         }
 
         long start = _totalTimeout is null ? 0 : _timeProvider.GetTimestamp();
+        var first = _pipeline.ExecuteAsync(attempt, context, state);
+        return first.IsCompletedSuccessfully ? first : RetryAsync(first, start, attempt, context, state);
+    }
+
+    /// <summary>Awaits the first attempt and, after a failure the retry strategy handles, runs the retries.</summary>
+    private async ValueTask<TResult> RetryAsync<TResult, TState>(
+        ValueTask<TResult> first, long start, Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
+    {
         try
         {
-            return await _pipeline.ExecuteAsync(attempt, context, state).ConfigureAwait(false);
+            return await first.ConfigureAwait(false);
         }
         catch (Exception exception) when (ShouldHandle(exception, context.CancellationToken))
         {
@@ -176,7 +184,7 @@ internal sealed class ModelCallResilience
             context.Properties.Set(StartTimestampKey, start);
         }
 
-        return await _retryPipeline.ExecuteAsync(
+        return await _retryPipeline!.ExecuteAsync(
             static (context, state) =>
             {
                 // The retry strategy's first outcome is the failure of the attempt that already ran.
