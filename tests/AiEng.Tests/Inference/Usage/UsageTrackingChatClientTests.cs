@@ -40,6 +40,29 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Stamps_records_with_the_system_clock_when_no_time_provider_is_given()
+    {
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))),
+        };
+        using var client = new UsageTrackingChatClient(inner, _ledger);
+
+        // The system clock's wall time may be slewed against its monotonic clock by a fraction of a millisecond per second.
+        var tolerance = TimeSpan.FromMilliseconds(5);
+        for (int i = 0; i < 3; i++)
+        {
+            DateTimeOffset before = DateTimeOffset.UtcNow;
+            await client.GetResponseAsync(Question);
+            DateTimeOffset after = DateTimeOffset.UtcNow;
+
+            UsageRecord record = _ledger.GetRecords()[^1];
+            Assert.InRange(record.Timestamp, before - tolerance, after + tolerance);
+            Assert.InRange(record.Latency, TimeSpan.Zero, after - before + tolerance);
+        }
+    }
+
+    [Fact]
     public async Task Prices_cached_input_tokens_at_the_cached_rate()
     {
         var usage = new UsageDetails { InputTokenCount = 1_000, OutputTokenCount = 500, CachedInputTokenCount = 400 };
