@@ -19,8 +19,8 @@ namespace AiEng.Inference;
 /// Fast first attempt: most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
 /// before the attempt timeout (validation keeps <c>AttemptTimeout &lt;= TotalTimeout</c>), and the retry strategy has
 /// nothing to do. So when there are retries and every attempt has a time limit (or the call has none), the first attempt
-/// runs through the attempt pipeline alone (circuit breaker → attempt timeout). Only a failure that the retry strategy
-/// would retry continues into the retry pipeline (total timeout → retry), whose callback replays that failure once
+/// runs through the attempt pipeline alone (circuit breaker → attempt timeout). Only a failure continues into the retry
+/// pipeline (total timeout → retry), whose callback replays that failure once
 /// instead of calling the model again, then runs each retry through the same attempt pipeline (so one circuit breaker
 /// sees every attempt, once). The retry strategy so sees the same outcomes in the same order as in the single pipeline:
 /// the same attempt numbers, backoff, jitter, <c>Retry-After</c> delays and logs; and the total timeout is given the
@@ -170,7 +170,11 @@ internal sealed class ModelCallResilience
         return first.IsCompletedSuccessfully ? first : RetryAsync(first, start, attempt, context, state);
     }
 
-    /// <summary>Awaits the first attempt and, after a failure the retry strategy handles, runs the retries.</summary>
+    /// <summary>
+    /// Awaits the first attempt and, after a failure, hands it to the retry pipeline, whose retry strategy decides as in the
+    /// single pipeline (so <see cref="ResilienceOptions.ShouldRetry"/> is asked as often as before). A cancellation by the
+    /// caller propagates at once, as the single pipeline would let it.
+    /// </summary>
     private async ValueTask<TResult> RetryAsync<TResult, TState>(
         ValueTask<TResult> first, long start, Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
     {
@@ -178,7 +182,7 @@ internal sealed class ModelCallResilience
         {
             return await first.ConfigureAwait(false);
         }
-        catch (Exception exception) when (ShouldHandle(exception, context.CancellationToken))
+        catch (Exception exception) when (!context.CancellationToken.IsCancellationRequested)
         {
             context.Properties.Set(FirstFailureKey, exception);
             context.Properties.Set(StartTimestampKey, start);
