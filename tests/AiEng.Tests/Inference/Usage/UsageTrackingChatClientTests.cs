@@ -163,6 +163,47 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Surfaces_failures_and_cancellations_through_the_returned_task()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+        using var failing = Create(new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new HttpRequestException("boom") });
+        using var cancelled = Create(new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, token) =>
+            {
+                token.ThrowIfCancellationRequested();
+                return Task.FromResult(new ChatResponse());
+            },
+        });
+
+        Task<ChatResponse> failed = failing.GetResponseAsync(Question);
+        Task<ChatResponse> canceled = cancelled.GetResponseAsync(Question, cancellationToken: cancellation.Token);
+        Task<ChatResponse> rejected = failing.GetResponseAsync(null!);
+
+        Assert.True(failed.IsFaulted);
+        Assert.IsType<HttpRequestException>(failed.Exception!.InnerException);
+        Assert.True(canceled.IsCanceled);
+        Assert.True(rejected.IsFaulted);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => rejected);
+        Assert.Empty(_ledger.GetRecords());
+    }
+
+    [Fact]
+    public async Task Returns_the_response_of_a_call_that_completed_at_once_and_records_it()
+    {
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = "m", Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 2 } };
+        using var client = Create(new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult(response) });
+
+        Task<ChatResponse> call = client.GetResponseAsync(Question);
+
+        Assert.True(call.IsCompletedSuccessfully);
+        Assert.Same(response, await call);
+        UsageRecord record = Assert.Single(_ledger.GetRecords());
+        Assert.Equal((3L, 2L), (record.InputTokens, record.OutputTokens));
+    }
+
+    [Fact]
     public async Task Records_a_stream_once_with_the_usage_content_of_its_updates()
     {
         var inner = Streaming(
