@@ -10,17 +10,38 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// The engine shared by <see cref="ResilientChatClient"/> and <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/>:
-/// one Polly pipeline built once per middleware instance (total timeout → retry → circuit breaker → attempt timeout),
+/// Polly pipelines built once per middleware instance (total timeout → retry → circuit breaker → attempt timeout),
 /// executed with pooled contexts and state instead of closures, and the translation of final failures into
 /// <see cref="ModelRequestException"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Fast first attempt: most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
+/// before the attempt timeout (validation keeps <c>AttemptTimeout &lt;= TotalTimeout</c>), and the retry strategy has
+/// nothing to do. So when there are retries and every attempt has a time limit (or the call has none), the first attempt
+/// runs through the attempt pipeline alone (circuit breaker → attempt timeout). Only a failure continues into the retry
+/// pipeline (total timeout → retry), whose callback replays that failure once
+/// instead of calling the model again, then runs each retry through the same attempt pipeline (so one circuit breaker
+/// sees every attempt, once). The retry strategy so sees the same outcomes in the same order as in the single pipeline:
+/// the same attempt numbers, backoff, jitter, <c>Retry-After</c> delays and logs; and the total timeout is given the
+/// time that remains of it since the call started. This halves the cost of a successful call.
+/// </para>
+/// </remarks>
 internal sealed class ModelCallResilience
 {
     private static readonly ResiliencePropertyKey<int> RetriesKey = new("AiEng.Resilience.Retries");
     private static readonly ResiliencePropertyKey<int> AttemptsKey = new("AiEng.Resilience.Attempts");
     private static readonly ResiliencePropertyKey<Exception?> LastFailureKey = new("AiEng.Resilience.LastFailure");
+    private static readonly ResiliencePropertyKey<Exception?> FirstFailureKey = new("AiEng.Resilience.FirstFailure");
+    private static readonly ResiliencePropertyKey<long> StartTimestampKey = new("AiEng.Resilience.StartTimestamp");
+    private static readonly ResiliencePropertyKey<bool> TotalTimedOutKey = new("AiEng.Resilience.TotalTimedOut");
 
+    // Without the fast first attempt: the whole pipeline. With it: the attempt pipeline (circuit breaker → attempt timeout).
     private readonly ResiliencePipeline _pipeline;
+
+    // With the fast first attempt: total timeout → retry, whose callback runs attempts through _pipeline; otherwise null.
+    private readonly ResiliencePipeline? _retryPipeline;
+    private readonly TimeSpan? _totalTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Func<Exception, bool?>? _shouldRetry;
@@ -46,7 +67,27 @@ internal sealed class ModelCallResilience
         _shouldRetry = options.ShouldRetry;
         _maxDelay = options.MaxDelay;
         _failures = new ModelRequestFailures(kind, providerName, defaultModelId, options.ConfigurationPath);
-        _pipeline = BuildPipeline(options);
+        _totalTimeout = options.TotalTimeout;
+
+        // The first attempt may skip the total timeout only when something shorter bounds it (or nothing bounds the call).
+        if (options.MaxRetryAttempts > 0 && (options.AttemptTimeout is not null || options.TotalTimeout is null))
+        {
+            _pipeline = BuildAttemptPipeline(new ResiliencePipelineBuilder { TimeProvider = _timeProvider }, options);
+            _retryPipeline = BuildRetryPipeline(options);
+        }
+        else
+        {
+            var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
+
+            // Without retries a total timeout not shorter than the attempt timeout (validation ensures that) never fires first.
+            if (options.TotalTimeout is { } total && (options.MaxRetryAttempts > 0 || options.AttemptTimeout is null))
+            {
+                builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.TotalTimeout", Timeout = total });
+            }
+
+            AddRetry(builder, options);
+            _pipeline = BuildAttemptPipeline(builder, options);
+        }
     }
 
     /// <summary>Runs one non-streaming call through the pipeline.</summary>
@@ -62,7 +103,7 @@ internal sealed class ModelCallResilience
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(
+            return await RunAsync(
                 static (context, state) =>
                 {
                     NoteAttempt(context);
@@ -97,7 +138,7 @@ internal sealed class ModelCallResilience
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(
+            return await RunAsync(
                 static (context, state) =>
                 {
                     NoteAttempt(context);
@@ -114,6 +155,53 @@ internal sealed class ModelCallResilience
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>Runs a call: the first attempt alone when possible, and the retry pipeline only after a retryable failure.</summary>
+    private ValueTask<TResult> RunAsync<TResult, TState>(Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
+    {
+        if (_retryPipeline is null)
+        {
+            return _pipeline.ExecuteAsync(attempt, context, state);
+        }
+
+        long start = _totalTimeout is null ? 0 : _timeProvider.GetTimestamp();
+        var first = _pipeline.ExecuteAsync(attempt, context, state);
+        return first.IsCompletedSuccessfully ? first : RetryAsync(first, start, attempt, context, state);
+    }
+
+    /// <summary>
+    /// Awaits the first attempt and, after a failure, hands it to the retry pipeline, whose retry strategy decides as in the
+    /// single pipeline (so <see cref="ResilienceOptions.ShouldRetry"/> is asked as often as before). A cancellation by the
+    /// caller propagates at once, as the single pipeline would let it.
+    /// </summary>
+    private async ValueTask<TResult> RetryAsync<TResult, TState>(
+        ValueTask<TResult> first, long start, Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
+    {
+        try
+        {
+            return await first.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            context.Properties.Set(FirstFailureKey, exception);
+            context.Properties.Set(StartTimestampKey, start);
+        }
+
+        return await _retryPipeline!.ExecuteAsync(
+            static (context, state) =>
+            {
+                // The retry strategy's first outcome is the failure of the attempt that already ran.
+                if (context.Properties.TryGetValue(FirstFailureKey, out var firstFailure) && firstFailure is not null)
+                {
+                    context.Properties.Set(FirstFailureKey, null);
+                    return ValueTask.FromException<TResult>(firstFailure);
+                }
+
+                return state.Attempts.ExecuteAsync(state.Attempt, context, state.State);
+            },
+            context,
+            (Attempts: _pipeline, Attempt: attempt, State: state)).ConfigureAwait(false);
     }
 
     private static async ValueTask<StartedStream<T>> StartAttemptAsync<T, TState>(
@@ -185,44 +273,72 @@ internal sealed class ModelCallResilience
         : exception is BrokenCircuitException ? 0
         : 1;
 
-    private ResiliencePipeline BuildPipeline(ResilienceOptions options)
+    /// <summary>Builds the pipeline of the retries after a fast first attempt: total timeout (what remains of it) → retry.</summary>
+    private ResiliencePipeline BuildRetryPipeline(ResilienceOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
+        if (options.TotalTimeout is { } total)
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions
+            {
+                Name = "AiEng.TotalTimeout",
+                Timeout = total,
+                TimeoutGenerator = args => new ValueTask<TimeSpan>(GetRemainingTime(args.Context, total)),
+                OnTimeout = args =>
+                {
+                    args.Context.Properties.Set(TotalTimedOutKey, true);
+                    return default;
+                },
+            });
+        }
+
+        AddRetry(builder, options);
+        return builder.Build();
+    }
+
+    /// <summary>Gets the time left of the total timeout of a call whose first attempt has run; at least one tick, so that it still applies.</summary>
+    private TimeSpan GetRemainingTime(ResilienceContext context, TimeSpan total)
+    {
+        var remaining = total - _timeProvider.GetElapsedTime(context.Properties.GetValue(StartTimestampKey, 0L));
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
+    }
+
+    private void AddRetry(ResiliencePipelineBuilder builder, ResilienceOptions options)
+    {
+        if (options.MaxRetryAttempts == 0)
+        {
+            return;
+        }
+
+        var retry = new RetryStrategyOptions
+        {
+            Name = "AiEng.Retry",
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = options.BaseDelay,
+            MaxDelay = options.MaxDelay,
+            UseJitter = options.UseJitter,
+            ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
+            DelayGenerator = args => new ValueTask<TimeSpan?>(GetProviderDelay(args.Outcome.Exception)),
+            OnRetry = args =>
+            {
+                OnRetry(args.Context, args.Outcome.Exception, args.AttemptNumber, args.RetryDelay);
+                return default;
+            },
+        };
+        if (options.Randomizer is { } randomizer)
+        {
+            retry.Randomizer = randomizer;
+        }
+
+        builder.AddRetry(retry);
+    }
+
+    /// <summary>Adds what bounds each attempt (circuit breaker → attempt timeout) and builds the pipeline.</summary>
+    private ResiliencePipeline BuildAttemptPipeline(ResiliencePipelineBuilder builder, ResilienceOptions options)
     {
         // Order as in Microsoft.Extensions.Http.Resilience's standard pipeline: the total timeout bounds everything, the
         // circuit breaker sees every attempt, and the attempt timeout turns a hung attempt into a retryable failure.
-        var builder = new ResiliencePipelineBuilder { TimeProvider = _timeProvider };
-
-        // Without retries a total timeout not shorter than the attempt timeout (validation ensures that) never fires first.
-        if (options.TotalTimeout is { } total && (options.MaxRetryAttempts > 0 || options.AttemptTimeout is null))
-        {
-            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.TotalTimeout", Timeout = total });
-        }
-
-        if (options.MaxRetryAttempts > 0)
-        {
-            var retry = new RetryStrategyOptions
-            {
-                Name = "AiEng.Retry",
-                MaxRetryAttempts = options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                UseJitter = options.UseJitter,
-                ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(GetProviderDelay(args.Outcome.Exception)),
-                OnRetry = args =>
-                {
-                    OnRetry(args.Context, args.Outcome.Exception, args.AttemptNumber, args.RetryDelay);
-                    return default;
-                },
-            };
-            if (options.Randomizer is { } randomizer)
-            {
-                retry.Randomizer = randomizer;
-            }
-
-            builder.AddRetry(retry);
-        }
-
         var breaker = options.CircuitBreaker;
         if (breaker.Enabled)
         {
@@ -304,7 +420,8 @@ internal sealed class ModelCallResilience
         return exception switch
         {
             BrokenCircuitException broken => _failures.CircuitOpen(broken, modelId, attempts),
-            TimeoutRejectedException timeout => _failures.TimedOut(timeout, timeout.Timeout, modelId, attempts, lastFailure),
+            TimeoutRejectedException timeout => _failures.TimedOut(
+                timeout, context.Properties.GetValue(TotalTimedOutKey, false) ? _totalTimeout!.Value : timeout.Timeout, modelId, attempts, lastFailure),
             _ when IsRetryable(exception) => _failures.Exhausted(exception, modelId, attempts, TransientFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow())),
             _ when TransientFailures.GetStatusCode(exception) is { } status => _failures.Rejected(exception, status, modelId, attempts),
             _ => null,

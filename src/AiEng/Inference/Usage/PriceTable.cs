@@ -15,6 +15,10 @@ internal sealed class PriceTable
     private readonly KeyValuePair<string, ModelPrice>[] _byLengthDescending;
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
 
+    // The entry used last: calls usually repeat one model id (often the same string instance), and comparing with it is
+    // cheaper than hashing the id. Replaced as a whole, so readers always see a matching id and entry.
+    private Entry? _last;
+
     public PriceTable(IDictionary<string, ModelPrice> prices)
     {
         _exact = new Dictionary<string, ModelPrice>(prices, StringComparer.OrdinalIgnoreCase);
@@ -29,13 +33,19 @@ internal sealed class PriceTable
             return null;
         }
 
-        if (!_cache.TryGetValue(modelId, out Entry? entry))
+        Entry? entry = Volatile.Read(ref _last);
+        if (entry is null || !string.Equals(entry.ModelId, modelId, StringComparison.Ordinal))
         {
-            entry = new Entry(Resolve(modelId));
-            if (_cache.Count < MaxCachedModels)
+            if (!_cache.TryGetValue(modelId, out entry))
             {
-                _cache.TryAdd(modelId, entry);
+                entry = new Entry(modelId, Resolve(modelId));
+                if (_cache.Count < MaxCachedModels)
+                {
+                    _cache.TryAdd(modelId, entry);
+                }
             }
+
+            Volatile.Write(ref _last, entry);
         }
 
         return entry.GetCost(inputTokens, outputTokens, cachedInputTokens);
@@ -67,8 +77,9 @@ internal sealed class PriceTable
         private readonly decimal _cachedInput;
         private readonly decimal _output;
 
-        public Entry(ModelPrice? price)
+        public Entry(string modelId, ModelPrice? price)
         {
+            ModelId = modelId;
             if (price is not null)
             {
                 _priced = true;
@@ -77,6 +88,8 @@ internal sealed class PriceTable
                 _output = price.OutputPerMillion / 1_000_000m;
             }
         }
+
+        public string ModelId { get; }
 
         public decimal? GetCost(long inputTokens, long outputTokens, long cachedInputTokens)
         {

@@ -21,13 +21,13 @@ public sealed class UsageLedger : IUsageLedger
 
     private readonly Lock _gate = new();
     private readonly Queue<UsageRecord> _records = new();
-    private readonly Accumulator _total = new();
-    private readonly Dictionary<string, Accumulator>[] _groups;
 
-    // The key and accumulator each grouping used last: consecutive calls usually share model, operation, tag and
-    // provider, and comparing with the last key is cheaper than hashing it.
-    private readonly string?[] _lastKeys;
-    private readonly Accumulator?[] _lastAccumulators;
+    // One accumulator per combination of model, operation, caller tag and provider: a record updates one of them, and the
+    // totals overall and per grouping are summed from them when read (reads are rare, records are per call). Consecutive
+    // calls usually share the combination, and comparing with the last one is cheaper than hashing it.
+    private readonly Dictionary<CellKey, Accumulator> _cells = [];
+    private CellKey _lastKey;
+    private Accumulator? _lastCell;
     private long _recordCount;
 
     /// <summary>Initializes a new instance of the <see cref="UsageLedger"/> class that retains <see cref="DefaultMaxRecords"/> records.</summary>
@@ -42,13 +42,6 @@ public sealed class UsageLedger : IUsageLedger
     public UsageLedger(int maxRecords)
     {
         MaxRecords = Throw.IfLessThan(maxRecords, 1);
-        _groups = new Dictionary<string, Accumulator>[s_groupings.Length];
-        _lastKeys = new string?[s_groupings.Length];
-        _lastAccumulators = new Accumulator?[s_groupings.Length];
-        for (int i = 0; i < _groups.Length; i++)
-        {
-            _groups[i] = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
-        }
     }
 
     /// <summary>Gets how many of the newest records are retained.</summary>
@@ -72,21 +65,17 @@ public sealed class UsageLedger : IUsageLedger
             }
 
             _recordCount++;
-            _total.Add(record);
-            for (int i = 0; i < _groups.Length; i++)
+            Accumulator? cell = _lastCell;
+            if (cell is null || !_lastKey.Matches(record))
             {
-                string key = GetKey(record, s_groupings[i]);
-                Accumulator? group = _lastAccumulators[i];
-                if (group is null || !string.Equals(key, _lastKeys[i], StringComparison.Ordinal))
-                {
-                    ref Accumulator? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups[i], key, out _);
-                    group = slot ??= new Accumulator();
-                    _lastKeys[i] = key;
-                    _lastAccumulators[i] = group;
-                }
-
-                group.Add(record);
+                var key = new CellKey(record.Model, record.Operation, record.CallerTag, record.Provider);
+                ref Accumulator? slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_cells, key, out _);
+                cell = slot ??= new Accumulator();
+                _lastKey = key;
+                _lastCell = cell;
             }
+
+            cell.Add(record);
 
             // Inside the ledger's lock, so that budget registration (which seeds from the retained records) sees each record exactly once.
             BudgetTracker.Add(record);
@@ -106,10 +95,16 @@ public sealed class UsageLedger : IUsageLedger
     /// <returns>The totals.</returns>
     public UsageTotals GetTotals()
     {
+        var total = new Accumulator();
         lock (_gate)
         {
-            return _total.ToTotals();
+            foreach (Accumulator cell in _cells.Values)
+            {
+                total.Add(cell);
+            }
         }
+
+        return total.ToTotals();
     }
 
     /// <summary>Gets the totals per model, operation, caller tag or provider.</summary>
@@ -124,16 +119,23 @@ public sealed class UsageLedger : IUsageLedger
             throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "Group by Model, Operation, CallerTag or Provider.");
         }
 
+        var groups = new Dictionary<string, Accumulator>(StringComparer.Ordinal);
         lock (_gate)
         {
-            var result = new Dictionary<string, UsageTotals>(_groups[index].Count, StringComparer.Ordinal);
-            foreach (KeyValuePair<string, Accumulator> entry in _groups[index])
+            foreach (KeyValuePair<CellKey, Accumulator> cell in _cells)
             {
-                result.Add(entry.Key, entry.Value.ToTotals());
+                ref Accumulator? group = ref CollectionsMarshal.GetValueRefOrAddDefault(groups, cell.Key.Get(grouping), out _);
+                (group ??= new Accumulator()).Add(cell.Value);
             }
-
-            return result;
         }
+
+        var result = new Dictionary<string, UsageTotals>(groups.Count, StringComparer.Ordinal);
+        foreach (KeyValuePair<string, Accumulator> group in groups)
+        {
+            result.Add(group.Key, group.Value.ToTotals());
+        }
+
+        return result;
     }
 
     /// <summary>Registers a budget's accumulator, seeded with the retained records, consistently with concurrent <see cref="Record"/> calls.</summary>
@@ -145,13 +147,24 @@ public sealed class UsageLedger : IUsageLedger
         }
     }
 
-    private static string GetKey(UsageRecord record, UsageGrouping grouping) => grouping switch
+    /// <summary>The combination of model, operation, caller tag and provider that one accumulator totals (ordinal comparisons).</summary>
+    private readonly record struct CellKey(string Model, string Operation, string? CallerTag, string? Provider)
     {
-        UsageGrouping.Model => record.Model,
-        UsageGrouping.Operation => record.Operation,
-        UsageGrouping.CallerTag => record.CallerTag ?? string.Empty,
-        _ => record.Provider ?? string.Empty,
-    };
+        public bool Matches(UsageRecord record) =>
+            string.Equals(Model, record.Model, StringComparison.Ordinal)
+            && string.Equals(Operation, record.Operation, StringComparison.Ordinal)
+            && string.Equals(CallerTag, record.CallerTag, StringComparison.Ordinal)
+            && string.Equals(Provider, record.Provider, StringComparison.Ordinal);
+
+        /// <summary>Gets the key of this combination in a grouping (the empty string for no caller tag or provider).</summary>
+        public string Get(UsageGrouping grouping) => grouping switch
+        {
+            UsageGrouping.Model => Model,
+            UsageGrouping.Operation => Operation,
+            UsageGrouping.CallerTag => CallerTag ?? string.Empty,
+            _ => Provider ?? string.Empty,
+        };
+    }
 
     private sealed class Accumulator
     {
@@ -184,6 +197,18 @@ public sealed class UsageLedger : IUsageLedger
             {
                 _unpriced++;
             }
+        }
+
+        public void Add(Accumulator other)
+        {
+            _calls += other._calls;
+            _input += other._input;
+            _output += other._output;
+            _cached += other._cached;
+            _latencyTicks += other._latencyTicks;
+            _estimated += other._estimated;
+            _unpriced += other._unpriced;
+            _cost += other._cost;
         }
 
         public UsageTotals ToTotals() => new()

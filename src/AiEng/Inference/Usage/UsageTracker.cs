@@ -21,6 +21,12 @@ internal sealed class UsageTracker
     private readonly Budget[] _budgets;
     private readonly UsageMetrics? _metrics;
 
+    // With the system clock, the wall-clock start of a call is derived from its monotonic timestamp and a (wall clock,
+    // timestamp) anchor re-read at most once a second, so that a call reads the clock twice (start, end), not three times.
+    // A custom TimeProvider is always asked for both, as its two clocks may be unrelated.
+    private readonly bool _anchorWallClock;
+    private ClockAnchor? _anchor;
+
     public UsageTracker(
         string operation,
         IUsageLedger ledger,
@@ -41,6 +47,7 @@ internal sealed class UsageTracker
         _currency = copy.Currency;
         DefaultMaxOutputTokens = copy.DefaultMaxOutputTokensForBudget;
         Time = timeProvider ?? TimeProvider.System;
+        _anchorWallClock = ReferenceEquals(Time, TimeProvider.System);
         _prices = new PriceTable(copy.Prices);
         _metrics = copy.EnableMetrics ? new UsageMetrics(meterFactory, copy.Currency) : null;
 
@@ -81,7 +88,11 @@ internal sealed class UsageTracker
     }
 
     /// <summary>Starts timing a call that passed its budget checks.</summary>
-    public UsageCall Start(string requestModel, string? callerTag) => new(requestModel, callerTag, Time.GetUtcNow(), Time.GetTimestamp());
+    public UsageCall Start(string requestModel, string? callerTag)
+    {
+        long timestamp = Time.GetTimestamp();
+        return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp);
+    }
 
     /// <summary>Gets the time since <paramref name="call"/> started.</summary>
     public TimeSpan GetElapsed(UsageCall call) => Time.GetElapsedTime(call.StartTimestamp);
@@ -181,6 +192,26 @@ internal sealed class UsageTracker
     /// <summary>Gets the ledger when a middleware is asked for it as a service (an unkeyed <see cref="IUsageLedger"/> or its concrete type).</summary>
     public object? GetLedgerService(Type serviceType, object? serviceKey) =>
         serviceKey is null && serviceType.IsInstanceOfType(Ledger) ? Ledger : null;
+
+    /// <summary>Gets the system's wall-clock time at <paramref name="timestamp"/> (a timestamp just read) from the anchor, refreshing it each second.</summary>
+    private DateTimeOffset GetAnchoredUtcNow(long timestamp)
+    {
+        ClockAnchor? anchor = Volatile.Read(ref _anchor);
+        if (anchor is not null)
+        {
+            long elapsed = timestamp - anchor.Timestamp;
+            if (elapsed >= 0 && elapsed < Time.TimestampFrequency)
+            {
+                return anchor.UtcNow + TimeSpan.FromTicks((long)(elapsed * ((double)TimeSpan.TicksPerSecond / Time.TimestampFrequency)));
+            }
+        }
+
+        anchor = new ClockAnchor(Time.GetUtcNow(), timestamp);
+        Volatile.Write(ref _anchor, anchor);
+        return anchor.UtcNow;
+    }
+
+    private sealed record ClockAnchor(DateTimeOffset UtcNow, long Timestamp);
 
     private sealed record Budget(string Name, UsageBudget Settings, BudgetAccumulator Accumulator);
 }

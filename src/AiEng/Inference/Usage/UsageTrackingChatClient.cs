@@ -61,20 +61,44 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
     /// <inheritdoc />
     /// <exception cref="BudgetExceededException">The call would exceed a configured budget; it was not sent.</exception>
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        UsageCall call = Start(messages, options);
-        ChatResponse response;
+        // A call whose inner task has already completed is recorded here and its task returned as it is: no async state
+        // machine and no second task. Every failure surfaces through the returned task, as from an async method.
+        UsageCall call;
         try
         {
-            response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            call = Start(messages, options);
         }
-        catch (Exception ex) when (_tracker.OnFailure(call, ex))
+        catch (Exception ex)
         {
-            throw; // Not reached: the filter only measures the failure.
+            return Task.FromException<ChatResponse>(ex);
         }
 
-        Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
+        Task<ChatResponse> response;
+        try
+        {
+            response = base.GetResponseAsync(messages, options, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            response = Task.FromException<ChatResponse>(ex);
+        }
+
+        if (!response.IsCompletedSuccessfully)
+        {
+            return CompleteAsync(call, response, messages, options);
+        }
+
+        try
+        {
+            Record(call, response.Result, messages, options);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<ChatResponse>(ex);
+        }
+
         return response;
     }
 
@@ -131,6 +155,25 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         Throw.IfNull(serviceType);
         return base.GetService(serviceType, serviceKey) ?? _tracker.GetLedgerService(serviceType, serviceKey);
     }
+
+    private async Task<ChatResponse> CompleteAsync(UsageCall call, Task<ChatResponse> pending, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        ChatResponse response;
+        try
+        {
+            response = await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_tracker.OnFailure(call, ex))
+        {
+            throw; // Not reached: the filter only measures the failure.
+        }
+
+        Record(call, response, messages, options);
+        return response;
+    }
+
+    private void Record(UsageCall call, ChatResponse response, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
 
     private static long CountOutputTokens(ITokenCounter counter, IList<ChatMessage> messages)
     {

@@ -298,6 +298,124 @@ public class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task Enforces_the_total_timeout_from_the_start_of_the_call_when_attempts_have_their_own_timeout()
+    {
+        var time = Clock();
+        var inner = Scripted(Hang);
+        var options = Exact(o =>
+        {
+            o.MaxRetryAttempts = 10;
+            o.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.TotalTimeout = TimeSpan.FromSeconds(25);
+        });
+        using var client = new ResilientChatClient(inner, options, time);
+
+        var call = client.GetResponseAsync("hello");
+        time.Advance(TimeSpan.FromSeconds(10)); // the first attempt times out; retry after 1 s
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, inner.CallCount);
+        time.Advance(TimeSpan.FromSeconds(10)); // the second attempt times out; retry after 2 s
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, inner.CallCount);
+        time.AdvanceJustBefore(TimeSpan.FromSeconds(2));
+        Assert.False(call.IsCompleted);
+        time.AdvanceOneTick(); // 25 s since the call started
+
+        Assert.True(call.IsCompleted);
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => call);
+        Assert.Equal(3, inner.CallCount);
+        Assert.Equal(3, error.Attempts);
+        Assert.IsType<TimeoutRejectedException>(error.InnerException);
+        Assert.Contains("time limit of 25 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enforces_the_total_timeout_during_the_first_retry_delay()
+    {
+        var time = Clock();
+        var inner = Scripted(Status(429, headers: ("Retry-After", "20")), "never");
+        var options = Exact(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(10);
+            o.TotalTimeout = TimeSpan.FromSeconds(15);
+        });
+        using var client = new ResilientChatClient(inner, options, time);
+
+        var call = client.GetResponseAsync("hello");
+        time.AdvanceJustBefore(TimeSpan.FromSeconds(15));
+        Assert.False(call.IsCompleted);
+        time.AdvanceOneTick();
+        time.Advance(TimeSpan.FromSeconds(10)); // past the requested 20 s: a call without the total timeout would have retried
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => call);
+        Assert.Equal(1, inner.CallCount);
+        Assert.Equal(1, error.Attempts);
+        Assert.Equal(429, error.StatusCode);
+        Assert.Contains("time limit of 15 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retries_a_failed_first_attempt_with_backoff_and_jitter_when_every_attempt_has_a_timeout()
+    {
+        var time = Clock();
+        var inner = Scripted(Status(503), Status(503), "done");
+        var options = Exact(o =>
+        {
+            o.UseJitter = true;
+            o.Randomizer = () => 0.25;
+            o.AttemptTimeout = TimeSpan.FromSeconds(100);
+            o.TotalTimeout = TimeSpan.FromMinutes(5);
+            o.CircuitBreaker.Enabled = true;
+        });
+        var reference = Scripted(Status(503), Status(503), "done");
+        var referenceTime = Clock();
+        using var client = new ResilientChatClient(inner, options, time);
+
+        // Without an attempt timeout the total timeout must bound the first attempt too, so the reference runs every
+        // attempt through the single pipeline (total timeout → retry → attempt), with the same randomizer.
+        using var singlePipeline = new ResilientChatClient(
+            reference, Exact(o => { o.UseJitter = true; o.Randomizer = () => 0.25; o.TotalTimeout = TimeSpan.FromMinutes(10); }), referenceTime);
+
+        var call = client.GetResponseAsync("hello");
+        var referenceCall = singlePipeline.GetResponseAsync("hello");
+        var steps = 0;
+        while (!referenceCall.IsCompleted)
+        {
+            Assert.Equal(reference.CallCount, inner.CallCount);
+            Assert.False(call.IsCompleted);
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            referenceTime.Advance(TimeSpan.FromMilliseconds(10));
+            Assert.True(++steps < 10_000, "the reference call should finish within 100 s");
+        }
+
+        Assert.True(steps > 100, "the retries should wait");
+        Assert.Equal("done", (await call).Text);
+        Assert.Equal(3, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task Counts_a_retried_first_attempt_once_towards_the_circuit()
+    {
+        var time = Clock();
+        var inner = Scripted(Status(503), "done", "again");
+        var options = Exact(o =>
+        {
+            o.MaxRetryAttempts = 1;
+            o.BaseDelay = TimeSpan.Zero;
+            o.AttemptTimeout = TimeSpan.FromSeconds(100);
+            o.TotalTimeout = TimeSpan.FromMinutes(5);
+            o.CircuitBreaker.Enabled = true;
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.6;
+        });
+        using var client = new ResilientChatClient(inner, options, time);
+
+        Assert.Equal("done", (await client.GetResponseAsync("hello")).Text);
+        Assert.Equal("again", (await client.GetResponseAsync("hello")).Text);
+        Assert.Equal(3, inner.CallCount);
+    }
+
+    [Fact]
     public async Task Opens_the_circuit_after_failures_rejects_fast_and_half_opens_after_BreakDuration()
     {
         var time = Clock();

@@ -50,6 +50,30 @@ public sealed class UsageLedgerTests
     }
 
     [Fact]
+    public void Totals_interleaved_combinations_and_merges_no_caller_tag_with_an_empty_one()
+    {
+        var ledger = new UsageLedger();
+        for (int i = 0; i < 3; i++)
+        {
+            ledger.Record(NewRecord("gpt-4o", input: 1, cost: 0.1m, tag: "bot", provider: "openai"));
+            ledger.Record(NewRecord("gpt-4o", input: 10, cost: 0.01m, tag: null, provider: "openai"));
+            ledger.Record(NewRecord("gpt-4o", input: 100, cost: 0.001m, tag: string.Empty, provider: null));
+        }
+
+        var byTag = ledger.GetTotalsBy(UsageGrouping.CallerTag);
+        var byProvider = ledger.GetTotalsBy(UsageGrouping.Provider);
+        UsageTotals totals = ledger.GetTotals();
+
+        Assert.Equal(["", "bot"], byTag.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((6, 330L, 0.033m), (byTag[""].Calls, byTag[""].InputTokens, byTag[""].Cost));
+        Assert.Equal((3, 3L, 0.3m), (byTag["bot"].Calls, byTag["bot"].InputTokens, byTag["bot"].Cost));
+        Assert.Equal((6, 33L), (byProvider["openai"].Calls, byProvider["openai"].InputTokens));
+        Assert.Equal((3, 300L), (byProvider[""].Calls, byProvider[""].InputTokens));
+        Assert.Equal((9, 333L, 0.333m), (totals.Calls, totals.InputTokens, totals.Cost));
+        Assert.Equal(333, ledger.GetTotalsBy(UsageGrouping.Model)["gpt-4o"].InputTokens);
+    }
+
+    [Fact]
     public async Task Keeps_exact_totals_under_concurrent_recording()
     {
         var ledger = new UsageLedger(maxRecords: 100);

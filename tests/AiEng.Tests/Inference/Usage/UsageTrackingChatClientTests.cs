@@ -41,6 +41,29 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Stamps_records_with_the_system_clock_when_no_time_provider_is_given()
+    {
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))),
+        };
+        using var client = new UsageTrackingChatClient(inner, _ledger);
+
+        // The system clock's wall time may be slewed against its monotonic clock by a fraction of a millisecond per second.
+        var tolerance = TimeSpan.FromMilliseconds(5);
+        for (int i = 0; i < 3; i++)
+        {
+            DateTimeOffset before = DateTimeOffset.UtcNow;
+            await client.GetResponseAsync(Question);
+            DateTimeOffset after = DateTimeOffset.UtcNow;
+
+            UsageRecord record = _ledger.GetRecords()[^1];
+            Assert.InRange(record.Timestamp, before - tolerance, after + tolerance);
+            Assert.InRange(record.Latency, TimeSpan.Zero, after - before + tolerance);
+        }
+    }
+
+    [Fact]
     public async Task Prices_cached_input_tokens_at_the_cached_rate()
     {
         var usage = new UsageDetails { InputTokenCount = 1_000, OutputTokenCount = 500, CachedInputTokenCount = 400 };
@@ -138,6 +161,47 @@ public sealed class UsageTrackingChatClientTests
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Question));
 
         Assert.Empty(_ledger.GetRecords());
+    }
+
+    [Fact]
+    public async Task Surfaces_failures_and_cancellations_through_the_returned_task()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+        using var failing = Create(new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new HttpRequestException("boom") });
+        using var cancelled = Create(new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, token) =>
+            {
+                token.ThrowIfCancellationRequested();
+                return Task.FromResult(new ChatResponse());
+            },
+        });
+
+        Task<ChatResponse> failed = failing.GetResponseAsync(Question);
+        Task<ChatResponse> canceled = cancelled.GetResponseAsync(Question, cancellationToken: cancellation.Token);
+        Task<ChatResponse> rejected = failing.GetResponseAsync(null!);
+
+        Assert.True(failed.IsFaulted);
+        Assert.IsType<HttpRequestException>(failed.Exception!.InnerException);
+        Assert.True(canceled.IsCanceled);
+        Assert.True(rejected.IsFaulted);
+        await Assert.ThrowsAsync<ArgumentNullException>(() => rejected);
+        Assert.Empty(_ledger.GetRecords());
+    }
+
+    [Fact]
+    public async Task Returns_the_response_of_a_call_that_completed_at_once_and_records_it()
+    {
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = "m", Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 2 } };
+        using var client = Create(new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult(response) });
+
+        Task<ChatResponse> call = client.GetResponseAsync(Question);
+
+        Assert.True(call.IsCompletedSuccessfully);
+        Assert.Same(response, await call);
+        UsageRecord record = Assert.Single(_ledger.GetRecords());
+        Assert.Equal((3L, 2L), (record.InputTokens, record.OutputTokens));
     }
 
     [Fact]
