@@ -52,20 +52,7 @@ public sealed class TestEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (GetServiceCallback is { } callback)
-        {
-            return callback(serviceType, serviceKey);
-        }
-
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        return serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata : serviceType.IsInstanceOfType(this) ? this : null;
-    }
+        => FakeServices.Resolve(this, Metadata, GetServiceCallback, serviceType, serviceKey);
 
     /// <inheritdoc />
     public void Dispose()
