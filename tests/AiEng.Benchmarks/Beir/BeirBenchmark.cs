@@ -24,6 +24,8 @@ namespace AiEng.Benchmarks.Beir;
 /// 1000 reached a train nDCG@10 of 0.7362 (best w 0.5) against 0.7336 at depth 100 (best w 0.4); deeper lists give the
 /// min-max normalisation a fuller picture of each retriever's score range.
 /// rrf (not part of all) fuses the same lists with <see cref="ReciprocalRankFusion"/> (k 60).
+/// fts5 and lucene (not part of all; <c>keyword</c> runs bm25, fts5 and lucene) are the alternatives AiEng's own BM25 index
+/// was measured against: SQLite FTS5 (<see cref="Fts5KeywordIndex"/>) and Lucene.Net (<see cref="LuceneKeywordIndex"/>).
 /// </para>
 /// <para>
 /// index_s is the time to build the BM25 index, the time the corpus embedding took (also when it was read from the cache),
@@ -43,8 +45,9 @@ internal static class BeirBenchmark
         string[] retrievers = retriever switch
         {
             "all" => ["bm25", "dense", "hybrid"],
-            "bm25" or "dense" or "hybrid" or "rrf" => [retriever],
-            _ => throw new ArgumentException($"--retriever must be bm25, dense, hybrid, rrf or all, not '{retriever}'."),
+            "keyword" => ["bm25", "fts5", "lucene"],
+            "bm25" or "dense" or "hybrid" or "rrf" or "fts5" or "lucene" => [retriever],
+            _ => throw new ArgumentException($"--retriever must be bm25, dense, hybrid, rrf, fts5, lucene, keyword or all, not '{retriever}'."),
         };
         if (top < 100 || depth < 1)
         {
@@ -61,8 +64,8 @@ internal static class BeirBenchmark
         var queryIds = JudgedQueries(dataset, qrels, split);
         Log($"beir: {dataset.Name}: {dataset.Corpus.Length} documents, {queryIds.Length} judged queries in split '{split}'");
 
-        bool needsBm25 = retrievers.Any(r => r != "dense");
-        bool needsDense = retrievers.Any(r => r != "bm25");
+        bool needsBm25 = retrievers.Any(r => r is "bm25" or "hybrid" or "rrf");
+        bool needsDense = retrievers.Any(r => r is "dense" or "hybrid" or "rrf");
         Bm25Index? bm25 = null;
         double bm25Seconds = 0;
         if (needsBm25)
@@ -92,7 +95,19 @@ internal static class BeirBenchmark
             weight = await TuneWeightAsync(dataset, tuneOn, bm25!, dense!, generator!, depth).ConfigureAwait(false);
         }
 
-        foreach (string name in retrievers)
+        foreach (string name in retrievers.Where(r => r is "fts5" or "lucene"))
+        {
+            var watch = Stopwatch.StartNew();
+            using IDisposable index = name == "fts5" ? Fts5KeywordIndex.Build(dataset.Corpus) : LuceneKeywordIndex.Build(dataset.Corpus);
+            double seconds = watch.Elapsed.TotalSeconds;
+            Log($"beir: {name}: indexed in {seconds:F2} s");
+            Func<string, Task<IReadOnlyList<SearchHit>>> keyword = index is Fts5KeywordIndex fts5
+                ? text => Task.FromResult(fts5.Search(text, top))
+                : text => Task.FromResult(((LuceneKeywordIndex)index).Search(text, top));
+            await EvaluateAsync(dataset, name, queryIds, qrels, keyword, seconds).ConfigureAwait(false);
+        }
+
+        foreach (string name in retrievers.Where(r => r is not ("fts5" or "lucene")))
         {
             Func<string, Task<IReadOnlyList<SearchHit>>> search = name switch
             {

@@ -102,7 +102,8 @@ public sealed class Bm25IndexBuilder
         double b = _options.B;
         for (int d = 0; d < documentCount; d++)
         {
-            double lengthNorm = averageLength > 0 ? k1 * (1 - b + (b * _documentLengths[d] / averageLength)) : k1;
+            double length = _options.LuceneLengthEncoding ? LuceneLength.Round(_documentLengths[d]) : _documentLengths[d];
+            double lengthNorm = averageLength > 0 ? k1 * (1 - b + (b * length / averageLength)) : k1;
             for (int p = _documentStarts[d]; p < _documentStarts[d + 1]; p++)
             {
                 int termId = _terms[p];

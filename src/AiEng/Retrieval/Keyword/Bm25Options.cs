@@ -26,6 +26,15 @@ public sealed class Bm25Options
     /// </summary>
     public float B { get; set; } = DefaultB;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether document lengths are stored the way Lucene 4 stores them (and so Anserini's
+    /// published BM25 baselines and Lucene.Net 4.8): as one byte holding <c>1 / sqrt(length)</c> in a 3-bit-mantissa float, so
+    /// that lengths are rounded to a coarse scale (1, 2.56, 4, 5.22, 7.11, 10.24, 16, ...). With it the index ranks exactly as Lucene does;
+    /// without it lengths are exact. Default: <see langword="true"/>, because reproducing the reference implementation's
+    /// scores is what lets BM25 results be compared with the literature.
+    /// </summary>
+    public bool LuceneLengthEncoding { get; set; } = true;
+
     /// <summary>Checks the values and returns a copy.</summary>
     internal Bm25Options Validate()
     {
@@ -39,6 +48,6 @@ public sealed class Bm25Options
             throw new ArgumentException($"{nameof(Bm25Options)}.{nameof(B)} is {B} but must be between 0 and 1, for example {DefaultB}.", "options");
         }
 
-        return new Bm25Options { K1 = K1, B = B };
+        return new Bm25Options { K1 = K1, B = B, LuceneLengthEncoding = LuceneLengthEncoding };
     }
 }

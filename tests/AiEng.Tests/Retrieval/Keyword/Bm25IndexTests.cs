@@ -10,13 +10,14 @@ public class Bm25IndexTests
     //   d3: red fox jump over red fox      (length 6)
     // N = 3, avgdl = 13 / 3 = 4.3333; "fox" and "brown" each occur in 2 documents:
     //   idf = ln(1 + (3 - 2 + 0.5) / (2 + 0.5)) = ln(1.6) = 0.4700036
+    // These fixtures use exact lengths (LuceneLengthEncoding off); the rounding Lucene applies is tested on its own below.
     // With k1 = 0.9 and b = 0.4, score = idf * tf * 1.9 / (tf + 0.9 * (0.6 + 0.4 * dl / 4.3333)):
     //   "fox" in d1 (tf 1, dl 3): 0.4700036 * 1.9 / (1 + 0.7892308) = 0.4991010
     //   "fox" in d3 (tf 2, dl 6): 0.4700036 * 3.8 / (2 + 1.0384615) = 0.5878020
     //   "brown" in d2 (tf 1, dl 4): 0.4700036 * 1.9 / (1 + 0.8723077) = 0.4769552
-    private static Bm25Index CreateIndex()
+    private static Bm25Index CreateIndex(bool luceneLengthEncoding = false)
     {
-        var builder = new Bm25IndexBuilder();
+        var builder = new Bm25IndexBuilder(new Bm25Options { LuceneLengthEncoding = luceneLengthEncoding });
         builder.Add("d1", "Quick brown fox");
         builder.Add("d2", "Lazy dog and brown dog");
         builder.Add("d3", "Red fox jumps over red fox");
@@ -31,6 +32,26 @@ public class Bm25IndexTests
         Assert.Equal(["d3", "d1"], hits.Select(h => h.Id));
         Assert.Equal(0.5878020, hits[0].Score, 5);
         Assert.Equal(0.4991010, hits[1].Score, 5);
+    }
+
+    [Fact]
+    public void Rounds_document_lengths_as_lucene_4_stores_them_by_default()
+    {
+        // Lucene 4 keeps 1/sqrt(length) in one byte: lengths 3 and 4 both read back as 4, and 6 as 7.111.
+        //   "brown" in d1 and d2 (tf 1, dl 4): 0.4700036 * 1.9 / (1 + 0.9 * (0.6 + 0.4 * 4 / 4.3333)) = 0.4769552
+        //   "fox" in d3 (tf 2, dl 7.111):      0.4700036 * 3.8 / (2 + 0.9 * (0.6 + 0.4 * 7.111 / 4.3333)) = 0.5704712
+        var rounded = CreateIndex(luceneLengthEncoding: true);
+        var brown = rounded.Search("brown", 10);
+        Assert.Equal(0.4769552, brown[0].Score, 5);
+        Assert.Equal(0.4769552, brown[1].Score, 5);
+        Assert.Equal(0.5704712, rounded.Search("fox", 1)[0].Score, 5);
+
+        // With exact lengths the shorter d1 wins.
+        var exact = CreateIndex().Search("brown", 10);
+        Assert.Equal(["d1", "d2"], exact.Select(h => h.Id));
+        Assert.True(exact[0].Score > exact[1].Score + 0.01);
+
+        Assert.True(new Bm25Options().LuceneLengthEncoding);
     }
 
     [Fact]
