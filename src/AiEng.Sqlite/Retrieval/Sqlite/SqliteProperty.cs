@@ -6,30 +6,17 @@ using Microsoft.Data.Sqlite;
 namespace AiEng.Retrieval;
 
 /// <summary>A key or data property of a record type and the column it is stored in, with the value conversions.</summary>
-internal sealed class SqliteProperty
+internal sealed class SqliteProperty : SqliteColumn
 {
     private const int TicksDigits = 19;
 
-    private SqliteProperty(PropertyInfo property, string columnName, SqliteValueKind kind, bool isNullable, bool isIndexed)
+    private SqliteProperty(PropertyInfo property, string? storageName, SqliteValueKind kind, bool isNullable, bool isIndexed)
+        : base(property, storageName)
     {
-        Property = property;
-        ColumnName = columnName;
         Kind = kind;
         IsNullable = isNullable;
         IsIndexed = isIndexed;
     }
-
-    /// <summary>Gets the property name.</summary>
-    public string Name => Property.Name;
-
-    /// <summary>Gets the CLR property.</summary>
-    public PropertyInfo Property { get; }
-
-    /// <summary>Gets the column name (the storage name).</summary>
-    public string ColumnName { get; }
-
-    /// <summary>Gets the column name quoted for SQL.</summary>
-    public string QuotedColumn => SqliteSql.Quote(ColumnName);
 
     /// <summary>Gets how values are stored.</summary>
     public SqliteValueKind Kind { get; }
@@ -87,7 +74,7 @@ internal sealed class SqliteProperty
             throw new NotSupportedException($"The key property '{property.Name}' of record type '{recordType.FullName}' is nullable ('{type}'); keys must not be null.");
         }
 
-        return new SqliteProperty(property, string.IsNullOrWhiteSpace(storageName) ? property.Name : storageName, kind, nullable, isIndexed);
+        return new SqliteProperty(property, storageName, kind, nullable, isIndexed);
     }
 
     /// <summary>Converts a property value to the value stored in the column.</summary>

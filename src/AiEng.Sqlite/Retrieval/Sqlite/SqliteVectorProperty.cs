@@ -6,14 +6,13 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.Retrieval;
 
 /// <summary>The vector property of a record type: its column, size and distance function, and how to read and write it.</summary>
-internal sealed class SqliteVectorProperty
+internal sealed class SqliteVectorProperty : SqliteColumn
 {
     private readonly Kind _kind;
 
-    private SqliteVectorProperty(PropertyInfo property, string columnName, int dimensions, string distanceFunction, Kind kind)
+    private SqliteVectorProperty(PropertyInfo property, string? storageName, int dimensions, string distanceFunction, Kind kind)
+        : base(property, storageName)
     {
-        Property = property;
-        ColumnName = columnName;
         Dimensions = dimensions;
         DistanceFunction = distanceFunction;
         _kind = kind;
@@ -26,18 +25,6 @@ internal sealed class SqliteVectorProperty
         Array,
         Embedding,
     }
-
-    /// <summary>Gets the property name.</summary>
-    public string Name => Property.Name;
-
-    /// <summary>Gets the CLR property.</summary>
-    public PropertyInfo Property { get; }
-
-    /// <summary>Gets the column name (the storage name).</summary>
-    public string ColumnName { get; }
-
-    /// <summary>Gets the column name quoted for SQL.</summary>
-    public string QuotedColumn => SqliteSql.Quote(ColumnName);
 
     /// <summary>Gets the number of dimensions every vector must have.</summary>
     public int Dimensions { get; }
@@ -66,7 +53,7 @@ internal sealed class SqliteVectorProperty
             throw new NotSupportedException($"The vector property '{property.Name}' of record type '{recordType.FullName}' uses the distance function '{distance}', which the SQLite vector store does not support. Use {string.Join(", ", VectorScorer.SupportedFunctions)}.");
         }
 
-        return new SqliteVectorProperty(property, string.IsNullOrWhiteSpace(declared.StorageName) ? property.Name : declared.StorageName, declared.Dimensions, distance, kind);
+        return new SqliteVectorProperty(property, declared.StorageName, declared.Dimensions, distance, kind);
     }
 
     /// <summary>Reads the vector of <paramref name="record"/> (empty when it has none).</summary>

@@ -25,14 +25,19 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
             Embedding = new float[] { 1, i, version },
         }).ToList();
 
+    private static async Task<(VectorStoreCollection<string, ChunkRecord> Collection, IAtomicRecordWriter<string, ChunkRecord> Writer)> ChunksWithVersionAsync(SqliteVectorStore store, int version)
+    {
+        var collection = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(Version("doc", version));
+        return (collection, (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!);
+    }
+
     [Fact]
     public async Task ReplaceAsync_deletes_and_upserts_in_one_step()
     {
         using var store = new SqliteVectorStore(_database.Path);
-        var collection = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
-        await collection.EnsureCollectionExistsAsync();
-        await collection.UpsertAsync(Version("doc", 1));
-        var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+        var (collection, writer) = await ChunksWithVersionAsync(store, 1);
 
         // Version 2 has fewer chunks: the stale ones go, the rest are replaced.
         var shorter = Version("doc", 2).Take(5).ToList();
@@ -47,10 +52,7 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
     public async Task A_failing_ReplaceAsync_leaves_the_old_version_complete()
     {
         using var store = new SqliteVectorStore(_database.Path);
-        var collection = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
-        await collection.EnsureCollectionExistsAsync();
-        await collection.UpsertAsync(Version("doc", 1));
-        var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+        var (collection, writer) = await ChunksWithVersionAsync(store, 1);
         var broken = Version("doc", 2);
         broken[^1].Embedding = new float[] { 1, 2 };
 
@@ -65,10 +67,7 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
     public async Task Readers_during_replacements_see_either_all_of_a_version_or_none_of_it()
     {
         using var store = new SqliteVectorStore(_database.Path);
-        var collection = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
-        await collection.EnsureCollectionExistsAsync();
-        await collection.UpsertAsync(Version("doc", 0));
-        var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+        var (collection, writer) = await ChunksWithVersionAsync(store, 0);
         const int Replacements = 150;
 
         var writing = Task.Run(async () =>
