@@ -340,7 +340,9 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[_model.Vector.Dimensions * sizeof(float)];
         var rows = 0;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+
+        // Read, not ReadAsync: Microsoft.Data.Sqlite reads synchronously either way, and the hot loop saves the task machinery.
+        while (reader.Read())
         {
             if ((++rows & 1023) == 0)
             {
