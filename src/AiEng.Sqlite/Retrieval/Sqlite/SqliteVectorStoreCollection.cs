@@ -222,7 +222,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
             async (c, t, ct) =>
             {
                 await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                var heap = await ScanAsync(c, t, query, where, parameters, skip + top, threshold, ct).ConfigureAwait(false);
+                var heap = Scan(c, query, where, parameters, skip + top, threshold, ct);
                 var ranked = heap.ToRankedList().Skip(skip).ToList();
                 var records = await FetchAsync(c, t, "SELECT rowid, {0} FROM {1} WHERE rowid IN ({3});", null, ranked.Select(r => r.RowId).ToList(), id => id, includeVectors, ct).ConfigureAwait(false);
                 return (ranked, records);
@@ -332,36 +332,11 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         }
     }
 
-    private async Task<TopKHeap<TKey>> ScanAsync(SqliteConnection connection, SqliteTransaction transaction, ReadOnlyMemory<float> query, string where, IReadOnlyList<SqliteParameter> parameters, int capacity, double? threshold, CancellationToken cancellationToken)
+    private TopKHeap<TKey> Scan(SqliteConnection connection, ReadOnlyMemory<float> query, string where, IReadOnlyList<SqliteParameter> parameters, int capacity, double? threshold, CancellationToken cancellationToken)
     {
         var heap = new TopKHeap<TKey>(capacity, _scorer, _keyComparer);
-        await using var command = Command(connection, transaction, $"SELECT rowid, {_model.Key.QuotedColumn}, {_model.Vector.QuotedColumn} FROM {_table} WHERE {where};");
-        command.Parameters.AddRange(parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[_model.Vector.Dimensions * sizeof(float)];
-        var rows = 0;
-
-        // Read, not ReadAsync: Microsoft.Data.Sqlite reads synchronously either way, and the hot loop saves the task machinery.
-        while (reader.Read())
-        {
-            if ((++rows & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var length = reader.GetBytes(2, 0, buffer, 0, buffer.Length);
-            if (length != buffer.Length)
-            {
-                throw new InvalidOperationException($"A stored vector of collection '{Name}' has {length} bytes; expected {buffer.Length} ({_model.Vector.Dimensions} float32 values). The file was changed outside the store.");
-            }
-
-            var score = _scorer.Score(query.Span, MemoryMarshal.Cast<byte, float>(buffer));
-            if (_scorer.Passes(score, threshold))
-            {
-                heap.Offer(score, reader.GetInt64(0), r => (TKey)_model.Key.Read(r, 1)!, reader);
-            }
-        }
-
+        var sql = $"SELECT rowid, {_model.Key.QuotedColumn}, {_model.Vector.QuotedColumn} FROM {_table} WHERE {where};";
+        SqliteVectorScan.Run(connection, sql, parameters, _model.Key, _scorer, query.Span, threshold, heap, Name, cancellationToken);
         return heap;
     }
 
