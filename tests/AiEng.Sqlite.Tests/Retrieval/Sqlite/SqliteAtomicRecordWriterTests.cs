@@ -83,7 +83,7 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
         var reads = 0;
         var readers = Enumerable.Range(0, 3).Select(reader => Task.Run(async () =>
         {
-            while (!writing.IsCompleted)
+            do
             {
                 var seen = reader == 0
                     ? (await collection.SearchAsync(new float[] { 1, 1, 1 }, Chunks * 2, new VectorSearchOptions<ChunkRecord> { Filter = c => c.DocumentId == "doc" }).ToListAsync()).Select(r => r.Record).ToList()
@@ -97,6 +97,7 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
                     reads++;
                 }
             }
+            while (!writing.IsCompleted);
         })).ToList();
 
         await Task.WhenAll(readers.Append(writing));
