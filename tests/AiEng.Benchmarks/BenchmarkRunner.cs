@@ -10,6 +10,7 @@ internal static class BenchmarkRunner
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
+        ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,0 +1,35 @@
+// Ingests CrashDocuments into a SQLite vector store, one ReplaceAsync (one transaction) per document, and prints
+// "committed <id>" after each commit. Documents already stored with the same content hash are skipped ("skipped <id>"),
+// so a re-run after a crash finishes the rest. Usage: AiEng.Sqlite.CrashHost <database file> <document count>
+using System.Globalization;
+using AiEng.Retrieval;
+using AiEng.Sqlite.CrashHost;
+
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: AiEng.Sqlite.CrashHost <database file> <document count>");
+    return 2;
+}
+
+var documents = int.Parse(args[1], CultureInfo.InvariantCulture);
+using var store = new SqliteVectorStore(args[0]);
+var collection = store.GetCollection<string, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
+await collection.EnsureCollectionExistsAsync();
+var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+for (var d = 0; d < documents; d++)
+{
+    var documentId = CrashDocuments.DocumentId(d);
+    var existing = await collection.GetAsync(ChunkRecord.CreateKey(documentId, 0));
+    if (existing?.ContentHash == CrashDocuments.ContentHash(documentId))
+    {
+        Console.WriteLine($"skipped {documentId}");
+        continue;
+    }
+
+    var chunks = CrashDocuments.Chunks(documentId);
+    await writer.ReplaceAsync(chunks.Select(c => c.Key).ToList(), chunks);
+    Console.WriteLine($"committed {documentId}");
+}
+
+Console.WriteLine("done");
+return 0;
