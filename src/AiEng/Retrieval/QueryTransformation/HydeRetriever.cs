@@ -46,9 +46,7 @@ public sealed class HydeRetriever : IRetriever
         string passage = string.Empty;
         if (!string.IsNullOrWhiteSpace(query))
         {
-            var messages = new List<ChatMessage> { new(ChatRole.System, Instructions), new(ChatRole.User, query) };
-            var response = await _chatClient.GetResponseAsync(messages, _options.ChatOptions?.Clone(), cancellationToken).ConfigureAwait(false);
-            passage = StripFences(response.Text);
+            passage = StripFences(await QueryRewriter.AskAsync(_chatClient, Instructions, query, _options.ChatOptions, cancellationToken).ConfigureAwait(false));
         }
 
         if (passage.Length == 0)
@@ -65,9 +63,9 @@ public sealed class HydeRetriever : IRetriever
         return ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
     }
 
-    private static string StripFences(string? text)
+    private static string StripFences(string text)
     {
-        var lines = (text ?? string.Empty).Split('\n').Where(static line => !line.TrimStart().StartsWith("```", StringComparison.Ordinal));
+        var lines = text.Split('\n').Where(static line => !line.TrimStart().StartsWith("```", StringComparison.Ordinal));
         return string.Join('\n', lines).Trim();
     }
 }

@@ -58,14 +58,10 @@ public sealed class MultiQueryRetriever : IRetriever
     private async Task<IReadOnlyList<string>> RephraseAsync(string query, CancellationToken cancellationToken)
     {
         string count = _options.QueryCount.ToString(CultureInfo.InvariantCulture);
-        var messages = new List<ChatMessage>
-        {
-            new(ChatRole.System,
-                $"You help a search engine. Write {count} different rephrasings of the user's search query that use other words " +
-                "(synonyms, related terms, a more specific or a more general wording) but keep its meaning. Reply with one rephrasing per line and nothing else."),
-            new(ChatRole.User, query),
-        };
-        var response = await _chatClient.GetResponseAsync(messages, _options.ChatOptions?.Clone(), cancellationToken).ConfigureAwait(false);
-        return GeneratedQueries.Parse(response.Text, query, _options.QueryCount);
+        string instructions =
+            $"You help a search engine. Write {count} different rephrasings of the user's search query that use other words " +
+            "(synonyms, related terms, a more specific or a more general wording) but keep its meaning. Reply with one rephrasing per line and nothing else.";
+        string reply = await QueryRewriter.AskAsync(_chatClient, instructions, query, _options.ChatOptions, cancellationToken).ConfigureAwait(false);
+        return GeneratedQueries.Parse(reply, query, _options.QueryCount);
     }
 }
