@@ -27,7 +27,7 @@ namespace AiEng.Retrieval;
 /// <see cref="CitationsKey"/> (read it with <see cref="CitationExtensions.GetCitations(ChatResponse)"/>); a stream ends with
 /// one extra update without content that carries them. With <see cref="RetrievalOptions.CitedSourcesOnly"/> (the default)
 /// the list holds the sources whose numbers the answer cites (<c>[2]</c>, <c>[1, 3]</c>), in number order; when the answer
-/// cites no valid number it holds every packed source. When nothing is retrieved the messages go to the inner client
+/// cites no valid number it holds every packed source. When nothing is retrieved (or nothing fits the token budget) the messages go to the inner client
 /// unchanged and the citation list is empty; when the conversation has no user message with text, the call passes through
 /// without retrieval or citations.
 /// </para>
