@@ -1,0 +1,52 @@
+using System.Text.Json;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Retrieval;
+
+/// <summary>Reads the citations <see cref="RetrievalChatClient"/> attaches to responses.</summary>
+public static class CitationExtensions
+{
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Gets the sources a grounded answer cites, stored under <see cref="RetrievalChatClient.CitationsKey"/>.</summary>
+    /// <param name="response">The response.</param>
+    /// <returns>The citations, or an empty list when the response carries none (for example when nothing was retrieved).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="response"/> is <see langword="null"/>.</exception>
+    /// <remarks>Also reads citations that went through JSON, for example a response served from a distributed cache.</remarks>
+    public static IReadOnlyList<Citation> GetCitations(this ChatResponse response) => Read(Throw.IfNull(response).AdditionalProperties);
+
+    /// <summary>Gets the citations on a streamed update; <see cref="RetrievalChatClient"/> puts them on the last update of a stream.</summary>
+    /// <param name="update">The update.</param>
+    /// <returns>The citations, or an empty list when the update carries none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    public static IReadOnlyList<Citation> GetCitations(this ChatResponseUpdate update) => Read(Throw.IfNull(update).AdditionalProperties);
+
+    private static IReadOnlyList<Citation> Read(AdditionalPropertiesDictionary? properties)
+    {
+        if (properties is null || !properties.TryGetValue(RetrievalChatClient.CitationsKey, out object? value))
+        {
+            return [];
+        }
+
+        switch (value)
+        {
+            case IReadOnlyList<Citation> list:
+                return list;
+            case IEnumerable<Citation> citations:
+                return [.. citations];
+            case JsonElement { ValueKind: JsonValueKind.Array } element:
+                try
+                {
+                    return element.Deserialize<Citation[]>(SerializerOptions) ?? [];
+                }
+                catch (JsonException)
+                {
+                    return [];
+                }
+
+            default:
+                return [];
+        }
+    }
+}

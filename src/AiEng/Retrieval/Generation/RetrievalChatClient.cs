@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using AiEng.Shared;
+using AiEng.Tokens;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// Chat middleware for retrieval-augmented generation: retrieves chunks for the last user message, packs them into a
+/// numbered context within a token budget, gives the context to the model with instructions to cite <c>[n]</c>, and
+/// returns the answer with the cited sources. Add it with <c>ChatClientBuilder.UseRetrieval</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The context goes into a new <see cref="ChatRole.System"/> message inserted just before the last user message: the
+/// instructions (<see cref="RetrievalOptions.Instructions"/>), a <c>Sources:</c> line, then one block per source starting
+/// with its marker <c>[n]</c> (<see cref="ContextPacker"/>). A system message rather than a preamble in the user's message
+/// leaves the user's message (which may hold images, and which the caller keeps in its history) untouched, sits next to
+/// the question it serves, and is read as context by every provider and by the offline
+/// <see cref="Offline.ExtractiveResponder"/>. The caller's list of messages and options are never changed: the inner
+/// client gets a copy of the list.
+/// </para>
+/// <para>
+/// The response carries a list of <see cref="Citation"/>s in <see cref="ChatResponse.AdditionalProperties"/> under
+/// <see cref="CitationsKey"/> (read it with <see cref="CitationExtensions.GetCitations(ChatResponse)"/>); a stream ends with
+/// one extra update without content that carries them. With <see cref="RetrievalOptions.CitedSourcesOnly"/> (the default)
+/// the list holds the sources whose numbers the answer cites (<c>[2]</c>, <c>[1, 3]</c>), in number order; when the answer
+/// cites no valid number it holds every packed source. When nothing is retrieved (or nothing fits the token budget) the messages go to the inner client
+/// unchanged and the citation list is empty; when the conversation has no user message with text, the call passes through
+/// without retrieval or citations.
+/// </para>
+/// <para>
+/// Retrieval runs on every call. Put <c>UseRetrieval</c> before <c>UseFunctionInvocation</c> in the builder (outside it)
+/// so that a tool-calling loop retrieves once per user turn.
+/// </para>
+/// </remarks>
+public sealed partial class RetrievalChatClient : DelegatingChatClient
+{
+    /// <summary>The key of the citations in <see cref="ChatResponse.AdditionalProperties"/> and on the last streamed update: <c>aieng.citations</c>.</summary>
+    public const string CitationsKey = "aieng.citations";
+
+    private readonly IRetriever _retriever;
+    private readonly RetrievalOptions _options;
+    private readonly ContextPacker _packer;
+
+    /// <summary>Initializes a new instance of the <see cref="RetrievalChatClient"/> class.</summary>
+    /// <param name="innerClient">The client that writes the answer.</param>
+    /// <param name="retriever">Finds the chunks for a question.</param>
+    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="retriever"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    public RetrievalChatClient(IChatClient innerClient, IRetriever retriever, RetrievalOptions? options = null)
+        : base(innerClient)
+    {
+        _retriever = Throw.IfNull(retriever);
+        _options = (options ?? new RetrievalOptions()).Validate();
+        _packer = new ContextPacker(_options.TokenCounter ?? TiktokenTokenCounter.O200kBase, _options.Packing);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(messages);
+        var grounded = await GroundAsync(messages, cancellationToken).ConfigureAwait(false);
+        if (grounded is null)
+        {
+            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await base.GetResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false);
+        (response.AdditionalProperties ??= [])[CitationsKey] = SelectCitations(grounded.Citations, response.Text);
+        return response;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(messages);
+        return StreamAsync(messages, options, cancellationToken);
+    }
+
+    /// <summary>Packs chunks for the question and builds the message list for the inner client; null when there is no question.</summary>
+    private async Task<Grounded?> GroundAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        var list = messages.ToList();
+        int questionIndex = list.FindLastIndex(static message => message.Role == ChatRole.User);
+        string question = questionIndex < 0 ? string.Empty : list[questionIndex].Text;
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            return null;
+        }
+
+        var chunks = await _retriever.RetrieveAsync(question, _options.Top, cancellationToken).ConfigureAwait(false);
+        var packed = _packer.Pack(chunks);
+        if (packed.Citations.Count == 0)
+        {
+            return new Grounded(list, []);
+        }
+
+        var context = new StringBuilder();
+        if (_options.Instructions.Length > 0)
+        {
+            context.Append(_options.Instructions).Append("\n\n");
+        }
+
+        context.Append("Sources:\n").Append(packed.Text);
+        list.Insert(questionIndex, new ChatMessage(ChatRole.System, context.ToString()));
+        return new Grounded(list, packed.Citations);
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var grounded = await GroundAsync(messages, cancellationToken).ConfigureAwait(false);
+        if (grounded is null)
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
+        var text = new StringBuilder();
+        ChatResponseUpdate? last = null;
+        await foreach (var update in base.GetStreamingResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false))
+        {
+            text.Append(update.Text);
+            last = update;
+            yield return update;
+        }
+
+        yield return new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            ResponseId = last?.ResponseId,
+            MessageId = last?.MessageId,
+            ConversationId = last?.ConversationId,
+            ModelId = last?.ModelId,
+            AdditionalProperties = new() { [CitationsKey] = SelectCitations(grounded.Citations, text.ToString()) },
+        };
+    }
+
+    private IReadOnlyList<Citation> SelectCitations(IReadOnlyList<Citation> packed, string answer)
+    {
+        if (!_options.CitedSourcesOnly || packed.Count == 0)
+        {
+            return packed;
+        }
+
+        var cited = new HashSet<int>();
+        foreach (Match marker in MarkerPattern().Matches(answer))
+        {
+            foreach (Capture number in marker.Groups["number"].Captures)
+            {
+                if (int.TryParse(number.Value, System.Globalization.CultureInfo.InvariantCulture, out int n))
+                {
+                    cited.Add(n);
+                }
+            }
+        }
+
+        var selected = packed.Where(citation => cited.Contains(citation.Number)).ToArray();
+        return selected.Length > 0 ? selected : packed;
+    }
+
+    /// <summary>Citation markers: <c>[3]</c>, <c>[1, 2]</c>, <c>[1; 4]</c>.</summary>
+    [GeneratedRegex(@"\[\s*(?<number>\d{1,4})(?:\s*[,;]\s*(?<number>\d{1,4}))*\s*\]", RegexOptions.CultureInvariant)]
+    private static partial Regex MarkerPattern();
+
+    private sealed record Grounded(List<ChatMessage> Messages, IReadOnlyList<Citation> Citations);
+}

@@ -1,0 +1,33 @@
+namespace AiEng.Retrieval;
+
+/// <summary>Fuses ranked lists of <see cref="RetrievedChunk"/>s by chunk key with the fusion functions over <see cref="SearchHit"/>.</summary>
+internal static class ChunkFusion
+{
+    /// <summary>Fuses <paramref name="lists"/> and keeps the best <paramref name="top"/>; each chunk carries its fused score.</summary>
+    public static IReadOnlyList<RetrievedChunk> Fuse(IReadOnlyList<IReadOnlyList<RetrievedChunk>> lists, FusionMethod method, int k, IReadOnlyList<double>? weights, int top)
+    {
+        var records = new Dictionary<string, ChunkRecord>(StringComparer.Ordinal);
+        var hits = new List<IReadOnlyList<SearchHit>>(lists.Count);
+        foreach (var list in lists)
+        {
+            var listHits = new SearchHit[list.Count];
+            for (int i = 0; i < list.Count; i++)
+            {
+                var chunk = list[i].Chunk;
+                records.TryAdd(chunk.Key, chunk);
+                listHits[i] = new SearchHit(chunk.Key, list[i].Score);
+            }
+
+            hits.Add(listHits);
+        }
+
+        var fused = method == FusionMethod.NormalizedScore
+            ? NormalizedScoreFusion.Fuse(hits, weights ?? Enumerable.Repeat(1.0, lists.Count).ToArray())
+            : ReciprocalRankFusion.Fuse(hits, k);
+        return fused.Take(top).Select(hit => new RetrievedChunk(records[hit.Id], hit.Score)).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="retriever"/> for every query concurrently and returns the lists in query order.</summary>
+    public static async Task<IReadOnlyList<RetrievedChunk>[]> RetrieveAllAsync(IRetriever retriever, IEnumerable<string> queries, int top, CancellationToken cancellationToken)
+        => await Task.WhenAll(queries.Select(query => retriever.RetrieveAsync(query, top, cancellationToken))).ConfigureAwait(false);
+}

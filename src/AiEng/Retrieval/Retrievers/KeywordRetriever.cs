@@ -1,0 +1,139 @@
+using AiEng.Shared;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// BM25 keyword retrieval over <see cref="ChunkRecord"/>s (<see cref="Bm25Index"/>), built from records in memory or read
+/// from any Microsoft.Extensions.VectorData collection, and rebuildable when the records change.
+/// </summary>
+/// <remarks>
+/// Searches are thread-safe and lock-free. <see cref="Rebuild"/> and <see cref="RefreshAsync"/> build a new index and swap
+/// it in at once, so a search running meanwhile sees either the old or the new records, never a mix. Scores are BM25
+/// scores; chunks that share no term with the query are never returned.
+/// </remarks>
+public sealed class KeywordRetriever : IRetriever
+{
+    private readonly KeywordRetrieverOptions _options;
+    private readonly VectorStoreCollection<string, ChunkRecord>? _collection;
+    private volatile Snapshot _snapshot;
+
+    /// <summary>Initializes a new instance of the <see cref="KeywordRetriever"/> class over <paramref name="records"/>.</summary>
+    /// <param name="records">The records to index; keys must be unique.</param>
+    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="records"/> or one of them is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two records have the same key, a key is empty, or an option is out of range.</exception>
+    public KeywordRetriever(IEnumerable<ChunkRecord> records, KeywordRetrieverOptions? options = null)
+        : this(collection: null, (options ?? new KeywordRetrieverOptions()).Validate())
+    {
+        _snapshot = Build(Throw.IfNull(records));
+    }
+
+    private KeywordRetriever(VectorStoreCollection<string, ChunkRecord>? collection, KeywordRetrieverOptions options)
+    {
+        _collection = collection;
+        _options = options;
+        _snapshot = Snapshot.Empty;
+    }
+
+    /// <summary>Gets the number of indexed records.</summary>
+    public int Count => _snapshot.Index.Count;
+
+    /// <summary>Reads every record of <paramref name="collection"/> and indexes them.</summary>
+    /// <param name="collection">The collection; <see cref="RefreshAsync"/> reads it again later.</param>
+    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">A token that cancels loading.</param>
+    /// <returns>The retriever.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="collection"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">The collection holds <see cref="KeywordRetrieverOptions.MaxRecords"/> records or more.</exception>
+    /// <exception cref="VectorStoreException">The collection failed to read.</exception>
+    public static async Task<KeywordRetriever> LoadAsync(
+        VectorStoreCollection<string, ChunkRecord> collection,
+        KeywordRetrieverOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(collection);
+        var retriever = new KeywordRetriever(collection, (options ?? new KeywordRetrieverOptions()).Validate());
+        await retriever.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        return retriever;
+    }
+
+    /// <summary>Replaces the indexed records with <paramref name="records"/>.</summary>
+    /// <param name="records">The records to index; keys must be unique.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="records"/> or one of them is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two records have the same key, or a key is empty.</exception>
+    public void Rebuild(IEnumerable<ChunkRecord> records) => _snapshot = Build(Throw.IfNull(records));
+
+    /// <summary>Reads the collection the retriever was loaded from again and replaces the index.</summary>
+    /// <param name="cancellationToken">A token that cancels loading.</param>
+    /// <returns>A task that completes when the new index is in place.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The retriever was built from records rather than loaded from a collection, or the collection holds
+    /// <see cref="KeywordRetrieverOptions.MaxRecords"/> records or more.
+    /// </exception>
+    /// <exception cref="VectorStoreException">The collection failed to read.</exception>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        if (_collection is null)
+        {
+            throw new InvalidOperationException($"This {nameof(KeywordRetriever)} was built from records, not loaded from a collection; call {nameof(Rebuild)} with the new records instead.");
+        }
+
+        var records = new List<ChunkRecord>();
+        var retrieval = new FilteredRecordRetrievalOptions<ChunkRecord> { IncludeVectors = false };
+        await foreach (var record in _collection.GetAsync(static _ => true, _options.MaxRecords, retrieval, cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(record);
+        }
+
+        if (records.Count >= _options.MaxRecords)
+        {
+            throw new InvalidOperationException(
+                $"The collection '{_collection.Name}' returned {records.Count} records, the limit {nameof(KeywordRetrieverOptions)}.{nameof(KeywordRetrieverOptions.MaxRecords)}, so it may hold more; raise the limit to index all of them.");
+        }
+
+        _snapshot = Build(records);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(query);
+        Throw.IfLessThan(top, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var snapshot = _snapshot;
+        IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+        return Task.FromResult(chunks);
+    }
+
+    private Snapshot Build(IEnumerable<ChunkRecord> records)
+    {
+        var builder = new Bm25IndexBuilder(_options.Bm25);
+        var byKey = new Dictionary<string, ChunkRecord>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            Throw.IfNull(record, nameof(records));
+            if (string.IsNullOrWhiteSpace(record.Key))
+            {
+                throw new ArgumentException($"A record of document '{record.DocumentId}' (chunk {record.ChunkIndex}) has an empty key; set it with {nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}.", nameof(records));
+            }
+
+            if (!byKey.TryAdd(record.Key, record))
+            {
+                throw new ArgumentException($"Two records have the key '{record.Key}'; record keys must be unique.", nameof(records));
+            }
+
+            builder.Add(record.Key, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
+        }
+
+        return new Snapshot(builder.Build(), byKey);
+    }
+
+    private sealed record Snapshot(Bm25Index Index, Dictionary<string, ChunkRecord> Records)
+    {
+        public static Snapshot Empty { get; } = new(new Bm25IndexBuilder().Build(), []);
+    }
+}

@@ -1,0 +1,41 @@
+using AiEng.Shared;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// A retrieval stage followed by a reranking stage: retrieves a deeper candidate list with one <see cref="IRetriever"/>
+/// and keeps the best of them by an <see cref="IReranker"/> (for example <see cref="LlmReranker"/> or <see cref="MmrReranker"/>).
+/// </summary>
+public sealed class RerankingRetriever : IRetriever
+{
+    /// <summary>The default number of candidates: 30.</summary>
+    public const int DefaultCandidateCount = 30;
+
+    private readonly IRetriever _retriever;
+    private readonly IReranker _reranker;
+    private readonly int _candidateCount;
+
+    /// <summary>Initializes a new instance of the <see cref="RerankingRetriever"/> class.</summary>
+    /// <param name="retriever">Finds the candidates.</param>
+    /// <param name="reranker">Reorders them.</param>
+    /// <param name="candidateCount">How many candidates to retrieve (at least the number asked for); default <see cref="DefaultCandidateCount"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="retriever"/> or <paramref name="reranker"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="candidateCount"/> is less than 1.</exception>
+    public RerankingRetriever(IRetriever retriever, IReranker reranker, int candidateCount = DefaultCandidateCount)
+    {
+        _retriever = Throw.IfNull(retriever);
+        _reranker = Throw.IfNull(reranker);
+        _candidateCount = Throw.IfLessThan(candidateCount, 1);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(query);
+        Throw.IfLessThan(top, 1);
+        var candidates = await _retriever.RetrieveAsync(query, Math.Max(top, _candidateCount), cancellationToken).ConfigureAwait(false);
+        return candidates.Count == 0 ? candidates : await _reranker.RerankAsync(query, candidates, top, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,56 @@
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// Dense retrieval over any Microsoft.Extensions.VectorData collection of <see cref="ChunkRecord"/>s: embeds the query with
+/// an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> and asks the collection for its nearest records.
+/// </summary>
+/// <remarks>
+/// The query must be embedded by the model that embedded the records. Chunks come back in the collection's order with the
+/// collection's score, which for <see cref="ChunkRecord"/>'s cosine similarity is higher for more similar chunks; a
+/// collection defined with a distance function (lower is better) should not be fused by score
+/// (<see cref="FusionMethod.NormalizedScore"/>), only by rank. Thread-safe when the collection and generator are.
+/// </remarks>
+public sealed class VectorStoreRetriever : IRetriever
+{
+    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly VectorStoreRetrieverOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="VectorStoreRetriever"/> class.</summary>
+    /// <param name="collection">The collection to search.</param>
+    /// <param name="embeddingGenerator">Embeds queries; the model that embedded the records.</param>
+    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="collection"/> or <paramref name="embeddingGenerator"/> is <see langword="null"/>.</exception>
+    public VectorStoreRetriever(
+        VectorStoreCollection<string, ChunkRecord> collection,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        VectorStoreRetrieverOptions? options = null)
+    {
+        _collection = Throw.IfNull(collection);
+        _embeddingGenerator = Throw.IfNull(embeddingGenerator);
+        _options = (options ?? new VectorStoreRetrieverOptions()).Clone();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    /// <exception cref="VectorStoreException">The collection failed to search.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(query);
+        Throw.IfLessThan(top, 1);
+        var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = _options.Filter, IncludeVectors = _options.IncludeEmbeddings };
+        var chunks = new List<RetrievedChunk>(top);
+        await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
+        {
+            chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
+        }
+
+        return chunks;
+    }
+}

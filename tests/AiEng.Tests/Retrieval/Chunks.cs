@@ -1,0 +1,50 @@
+using AiEng.Retrieval;
+using AiEng.Testing;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Tests.Retrieval;
+
+/// <summary>Builders of <see cref="ChunkRecord"/>s and <see cref="RetrievedChunk"/> lists for retrieval tests.</summary>
+internal static class Chunks
+{
+    /// <summary>A record of chunk <paramref name="index"/> of <paramref name="documentId"/>, its offsets by default as if chunks were laid end to end.</summary>
+    public static ChunkRecord Record(string documentId, int index, string text, int? start = null, string? title = null) => new()
+    {
+        Key = ChunkRecord.CreateKey(documentId, index),
+        DocumentId = documentId,
+        ChunkIndex = index,
+        Text = text,
+        Title = title,
+        Source = $"docs/{documentId}.md",
+        StartOffset = start ?? index * 1000,
+        EndOffset = (start ?? index * 1000) + text.Length,
+    };
+
+    /// <summary>Retrieved chunks with descending scores 1, 0.9, 0.8, ...</summary>
+    public static IReadOnlyList<RetrievedChunk> Ranked(params ChunkRecord[] records) =>
+        records.Select((record, i) => new RetrievedChunk(record, 1 - (0.1 * i))).ToArray();
+
+    /// <summary>A generator of hashed bag-of-words vectors, so similar words give similar vectors.</summary>
+    public static TestEmbeddingGenerator BagOfWords() => TestEmbeddingGenerator.FromFunction(text => TestVectors.HashedBagOfWords(text, 256));
+
+    /// <summary>A retriever that returns fixed lists, by query, and records the queries it was asked.</summary>
+    public static FixedRetriever Fixed(Dictionary<string, ChunkRecord[]> byQuery) => new(byQuery);
+
+    public static IEnumerable<string> Keys(this IEnumerable<RetrievedChunk> chunks) => chunks.Select(c => c.Chunk.Key);
+
+    internal sealed class FixedRetriever(Dictionary<string, ChunkRecord[]> byQuery) : IRetriever
+    {
+        public List<(string Query, int Top)> Calls { get; } = [];
+
+        public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+        {
+            lock (Calls)
+            {
+                Calls.Add((query, top));
+            }
+
+            var records = byQuery.GetValueOrDefault(query) ?? [];
+            return Task.FromResult(Ranked(records).Take(top).ToList() as IReadOnlyList<RetrievedChunk>);
+        }
+    }
+}
