@@ -156,12 +156,7 @@ public sealed class DocumentIngestor
                 }
                 catch (DocumentLoadException ex)
                 {
-                    bool unreadable = ex.InnerException is IOException or UnauthorizedAccessException;
-                    run.Report(new DocumentLoadIssue(source.Name, unreadable ? DocumentLoadIssueKind.Unreadable : DocumentLoadIssueKind.Malformed, ex.Message)
-                    {
-                        LineNumber = ex.LineNumber,
-                        DocumentId = ex.RecordId,
-                    });
+                    run.Report(SourceText.ToIssue(ex, source.Name, ex.Message + " The rest of the source was skipped."));
                     yield break;
                 }
 

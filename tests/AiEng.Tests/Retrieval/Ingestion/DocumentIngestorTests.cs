@@ -449,6 +449,21 @@ public sealed class DocumentIngestorTests
     }
 
     [Fact]
+    public async Task Ingests_the_records_before_a_malformed_line_and_reports_the_line()
+    {
+        var collection = new FakeChunkCollection(atomic: true);
+        var ingestor = new DocumentIngestor(collection, Embedder(), new ParagraphChunker());
+        byte[] jsonl = Encoding.UTF8.GetBytes("{\"id\":\"r1\",\"text\":\"first record\"}\n{ broken\n{\"id\":\"r3\",\"text\":\"third\"}\n");
+
+        IngestionResult result = await ingestor.IngestSourceAsync(new JsonlDocumentLoader(), new DocumentSource("corpus.jsonl", () => new MemoryStream(jsonl)));
+
+        Assert.Equal(1, result.Added);
+        DocumentLoadIssue issue = Assert.Single(result.Issues);
+        Assert.Equal((DocumentLoadIssueKind.Malformed, 2), (issue.Kind, issue.LineNumber));
+        Assert.Equal(["r1#0"], collection.Records.Select(r => r.Key));
+    }
+
+    [Fact]
     public async Task Reports_progress_for_every_batch_and_document()
     {
         var ingestor = new DocumentIngestor(new FakeChunkCollection(atomic: true), Embedder(), new ParagraphChunker(), new DocumentIngestorOptions { EmbeddingBatchSize = 2 });
