@@ -138,10 +138,15 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         }
 
         var pending = new PendingDocument(document, stored is not null, _settings.MaxBufferedChunks, _settings.StagingDirectory);
-        _open.Enqueue(pending);
         foreach (DocumentChunk chunk in _chunker.Chunk(document))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (pending.Queued == 0)
+            {
+                // Open only with a first chunk, so a document without chunks never sits among the documents awaiting commit.
+                _open.Enqueue(pending);
+            }
+
             _batch.Add((pending, chunk));
             pending.Queued++;
             if (_batch.Count >= _settings.EmbeddingBatchSize)
@@ -153,8 +158,6 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         pending.Chunked = true;
         if (pending.Queued == 0)
         {
-            // Only the last pending document can have no chunks: every earlier one has chunks queued or committed.
-            _ = _open.Dequeue();
             pending.Dispose();
             Report(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
             return;

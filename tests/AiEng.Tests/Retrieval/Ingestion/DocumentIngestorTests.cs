@@ -394,10 +394,11 @@ public sealed class DocumentIngestorTests
         var collection = new FakeChunkCollection(atomic: true);
         var ingestor = new DocumentIngestor(collection, Embedder(), new ParagraphChunker());
 
-        IngestionResult result = await ingestor.IngestAsync(Stream(Doc("blank", " ", "\t"), Doc("a", "one")));
+        IngestionResult result = await ingestor.IngestAsync(Stream(Doc("a", "one"), Doc("blank", " ", "\t"), Doc("b", "two")));
 
         Assert.Equal(1, result.Skipped);
-        Assert.Equal(1, result.Added);
+        Assert.Equal(2, result.Added);
+        Assert.Equal(["a#0", "b#0"], collection.Records.Select(r => r.Key));
         DocumentLoadIssue issue = Assert.Single(result.Issues);
         Assert.Equal((DocumentLoadIssueKind.Empty, "blank", "blank.txt"), (issue.Kind, issue.DocumentId, issue.Source));
     }
