@@ -9,6 +9,7 @@ internal static class BenchmarkRunner
     {
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
+        ["ingest-memory"] = Ingestion.IngestMemoryBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
     };

@@ -120,12 +120,7 @@ public sealed class DirectoryDocumentLoader
                     }
                     catch (DocumentLoadException ex)
                     {
-                        bool unreadable = ex.InnerException is IOException or UnauthorizedAccessException;
-                        issues?.Report(new DocumentLoadIssue(relativePath, unreadable ? DocumentLoadIssueKind.Unreadable : DocumentLoadIssueKind.Malformed, ex.Message + " The rest of the file was skipped.")
-                        {
-                            LineNumber = ex.LineNumber,
-                            DocumentId = ex.RecordId,
-                        });
+                        issues?.Report(SourceText.ToIssue(ex, relativePath, ex.Message + " The rest of the file was skipped."));
                         break;
                     }
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

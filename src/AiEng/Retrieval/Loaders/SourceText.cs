@@ -83,6 +83,17 @@ internal static class SourceText
     public static DocumentLoadException ReadFailed(DocumentSource source, Exception inner) =>
         new($"Cannot read '{source.Name}': {inner.Message}", inner) { SourceName = source.Name };
 
+    /// <summary>Turns a load failure into the issue reported by callers that skip the rest of the source and go on.</summary>
+    public static DocumentLoadIssue ToIssue(DocumentLoadException exception, string sourceName, string message)
+    {
+        bool unreadable = exception.InnerException is IOException or UnauthorizedAccessException;
+        return new DocumentLoadIssue(sourceName, unreadable ? DocumentLoadIssueKind.Unreadable : DocumentLoadIssueKind.Malformed, message)
+        {
+            LineNumber = exception.LineNumber,
+            DocumentId = exception.RecordId,
+        };
+    }
+
     /// <summary>Reports that invalid UTF-8 was replaced, if it was.</summary>
     public static void ReportReplacements(DocumentSource source, ReplacementFlag flag, IProgress<DocumentLoadIssue>? issues)
     {

@@ -1,0 +1,71 @@
+namespace AiEng.Retrieval;
+
+/// <summary>Options of a <see cref="DocumentIngestor"/>: batch sizes, the in-memory bound per document and where large documents are staged.</summary>
+public sealed class DocumentIngestorOptions
+{
+    /// <summary>
+    /// Gets or sets how many chunks are embedded in one call to the embedding generator. Batches span documents, so many
+    /// small documents share a call. Default: 64.
+    /// </summary>
+    public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets how many embedded chunks of one document are kept in memory until the document is committed. A document
+    /// with more chunks is staged in a temporary file and committed from there, so memory stays bounded whatever the
+    /// document's size. Default: 1024.
+    /// </summary>
+    public int MaxBufferedChunks { get; set; } = 1024;
+
+    /// <summary>
+    /// Gets or sets how many records are read in one page when looking up a document's existing chunks, and written in one
+    /// <c>UpsertAsync</c> call when a staged document is written to a collection without an <see cref="IAtomicRecordWriter{TKey, TRecord}"/>.
+    /// Default: 256.
+    /// </summary>
+    public int PageSize { get; set; } = 256;
+
+    /// <summary>Gets or sets the directory of the staging files of large documents; <see langword="null"/> (the default) for the system temporary directory.</summary>
+    public string? StagingDirectory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the number of dimensions the collection stores (the value given to <see cref="ChunkRecord.CreateDefinition"/>),
+    /// when known. The first embedding is checked against it before anything is written. Default: <see langword="null"/>:
+    /// checked against the vectors already in the collection, if any, and otherwise left to the store.
+    /// </summary>
+    public int? Dimensions { get; set; }
+
+    /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
+    /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace.</exception>
+    internal DocumentIngestorOptions ValidateAndClone()
+    {
+        CheckPositive(EmbeddingBatchSize, nameof(EmbeddingBatchSize));
+        CheckPositive(MaxBufferedChunks, nameof(MaxBufferedChunks));
+        CheckPositive(PageSize, nameof(PageSize));
+        if (Dimensions is int dimensions)
+        {
+            CheckPositive(dimensions, nameof(Dimensions));
+        }
+
+        if (StagingDirectory is not null && string.IsNullOrWhiteSpace(StagingDirectory))
+        {
+            throw new ArgumentException("The staging directory must be a path, or null for the system temporary directory.", nameof(StagingDirectory));
+        }
+
+        return new DocumentIngestorOptions
+        {
+            EmbeddingBatchSize = EmbeddingBatchSize,
+            MaxBufferedChunks = MaxBufferedChunks,
+            PageSize = PageSize,
+            StagingDirectory = StagingDirectory,
+            Dimensions = Dimensions,
+        };
+    }
+
+    private static void CheckPositive(int value, string name)
+    {
+        if (value < 1)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1.");
+        }
+    }
+}

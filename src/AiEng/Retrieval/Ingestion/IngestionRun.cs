@@ -1,0 +1,425 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// One ingestion run of a <see cref="DocumentIngestor"/>: it skips unchanged documents, embeds chunks in batches that
+/// span documents, commits each document whole as soon as its last chunk is embedded, and collects loader issues.
+/// </summary>
+/// <remarks>
+/// Commits happen in document order. A document is pending from its first queued chunk until its commit; at most one
+/// batch of chunks is waiting to be embedded, so at most one document holds more than a batch of records, and that one
+/// is bounded by <see cref="DocumentIngestorOptions.MaxBufferedChunks"/> before it is staged on disk.
+/// </remarks>
+internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
+{
+    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
+    private readonly IChunker _chunker;
+    private readonly DocumentIngestorOptions _settings;
+    private readonly IngestionOptions _options;
+    private readonly IProgress<IngestionProgress>? _progress;
+    private readonly IAtomicRecordWriter<string, ChunkRecord>? _writer;
+
+    private readonly List<(PendingDocument Pending, DocumentChunk Chunk)> _batch = [];
+    private readonly Queue<PendingDocument> _open = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _keptSources = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _keptIds = new(StringComparer.Ordinal);
+    private readonly List<DocumentLoadIssue> _issues = [];
+
+    private int? _dimensions;
+    private int _added, _updated, _unchanged, _deleted, _skipped, _chunksEmbedded, _chunksWritten;
+    private long _tokens;
+
+    public IngestionRun(
+        VectorStoreCollection<string, ChunkRecord> collection,
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        IChunker chunker,
+        DocumentIngestorOptions settings,
+        IngestionOptions options,
+        IProgress<IngestionProgress>? progress)
+    {
+        _collection = collection;
+        _generator = generator;
+        _chunker = chunker;
+        _settings = settings;
+        _options = options;
+        _progress = progress;
+        _writer = collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
+    }
+
+    public async Task<IngestionResult> RunAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (Document document in documents.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await IngestDocumentAsync(document, cancellationToken).ConfigureAwait(false);
+            }
+
+            await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.DeleteMissing)
+            {
+                await DeleteMissingAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            lock (_issues)
+            {
+                return new IngestionResult
+                {
+                    Added = _added,
+                    Updated = _updated,
+                    Unchanged = _unchanged,
+                    Deleted = _deleted,
+                    Skipped = _skipped,
+                    Chunks = _chunksWritten,
+                    EmbeddingTokens = _tokens,
+                    Issues = [.. _issues],
+                };
+            }
+        }
+        finally
+        {
+            // Documents not committed (cancellation or failure) leave nothing behind but their staging files: remove them.
+            foreach (PendingDocument pending in _open)
+            {
+                pending.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Records a loader's issue; called by the loaders while the run enumerates their documents.</summary>
+    public void Report(DocumentLoadIssue value)
+    {
+        lock (_issues)
+        {
+            _issues.Add(value);
+            if (value.IsSkipped)
+            {
+                _skipped++;
+            }
+
+            // A file that could not be read (or not to the end) says nothing about its documents: a sync keeps them.
+            if (value.Kind is DocumentLoadIssueKind.Unreadable or DocumentLoadIssueKind.Malformed)
+            {
+                _keptSources.Add(value.Source);
+                if (value.DocumentId is not null)
+                {
+                    _keptIds.Add(value.DocumentId);
+                }
+            }
+        }
+
+        ReportProgress(value.IsSkipped ? IngestionEvent.DocumentSkipped : IngestionEvent.IssueReported, value.DocumentId, value);
+    }
+
+    private async Task IngestDocumentAsync(Document document, CancellationToken cancellationToken)
+    {
+        string id = document.Id;
+        if (_seen.Contains(id))
+        {
+            // The same id again in one run: commit the earlier version first, so this one replaces it like any stored one.
+            await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ChunkRecord? stored = await FindAnyChunkAsync(id, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && !_options.ReindexUnchanged && string.Equals(stored.ContentHash, document.ContentHash, StringComparison.Ordinal))
+        {
+            _seen.Add(id);
+            _unchanged++;
+            ReportProgress(IngestionEvent.DocumentUnchanged, id);
+            return;
+        }
+
+        var pending = new PendingDocument(document, stored is not null, _settings.MaxBufferedChunks, _settings.StagingDirectory);
+        foreach (DocumentChunk chunk in _chunker.Chunk(document))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (pending.Queued == 0)
+            {
+                // Open only with a first chunk, so a document without chunks never sits among the documents awaiting commit.
+                _open.Enqueue(pending);
+            }
+
+            _batch.Add((pending, chunk));
+            pending.Queued++;
+            if (_batch.Count >= _settings.EmbeddingBatchSize)
+            {
+                await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        pending.Chunked = true;
+        if (pending.Queued == 0)
+        {
+            pending.Dispose();
+            Report(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
+            return;
+        }
+
+        _seen.Add(id);
+        await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task EmbedBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_batch.Count > 0)
+        {
+            var texts = new string[_batch.Count];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                texts[i] = _batch[i].Chunk.Text;
+            }
+
+            GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
+            if (embeddings.Count != texts.Length)
+            {
+                throw new IngestionException(
+                    $"The embedding generator returned {embeddings.Count} embeddings for {texts.Length} texts; it must return one embedding per text, in order.")
+                {
+                    DocumentId = _batch[0].Pending.Document.Id,
+                    CollectionName = _collection.Name,
+                };
+            }
+
+            _tokens += embeddings.Usage?.InputTokenCount ?? 0;
+            for (int i = 0; i < texts.Length; i++)
+            {
+                (PendingDocument pending, DocumentChunk chunk) = _batch[i];
+                ReadOnlyMemory<float> vector = embeddings[i].Vector;
+                await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
+                pending.Add(ChunkRecords.Create(pending.Document, chunk, vector));
+            }
+
+            _chunksEmbedded += texts.Length;
+            _batch.Clear();
+            ReportProgress(IngestionEvent.ChunksEmbedded, null);
+        }
+
+        await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CommitCompletedAsync(CancellationToken cancellationToken)
+    {
+        // Batches are first in, first out, so the documents ready to commit are a prefix of the open ones.
+        while (_open.Count > 0 && _open.Peek().IsComplete)
+        {
+            PendingDocument pending = _open.Peek();
+            try
+            {
+                await CommitAsync(pending, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _ = _open.Dequeue();
+                pending.Dispose();
+            }
+        }
+    }
+
+    private async Task CommitAsync(PendingDocument pending, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string id = pending.Document.Id;
+        IReadOnlyCollection<ChunkRecord> records = pending.GetRecords();
+        List<string> stale = pending.Exists ? await FindKeysAsync(id, records.Count, cancellationToken).ConfigureAwait(false) : [];
+        try
+        {
+            if (_writer is not null)
+            {
+                // One atomic step; the token may only cancel it before it commits.
+                await _writer.ReplaceAsync(stale, records, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Without an atomic writer: new chunks first, stale ones after, so the document is never missing. Once
+                // started, the write is not cancelled, so a cancelled run does not leave a half-written document.
+                if (pending.IsStaged)
+                {
+                    foreach (ChunkRecord[] page in records.Chunk(_settings.PageSize))
+                    {
+                        await _collection.UpsertAsync(page, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await _collection.UpsertAsync(records, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                if (stale.Count > 0)
+                {
+                    await _collection.DeleteAsync(stale, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not IngestionException)
+        {
+            throw new IngestionException(
+                string.Create(CultureInfo.InvariantCulture, $"Cannot write the {records.Count} chunks of document '{id}' to the collection '{_collection.Name}': {ex.Message}"),
+                ex)
+            {
+                DocumentId = id,
+                CollectionName = _collection.Name,
+            };
+        }
+
+        _chunksWritten += records.Count;
+        if (pending.Exists)
+        {
+            _updated++;
+        }
+        else
+        {
+            _added++;
+        }
+
+        ReportProgress(pending.Exists ? IngestionEvent.DocumentUpdated : IngestionEvent.DocumentAdded, id);
+    }
+
+    private async Task DeleteMissingAsync(CancellationToken cancellationToken)
+    {
+        // Read every document's first chunk before deleting anything, so that paging is not disturbed by the deletions.
+        var missing = new List<string>();
+        for (int skip = 0; ; skip += _settings.PageSize)
+        {
+            int read = 0;
+            var options = new FilteredRecordRetrievalOptions<ChunkRecord> { Skip = skip };
+            await foreach (ChunkRecord record in _collection.GetAsync(r => r.ChunkIndex == 0, _settings.PageSize, options, cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                bool kept = _seen.Contains(record.DocumentId) || _keptIds.Contains(record.DocumentId) || (record.Source is not null && _keptSources.Contains(record.Source));
+                if (!kept)
+                {
+                    missing.Add(record.DocumentId);
+                }
+            }
+
+            if (read < _settings.PageSize)
+            {
+                break;
+            }
+        }
+
+        foreach (string id in missing)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            List<string> keys = await FindKeysAsync(id, 0, cancellationToken).ConfigureAwait(false);
+            if (_writer is not null)
+            {
+                await _writer.ReplaceAsync(keys, [], cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _collection.DeleteAsync(keys, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            _deleted++;
+            ReportProgress(IngestionEvent.DocumentDeleted, id);
+        }
+    }
+
+    /// <summary>Reads any one stored chunk of the document, or <see langword="null"/> when the collection has none.</summary>
+    private async Task<ChunkRecord?> FindAnyChunkAsync(string id, CancellationToken cancellationToken)
+    {
+        await foreach (ChunkRecord record in _collection.GetAsync(r => r.DocumentId == id, 1, null, cancellationToken).ConfigureAwait(false))
+        {
+            return record;
+        }
+
+        return null;
+    }
+
+    /// <summary>Finds the keys of the document's stored chunks that a new version of <paramref name="keep"/> chunks does not overwrite.</summary>
+    private async Task<List<string>> FindKeysAsync(string id, int keep, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        for (int skip = 0; ; skip += _settings.PageSize)
+        {
+            int read = 0;
+            var options = new FilteredRecordRetrievalOptions<ChunkRecord> { Skip = skip };
+            await foreach (ChunkRecord record in _collection.GetAsync(r => r.DocumentId == id, _settings.PageSize, options, cancellationToken).ConfigureAwait(false))
+            {
+                read++;
+                bool overwritten = record.ChunkIndex >= 0 && record.ChunkIndex < keep
+                    && string.Equals(record.Key, ChunkRecord.CreateKey(id, record.ChunkIndex), StringComparison.Ordinal);
+                if (!overwritten)
+                {
+                    keys.Add(record.Key);
+                }
+            }
+
+            if (read < _settings.PageSize)
+            {
+                return keys;
+            }
+        }
+    }
+
+    private async ValueTask CheckDimensionsAsync(int actual, Document document, CancellationToken cancellationToken)
+    {
+        if (_dimensions is null)
+        {
+            (int? expected, string holds) = _settings.Dimensions is int configured
+                ? (configured, "is configured for")
+                : DefinedDimensions() is int defined
+                    ? (defined, "is defined with")
+                    : (await StoredDimensionsAsync(cancellationToken).ConfigureAwait(false), "holds");
+            if (expected is int size && size != actual)
+            {
+                throw Mismatch(size, actual, document, $"the collection '{_collection.Name}' {holds} {size}-dimension vectors");
+            }
+
+            _dimensions = actual;
+        }
+        else if (_dimensions != actual)
+        {
+            throw Mismatch(_dimensions.Value, actual, document, $"earlier embeddings of this run have {_dimensions} dimensions");
+        }
+    }
+
+    private IngestionException Mismatch(int expected, int actual, Document document, string reason) =>
+        new(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Embedding dimension mismatch for document '{document.Id}': expected {expected} dimensions, got {actual}; {reason}. " +
+            $"Ingest with the embedding model the collection was filled with, or into a new collection created with ChunkRecord.CreateDefinition({actual})."))
+        {
+            DocumentId = document.Id,
+            CollectionName = _collection.Name,
+            ExpectedDimensions = expected,
+            ActualDimensions = actual,
+        };
+
+    /// <summary>Gets the vector size of the collection's definition, when the collection exposes it through <c>GetService</c>.</summary>
+    private int? DefinedDimensions() =>
+        (_collection.GetService(typeof(VectorStoreCollectionDefinition)) as VectorStoreCollectionDefinition)?.Properties
+            .OfType<VectorStoreVectorProperty>()
+            .FirstOrDefault()?.Dimensions;
+
+    /// <summary>Gets the vector size of any chunk already in the collection, or <see langword="null"/> when it is empty.</summary>
+    private async Task<int?> StoredDimensionsAsync(CancellationToken cancellationToken)
+    {
+        string none = string.Empty;
+        var options = new FilteredRecordRetrievalOptions<ChunkRecord> { IncludeVectors = true };
+        await foreach (ChunkRecord record in _collection.GetAsync(r => r.DocumentId != none, 1, options, cancellationToken).ConfigureAwait(false))
+        {
+            return record.Embedding.Length > 0 ? record.Embedding.Length : null;
+        }
+
+        return null;
+    }
+
+    private void ReportProgress(IngestionEvent kind, string? documentId, DocumentLoadIssue? issue = null) =>
+        _progress?.Report(new IngestionProgress(kind, documentId)
+        {
+            Issue = issue,
+            DocumentsCompleted = _added + _updated + _unchanged + _skipped + _deleted,
+            ChunksEmbedded = _chunksEmbedded,
+            ChunksWritten = _chunksWritten,
+        });
+}
