@@ -184,24 +184,28 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         int skip = options?.Skip ?? 0;
         _ = Throw.IfLessThan(skip, 0);
         Enter(cancellationToken);
-        ReadOnlyMemory<float>? vector = searchValue switch
+        ReadOnlyMemory<float> vector;
+        switch (searchValue)
         {
-            ReadOnlyMemory<float> memory => memory,
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector,
-            _ when _generator is IEmbeddingGenerator<TInput, Embedding<float>> => null,
-            _ => throw new NotSupportedException(
-                $"The in-memory collection '{Name}' cannot search with a {typeof(TInput).Name}: pass ReadOnlyMemory<float>, float[] or Embedding<float>, "
-                + $"or configure an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>> on the collection definition or the store options."),
-        };
-
-        if (vector is { } v)
-        {
-            _model.CheckDimensions(v.Length, "the search value", nameof(searchValue));
-            return Yield(Search(v, top, skip, options), cancellationToken);
+            case ReadOnlyMemory<float> memory:
+                vector = memory;
+                break;
+            case float[] array:
+                vector = array;
+                break;
+            case Embedding<float> embedding:
+                vector = embedding.Vector;
+                break;
+            case var _ when _generator is IEmbeddingGenerator<TInput, Embedding<float>>:
+                return SearchGeneratedAsync(searchValue, top, skip, options, cancellationToken);
+            default:
+                throw new NotSupportedException(
+                    $"The in-memory collection '{Name}' cannot search with a {typeof(TInput).Name}: pass ReadOnlyMemory<float>, float[] or Embedding<float>, "
+                    + $"or configure an IEmbeddingGenerator<{typeof(TInput).Name}, Embedding<float>> on the collection definition or the store options.");
         }
 
-        return SearchGeneratedAsync(searchValue, top, skip, options, cancellationToken);
+        _model.CheckDimensions(vector.Length, "the search value", nameof(searchValue));
+        return Yield(Search(vector, top, skip, options), cancellationToken);
     }
 
     /// <inheritdoc/>

@@ -95,7 +95,7 @@ internal sealed class Int8VectorIndex : IVectorIndex
             Int8Kernels.Widen(queryCodes, queryWide);
 
             bool euclidean = VectorMetrics.IsEuclidean(_metric);
-            var candidates = new TopKHeap(checked(results.Capacity * _rescoreMultiplier));
+            var candidates = new TopKHeap(checked(results.Capacity * _rescoreMultiplier), results.TieBreak);
             var dots = dotBuffer.AsSpan(0, BlockRows);
             for (int start = 0; start < slotCount; start += BlockRows)
             {

@@ -26,6 +26,9 @@ internal sealed class TopKHeap
     /// <summary>Gets the number of kept pairs.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Gets the tie break of equal scores, or <see langword="null"/> for the smaller id first.</summary>
+    public Comparison<int>? TieBreak => _tieBreak;
+
     /// <summary>Gets the number of pairs the heap keeps.</summary>
     public int Capacity => _capacity;
 
