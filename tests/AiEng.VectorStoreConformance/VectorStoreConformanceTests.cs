@@ -34,13 +34,8 @@ public abstract class VectorStoreConformanceTests
         var record = Chunk("doc", 0, "v1", Basis(ChunkRecord.DefaultDimensions, 3));
         record.Title = "Title";
         record.Page = 7;
-        await collection.UpsertAsync(record);
 
-        var read = await collection.GetAsync(record.Key, new RecordRetrievalOptions { IncludeVectors = true });
-
-        Assert.NotNull(read);
-        AssertSameChunk(record, read);
-        Assert.Equal(record.Embedding.ToArray(), read.Embedding.ToArray());
+        await AssertRoundTripAsync(collection, record);
     }
 
     [Fact]
@@ -49,14 +44,8 @@ public abstract class VectorStoreConformanceTests
         using var store = CreateStore();
         var collection = store.GetCollection<string, ChunkRecord>("chunks8", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
-        var record = Chunk("doc", 1, "v1", Basis(8, 2));
-        await collection.UpsertAsync(record);
 
-        var read = await collection.GetAsync(record.Key, new RecordRetrievalOptions { IncludeVectors = true });
-
-        Assert.NotNull(read);
-        AssertSameChunk(record, read);
-        Assert.Equal(record.Embedding.ToArray(), read.Embedding.ToArray());
+        await AssertRoundTripAsync(collection, Chunk("doc", 1, "v1", Basis(8, 2)));
     }
 
     [Fact]
@@ -776,6 +765,17 @@ public abstract class VectorStoreConformanceTests
         var vector = Enumerable.Repeat(0.01f, dimensions).ToArray();
         vector[axis % dimensions] = 1;
         return vector;
+    }
+
+    private static async Task AssertRoundTripAsync(VectorStoreCollection<string, ChunkRecord> collection, ChunkRecord record)
+    {
+        await collection.UpsertAsync(record);
+
+        var read = await collection.GetAsync(record.Key, new RecordRetrievalOptions { IncludeVectors = true });
+
+        Assert.NotNull(read);
+        AssertSameChunk(record, read);
+        Assert.Equal(record.Embedding.ToArray(), read.Embedding.ToArray());
     }
 
     private static void AssertSameChunk(ChunkRecord expected, ChunkRecord actual)

@@ -190,6 +190,9 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
             case ReadOnlyMemory<float> memory:
                 vector = memory;
                 break;
+            case Memory<float> writable:
+                vector = writable;
+                break;
             case float[] array:
                 vector = array;
                 break;

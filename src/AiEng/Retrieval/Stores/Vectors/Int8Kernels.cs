@@ -82,6 +82,7 @@ internal static class Int8Kernels
         }
         else if (Avx2.IsSupported && dimensions >= 16)
         {
+            // The same loop as above at half the width: the intrinsics differ per width, so the two cannot share code.
             int vectorEnd = dimensions & ~15;
             for (int r = 0; r < results.Length; r++)
             {
