@@ -12,6 +12,7 @@ internal static class BenchmarkRunner
         ["ingest-memory"] = Ingestion.IngestMemoryBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
+        ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,0 +1,233 @@
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// The data of one in-memory collection: records by key in slots, their vectors in one <see cref="VectorMatrix"/> row per
+/// slot, and the <see cref="IVectorIndex"/> that searches them. A <see cref="ReaderWriterLockSlim"/> lets searches and
+/// reads run together and makes every write (a whole batch, or a delete-and-upsert replacement) atomic to them. Freed
+/// slots are reused; deleted rows are zeroed.
+/// </summary>
+internal sealed class InMemoryCollectionStorage<TKey, TRecord>
+    where TKey : notnull
+    where TRecord : class
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Dictionary<TKey, int> _slots = [];
+    private readonly Stack<int> _free = new();
+    private readonly VectorMatrix _matrix;
+    private readonly IVectorIndex _index;
+    private readonly IComparer<TKey> _keyComparer;
+    private readonly Comparison<int> _slotTieBreak;
+    private TKey[] _keys;
+    private TRecord?[] _records;
+    private int _slotCount;
+
+    /// <summary>Initializes a new instance of the <see cref="InMemoryCollectionStorage{TKey, TRecord}"/> class.</summary>
+    public InMemoryCollectionStorage(RecordModel model, VectorMetric metric, InMemoryVectorStoreOptions options)
+    {
+        Model = model;
+        Metric = metric;
+        _matrix = new VectorMatrix(model.Dimensions);
+        _index = VectorIndexFactory.Create(model, metric, _matrix, options.Quantization, options.RescoreMultiplier);
+        _keys = new TKey[_matrix.Capacity];
+        _records = new TRecord?[_matrix.Capacity];
+        _keyComparer = typeof(TKey) == typeof(string) ? (IComparer<TKey>)StringComparer.Ordinal : Comparer<TKey>.Default;
+        _slotTieBreak = (a, b) => _keyComparer.Compare(_keys[a], _keys[b]);
+    }
+
+    /// <summary>Gets the record model.</summary>
+    public RecordModel Model { get; }
+
+    /// <summary>Gets the distance metric.</summary>
+    public VectorMetric Metric { get; }
+
+    /// <summary>Returns a copy of the record stored under <paramref name="key"/>, or <see langword="null"/>.</summary>
+    public TRecord? Get(TKey key, bool includeVectors)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _slots.TryGetValue(key, out int slot) ? Output(slot, includeVectors) : null;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Returns copies of the records stored under <paramref name="keys"/>, skipping missing keys.</summary>
+    public List<TRecord> Get(IEnumerable<TKey> keys, bool includeVectors)
+    {
+        var found = new List<TRecord>();
+        _lock.EnterReadLock();
+        try
+        {
+            foreach (var key in keys)
+            {
+                if (_slots.TryGetValue(key, out int slot))
+                {
+                    found.Add(Output(slot, includeVectors));
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        return found;
+    }
+
+    /// <summary>Deletes <paramref name="deletes"/>, then inserts or replaces <paramref name="upserts"/>, as one atomic step.</summary>
+    /// <param name="deletes">The keys to delete; missing keys are ignored.</param>
+    /// <param name="upserts">Validated records: the key, a vector-less copy to keep, and the vector.</param>
+    public void Write(IEnumerable<TKey> deletes, IReadOnlyList<(TKey Key, TRecord Record, ReadOnlyMemory<float> Vector)> upserts)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var key in deletes)
+            {
+                if (_slots.Remove(key, out int slot))
+                {
+                    _records[slot] = null;
+                    _keys[slot] = default!;
+                    _matrix.Clear(slot);
+                    _index.Remove(slot);
+                    _free.Push(slot);
+                }
+            }
+
+            foreach (var (key, record, vector) in upserts)
+            {
+                if (!_slots.TryGetValue(key, out int slot))
+                {
+                    slot = _free.Count > 0 ? _free.Pop() : NewSlot();
+                    _slots[key] = slot;
+                    _keys[slot] = key;
+                }
+
+                _records[slot] = record;
+                _matrix.Set(slot, vector.Span);
+                _index.Set(slot, vector.Span);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Returns the best records for <paramref name="query"/>, best first.</summary>
+    public List<VectorSearchResult<TRecord>> Search(
+        ReadOnlySpan<float> query, int top, int skip, Func<TRecord, bool>? filter, double? scoreThreshold, bool includeVectors)
+    {
+        var results = new List<VectorSearchResult<TRecord>>();
+        _lock.EnterReadLock();
+        try
+        {
+            int wanted = (int)Math.Min((long)top + skip, int.MaxValue);
+            var heap = new TopKHeap(Math.Min(wanted, Math.Max(1, _slots.Count)), _slotTieBreak);
+            var records = _records;
+            Func<int, bool> accept = filter is null
+                ? slot => records[slot] is not null
+                : slot => records[slot] is { } record && Matches(filter, record);
+            _index.Search(query, _slotCount, accept, heap);
+
+            int count = heap.Count;
+            Span<int> slots = count <= 256 ? stackalloc int[count] : new int[count];
+            Span<float> scores = count <= 256 ? stackalloc float[count] : new float[count];
+            heap.Drain(slots, scores);
+            for (int i = skip; i < count; i++)
+            {
+                double score = VectorMetrics.ToScore(Metric, scores[i]);
+                if (!VectorMetrics.Passes(Metric, score, scoreThreshold))
+                {
+                    break;
+                }
+
+                results.Add(new VectorSearchResult<TRecord>(Output(slots[i], includeVectors), score));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        return results;
+    }
+
+    /// <summary>Returns up to <paramref name="top"/> records matching <paramref name="filter"/> after <paramref name="skip"/>, in key order unless <paramref name="order"/> sorts them.</summary>
+    public List<TRecord> Query(
+        Func<TRecord, bool> filter, int top, int skip, IReadOnlyList<(Func<TRecord, object?> Selector, bool Ascending)> order, bool includeVectors)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var matches = new List<int>();
+            for (int slot = 0; slot < _slotCount; slot++)
+            {
+                if (_records[slot] is { } record && Matches(filter, record))
+                {
+                    matches.Add(slot);
+                }
+            }
+
+            IOrderedEnumerable<int>? sorted = null;
+            foreach (var (selector, ascending) in order)
+            {
+                Func<int, object?> key = slot => selector(_records[slot]!);
+                sorted = sorted is null
+                    ? (ascending ? matches.OrderBy(key, Comparer<object?>.Default) : matches.OrderByDescending(key, Comparer<object?>.Default))
+                    : (ascending ? sorted.ThenBy(key, Comparer<object?>.Default) : sorted.ThenByDescending(key, Comparer<object?>.Default));
+            }
+
+            var ordered = sorted is null ? matches.OrderBy(slot => _keys[slot], _keyComparer) : sorted.ThenBy(slot => _keys[slot], _keyComparer);
+            return [.. ordered.Skip(skip).Take(top).Select(slot => Output(slot, includeVectors))];
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    // Filters see records as stored; a null property dereferenced by a filter (r.Title.Contains(...)) counts as no match,
+    // as NULL does in SQL.
+    private static bool Matches(Func<TRecord, bool> filter, TRecord record)
+    {
+        try
+        {
+            return filter(record);
+        }
+        catch (NullReferenceException)
+        {
+            return false;
+        }
+    }
+
+    private TRecord Output(int slot, bool includeVectors)
+    {
+        var copy = Model.Clone(_records[slot]!, includeVector: false);
+        if (includeVectors)
+        {
+            Model.SetVector(copy, _matrix.Row(slot));
+        }
+
+        return (TRecord)copy;
+    }
+
+    private int NewSlot()
+    {
+        int slot = _slotCount++;
+        if (slot >= _keys.Length)
+        {
+            _matrix.EnsureCapacity(slot + 1);
+            _index.EnsureCapacity(_matrix.Capacity);
+            Array.Resize(ref _keys, _matrix.Capacity);
+            Array.Resize(ref _records, _matrix.Capacity);
+        }
+
+        return slot;
+    }
+}

@@ -1,0 +1,181 @@
+using AiEng.Testing;
+using AiEng.VectorStoreConformance;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+public sealed class InMemoryVectorStoreTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public void Rejects_a_rescore_multiplier_out_of_range(int multiplier)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryVectorStore(new InMemoryVectorStoreOptions { RescoreMultiplier = multiplier }));
+
+        Assert.Equal("RescoreMultiplier", error.ParamName);
+    }
+
+    [Fact]
+    public void Rejects_an_unknown_quantization()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryVectorStore(new InMemoryVectorStoreOptions { Quantization = (VectorQuantization)7 }));
+    }
+
+    [Fact]
+    public async Task Keeps_a_copy_of_the_options()
+    {
+        var options = new InMemoryVectorStoreOptions { Quantization = VectorQuantization.None };
+        using var store = new InMemoryVectorStore(options);
+        options.RescoreMultiplier = 0;
+        var collection = store.GetCollection<string, ConformanceRecord>("c");
+
+        await collection.EnsureCollectionExistsAsync();
+
+        Assert.True(await collection.CollectionExistsAsync());
+    }
+
+    [Fact]
+    public void Does_not_support_dynamic_collections()
+    {
+        using var store = new InMemoryVectorStore();
+
+        Assert.Throws<NotSupportedException>(() => store.GetDynamicCollection("d", ChunkRecord.CreateDefinition(8)));
+    }
+
+    [Fact]
+    public async Task Collections_of_the_same_name_share_their_records()
+    {
+        using var store = new InMemoryVectorStore();
+        var first = store.GetCollection<string, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
+        await first.EnsureCollectionExistsAsync();
+        await first.UpsertAsync(new ChunkRecord { Key = "k", DocumentId = "d", Embedding = new float[] { 1, 0, 0, 0 } });
+
+        var second = store.GetCollection<string, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
+
+        Assert.NotNull(await second.GetAsync("k"));
+    }
+
+    [Fact]
+    public async Task Opening_an_existing_collection_with_another_dimension_names_both()
+    {
+        using var store = new InMemoryVectorStore();
+        await store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4)).EnsureCollectionExistsAsync();
+        var other = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(8));
+
+        var error = await Assert.ThrowsAsync<VectorStoreException>(() => other.GetAsync("k"));
+
+        Assert.Equal("c", error.CollectionName);
+        Assert.Contains("4 dimensions", error.Message, StringComparison.Ordinal);
+        Assert.Contains("8 dimensions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_a_key_type_that_differs_from_the_record_key()
+    {
+        using var store = new InMemoryVectorStore();
+
+        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<Guid, ChunkRecord>("c"));
+
+        Assert.Contains("Key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_an_unsupported_index_kind_naming_the_property()
+    {
+        using var store = new InMemoryVectorStore();
+
+        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, IndexKind.DiskAnn)));
+
+        Assert.Contains("Embedding", error.Message, StringComparison.Ordinal);
+        Assert.Contains(IndexKind.DiskAnn, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(IndexKind.Hnsw)]
+    [InlineData(IndexKind.QuantizedFlat)]
+    public async Task Answers_collections_of_other_supported_index_kinds(string indexKind)
+    {
+        using var store = new InMemoryVectorStore();
+        var collection = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, indexKind));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            new ChunkRecord { Key = "a", Embedding = new float[] { 1, 0, 0, 0 } },
+            new ChunkRecord { Key = "b", Embedding = new float[] { 0, 1, 0, 0 } },
+        ]);
+
+        var hit = Assert.Single(await ToListAsync(collection.SearchAsync(new float[] { 0, 1, 0, 0 }, 1)));
+
+        Assert.Equal("b", hit.Record.Key);
+        Assert.Equal(1.0, hit.Score!.Value, 5);
+    }
+
+    [Fact]
+    public async Task Searches_with_text_through_a_configured_embedding_generator()
+    {
+        using var generator = TestEmbeddingGenerator.FromFunction(text => text == "north" ? [1, 0, 0, 0] : [0, 0, 0, 1]);
+        using var store = new InMemoryVectorStore(new InMemoryVectorStoreOptions { EmbeddingGenerator = generator });
+        var collection = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            new ChunkRecord { Key = "n", Embedding = new float[] { 1, 0.1f, 0, 0 } },
+            new ChunkRecord { Key = "s", Embedding = new float[] { 0, 0, 0.1f, 1 } },
+        ]);
+
+        var hit = Assert.Single(await ToListAsync(collection.SearchAsync("north", 1)));
+
+        Assert.Equal("n", hit.Record.Key);
+    }
+
+    [Fact]
+    public async Task Supports_int_keys_and_grows_past_its_initial_capacity()
+    {
+        using var store = new InMemoryVectorStore();
+        var collection = store.GetCollection<int, IntKeyRecord>("ints");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(Enumerable.Range(0, 100).Select(i => new IntKeyRecord { Id = i, Vector = new float[] { i, 1 } }));
+        await collection.DeleteAsync(Enumerable.Range(0, 50));
+        await collection.UpsertAsync(Enumerable.Range(200, 10).Select(i => new IntKeyRecord { Id = i, Vector = new float[] { i, 1 } }));
+
+        var hits = await ToListAsync(collection.SearchAsync(new float[] { 1000, 1 }, 3));
+
+        Assert.Equal([209, 208, 207], hits.Select(h => h.Record.Id));
+        Assert.Null(await collection.GetAsync(10));
+        Assert.NotNull(await collection.GetAsync(99));
+    }
+
+    [Fact]
+    public async Task Returns_metadata_and_the_atomic_writer_from_GetService()
+    {
+        using var store = new InMemoryVectorStore();
+        var collection = store.GetCollection<string, ChunkRecord>("meta");
+
+        Assert.Equal("meta", Assert.IsType<VectorStoreCollectionMetadata>(collection.GetService(typeof(VectorStoreCollectionMetadata))).CollectionName);
+        Assert.NotNull(store.GetService(typeof(VectorStoreMetadata)));
+        Assert.Same(collection, collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)));
+        Assert.Null(collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>), "keyed"));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    public sealed class IntKeyRecord
+    {
+        [VectorStoreKey]
+        public int Id { get; set; }
+
+        [VectorStoreVector(2, DistanceFunction = DistanceFunction.DotProductSimilarity)]
+        public ReadOnlyMemory<float> Vector { get; set; }
+    }
+}

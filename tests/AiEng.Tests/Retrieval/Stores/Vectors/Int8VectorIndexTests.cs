@@ -1,0 +1,79 @@
+namespace AiEng.Retrieval;
+
+public sealed class Int8VectorIndexTests
+{
+    [Theory]
+    [InlineData(nameof(VectorMetric.CosineSimilarity))]
+    [InlineData(nameof(VectorMetric.DotProductSimilarity))]
+    [InlineData(nameof(VectorMetric.EuclideanDistance))]
+    public void Finds_nearly_the_same_top_10_as_the_exact_scan(string metricName)
+    {
+        var metric = Enum.Parse<VectorMetric>(metricName);
+        const int Dimensions = 64, Count = 2000, Queries = 20;
+        var random = new Random(11);
+        var matrix = new VectorMatrix(Dimensions, Count);
+        var exact = new ExactVectorIndex(matrix, metric);
+        var quantized = new Int8VectorIndex(matrix, metric, rescoreMultiplier: 4);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            var vector = RandomVector(random, Dimensions);
+            matrix.Set(slot, vector);
+            quantized.Set(slot, vector);
+        }
+
+        int found = 0;
+        for (int q = 0; q < Queries; q++)
+        {
+            var query = RandomVector(random, Dimensions);
+            var truth = Top(exact, query, Count);
+            var approximate = Top(quantized, query, Count);
+            found += truth.Intersect(approximate).Count();
+        }
+
+        Assert.True(found >= 0.97 * Queries * 10, $"recall@10 {found / (Queries * 10.0)}");
+    }
+
+    [Fact]
+    public void Rescored_scores_are_the_exact_scores()
+    {
+        var matrix = new VectorMatrix(4, 4);
+        var index = new Int8VectorIndex(matrix, VectorMetric.CosineSimilarity, rescoreMultiplier: 2);
+        float[][] rows = [[1, 0, 0, 0], [0.3f, 0.7f, 0.1f, 0], [0, 0, 0, 5]];
+        for (int slot = 0; slot < rows.Length; slot++)
+        {
+            matrix.Set(slot, rows[slot]);
+            index.Set(slot, rows[slot]);
+        }
+
+        index.Remove(0);
+        var heap = new TopKHeap(2);
+        index.Search([1, 1, 0, 0], rows.Length, slot => slot != 0, heap);
+        var ids = new int[2];
+        var scores = new float[2];
+        heap.Drain(ids, scores);
+
+        Assert.Equal([1, 2], ids);
+        Assert.Equal((0.3f + 0.7f) / MathF.Sqrt(2) / MathF.Sqrt(0.59f), scores[0], 5);
+        Assert.Equal(0f, scores[1], 5);
+    }
+
+    private static int[] Top(IVectorIndex index, float[] query, int count)
+    {
+        var heap = new TopKHeap(10);
+        index.Search(query, count, _ => true, heap);
+        var ids = new int[heap.Count];
+        heap.Drain(ids, new float[ids.Length]);
+        return ids;
+    }
+
+    private static float[] RandomVector(Random random, int dimensions)
+    {
+        var vector = new float[dimensions];
+        for (int i = 0; i < dimensions; i++)
+        {
+            vector[i] = (float)(random.NextDouble() * 2) - 1;
+        }
+
+        return vector;
+    }
+}
