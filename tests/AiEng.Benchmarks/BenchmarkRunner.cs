@@ -1,4 +1,5 @@
 using AiEng.Benchmarks.Beir;
+using AiEng.Benchmarks.Vectors;
 
 namespace AiEng.Benchmarks;
 
@@ -10,6 +11,7 @@ internal static class BenchmarkRunner
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
+        ["vectors-hnsw"] = HnswBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AiEng.Shared;
 
 namespace AiEng.Retrieval;
@@ -443,22 +446,23 @@ public sealed partial class HnswIndex
             return;
         }
 
-        var candidates = new Neighbour[count + requests.Length];
-        var v = Vector(target);
+        var rented = ArrayPool<Neighbour>.Shared.Rent(count + requests.Length);
+        var candidates = rented.AsSpan(0, count + requests.Length);
         for (int i = 0; i < count; i++)
         {
             int other = links[i + 1];
-            candidates[i] = new Neighbour(other, TensorPrimitives.Dot(v, Vector(other)));
+            candidates[i] = new Neighbour(other, Similarity(target, other));
         }
 
         for (int i = 0; i < requests.Length; i++)
         {
             int other = requests[i].Source;
-            candidates[count + i] = new Neighbour(other, TensorPrimitives.Dot(v, Vector(other)));
+            candidates[count + i] = new Neighbour(other, Similarity(target, other));
         }
 
-        Array.Sort(candidates);
+        candidates.Sort();
         links[0] = SelectNeighbours(candidates, max, links[1..]);
+        ArrayPool<Neighbour>.Shared.Return(rented);
     }
 
     /// <summary>
@@ -479,11 +483,10 @@ public sealed partial class HnswIndex
                 break;
             }
 
-            var v = Vector(candidate);
             bool keep = true;
             for (int j = 0; j < count; j++)
             {
-                if (TensorPrimitives.Dot(v, Vector(kept[j])) > similarity)
+                if (Similarity(candidate, kept[j]) > similarity)
                 {
                     keep = false;
                     break;
@@ -503,7 +506,7 @@ public sealed partial class HnswIndex
     private (int Id, float Similarity) Descend(ReadOnlySpan<float> q, int entry, int fromLayer, int targetLayer)
     {
         int current = entry;
-        float best = TensorPrimitives.Dot(q, Vector(current));
+        float best = Similarity(q, current);
         for (int layer = fromLayer; layer > targetLayer; layer--)
         {
             bool moved = true;
@@ -514,7 +517,7 @@ public sealed partial class HnswIndex
                 for (int i = 1; i <= links[0]; i++)
                 {
                     int other = links[i];
-                    float similarity = TensorPrimitives.Dot(q, Vector(other));
+                    float similarity = Similarity(q, other);
                     if (similarity > best)
                     {
                         best = similarity;
@@ -563,7 +566,7 @@ public sealed partial class HnswIndex
                     continue;
                 }
 
-                float similarity = TensorPrimitives.Dot(q, Vector(other));
+                float similarity = Similarity(q, other);
                 if (results.Count < ef || similarity > worst)
                 {
                     candidates.Enqueue(other, -similarity);
@@ -587,6 +590,14 @@ public sealed partial class HnswIndex
     private bool Allowed(int id, Func<int, bool>? filter) => _removed[id] == 0 && (filter is null || filter(id));
 
     private ReadOnlySpan<float> Vector(int id) => _vectors.AsSpan(id * _dimensions, _dimensions);
+
+    private ref float Row(int id) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vectors), (nint)id * _dimensions);
+
+    /// <summary>The similarity of a query (of <see cref="Dimensions"/> values, normalised) to a stored vector.</summary>
+    private float Similarity(ReadOnlySpan<float> q, int id) => HnswDot.Dot(ref MemoryMarshal.GetReference(q), ref Row(id), _dimensions);
+
+    /// <summary>The similarity of two stored vectors.</summary>
+    private float Similarity(int a, int b) => HnswDot.Dot(ref Row(a), ref Row(b), _dimensions);
 
     /// <summary>The link list of a vector on a layer: element 0 is the number of links, the links follow.</summary>
     private Span<int> Links(int id, int layer) =>
