@@ -131,6 +131,12 @@ public sealed partial class HnswIndex
             throw new InvalidDataException($"The header of the HNSW index is inconsistent: {count} vectors of {dimensions} dimensions, {removedCount} removed, entry point {entryPoint}, top layer {maxLevel}.");
         }
 
+        long bodyBytes = (2L * count) + (4L * count * dimensions) + (4L * count * index._stride0) + (4L * upperLinks) + HashBytes;
+        if (stream.CanSeek && stream.Length - stream.Position < bodyBytes)
+        {
+            throw new InvalidDataException($"The HNSW index is truncated: its header announces {count} vectors, which need {bodyBytes} more bytes, but the stream has {stream.Length - stream.Position}.");
+        }
+
         index.EnsureCapacity(count);
         Read(stream, hash, index._levels.AsSpan(0, count), "layer table");
         Read(stream, hash, index._removed.AsSpan(0, count), "removed flags");
