@@ -284,6 +284,9 @@ public class HnswIndexTests
         Assert.Contains("all zeros", Assert.Throws<ArgumentException>(() => index.Add(new float[Dimensions])).Message, StringComparison.Ordinal);
         Assert.Contains("finite", Assert.Throws<ArgumentException>(() => index.Add(nan)).Message, StringComparison.Ordinal);
         Assert.Contains("position 1", Assert.Throws<ArgumentException>(() => index.AddRange([.. good, .. nan])).Message, StringComparison.Ordinal);
+        var huge = new float[Dimensions];
+        Array.Fill(huge, 1e30f);
+        Assert.Contains("too small or too large", Assert.Throws<ArgumentException>(() => index.Add(huge)).Message, StringComparison.Ordinal);
         Assert.Contains("multiple", Assert.Throws<ArgumentException>(() => index.AddRange(new float[Dimensions + 1])).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => index.AddRange((IReadOnlyList<ReadOnlyMemory<float>>)null!));
         Assert.Throws<ArgumentException>(() => index.Search(new float[Dimensions], 1));

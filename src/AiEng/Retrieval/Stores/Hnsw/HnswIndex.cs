@@ -638,6 +638,12 @@ public sealed partial class HnswIndex
         {
             throw new ArgumentException($"The vector at position {row} is all zeros; it has no direction, so its cosine similarity is undefined.", paramName);
         }
+
+        float norm = TensorPrimitives.Norm(vector);
+        if (!(norm > 0) || float.IsInfinity(norm))
+        {
+            throw new ArgumentException($"The vector at position {row} has length {norm} in single precision, too small or too large to normalise; scale it first.", paramName);
+        }
     }
 
     private void CheckId(int id)
