@@ -1,4 +1,5 @@
 using AiEng.Benchmarks.Beir;
+using AiEng.Benchmarks.Vectors;
 
 namespace AiEng.Benchmarks;
 
@@ -13,6 +14,7 @@ internal static class BenchmarkRunner
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
+        ["vectors-hnsw"] = HnswBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -1,0 +1,85 @@
+namespace AiEng.Retrieval;
+
+public sealed partial class HnswIndex
+{
+    /// <summary>
+    /// The scratch state of one search: visited marks (an epoch per vector, so starting a search costs nothing), the two
+    /// heaps of the beam search and the result buffer. One thread uses a context at a time; the index pools them.
+    /// </summary>
+    private sealed class SearchContext
+    {
+        private int[] _visited = [];
+        private int _epoch;
+        private float[] _query = [];
+        private Neighbour[] _buffer = [];
+
+        /// <summary>Gets the candidates to expand; the priority is the negated similarity, so the most similar comes first.</summary>
+        public PriorityQueue<int, float> Candidates { get; } = new();
+
+        /// <summary>Gets the results so far; the priority is the similarity, so the least similar comes first.</summary>
+        public PriorityQueue<int, float> Results { get; } = new();
+
+        /// <summary>Gets a buffer for the normalised query.</summary>
+        public Span<float> Query(int dimensions)
+        {
+            if (_query.Length != dimensions)
+            {
+                _query = new float[dimensions];
+            }
+
+            return _query;
+        }
+
+        /// <summary>Starts a search over up to <paramref name="capacity"/> vectors.</summary>
+        public void Begin(int capacity)
+        {
+            if (_visited.Length < capacity)
+            {
+                _visited = new int[capacity];
+                _epoch = 0;
+            }
+
+            if (++_epoch == int.MaxValue)
+            {
+                Array.Clear(_visited);
+                _epoch = 1;
+            }
+
+            Candidates.Clear();
+            Results.Clear();
+        }
+
+        /// <summary>Marks a vector as visited.</summary>
+        /// <returns><see langword="true"/> if it had not been visited in this search.</returns>
+        public bool Visit(int id)
+        {
+            if (_visited[id] == _epoch)
+            {
+                return false;
+            }
+
+            _visited[id] = _epoch;
+            return true;
+        }
+
+        /// <summary>Empties <see cref="Results"/> into a buffer, most similar first (equal similarity: lower id first).</summary>
+        public ReadOnlySpan<Neighbour> Drain()
+        {
+            int count = Results.Count;
+            if (_buffer.Length < count)
+            {
+                _buffer = new Neighbour[Math.Max(count, 2 * _buffer.Length)];
+            }
+
+            int i = 0;
+            while (Results.TryDequeue(out int id, out float similarity))
+            {
+                _buffer[i++] = new Neighbour(id, similarity);
+            }
+
+            var found = _buffer.AsSpan(0, count);
+            found.Sort();
+            return found;
+        }
+    }
+}
