@@ -1,4 +1,5 @@
 using AiEng.Benchmarks.Beir;
+using AiEng.Benchmarks.Evaluation;
 
 namespace AiEng.Benchmarks;
 
@@ -9,6 +10,8 @@ internal static class BenchmarkRunner
     {
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
+        ["eval-runner"] = EvalRunnerBenchmark.RunAsync,
+        ["ir-metrics"] = IrMetricsBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
     };
 

@@ -45,20 +45,20 @@ public sealed class RetrievalEvaluator : IEvaluator
 
         try
         {
-            var ranking = retrieval.RankedIds;
-            var qrels = retrieval.Relevance;
+            var all = RetrievalMetrics.AllAtCutoffs(retrieval.RankedIds, retrieval.Relevance, _cutoffs, out double averagePrecision);
             var metrics = new List<EvaluationMetric>(EvaluationMetricNames.Count);
-            foreach (int k in _cutoffs)
+            for (int c = 0; c < _cutoffs.Length; c++)
             {
-                string at = k.ToString(CultureInfo.InvariantCulture);
-                metrics.Add(EvaluatorSupport.Scored($"Recall@{at}", RetrievalMetrics.RecallAtK(ranking, qrels, k)));
-                metrics.Add(EvaluatorSupport.Scored($"Precision@{at}", RetrievalMetrics.PrecisionAtK(ranking, qrels, k)));
-                metrics.Add(EvaluatorSupport.Scored($"HitRate@{at}", RetrievalMetrics.HitRateAtK(ranking, qrels, k)));
-                metrics.Add(EvaluatorSupport.Scored($"MRR@{at}", RetrievalMetrics.ReciprocalRankAtK(ranking, qrels, k)));
-                metrics.Add(EvaluatorSupport.Scored($"nDCG@{at}", RetrievalMetrics.NdcgAtK(ranking, qrels, k)));
+                string at = _cutoffs[c].ToString(CultureInfo.InvariantCulture);
+                var (recall, precision, hitRate, reciprocalRank, ndcg) = all[c];
+                metrics.Add(EvaluatorSupport.Scored($"Recall@{at}", recall));
+                metrics.Add(EvaluatorSupport.Scored($"Precision@{at}", precision));
+                metrics.Add(EvaluatorSupport.Scored($"HitRate@{at}", hitRate));
+                metrics.Add(EvaluatorSupport.Scored($"MRR@{at}", reciprocalRank));
+                metrics.Add(EvaluatorSupport.Scored($"nDCG@{at}", ndcg));
             }
 
-            metrics.Add(EvaluatorSupport.Scored("MAP", RetrievalMetrics.AveragePrecision(ranking, qrels)));
+            metrics.Add(EvaluatorSupport.Scored("MAP", averagePrecision));
             return new(new EvaluationResult(metrics));
         }
         catch (ArgumentException ex)

@@ -59,4 +59,28 @@ public sealed class RetrievalEvaluatorTests
         Assert.Null(metric.Value);
         Assert.Contains("twice", Assert.Single(metric.Diagnostics!).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_one_pass_computation_agrees_with_the_per_metric_functions_on_random_runs()
+    {
+        var random = new Random(7);
+        var evaluator = new RetrievalEvaluator(1, 3, 10, 50);
+        for (int query = 0; query < 50; query++)
+        {
+            string[] ranking = Enumerable.Range(0, random.Next(0, 40)).Select(i => $"d{i}").ToArray();
+            random.Shuffle(ranking);
+            var qrels = Enumerable.Range(0, random.Next(0, 8)).ToDictionary(i => $"d{i * 5}", _ => random.Next(-1, 4));
+            var context = new RetrievalContext(ranking, qrels);
+            foreach (int k in new[] { 1, 3, 10, 50 })
+            {
+                Assert.Equal(RetrievalMetrics.RecallAtK(ranking, qrels, k), await EvalCall.ValueAsync(evaluator, "", $"Recall@{k}", context), 12);
+                Assert.Equal(RetrievalMetrics.PrecisionAtK(ranking, qrels, k), await EvalCall.ValueAsync(evaluator, "", $"Precision@{k}", context), 12);
+                Assert.Equal(RetrievalMetrics.HitRateAtK(ranking, qrels, k), await EvalCall.ValueAsync(evaluator, "", $"HitRate@{k}", context), 12);
+                Assert.Equal(RetrievalMetrics.ReciprocalRankAtK(ranking, qrels, k), await EvalCall.ValueAsync(evaluator, "", $"MRR@{k}", context), 12);
+                Assert.Equal(RetrievalMetrics.NdcgAtK(ranking, qrels, k), await EvalCall.ValueAsync(evaluator, "", $"nDCG@{k}", context), 12);
+            }
+
+            Assert.Equal(RetrievalMetrics.AveragePrecision(ranking, qrels), await EvalCall.ValueAsync(evaluator, "", "MAP", context), 12);
+        }
+    }
 }
