@@ -43,5 +43,11 @@ internal static class EvaluatorSupport
         return new(new EvaluationResult(metric));
     }
 
+    /// <summary>Scores word tokens of response and reference (see <see cref="TextNormalizer.Tokens"/>) with <paramref name="score"/>.</summary>
+    public static ValueTask<EvaluationResult> CompareTokens(
+        string name, ChatResponse modelResponse, IEnumerable<EvaluationContext>? additionalContext, bool removeArticles, Func<string[], string[], double> score) =>
+        CompareWithReference(name, modelResponse, additionalContext, (response, reference) =>
+            score(TextNormalizer.Tokens(response, removeArticles), TextNormalizer.Tokens(reference, removeArticles)));
+
     public static ValueTask<EvaluationResult> Result(params EvaluationMetric[] metrics) => new(new EvaluationResult(metrics));
 }

@@ -23,8 +23,7 @@ public sealed class RougeLEvaluator : IEvaluator
         IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(modelResponse);
-        return EvaluatorSupport.CompareWithReference(MetricName, modelResponse, additionalContext, static (response, reference) =>
-            Score(TextNormalizer.Tokens(response, removeArticles: false), TextNormalizer.Tokens(reference, removeArticles: false)));
+        return EvaluatorSupport.CompareTokens(MetricName, modelResponse, additionalContext, removeArticles: false, Score);
     }
 
     internal static double Score(string[] candidate, string[] reference)

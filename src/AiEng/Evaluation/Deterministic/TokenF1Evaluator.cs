@@ -24,8 +24,7 @@ public sealed class TokenF1Evaluator : IEvaluator
         IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(modelResponse);
-        return EvaluatorSupport.CompareWithReference(MetricName, modelResponse, additionalContext, static (response, reference) =>
-            Score(TextNormalizer.Tokens(response, removeArticles: true), TextNormalizer.Tokens(reference, removeArticles: true)));
+        return EvaluatorSupport.CompareTokens(MetricName, modelResponse, additionalContext, removeArticles: true, Score);
     }
 
     internal static double Score(string[] candidate, string[] reference)

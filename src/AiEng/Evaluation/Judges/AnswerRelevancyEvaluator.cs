@@ -39,14 +39,14 @@ public sealed class AnswerRelevancyEvaluator : IEvaluator
     {
         Throw.IfNull(messages);
         Throw.IfNull(modelResponse);
-        var (root, error) = await JudgeCall.AskAsync(chatConfiguration, "answer-relevancy", new Dictionary<string, string>
+        var (root, items, error) = await JudgeCall.AskForArrayAsync(chatConfiguration, "answer-relevancy", new Dictionary<string, string>
         {
             ["answer"] = modelResponse.Text,
             ["count"] = _questions.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null || !JudgeCall.TryGetArray(root, "questions", out var items, out error))
+        }, "questions", cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error!));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
         }
 
         string[] generated = items.Where(static q => q.ValueKind == JsonValueKind.String).Select(static q => q.GetString()!).Where(static q => q.Length > 0).ToArray();

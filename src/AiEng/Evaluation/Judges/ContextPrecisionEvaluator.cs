@@ -44,15 +44,15 @@ public sealed class ContextPrecisionEvaluator : IEvaluator
         }
 
         var top = grounding.Passages.Take(_k).ToArray();
-        var (root, error) = await JudgeCall.AskAsync(chatConfiguration, "context-precision", new Dictionary<string, string>
+        var (_, verdicts, error) = await JudgeCall.AskForArrayAsync(chatConfiguration, "context-precision", new Dictionary<string, string>
         {
             ["question"] = JudgeCall.Question(messages),
             ["reference"] = EvaluatorSupport.Find<ReferenceContext>(additionalContext)?.Reference ?? modelResponse.Text,
             ["contexts"] = JudgeCall.Numbered(top),
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null || !JudgeCall.TryGetArray(root, "verdicts", out var verdicts, out error))
+        }, "verdicts", cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error!));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
         }
 
         bool?[] useful = verdicts.Select(static v => JudgeCall.Verdict(v, "useful")).ToArray();

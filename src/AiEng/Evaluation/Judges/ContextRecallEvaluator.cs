@@ -33,15 +33,15 @@ public sealed class ContextRecallEvaluator : IEvaluator
             return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, $"The case has no contexts ({nameof(GroundingContext)}) to attribute the reference to."));
         }
 
-        var (root, error) = await JudgeCall.AskAsync(chatConfiguration, "context-recall", new Dictionary<string, string>
+        var (_, statements, error) = await JudgeCall.AskForArrayAsync(chatConfiguration, "context-recall", new Dictionary<string, string>
         {
             ["question"] = JudgeCall.Question(messages),
             ["reference"] = reference.Reference,
             ["contexts"] = JudgeCall.Numbered(grounding.Passages),
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null || !JudgeCall.TryGetArray(root, "statements", out var statements, out error))
+        }, "statements", cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error!));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
         }
 
         bool?[] attributed = statements.Select(static s => JudgeCall.Verdict(s, "attributed")).ToArray();

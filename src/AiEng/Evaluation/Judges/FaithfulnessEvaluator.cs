@@ -32,14 +32,14 @@ public sealed class FaithfulnessEvaluator : IEvaluator
             return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, $"The case has no contexts ({nameof(GroundingContext)}); faithfulness needs the passages the answer was based on."));
         }
 
-        var (claimsRoot, error) = await JudgeCall.AskAsync(chatConfiguration, "faithfulness-claims", new Dictionary<string, string>
+        var (_, claimItems, error) = await JudgeCall.AskForArrayAsync(chatConfiguration, "faithfulness-claims", new Dictionary<string, string>
         {
             ["question"] = JudgeCall.Question(messages),
             ["answer"] = modelResponse.Text,
-        }, cancellationToken).ConfigureAwait(false);
-        if (error is not null || !JudgeCall.TryGetArray(claimsRoot, "claims", out var claimItems, out error))
+        }, "claims", cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error!));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
         }
 
         string[] claims = claimItems.Where(static c => c.ValueKind == JsonValueKind.String).Select(static c => c.GetString()!).Where(static c => c.Length > 0).ToArray();
@@ -48,14 +48,14 @@ public sealed class FaithfulnessEvaluator : IEvaluator
             return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, "The judge found no factual claims in the answer, so faithfulness is undefined."));
         }
 
-        var (verdictRoot, verdictError) = await JudgeCall.AskAsync(chatConfiguration, "faithfulness-verdicts", new Dictionary<string, string>
+        var (_, verdicts, verdictError) = await JudgeCall.AskForArrayAsync(chatConfiguration, "faithfulness-verdicts", new Dictionary<string, string>
         {
             ["contexts"] = JudgeCall.Numbered(grounding.Passages),
             ["claims"] = JudgeCall.Numbered(claims),
-        }, cancellationToken).ConfigureAwait(false);
-        if (verdictError is not null || !JudgeCall.TryGetArray(verdictRoot, "verdicts", out var verdicts, out verdictError))
+        }, "verdicts", cancellationToken).ConfigureAwait(false);
+        if (verdictError is not null)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, verdictError!));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, verdictError));
         }
 
         bool?[] supported = verdicts.Select(static v => JudgeCall.Verdict(v, "supported")).ToArray();

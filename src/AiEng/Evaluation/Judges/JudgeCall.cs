@@ -29,6 +29,19 @@ internal static class JudgeCall
         return JudgeOutput.TryParseObject(response.Text, out var root, out string error) ? (root, null) : (default, error);
     }
 
+    /// <summary>Asks the judge and reads an array property of its JSON reply; every failure becomes the error message.</summary>
+    public static async Task<(JsonElement Root, JsonElement[] Items, string? Error)> AskForArrayAsync(
+        ChatConfiguration? chatConfiguration, string prompt, IReadOnlyDictionary<string, string> values, string property, CancellationToken cancellationToken)
+    {
+        var (root, error) = await AskAsync(chatConfiguration, prompt, values, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return (root, [], error);
+        }
+
+        return TryGetArray(root, property, out var items, out error) ? (root, items, null) : (root, [], error);
+    }
+
     public static string Numbered(IEnumerable<string> items) =>
         string.Join("\n", items.Select(static (item, i) => $"[{i + 1}] {item}"));
 
