@@ -84,7 +84,13 @@ public static class EvaluationReports
         if (latencies.Length > 0)
         {
             long input = run.Cases.Sum(static x => x.InputTokens ?? 0), output = run.Cases.Sum(static x => x.OutputTokens ?? 0);
-            text.Append(c, $"\nTarget latency: median {latencies[latencies.Length / 2]:0.#} ms, p95 {latencies[(int)Math.Min(latencies.Length - 1, Math.Ceiling(latencies.Length * 0.95) - 1)]:0.#} ms. Tokens: {input} in, {output} out.\n");
+            text.Append(c, $"\nTarget latency: median {latencies[latencies.Length / 2]:0.#} ms, p95 {latencies[(int)Math.Min(latencies.Length - 1, Math.Ceiling(latencies.Length * 0.95) - 1)]:0.#} ms. Tokens: {input} in, {output} out.");
+            if (run.Cases.Any(static x => x.Cost is not null))
+            {
+                text.Append(c, $" Model calls (target and judges): {run.Cases.Sum(static x => x.ModelCalls ?? 0)}, cost {run.Cases.Sum(static x => x.Cost ?? 0):0.######}.");
+            }
+
+            text.Append('\n');
         }
 
         if (comparison is not null)

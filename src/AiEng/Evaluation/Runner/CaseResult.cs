@@ -33,6 +33,12 @@ public sealed class CaseResult
     /// <summary>Gets the output tokens the target's response reported, if any.</summary>
     public long? OutputTokens { get; init; }
 
+    /// <summary>Gets the model calls (target and judge) the usage ledger recorded for this case, when a ledger is configured.</summary>
+    public long? ModelCalls { get; init; }
+
+    /// <summary>Gets the cost of those calls from the ledger's price table, when a ledger is configured.</summary>
+    public decimal? Cost { get; init; }
+
     /// <summary>Gets the target's failure (type and message) when it threw; such a case is retried when the run resumes.</summary>
     public string? Error { get; init; }
 

@@ -153,6 +153,40 @@ public sealed class EvaluationRunner
 
     private async Task<CaseResult> RunCaseAsync(EvaluationCase evaluationCase, EvaluationTarget target, CancellationToken cancellationToken)
     {
+        string tag = $"eval/{_options.RunName}/{evaluationCase.Id}";
+        CaseResult result;
+        using (UsageScope.Begin(tag))
+        {
+            result = await RunCaseInScopeAsync(evaluationCase, target, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.UsageLedger is not { } ledger)
+        {
+            return result;
+        }
+
+        var records = ledger.GetRecords().Where(r => string.Equals(r.CallerTag, tag, StringComparison.Ordinal)).ToArray();
+        return new CaseResult
+        {
+            Id = result.Id,
+            Input = result.Input,
+            Output = result.Output,
+            Reference = result.Reference,
+            Contexts = result.Contexts,
+            RetrievedIds = result.RetrievedIds,
+            Metrics = result.Metrics,
+            LatencyMs = result.LatencyMs,
+            InputTokens = result.InputTokens,
+            OutputTokens = result.OutputTokens,
+            Error = result.Error,
+            Metadata = result.Metadata,
+            ModelCalls = records.Length,
+            Cost = records.Sum(static r => r.Cost ?? 0),
+        };
+    }
+
+    private async Task<CaseResult> RunCaseInScopeAsync(EvaluationCase evaluationCase, EvaluationTarget target, CancellationToken cancellationToken)
+    {
         var time = _options.TimeProvider;
         long start = time.GetTimestamp();
         EvaluationTargetOutput output;

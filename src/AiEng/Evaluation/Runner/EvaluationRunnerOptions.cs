@@ -34,6 +34,14 @@ public sealed class EvaluationRunnerOptions
     /// <summary>Gets or sets the directory of the judge's disk response cache, or <see langword="null"/> for none. Default <see langword="null"/>.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// Gets or sets the usage ledger that the target's and the judge's pipelines record into (through
+    /// <c>UseUsageTracking</c>), or <see langword="null"/>. Each case runs in a <c>UsageScope</c> tagged
+    /// <c>eval/&lt;run name&gt;/&lt;case id&gt;</c>, and with a ledger the case's model calls and cost are read from it.
+    /// Default <see langword="null"/>.
+    /// </summary>
+    public AiEng.Inference.UsageLedger? UsageLedger { get; set; }
+
     /// <summary>Gets or sets the receiver of progress after each case, or <see langword="null"/>. Default <see langword="null"/>.</summary>
     public IProgress<EvaluationProgress>? Progress { get; set; }
 

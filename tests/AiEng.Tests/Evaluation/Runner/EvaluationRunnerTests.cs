@@ -1,4 +1,5 @@
 using AiEng.Evaluation;
+using AiEng.Inference;
 using AiEng.Testing;
 using AiEng.Tests.TestSupport;
 using Microsoft.Extensions.AI;
@@ -129,6 +130,24 @@ public sealed class EvaluationRunnerTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new EvaluationRunner([new ExactMatchEvaluator()], new EvaluationRunnerOptions { MaxConcurrency = 0 }));
         Assert.Throws<ArgumentException>(() => new EvaluationRunner([]));
+    }
+
+    [Fact]
+    public async Task Reads_each_cases_model_calls_and_cost_from_the_usage_ledger()
+    {
+        var ledger = new AiEng.Inference.UsageLedger();
+        var model = TestChatClient.Replying("a0", new UsageDetails { InputTokenCount = 1_000_000, OutputTokenCount = 0 });
+        using var tracked = model.AsBuilder()
+            .UseUsageTracking(ledger, options => options.Prices["test-model"] = new AiEng.Inference.ModelPrice { InputPerMillion = 2m, OutputPerMillion = 4m })
+            .Build();
+        var runner = new EvaluationRunner([new ExactMatchEvaluator()], new EvaluationRunnerOptions { UsageLedger = ledger, RunName = "costs" });
+
+        var run = await runner.RunAsync(Dataset(2), EvaluationTargets.FromChatClient(tracked));
+
+        Assert.All(run.Cases, c => Assert.Equal((1L, 2m), (c.ModelCalls!.Value, c.Cost!.Value)));
+        Assert.Equal(1_000_000, run.Cases[0].InputTokens);
+        Assert.Contains(ledger.GetRecords(), r => r.CallerTag == "eval/costs/c1");
+        Assert.Contains("cost 4", EvaluationReports.ToMarkdown(run), StringComparison.Ordinal);
     }
 
     private static void InterlockedMax(ref int target, int value)
