@@ -1,5 +1,6 @@
 using AiEng.Benchmarks.Beir;
 using AiEng.Benchmarks.Vectors;
+using AiEng.Benchmarks.Evaluation;
 
 namespace AiEng.Benchmarks;
 
@@ -11,6 +12,8 @@ internal static class BenchmarkRunner
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["ingest-memory"] = Ingestion.IngestMemoryBenchmark.RunAsync,
+        ["eval-runner"] = EvalRunnerBenchmark.RunAsync,
+        ["ir-metrics"] = IrMetricsBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,

@@ -173,6 +173,71 @@ public static class RetrievalMetrics
     public static double HitRateAtK(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> qrels, int k) =>
         CountRelevant(Grades(ranking, qrels, k)) > 0 ? 1 : 0;
 
+    /// <summary>
+    /// Every metric of one query for several cutoffs in one pass over the ranking (same definitions as the public
+    /// methods): per cutoff recall, precision, hit rate, reciprocal rank and nDCG, then average precision.
+    /// </summary>
+    internal static (double Recall, double Precision, double HitRate, double ReciprocalRank, double Ndcg)[] AllAtCutoffs(
+        IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> qrels, IReadOnlyList<int> cutoffs, out double averagePrecision)
+    {
+        int maxK = cutoffs.Max();
+        int[] gains = Grades(ranking, qrels, Math.Max(maxK, Math.Max(1, ranking.Count)));
+        int total = 0;
+        var idealGrades = new List<int>();
+        foreach (int grade in qrels.Values)
+        {
+            if (grade > 0)
+            {
+                total++;
+                idealGrades.Add(grade);
+            }
+        }
+
+        idealGrades.Sort(static (x, y) => y.CompareTo(x));
+        averagePrecision = 0;
+        int found = 0;
+        for (int i = 0; i < gains.Length; i++)
+        {
+            if (gains[i] > 0)
+            {
+                found++;
+                averagePrecision += (double)found / (i + 1);
+            }
+        }
+
+        averagePrecision = total == 0 ? 0 : averagePrecision / total;
+        var results = new (double, double, double, double, double)[cutoffs.Count];
+        for (int c = 0; c < cutoffs.Count; c++)
+        {
+            int k = cutoffs[c];
+            int relevant = 0, first = -1;
+            double dcg = 0, idealDcg = 0;
+            for (int i = 0; i < Math.Min(k, gains.Length); i++)
+            {
+                if (gains[i] > 0)
+                {
+                    relevant++;
+                    first = first < 0 ? i : first;
+                    dcg += gains[i] / Math.Log2(i + 2);
+                }
+            }
+
+            for (int i = 0; i < Math.Min(k, idealGrades.Count); i++)
+            {
+                idealDcg += idealGrades[i] / Math.Log2(i + 2);
+            }
+
+            results[c] = (
+                total == 0 ? 0 : (double)relevant / total,
+                (double)relevant / k,
+                relevant > 0 ? 1 : 0,
+                first < 0 ? 0 : 1.0 / (first + 1),
+                idealDcg > 0 ? dcg / idealDcg : 0);
+        }
+
+        return results;
+    }
+
     /// <summary>The grades of the first <paramref name="k"/> ranked documents (0 for unjudged ones), after checking the arguments.</summary>
     private static int[] Grades(IReadOnlyList<string> ranking, IReadOnlyDictionary<string, int> qrels, int k)
     {

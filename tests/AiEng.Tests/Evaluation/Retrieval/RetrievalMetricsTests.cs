@@ -1,7 +1,7 @@
 using AiEng.Evaluation;
 using AiEng.Retrieval;
 
-namespace AiEng.Tests.Evaluation;
+namespace AiEng.Tests.Evaluation.Retrieval;
 
 public class RetrievalMetricsTests
 {

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.AI.Evaluation;
+
+namespace AiEng.Evaluation;
+
+/// <summary>
+/// Ragas faithfulness: the fraction of the answer's claims that the retrieved contexts (<see cref="GroundingContext"/>)
+/// support. The judge first breaks the answer into claims (<c>faithfulness-claims.prompty</c>), then gives a verdict per
+/// claim (<c>faithfulness-verdicts.prompty</c>); score = supported claims / all claims. An answer without claims, malformed
+/// judge output or missing contexts give an error diagnostic instead of a value.
+/// </summary>
+public sealed class FaithfulnessEvaluator : IEvaluator
+{
+    /// <summary>The metric name: <c>Faithfulness</c>.</summary>
+    public const string MetricName = "Faithfulness";
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> EvaluationMetricNames { get; } = [MetricName];
+
+    /// <inheritdoc />
+    public async ValueTask<EvaluationResult> EvaluateAsync(
+        IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration = null,
+        IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(messages);
+        Throw.IfNull(modelResponse);
+        if (EvaluatorSupport.Find<GroundingContext>(additionalContext) is not { Passages.Count: > 0 } grounding)
+        {
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, $"The case has no contexts ({nameof(GroundingContext)}); faithfulness needs the passages the answer was based on."));
+        }
+
+        var (_, claimItems, error) = await JudgeCall.AskForArrayAsync(chatConfiguration, "faithfulness-claims", new Dictionary<string, string>
+        {
+            ["question"] = JudgeCall.Question(messages),
+            ["answer"] = modelResponse.Text,
+        }, "claims", cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
+        }
+
+        string[] claims = claimItems.Where(static c => c.ValueKind == JsonValueKind.String).Select(static c => c.GetString()!).Where(static c => c.Length > 0).ToArray();
+        if (claims.Length == 0)
+        {
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, "The judge found no factual claims in the answer, so faithfulness is undefined."));
+        }
+
+        var (_, verdicts, verdictError) = await JudgeCall.AskForArrayAsync(chatConfiguration, "faithfulness-verdicts", new Dictionary<string, string>
+        {
+            ["contexts"] = JudgeCall.Numbered(grounding.Passages),
+            ["claims"] = JudgeCall.Numbered(claims),
+        }, "verdicts", cancellationToken).ConfigureAwait(false);
+        if (verdictError is not null)
+        {
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, verdictError));
+        }
+
+        bool?[] supported = verdicts.Select(static v => JudgeCall.Verdict(v, "supported")).ToArray();
+        if (supported.Length != claims.Length || supported.Any(static s => s is null))
+        {
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, string.Create(CultureInfo.InvariantCulture,
+                $"The judge returned {supported.Length} verdicts for {claims.Length} claims, or a verdict without a yes/no 'supported'.")));
+        }
+
+        int yes = supported.Count(static s => s == true);
+        string reason = string.Join("\n", claims.Select((c, i) => $"{(supported[i] == true ? "supported" : "NOT supported")}: {c} ({JudgeOutput.GetString(verdicts[i], "reason")})"));
+        return new EvaluationResult(EvaluatorSupport.Scored(MetricName, (double)yes / claims.Length, reason));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AiEng.Evaluation;
+
+/// <summary>
+/// Tolerant parsing of judge model output: strips Markdown code fences, finds the first JSON object in surrounding prose,
+/// and reads scores that may be numbers or numeric strings. Failures are reported as messages, never thrown.
+/// </summary>
+internal static partial class JudgeOutput
+{
+    public static string StripCodeFence(string text)
+    {
+        var match = CodeFence().Match(text);
+        return match.Success ? match.Groups["body"].Value.Trim() : text.Trim();
+    }
+
+    /// <summary>Finds and parses the first balanced JSON object in <paramref name="text"/>.</summary>
+    public static bool TryParseObject(string text, out JsonElement root, out string error)
+    {
+        root = default;
+        string body = StripCodeFence(text);
+        int start = body.IndexOf('{', StringComparison.Ordinal);
+        while (start >= 0)
+        {
+            int end = FindClosingBrace(body, start);
+            if (end < 0)
+            {
+                break;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(body.AsMemory(start, end - start + 1), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                root = document.RootElement.Clone();
+                error = string.Empty;
+                return true;
+            }
+            catch (JsonException)
+            {
+                start = body.IndexOf('{', start + 1);
+            }
+        }
+
+        error = $"The judge's output holds no JSON object: \"{Truncate(text, 200)}\".";
+        return false;
+    }
+
+    /// <summary>Reads a finite number from a JSON number or a numeric string property.</summary>
+    public static bool TryGetNumber(JsonElement root, string property, out double value)
+    {
+        value = 0;
+        if (root.ValueKind != JsonValueKind.Object || !TryGetPropertyIgnoreCase(root, property, out var element))
+        {
+            return false;
+        }
+
+        bool parsed = element.ValueKind switch
+        {
+            JsonValueKind.Number => element.TryGetDouble(out value),
+            JsonValueKind.String => double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            _ => false,
+        };
+        return parsed && double.IsFinite(value);
+    }
+
+    public static string? GetString(JsonElement root, string property) =>
+        root.ValueKind == JsonValueKind.Object && TryGetPropertyIgnoreCase(root, property, out var element)
+            ? element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText()
+            : null;
+
+    public static bool TryGetPropertyIgnoreCase(JsonElement root, string property, out JsonElement value)
+    {
+        foreach (var candidate in root.EnumerateObject())
+        {
+            if (string.Equals(candidate.Name, property, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    public static string Truncate(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length), "...");
+
+    private static int FindClosingBrace(string text, int start)
+    {
+        int depth = 0;
+        bool inString = false;
+        for (int i = start; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (inString)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+            }
+            else if (c == '"')
+            {
+                inString = true;
+            }
+            else if (c == '{')
+            {
+                depth++;
+            }
+            else if (c == '}' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    [GeneratedRegex(@"```[A-Za-z0-9_-]*\s*\n(?<body>[\s\S]*?)\n?```", RegexOptions.CultureInvariant)]
+    private static partial Regex CodeFence();
+}
