@@ -10,6 +10,7 @@ internal static class BenchmarkRunner
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["overhead"] = OverheadBenchmark.RunAsync,
+        ["prompts"] = PromptsBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

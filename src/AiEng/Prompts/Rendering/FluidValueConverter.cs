@@ -13,6 +13,10 @@ namespace AiEng.Prompts;
 /// </summary>
 internal static class FluidValueConverter
 {
+    // Examples are immutable records reused across renders (a selector returns the same instances), and Fluid values are
+    // read-only to templates, so each example is converted once.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PromptExample, FluidValue> s_examples = new();
+
     public static FluidValue ToFluid(object? value, TemplateOptions options) => value switch
     {
         null => NilValue.Instance,
@@ -24,7 +28,7 @@ internal static class FluidValueConverter
         float f => float.IsFinite(f) ? NumberValue.Create((decimal)f) : new StringValue(f.ToString(CultureInfo.InvariantCulture)),
         DateTime or DateTimeOffset => FluidValue.Create(value, options),
         Enum e => new StringValue(e.ToString(), encode: false),
-        PromptExample example => FromExample(example, options),
+        PromptExample example => s_examples.GetValue(example, e => FromExample(e, options)),
         JsonElement json => FromJson(json),
         IDictionary dictionary => FromDictionary(dictionary, options),
         IEnumerable sequence => new ArrayValue(sequence.Cast<object?>().Select(item => ToFluid(item, options)).ToArray()),

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace AiEng.Prompts;
@@ -6,6 +7,9 @@ namespace AiEng.Prompts;
 /// <summary>Checks input values against the declared input types.</summary>
 internal static class PromptInputValidator
 {
+    // Whether a type implements IReadOnlyDictionary<,>, cached: the interface scan allocates and renders are hot.
+    private static readonly ConcurrentDictionary<Type, bool> s_isDictionary = new();
+
     public static bool Matches(PromptInputType type, object? value) => value is null || type switch
     {
         PromptInputType.Any => true,
@@ -31,5 +35,7 @@ internal static class PromptInputValidator
     private static bool IsNumber(object value) => IsInteger(value) || value is float or double or decimal or Half;
 
     private static bool IsGenericDictionary(object value)
-        => value.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>));
+        => value is not (string or Array) && s_isDictionary.GetOrAdd(
+            value.GetType(),
+            static type => type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
 }

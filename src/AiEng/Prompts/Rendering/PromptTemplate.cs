@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AiEng.Shared;
@@ -219,6 +220,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
             context.SetValue(pair.Key, FluidValueConverter.ToFluid(pair.Value, templateOptions));
         }
 
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         var messages = new List<ChatMessage>(_sections.Count + 4);
         rendered = new List<RoleSection>(_sections.Count + 4);
         var state = new RenderState(strict);
@@ -233,10 +235,10 @@ public sealed partial class PromptTemplate : IPromptTemplate
                     continue;
                 }
 
-                string text = RenderSection(section, context);
+                string text = RenderSection(section, context, writer);
                 if (!string.IsNullOrWhiteSpace(text))
                 {
-                    messages.Add(new ChatMessage(section.Role, text.Trim()));
+                    messages.Add(new ChatMessage(section.Role, text));
                     rendered.Add(section);
                 }
             }
@@ -257,11 +259,21 @@ public sealed partial class PromptTemplate : IPromptTemplate
         return messages;
     }
 
-    private string RenderSection(RoleSection section, TemplateContext context)
+    private string RenderSection(RoleSection section, TemplateContext context, StringWriter writer)
     {
         try
         {
-            return section.Template!.Render(context, NullEncoder.Default);
+            // One writer serves every section of a render; each section's text is taken trimmed.
+            StringBuilder buffer = writer.GetStringBuilder();
+            buffer.Clear();
+            ValueTask pending = section.Template!.RenderAsync(writer, NullEncoder.Default, context);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                // Only partial loading can suspend, and partials are in memory: this completes at once.
+                pending.AsTask().GetAwaiter().GetResult();
+            }
+
+            return Trimmed(buffer);
         }
         catch (UndefinedVariableException e)
         {
@@ -390,6 +402,22 @@ public sealed partial class PromptTemplate : IPromptTemplate
         throw new PromptException(
             $"The prompt needs {total} input tokens after every cut the budget may make, over the budget of {budget}. Inputs without a 'priority' (instructions, user input) are never cut: shorten them or raise the budget.",
             File.Source, 0, 0) { RequiredTokens = total, MaxTokens = budget };
+    }
+
+    private static string Trimmed(StringBuilder buffer)
+    {
+        int start = 0, end = buffer.Length;
+        while (start < end && char.IsWhiteSpace(buffer[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(buffer[end - 1]))
+        {
+            end--;
+        }
+
+        return buffer.ToString(start, end - start);
     }
 
     private static string Prefix(string text, int length)
