@@ -72,6 +72,14 @@ public sealed class EmbeddedExamples
         return new EmbeddedExamples(list, [.. embeddings.Select(e => e.Vector)]);
     }
 
+    internal static async Task<ReadOnlyMemory<float>> EmbedInputAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string input, CancellationToken cancellationToken)
+    {
+        Throw.IfNull(input);
+        Embedding<float> embedding = await generator.GenerateAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return embedding.Vector;
+    }
+
     internal ReadOnlySpan<float> Vector(int index) => _vectors.AsSpan(index * Dimensions, Dimensions);
 
     internal float[] NormalizedQuery(ReadOnlySpan<float> query)

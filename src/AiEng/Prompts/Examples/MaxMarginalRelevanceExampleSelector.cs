@@ -44,9 +44,8 @@ public sealed class MaxMarginalRelevanceExampleSelector : IExampleSelector
     /// <exception cref="InvalidOperationException">The input embedding has other dimensions than the examples.</exception>
     public async ValueTask<IReadOnlyList<PromptExample>> SelectAsync(string input, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(input);
-        Embedding<float> embedding = await _generator.GenerateAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Select(embedding.Vector.Span);
+        ReadOnlyMemory<float> embedding = await EmbeddedExamples.EmbedInputAsync(_generator, input, cancellationToken).ConfigureAwait(false);
+        return Select(embedding.Span);
     }
 
     /// <summary>Selects examples for an input that is already embedded.</summary>
