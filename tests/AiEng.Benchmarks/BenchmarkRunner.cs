@@ -18,6 +18,7 @@ internal static class BenchmarkRunner
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
         ["vectors-hnsw"] = HnswBenchmark.RunAsync,
+        ["prompts"] = PromptsBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

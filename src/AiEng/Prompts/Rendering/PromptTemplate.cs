@@ -1,0 +1,516 @@
+using System.Collections;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AiEng.Shared;
+using AiEng.Tokens;
+using Fluid;
+using Fluid.Values;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Prompts;
+
+/// <summary>
+/// A compiled prompt file: renders typed, validated inputs into <see cref="ChatMessage"/>s and <see cref="ChatOptions"/>,
+/// inside a Fluid (Liquid) sandbox, optionally within a token budget.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Injection safety: the body is split into role sections on the raw template text, and each section is compiled as its
+/// own template. Inputs enter templates only as Fluid values, never as template source, so a value holding <c>{{</c>,
+/// <c>{%</c>, <c>system:</c> or any delimiter is printed literally inside the message of its section.
+/// </para>
+/// <para>
+/// Sandbox: templates see only the inputs (converted to strings, numbers, booleans, lists and dictionaries; other objects
+/// through their JSON form), can include only the partials of <see cref="PromptTemplateOptions.Partials"/>, and are bounded
+/// by <see cref="PromptTemplateOptions.MaxSteps"/> and <see cref="PromptTemplateOptions.MaxRecursion"/>.
+/// </para>
+/// <para>Instances are immutable and thread-safe.</para>
+/// </remarks>
+public sealed partial class PromptTemplate : IPromptTemplate
+{
+    private static readonly FluidParser s_parser = new();
+    // The render in progress on this flow: its mode and the unknown variables met in lenient mode.
+    private static readonly AsyncLocal<RenderState?> s_render = new();
+    private static readonly PromptRenderOptions s_defaultRenderOptions = new();
+
+    private readonly List<RoleSection> _sections;
+    private readonly TemplateOptions _templateOptions;
+    private readonly Dictionary<string, PromptInput> _inputs;
+    private readonly PromptTemplateOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="PromptTemplate"/> class by compiling a parsed prompt file.</summary>
+    /// <param name="file">The prompt file.</param>
+    /// <param name="options">Partials and sandbox limits; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="file"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit in <paramref name="options"/> is below 1.</exception>
+    /// <exception cref="PromptException">The body has a syntax error, includes an unknown partial or includes form a cycle.</exception>
+    public PromptTemplate(PromptFile file, PromptTemplateOptions? options = null)
+    {
+        File = Throw.IfNull(file);
+        _options = (options ?? new PromptTemplateOptions()).CloneAndValidate();
+        _inputs = file.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _sections = RoleSectionSplitter.Split(file.Body, file.BodyLine, file.Source);
+        IncludeGraph.Check(_sections, _options.Partials.AsReadOnly(), file.Source);
+        foreach (RoleSection section in _sections)
+        {
+            if (section.ExamplesInput is not null)
+            {
+                continue;
+            }
+
+            if (!s_parser.TryParse(section.Text, out IFluidTemplate? template, out string? error))
+            {
+                throw ParseError(error, section);
+            }
+
+            section.Template = template;
+        }
+
+        foreach ((string name, string text) in _options.Partials)
+        {
+            if (!s_parser.TryParse(text, out _, out string? error))
+            {
+                (string reason, int line, int column) = SplitParseError(error);
+                throw new PromptException($"In partial '{name}' at line {line}, column {column}: {reason}", file.Source, 0, 0);
+            }
+        }
+
+        _templateOptions = CreateTemplateOptions();
+    }
+
+    /// <summary>Gets the prompt file this template was compiled from.</summary>
+    public PromptFile File { get; }
+
+    /// <inheritdoc />
+    public PromptId Id => File.Id;
+
+    /// <summary>Parses and compiles prompt file text.</summary>
+    /// <param name="text">The prompt file text.</param>
+    /// <param name="source">The path or resource name, cited by errors.</param>
+    /// <param name="options">Partials and sandbox limits.</param>
+    /// <returns>The compiled prompt.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
+    /// <exception cref="PromptException">The file is malformed; the message names the file, line and column.</exception>
+    public static PromptTemplate Parse(string text, string? source = null, PromptTemplateOptions? options = null)
+        => new(PromptFile.Parse(text, source), options);
+
+    /// <summary>Reads, parses and compiles a prompt file.</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="options">Partials and sandbox limits.</param>
+    /// <returns>The compiled prompt.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="PromptException">The file is malformed.</exception>
+    public static PromptTemplate Load(string path, PromptTemplateOptions? options = null)
+        => new(PromptFile.Load(path), options);
+
+    /// <summary>Creates the chat options the prompt's model parameters describe.</summary>
+    /// <returns>A new <see cref="ChatOptions"/> instance.</returns>
+    public ChatOptions CreateChatOptions()
+    {
+        PromptModelSettings model = File.Model;
+        var options = new ChatOptions
+        {
+            ModelId = model.ModelId,
+            Temperature = model.Temperature,
+            MaxOutputTokens = model.MaxOutputTokens,
+            TopP = model.TopP,
+            FrequencyPenalty = model.FrequencyPenalty,
+            PresencePenalty = model.PresencePenalty,
+            Seed = model.Seed,
+            StopSequences = model.StopSequences.Count == 0 ? null : [.. model.StopSequences],
+            ResponseFormat = model.ResponseFormat switch
+            {
+                "text" => ChatResponseFormat.Text,
+                "json_object" => ChatResponseFormat.Json,
+                "json_schema" => ChatResponseFormat.ForJsonSchema(model.ResponseSchema!.Value, model.ResponseSchemaName),
+                _ => null,
+            },
+        };
+        return options;
+    }
+
+    /// <inheritdoc />
+    public PromptRenderResult Render(IReadOnlyDictionary<string, object?> inputs, PromptRenderOptions? options = null)
+    {
+        Throw.IfNull(inputs);
+        options ??= s_defaultRenderOptions;
+        if (options.MaxInputTokens is int max)
+        {
+            Throw.IfLessThan(max, 1, nameof(options.MaxInputTokens));
+        }
+
+        Dictionary<string, object?> values = ResolveInputs(inputs);
+        var warnings = new List<string>();
+        IList<ChatMessage> messages = RenderMessages(values, options.StrictVariables, warnings, out List<RoleSection> rendered);
+        ITokenCounter? counter = options.TokenCounter ?? (options.MaxInputTokens is null ? null : TiktokenTokenCounter.ForModel(File.Model.ModelId));
+        if (counter is null)
+        {
+            return new PromptRenderResult(Id, messages, CreateChatOptions(), [], [], warnings, null);
+        }
+
+        int total = ChatTokenEstimator.CountTokens(counter, messages);
+        var cuts = new List<PromptBudgetCut>();
+        if (options.MaxInputTokens is int budget && total > budget)
+        {
+            (messages, rendered, total) = FitBudget(values, options.StrictVariables, counter, budget, total, cuts);
+        }
+
+        var sections = new PromptSectionTokens[messages.Count];
+        for (int i = 0; i < messages.Count; i++)
+        {
+            sections[i] = new PromptSectionTokens(i, messages[i].Role, rendered[i].Kind, counter.CountTokens(messages[i].Text));
+        }
+
+        return new PromptRenderResult(Id, messages, CreateChatOptions(), sections, cuts, warnings, total);
+    }
+
+    private Dictionary<string, object?> ResolveInputs(IReadOnlyDictionary<string, object?> inputs)
+    {
+        var values = new Dictionary<string, object?>(inputs.Count + _inputs.Count, StringComparer.Ordinal);
+        foreach (PromptInput input in File.Inputs)
+        {
+            if (inputs.TryGetValue(input.Name, out object? value) && value is not null)
+            {
+                if (!PromptInputValidator.Matches(input.Type, value))
+                {
+                    throw new PromptException(
+                        $"Input '{input.Name}' must be of type '{input.Type.ToString().ToLowerInvariant()}' but is {PromptInputValidator.Describe(value)}.",
+                        File.Source, input.Line, 0) { InputName = input.Name };
+                }
+
+                values[input.Name] = value;
+            }
+            else if (input.HasDefault)
+            {
+                values[input.Name] = input.Default;
+            }
+            else if (input.Required)
+            {
+                throw new PromptException($"Required input '{input.Name}' is missing.", File.Source, input.Line, 0) { InputName = input.Name };
+            }
+            else
+            {
+                values[input.Name] = null;
+            }
+        }
+
+        foreach (KeyValuePair<string, object?> pair in inputs)
+        {
+            if (_inputs.Count > 0 && !_inputs.ContainsKey(pair.Key))
+            {
+                throw new PromptException(
+                    $"Input '{pair.Key}' is not declared by prompt '{File.Name}'. Declared inputs: {string.Join(", ", _inputs.Keys)}.",
+                    File.Source, 0, 0) { InputName = pair.Key };
+            }
+
+            values.TryAdd(pair.Key, pair.Value);
+        }
+
+        return values;
+    }
+
+    private List<ChatMessage> RenderMessages(Dictionary<string, object?> values, bool strict, List<string> warnings, out List<RoleSection> rendered)
+    {
+        TemplateOptions templateOptions = _templateOptions;
+        var context = new TemplateContext(templateOptions);
+        foreach (KeyValuePair<string, object?> pair in values)
+        {
+            context.SetValue(pair.Key, FluidValueConverter.ToFluid(pair.Value, templateOptions));
+        }
+
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var messages = new List<ChatMessage>(_sections.Count + 4);
+        rendered = new List<RoleSection>(_sections.Count + 4);
+        var state = new RenderState(strict);
+        s_render.Value = state;
+        try
+        {
+            foreach (RoleSection section in _sections)
+            {
+                if (section.ExamplesInput is string examplesInput)
+                {
+                    AddExamples(section, examplesInput, values, messages, rendered);
+                    continue;
+                }
+
+                string text = RenderSection(section, context, writer);
+                if (!string.IsNullOrWhiteSpace(text))
+                {
+                    messages.Add(new ChatMessage(section.Role, text));
+                    rendered.Add(section);
+                }
+            }
+        }
+        finally
+        {
+            s_render.Value = null;
+        }
+
+        if (state.Undefined.Count > 0)
+        {
+            foreach (string name in state.Undefined.Distinct(StringComparer.Ordinal))
+            {
+                warnings.Add($"Unknown variable '{name}' rendered empty (lenient mode).");
+            }
+        }
+
+        return messages;
+    }
+
+    private string RenderSection(RoleSection section, TemplateContext context, StringWriter writer)
+    {
+        try
+        {
+            // One writer serves every section of a render; each section's text is taken trimmed.
+            StringBuilder buffer = writer.GetStringBuilder();
+            buffer.Clear();
+            ValueTask pending = section.Template!.RenderAsync(writer, NullEncoder.Default, context);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                // Only partial loading can suspend, and partials are in memory: this completes at once.
+                pending.AsTask().GetAwaiter().GetResult();
+            }
+
+            return Trimmed(buffer);
+        }
+        catch (UndefinedVariableException e)
+        {
+            string name = e.Name;
+            (int line, int column) = Locate(section, name);
+            throw new PromptException(
+                $"Unknown variable '{name}' (strict mode). Declare it as an input, supply it, or render with StrictVariables = false.",
+                File.Source, line, column, e) { InputName = name };
+        }
+        catch (Exception e) when (e is FluidException or InvalidOperationException or ParseException)
+        {
+            throw new PromptException(
+                $"The '{section.Kind}' section failed to render (limits: {_options.MaxSteps} steps, recursion {_options.MaxRecursion}): {e.Message}",
+                File.Source, section.Line, 1, e);
+        }
+    }
+
+    private void AddExamples(RoleSection section, string input, Dictionary<string, object?> values, List<ChatMessage> messages, List<RoleSection> rendered)
+    {
+        if (!values.TryGetValue(input, out object? value) || value is null)
+        {
+            return;
+        }
+
+        if (value is string || value is not IEnumerable items)
+        {
+            throw new PromptException($"Input '{input}' fills an 'examples:' section and must be a list of examples.", File.Source, section.Line - 1, 1) { InputName = input };
+        }
+
+        foreach (object? item in items)
+        {
+            (string user, string assistant) = item switch
+            {
+                PromptExample example => (example.Input, example.Output),
+                IDictionary dictionary when dictionary["input"] is string i && dictionary["output"] is string o => (i, o),
+                JsonElement { ValueKind: JsonValueKind.Object } json when json.TryGetProperty("input", out JsonElement i) && json.TryGetProperty("output", out JsonElement o)
+                    => (i.ToString(), o.ToString()),
+                _ => throw new PromptException(
+                    $"An item of input '{input}' is not an example (a PromptExample, or an object with 'input' and 'output').",
+                    File.Source, section.Line - 1, 1) { InputName = input },
+            };
+
+            // Example text goes straight into message content: it is never parsed as a template.
+            messages.Add(new ChatMessage(ChatRole.User, user));
+            rendered.Add(section);
+            messages.Add(new ChatMessage(ChatRole.Assistant, assistant));
+            rendered.Add(section);
+        }
+    }
+
+    private (IList<ChatMessage> Messages, List<RoleSection> Rendered, int Total) FitBudget(
+        Dictionary<string, object?> values, bool strict, ITokenCounter counter, int budget, int total, List<PromptBudgetCut> cuts)
+    {
+        var working = new Dictionary<string, object?>(values, StringComparer.Ordinal);
+        int Measure(out List<ChatMessage> messages, out List<RoleSection> rendered)
+        {
+            messages = RenderMessages(working, strict, [], out rendered);
+            return ChatTokenEstimator.CountTokens(counter, messages);
+        }
+
+        IEnumerable<PromptInput> cuttable = File.Inputs.Where(i => i.Priority is not null && working[i.Name] is not null)
+            .OrderBy(i => i.Priority).ThenBy(i => i.Line);
+        List<ChatMessage> bestMessages = [];
+        List<RoleSection> bestRendered = [];
+        foreach (PromptInput input in cuttable)
+        {
+            object original = working[input.Name]!;
+            int before = total;
+            if (original is string text)
+            {
+                // Binary search on the kept length, cutting at whitespace, for the longest prefix that fits.
+                int low = 0, high = text.Length;
+                while (low < high)
+                {
+                    int mid = (low + high + 1) / 2;
+                    working[input.Name] = Prefix(text, mid);
+                    if (Measure(out _, out _) <= budget)
+                    {
+                        low = mid;
+                    }
+                    else
+                    {
+                        high = mid - 1;
+                    }
+                }
+
+                working[input.Name] = Prefix(text, low);
+                total = Measure(out bestMessages, out bestRendered);
+                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, 0, before - total, Trimmed: true));
+            }
+            else if (original is IEnumerable sequence and not IDictionary)
+            {
+                List<object?> items = sequence.Cast<object?>().ToList();
+                int low = 0, high = items.Count;
+                while (low < high)
+                {
+                    int mid = (low + high + 1) / 2;
+                    working[input.Name] = items.GetRange(0, mid);
+                    if (Measure(out _, out _) <= budget)
+                    {
+                        low = mid;
+                    }
+                    else
+                    {
+                        high = mid - 1;
+                    }
+                }
+
+                working[input.Name] = items.GetRange(0, low);
+                total = Measure(out bestMessages, out bestRendered);
+                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, items.Count - low, before - total, Trimmed: false));
+            }
+            else
+            {
+                working[input.Name] = null;
+                total = Measure(out bestMessages, out bestRendered);
+                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, 0, before - total, Trimmed: true));
+            }
+
+            if (total <= budget)
+            {
+                return (bestMessages, bestRendered, total);
+            }
+        }
+
+        throw new PromptException(
+            $"The prompt needs {total} input tokens after every cut the budget may make, over the budget of {budget}. Inputs without a 'priority' (instructions, user input) are never cut: shorten them or raise the budget.",
+            File.Source, 0, 0) { RequiredTokens = total, MaxTokens = budget };
+    }
+
+    private static string Trimmed(StringBuilder buffer)
+    {
+        int start = 0, end = buffer.Length;
+        while (start < end && char.IsWhiteSpace(buffer[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(buffer[end - 1]))
+        {
+            end--;
+        }
+
+        return buffer.ToString(start, end - start);
+    }
+
+    private static string Prefix(string text, int length)
+    {
+        if (length >= text.Length)
+        {
+            return text;
+        }
+
+        int cut = text.LastIndexOfAny([' ', '\n', '\t'], Math.Max(0, length - 1));
+        return cut > 0 ? text[..cut] : text[..length];
+    }
+
+    private TemplateOptions CreateTemplateOptions()
+    {
+        var options = new TemplateOptions
+        {
+            // No member is registered: inputs are converted to plain Fluid values, so templates reach no .NET object.
+            MemberAccessStrategy = new DefaultMemberAccessStrategy(),
+            FileProvider = new PartialFileProvider(_options.Partials.AsReadOnly()),
+            MaxSteps = _options.MaxSteps,
+            MaxRecursion = _options.MaxRecursion,
+            Now = static () => DateTimeOffset.UnixEpoch,
+            TimeZone = TimeZoneInfo.Utc,
+
+            // Strictness is ours rather than Fluid's StrictVariables (which also rejects inputs set to nil): an unknown
+            // name fails in strict mode and renders empty with a warning in lenient mode.
+            Undefined = static name =>
+            {
+                RenderState? state = s_render.Value;
+                if (state is { Strict: true })
+                {
+                    throw new UndefinedVariableException(name);
+                }
+
+                state?.Undefined.Add(name);
+                return new ValueTask<FluidValue>(NilValue.Instance);
+            },
+        };
+        return options;
+    }
+
+    private PromptException ParseError(string? error, RoleSection section)
+    {
+        (string reason, int line, int column) = SplitParseError(error);
+        return new PromptException($"Liquid syntax error in the '{section.Kind}' section: {reason}", File.Source, section.Line + line - 1, column);
+    }
+
+    private static (string Reason, int Line, int Column) SplitParseError(string? error)
+    {
+        error ??= "unknown error";
+        int sourceAt = error.IndexOf("\nSource:", StringComparison.Ordinal);
+        string first = (sourceAt >= 0 ? error[..sourceAt] : error).Trim();
+        Match match = ParseLocationRegex().Match(first);
+        if (!match.Success)
+        {
+            return (first, 1, 1);
+        }
+
+        return (first[..match.Index].Trim(), int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(match.Groups["column"].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static (int Line, int Column) Locate(RoleSection section, string name)
+    {
+        Match match = Regex.Match(section.Text, @"\b" + Regex.Escape(name) + @"\b", RegexOptions.CultureInvariant);
+        if (!match.Success)
+        {
+            return (section.Line, 1);
+        }
+
+        int line = section.Text.AsSpan(0, match.Index).Count('\n');
+        int lineStart = section.Text.LastIndexOf('\n', Math.Max(0, match.Index - 1)) + 1;
+        if (match.Index == 0)
+        {
+            lineStart = 0;
+        }
+
+        return (section.Line + line, match.Index - lineStart + 1);
+    }
+
+    [GeneratedRegex(@"\s*at \((?<line>\d+):(?<column>\d+)\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParseLocationRegex();
+
+    private sealed class RenderState(bool strict)
+    {
+        public bool Strict { get; } = strict;
+
+        public List<string> Undefined { get; } = [];
+    }
+
+    private sealed class UndefinedVariableException(string name) : Exception($"Undefined variable '{name}'")
+    {
+        public string Name { get; } = name;
+    }
+}

@@ -1,0 +1,29 @@
+using AiEng.Shared;
+
+namespace AiEng.Prompts;
+
+/// <summary>Options that compile a <see cref="PromptTemplate"/>: its partials and its sandbox limits.</summary>
+public sealed class PromptTemplateOptions
+{
+    /// <summary>Gets the partials that <c>{% include 'name' %}</c> and <c>{% render 'name' %}</c> can use, by name (without <c>.liquid</c>). Empty by default.</summary>
+    public IDictionary<string, string> Partials { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the maximum number of template statements one render may execute. Default 100,000.</summary>
+    public int MaxSteps { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the maximum nesting depth of includes and blocks. Default 16.</summary>
+    public int MaxRecursion { get; set; } = 16;
+
+    internal PromptTemplateOptions CloneAndValidate()
+    {
+        Throw.IfLessThan(MaxSteps, 1);
+        Throw.IfLessThan(MaxRecursion, 1);
+        var clone = new PromptTemplateOptions { MaxSteps = MaxSteps, MaxRecursion = MaxRecursion };
+        foreach (KeyValuePair<string, string> partial in Partials)
+        {
+            clone.Partials[PartialFileProvider.PartialName(partial.Key)] = partial.Value ?? throw new ArgumentException($"Partial '{partial.Key}' has no text.", nameof(Partials));
+        }
+
+        return clone;
+    }
+}
