@@ -50,7 +50,7 @@ public sealed class EvaluationRunner
 
             if (_options.UseResilienceForJudge)
             {
-                builder.UseResilience();
+                builder.UseResilience(_options.ConfigureJudgeResilience);
             }
 
             _judge = new ChatConfiguration(builder.Build());

@@ -31,6 +31,14 @@ public sealed class EvaluationRunnerOptions
     /// <summary>Gets or sets a value indicating whether judge calls go through <c>UseResilience</c> (retries with backoff, timeouts). Default <see langword="true"/>.</summary>
     public bool UseResilienceForJudge { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a callback that adjusts the judge's resilience options (retries, backoff, timeouts; see
+    /// <see cref="AiEng.Inference.ResilienceOptions"/>) when <see cref="UseResilienceForJudge"/> is set. Default
+    /// <see langword="null"/>: the resilience defaults. A judge call that still fails after its retries becomes a diagnostic
+    /// on the judge's metrics, and the case is kept.
+    /// </summary>
+    public Action<AiEng.Inference.ResilienceOptions>? ConfigureJudgeResilience { get; set; }
+
     /// <summary>Gets or sets the directory of the judge's disk response cache, or <see langword="null"/> for none. Default <see langword="null"/>.</summary>
     public string? CacheDirectory { get; set; }
 

@@ -67,6 +67,40 @@ public sealed class EvaluationRunnerTests
     }
 
     [Fact]
+    public async Task A_judge_that_times_out_is_retried_then_recorded_as_a_diagnostic_and_the_case_is_kept()
+    {
+        int judgeCalls = 0;
+        var judge = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) =>
+            {
+                Interlocked.Increment(ref judgeCalls);
+                throw new TimeoutException("judge did not answer");
+            },
+        };
+        var options = new EvaluationRunnerOptions
+        {
+            JudgeChatClient = judge,
+            ConfigureJudgeResilience = r =>
+            {
+                r.MaxRetryAttempts = 2;
+                r.BaseDelay = TimeSpan.FromMilliseconds(1);
+                r.UseJitter = false;
+            },
+        };
+        var runner = new EvaluationRunner([LlmJudgeEvaluator.Relevance(), new ContainsEvaluator(["a"])], options);
+
+        var run = await runner.RunAsync(Dataset(1), Echo());
+
+        Assert.Equal(3, judgeCalls);
+        var relevance = run.Cases[0].Metrics.Single(m => m.Name == "Relevance");
+        Assert.Null(relevance.Value);
+        string message = Assert.Single(relevance.Diagnostics).Message;
+        Assert.True(message.Contains("timed out", StringComparison.Ordinal) && message.Contains("after 3 attempts", StringComparison.Ordinal), message);
+        Assert.Equal(1, run.Cases[0].GetValue(ContainsEvaluator.MetricName));
+    }
+
+    [Fact]
     public async Task A_killed_run_resumes_without_redoing_finished_cases()
     {
         using var temp = new TempDirectory();
