@@ -21,9 +21,9 @@ internal sealed class RagApp
     /// <summary>The questions asked when none is given with <c>--ask</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultQuestions =
     [
-        "How does ingestion decide that a document is unchanged?",
-        "What does the resilience middleware do when a provider answers 429?",
-        "Which environment variables point AiEng at an OpenAI model?",
+        "What does the ingestor compare to skip an unchanged document?",
+        "Which HTTP status codes are retried?",
+        "How do I set the API key of an OpenAI model?",
     ];
 
     // Chunks are sized in the tokens of the local encoder (BERT WordPiece): all-MiniLM-L6-v2 reads at most 256 tokens,
