@@ -276,6 +276,8 @@ internal sealed class RagApp
             text = text[path.Length..];
         }
 
+        // The section's own Markdown heading line repeats the heading path: skip it too.
+        text = string.Join(' ', text.Split('\n').SkipWhile(line => line.Length == 0 || line.StartsWith('#')));
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return text.Length <= 60 ? text : text[..57] + "...";
     }
