@@ -1,18 +1,19 @@
 using AiEng.Retrieval;
 using AiEng.Samples.Rag;
+using AiEng.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Samples.Tests.Rag;
 
-public sealed class RagAppTests : IDisposable
+public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "aieng-rag-tests-" + Guid.NewGuid().ToString("N"));
     private readonly RagPaths _paths;
     private readonly ServiceProvider _services;
 
-    public RagAppTests()
+    public RagAppTests(OfflineRagServices services)
     {
         string docs = Path.Combine(_root, "docs");
         Directory.CreateDirectory(Path.Combine(docs, "guide"));
@@ -40,14 +41,11 @@ public sealed class RagAppTests : IDisposable
             Unused products can be returned within 30 days for a full refund; keep the receipt.
             """);
         _paths = new RagPaths(docs, Path.Combine(_root, "store"));
-
-        // No configuration at all: the offline defaults (extractive responder, local MiniLM), as on a fresh clone.
-        _services = new ServiceCollection().AddRagSample(new ConfigurationBuilder().Build(), _paths).BuildServiceProvider();
+        _services = services.Provider;
     }
 
     public void Dispose()
     {
-        _services.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -105,6 +103,41 @@ public sealed class RagAppTests : IDisposable
         Assert.Equal((0, 1, 1, 1), (third.Ingestion.Added, third.Ingestion.Updated, third.Ingestion.Unchanged, third.Ingestion.Deleted));
         Assert.Contains("60 days", third.Answers[0].Text, StringComparison.Ordinal);
         Assert.DoesNotContain(third.Answers[0].Retrieved, chunk => chunk.Chunk.DocumentId == "guide/install.md");
+    }
+
+    [Fact]
+    public async Task With_a_chat_model_configured_the_model_answers_from_the_retrieved_sources()
+    {
+        await using var server = await OpenAITestServer.StartAsync();
+        OpenAITestChatRequest? seen = null;
+        server.ChatHandler = (request, _) =>
+        {
+            seen = request;
+            return ValueTask.FromResult(new OpenAITestChatReply("Routers have a three-year warranty [1]."));
+        };
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
+        }).Build();
+        using ServiceProvider configured = new ServiceCollection().AddRagSample(configuration, _paths).BuildServiceProvider();
+        var output = new StringWriter();
+        var app = new RagApp(
+            configured.GetRequiredService<IChatClient>(),
+            configured.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            RagApp.CreatePlainConsole(output));
+
+        RagRunResult result = await app.RunAsync(_paths, ["How long is the warranty of a router?"]);
+
+        RagAnswer answer = Assert.Single(result.Answers);
+        Assert.Equal("Routers have a three-year warranty [1].", answer.Text);
+        Citation citation = Assert.Single(answer.Citations);
+        Assert.Equal(1, citation.Number);
+        Assert.NotNull(seen);
+        Assert.Contains(seen.Messages, m => m.Role == "system" && m.Content.Contains(citation.Text, StringComparison.Ordinal));
+        Assert.Contains("Chat:       gpt-test from ", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("no language model is configured", output.ToString(), StringComparison.Ordinal);
     }
 
     private RagApp CreateApp(TextWriter output) => new(
