@@ -1,0 +1,70 @@
+// AiEng RAG sample: ingests the repository's docs/ into a SQLite vector store (incrementally: a second run skips
+// unchanged documents), then answers questions with hybrid retrieval (BM25 + dense) and prints the answer, its citations
+// and the retrieved chunks with their scores. Offline by default (local MiniLM embeddings, extractive responder);
+// configure AiEng:Chat (appsettings.json or AiEng__Chat__* environment variables) to answer with a real model.
+//
+//   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR]
+using AiEng.Samples.Rag;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+string? docs = null, store = null, ask = null;
+var hostArgs = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--docs" when i + 1 < args.Length: docs = args[++i]; break;
+        case "--store" when i + 1 < args.Length: store = args[++i]; break;
+        case "--ask" when i + 1 < args.Length: ask = args[++i]; break;
+        case "--help" or "-h":
+            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--docs DIR] [--store DIR]");
+            Console.WriteLine("  --docs DIR    Markdown folder to ingest (default: docs/ of the repository holding AiEng.sln)");
+            Console.WriteLine("  --store DIR   folder of the SQLite store and the embedding cache (default: samples/Rag/.data/)");
+            Console.WriteLine("  --ask TEXT    answer this question instead of the three built-in ones");
+            return 0;
+        default: hostArgs.Add(args[i]); break;   // configuration, e.g. --AiEng:Chat:Model=gpt-4o-mini
+    }
+}
+
+RagPaths paths;
+try
+{
+    paths = RagPaths.Resolve(docs, store, AppContext.BaseDirectory, Directory.GetCurrentDirectory());
+}
+catch (DirectoryNotFoundException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+// appsettings.json (next to the program, wherever it is started from), environment variables, command line.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. hostArgs], ContentRootPath = AppContext.BaseDirectory });
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Services.AddRagSample(builder.Configuration, paths);
+using var host = builder.Build();
+await host.StartAsync();                              // validates the AiEng options: bad configuration stops here
+
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;                                  // stop between commits; the store stays consistent
+    cancellation.Cancel();
+};
+
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 140;                  // a log or CI: no terminal width to follow, so do not wrap at 80
+}
+
+var app = new RagApp(
+    host.Services.GetRequiredService<IChatClient>(),
+    host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+    AnsiConsole.Console);
+await app.RunAsync(paths, ask is null ? RagApp.DefaultQuestions : [ask], cancellation.Token);
+
+await host.StopAsync();
+return 0;

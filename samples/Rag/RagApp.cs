@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using AiEng.Offline;
+using AiEng.Onnx;
+using AiEng.Retrieval;
+using AiEng.Tokens;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
+using Spectre.Console;
+
+namespace AiEng.Samples.Rag;
+
+/// <summary>
+/// The RAG sample's core: ingests a folder of Markdown documents into a SQLite vector store (incrementally), then answers
+/// questions with hybrid retrieval (BM25 + dense) and grounded generation, printing the answer, its citations and the
+/// retrieved chunks with their scores.
+/// </summary>
+internal sealed class RagApp
+{
+    /// <summary>The questions asked when none is given with <c>--ask</c>.</summary>
+    public static readonly IReadOnlyList<string> DefaultQuestions =
+    [
+        "What does the ingestor compare to skip an unchanged document?",
+        "Which HTTP status codes are retried?",
+        "How do I set the API key of an OpenAI model?",
+    ];
+
+    // Chunks are sized in the tokens of the local encoder (BERT WordPiece): all-MiniLM-L6-v2 reads at most 256 tokens,
+    // so 200 (heading path included) stays whole, and a small overlap keeps sentences that straddle a cut findable.
+    private const int ChunkSize = 200;
+    private const int ChunkOverlap = 32;
+    private const int Top = 6;
+
+    private readonly IChatClient _chatClient;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Initializes a new instance of the <see cref="RagApp"/> class.</summary>
+    /// <param name="chatClient">Answers from the retrieved sources: a real model, or the offline extractive responder.</param>
+    /// <param name="embeddingGenerator">Embeds chunks and questions (the local MiniLM by default).</param>
+    /// <param name="console">Where the progress bar and the results go.</param>
+    public RagApp(IChatClient chatClient, IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, IAnsiConsole console)
+    {
+        _chatClient = chatClient ?? throw new ArgumentNullException(nameof(chatClient));
+        _embeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
+        _console = console ?? throw new ArgumentNullException(nameof(console));
+    }
+
+    /// <summary>Creates a plain console over <paramref name="writer"/>: no colours, no ANSI sequences, no live rendering.</summary>
+    public static IAnsiConsole CreatePlainConsole(TextWriter writer)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 160;
+        return console;
+    }
+
+    /// <summary>Ingests <see cref="RagPaths.DocsDirectory"/> and answers <paramref name="questions"/>.</summary>
+    /// <returns>What the ingestion did and every answer with its citations and retrieved chunks.</returns>
+    public async Task<RagRunResult> RunAsync(RagPaths paths, IReadOnlyList<string> questions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(questions);
+
+        DescribeModels();
+        Directory.CreateDirectory(paths.StoreDirectory);
+        using var store = new SqliteVectorStore(paths.DatabasePath);
+        int dimensions = await GetDimensionsAsync(cancellationToken);
+        string collectionName = CollectionName(_embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId, dimensions);
+        using VectorStoreCollection<string, ChunkRecord> collection =
+            store.GetCollection<string, ChunkRecord>(collectionName, ChunkRecord.CreateDefinition(dimensions));
+        await collection.EnsureCollectionExistsAsync(cancellationToken);
+
+        _console.WriteLine();
+        _console.Write(new Rule("Ingestion").LeftJustified());
+        _console.WriteLine($"Documents: {paths.DocsDirectory}");
+        _console.WriteLine($"Store:     {paths.DatabasePath} (collection {collectionName})");
+        IngestionResult ingestion = await IngestAsync(collection, paths.DocsDirectory, dimensions, cancellationToken);
+
+        // Hybrid retrieval: BM25 over the stored chunks (rebuilt in memory from the store) fused with dense search in SQLite.
+        KeywordRetriever keyword = await KeywordRetriever.LoadAsync(collection, cancellationToken: cancellationToken);
+        var dense = new VectorStoreRetriever(collection, _embeddingGenerator);
+        var retriever = new RecordingRetriever(new HybridRetriever([keyword, dense]));
+
+        // Not disposed: disposing the pipeline would dispose the caller's client.
+        IChatClient rag = _chatClient.AsBuilder()
+            .UseRetrieval(retriever, options =>
+            {
+                options.Top = Top;
+                options.Packing.MaxTokens = 1_500;
+            })
+            .Build();
+
+        var answers = new List<RagAnswer>(questions.Count);
+        foreach (string question in questions)
+        {
+            ChatResponse response = await rag.GetResponseAsync(question, cancellationToken: cancellationToken);
+            var answer = new RagAnswer(question, response.Text, response.GetCitations(), retriever.LastResults);
+            answers.Add(answer);
+            Print(answer);
+        }
+
+        return new RagRunResult(ingestion, keyword.Count, answers);
+    }
+
+    private void DescribeModels()
+    {
+        var chat = _chatClient.GetService<ChatClientMetadata>();
+        var embeddings = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>();
+        _console.Write(new Rule("Models").LeftJustified());
+        _console.WriteLine($"Embeddings: {embeddings?.DefaultModelId ?? "(unnamed)"} from {embeddings?.ProviderName ?? "(unknown provider)"}");
+        if (chat?.ProviderName == ExtractiveResponder.ProviderName)
+        {
+            _console.WriteLine("Chat:       no language model is configured. Answers come from the extractive responder,");
+            _console.WriteLine("            which quotes the retrieved sentences closest to the question and writes nothing new.");
+            _console.WriteLine("            To use a model, set AiEng:Chat in appsettings.json or environment variables, e.g.");
+            _console.WriteLine("              AiEng__Chat__Provider=OpenAI AiEng__Chat__Model=gpt-4o-mini AiEng__Chat__ApiKey=sk-...");
+            _console.WriteLine("              AiEng__Chat__Provider=Ollama AiEng__Chat__Model=llama3.2 AiEng__Chat__Endpoint=http://localhost:11434");
+        }
+        else
+        {
+            _console.WriteLine($"Chat:       {chat?.DefaultModelId ?? "(unnamed)"} from {chat?.ProviderName ?? "(unknown provider)"}");
+        }
+    }
+
+    private async Task<int> GetDimensionsAsync(CancellationToken cancellationToken)
+    {
+        int? dimensions = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        if (dimensions is > 0)
+        {
+            return dimensions.Value;
+        }
+
+        // A provider that does not say: embed one word (cached on disk after the first run).
+        Embedding<float> probe = await _embeddingGenerator.GenerateAsync("dimensions", cancellationToken: cancellationToken);
+        return probe.Vector.Length;
+    }
+
+    // One collection per embedding model: vectors of different models cannot be compared, and a store refuses to reopen a
+    // collection with other dimensions.
+    private static string CollectionName(string? modelId, int dimensions)
+    {
+        var name = new StringBuilder("docs_");
+        foreach (char c in modelId ?? "model")
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
+        }
+
+        return name.Append('_').Append(dimensions.ToString(CultureInfo.InvariantCulture)).ToString();
+    }
+
+    private async Task<IngestionResult> IngestAsync(
+        VectorStoreCollection<string, ChunkRecord> collection, string docsDirectory, int dimensions, CancellationToken cancellationToken)
+    {
+        ITokenCounter tokenCounter;
+        using (Stream vocabulary = MiniLmModel.OpenVocabulary())
+        {
+            tokenCounter = BertTokenCounter.Create(vocabulary);
+        }
+
+        var ingestor = new DocumentIngestor(
+            collection,
+            _embeddingGenerator,
+            new MarkdownSectionChunker(tokenCounter, new ChunkerOptions { ChunkSize = ChunkSize, ChunkOverlap = ChunkOverlap }),
+            new DocumentIngestorOptions { Dimensions = dimensions });
+        var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["**/*.md"] });
+        int files = Directory.EnumerateFiles(docsDirectory, "*.md", SearchOption.AllDirectories).Count();
+
+        var stopwatch = Stopwatch.StartNew();
+        IngestionResult result = await _console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                ProgressTask task = context.AddTask("Ingesting", maxValue: Math.Max(1, files));
+                int added = 0, updated = 0, unchanged = 0;
+                var progress = new SynchronousProgress<IngestionProgress>(report =>
+                {
+                    switch (report.Event)
+                    {
+                        case IngestionEvent.DocumentAdded: added++; break;
+                        case IngestionEvent.DocumentUpdated: updated++; break;
+                        case IngestionEvent.DocumentUnchanged: unchanged++; break;
+                    }
+
+                    task.MaxValue = Math.Max(task.MaxValue, report.DocumentsCompleted);
+                    task.Value = report.DocumentsCompleted;
+                    task.Description = $"Ingesting: {added} new, {updated} changed, {unchanged} unchanged, {report.ChunksEmbedded} chunks embedded";
+                });
+                IngestionResult ingested = await ingestor.IngestDirectoryAsync(
+                    loader, docsDirectory, new IngestionOptions { DeleteMissing = true }, progress, cancellationToken);
+                task.Value = task.MaxValue;
+                return ingested;
+            });
+        stopwatch.Stop();
+
+        _console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ingested in {stopwatch.Elapsed.TotalSeconds:F1} s: {result}"));
+        foreach (DocumentLoadIssue issue in result.Issues)
+        {
+            _console.WriteLine($"  issue: {issue}");
+        }
+
+        if (result.Added + result.Updated == 0 && result.Unchanged > 0)
+        {
+            _console.WriteLine($"All {result.Unchanged} documents are unchanged since the last run (same content hash): nothing was embedded or written.");
+        }
+        else if (result.Unchanged == 0)
+        {
+            _console.WriteLine("Run the sample again: unchanged documents are then skipped by their content hash, without embedding.");
+        }
+
+        return result;
+    }
+
+    private void Print(RagAnswer answer)
+    {
+        _console.WriteLine();
+        _console.Write(new Rule("Question").LeftJustified());
+        _console.WriteLine($"Q: {answer.Question}");
+        _console.WriteLine();
+        _console.WriteLine("A: " + answer.Text);
+        _console.WriteLine();
+
+        _console.WriteLine(answer.Citations.Count == 0 ? "Sources: none (nothing relevant was retrieved)." : "Sources:");
+        foreach (Citation citation in answer.Citations)
+        {
+            string section = citation.HeadingPath is { Length: > 0 } path ? $" > {path}" : string.Empty;
+            _console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  [{citation.Number}] {citation.Title ?? citation.DocumentId} ({citation.DocumentId}, chars {citation.StartOffset}-{citation.EndOffset}){section}"));
+        }
+
+        var cited = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (Citation citation in answer.Citations)
+        {
+            foreach (string key in citation.ChunkKeys)
+            {
+                cited.TryAdd(key, citation.Number);
+            }
+        }
+
+        var table = new Table().Border(TableBorder.Simple).Title("Retrieved chunks (hybrid: BM25 + dense, reciprocal-rank fusion)");
+        table.AddColumn(new TableColumn("#").RightAligned());
+        table.AddColumn(new TableColumn("score").RightAligned());
+        table.AddColumn("cited");
+        table.AddColumn("chunk");
+        table.AddColumn("section");
+        table.AddColumn("text");
+        for (int i = 0; i < answer.Retrieved.Count; i++)
+        {
+            ChunkRecord chunk = answer.Retrieved[i].Chunk;
+            table.AddRow(
+                new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
+                new Text(answer.Retrieved[i].Score.ToString("F4", CultureInfo.InvariantCulture)),
+                new Text(cited.TryGetValue(chunk.Key, out int number) ? $"[{number}]" : string.Empty),
+                new Text(chunk.Key),
+                new Text(chunk.HeadingPath ?? string.Empty),
+                new Text(Preview(chunk)));
+        }
+
+        _console.Write(table);
+    }
+
+    // The body of the chunk (without the heading-path prefix MarkdownSectionChunker adds), on one line and shortened.
+    private static string Preview(ChunkRecord chunk)
+    {
+        string text = chunk.Text;
+        if (chunk.HeadingPath is { Length: > 0 } path && text.StartsWith(path, StringComparison.Ordinal))
+        {
+            text = text[path.Length..];
+        }
+
+        // The section's own Markdown heading line repeats the heading path: skip it too.
+        text = string.Join(' ', text.Split('\n').SkipWhile(line => line.Length == 0 || line.StartsWith('#')));
+        text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 60 ? text : text[..57] + "...";
+    }
+
+    /// <summary>Reports on the calling thread, so the progress bar sees every event in order (unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,18 @@
+using AiEng.Retrieval;
+
+namespace AiEng.Samples.Rag;
+
+/// <summary>Passes retrieval through and keeps the last result, so the sample can show what the model was given.</summary>
+internal sealed class RecordingRetriever(IRetriever inner) : IRetriever
+{
+    /// <summary>Gets the chunks of the last retrieval.</summary>
+    public IReadOnlyList<RetrievedChunk> LastResults { get; private set; } = [];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<RetrievedChunk> results = await inner.RetrieveAsync(query, top, cancellationToken);
+        LastResults = results;
+        return results;
+    }
+}

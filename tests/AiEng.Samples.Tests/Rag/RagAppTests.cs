@@ -1,0 +1,147 @@
+using AiEng.Retrieval;
+using AiEng.Samples.Rag;
+using AiEng.Testing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AiEng.Samples.Tests.Rag;
+
+public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "aieng-rag-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly RagPaths _paths;
+    private readonly ServiceProvider _services;
+
+    public RagAppTests(OfflineRagServices services)
+    {
+        string docs = Path.Combine(_root, "docs");
+        Directory.CreateDirectory(Path.Combine(docs, "guide"));
+        File.WriteAllText(Path.Combine(docs, "warranty.md"), """
+            # Warranty
+
+            ## Routers
+
+            Every router comes with a warranty of three years from the date of purchase.
+            The warranty covers hardware faults but not damage from lightning.
+
+            ## Cables
+
+            Cables are guaranteed for one year.
+            """);
+        File.WriteAllText(Path.Combine(docs, "guide", "install.md"), """
+            # Installation
+
+            Place the router in a central spot, away from microwaves and thick walls.
+            Connect the WAN port to the modem, then open the admin page at 192.168.1.1 to set a password.
+            """);
+        File.WriteAllText(Path.Combine(docs, "returns.md"), """
+            # Returns
+
+            Unused products can be returned within 30 days for a full refund; keep the receipt.
+            """);
+        _paths = new RagPaths(docs, Path.Combine(_root, "store"));
+        _services = services.Provider;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open on another platform: the temporary folder is cleaned up eventually.
+        }
+    }
+
+    [Fact]
+    public async Task Answers_offline_with_citations_into_the_documents_and_says_no_model_is_configured()
+    {
+        var output = new StringWriter();
+
+        RagRunResult result = await CreateApp(output).RunAsync(_paths, ["How long is the warranty of a router?"]);
+
+        Assert.Equal(3, result.Ingestion.Added);
+        RagAnswer answer = Assert.Single(result.Answers);
+        Assert.Contains("three years", answer.Text, StringComparison.Ordinal);
+        Citation citation = Assert.Single(answer.Citations, c => c.DocumentId == "warranty.md");
+        Assert.Equal("Warranty > Routers", citation.HeadingPath);
+        string document = File.ReadAllText(Path.Combine(_paths.DocsDirectory, "warranty.md")).ReplaceLineEndings("\n");
+        Assert.Contains("three years", document[citation.StartOffset..citation.EndOffset], StringComparison.Ordinal);
+        Assert.NotEmpty(answer.Retrieved);
+        Assert.Contains(answer.Retrieved, chunk => citation.ChunkKeys.Contains(chunk.Chunk.Key));
+
+        string text = output.ToString();
+        Assert.Contains("no language model is configured", text, StringComparison.Ordinal);
+        Assert.Contains("AiEng__Chat__Provider=OpenAI", text, StringComparison.Ordinal);
+        Assert.Contains("[1] Warranty (warranty.md, chars ", text, StringComparison.Ordinal);
+        Assert.Contains("Retrieved chunks", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(_paths.DatabasePath));
+    }
+
+    [Fact]
+    public async Task A_second_run_skips_unchanged_documents_and_a_changed_one_is_replaced()
+    {
+        RagRunResult first = await CreateApp(new StringWriter()).RunAsync(_paths, []);
+        var secondOutput = new StringWriter();
+        RagRunResult second = await CreateApp(secondOutput).RunAsync(_paths, ["How long are cables guaranteed?"]);
+
+        Assert.Equal(3, first.Ingestion.Added);
+        Assert.Equal((0, 0, 3, 0), (second.Ingestion.Added, second.Ingestion.Updated, second.Ingestion.Unchanged, second.Ingestion.Chunks));
+        Assert.Equal(first.IndexedChunks, second.IndexedChunks);
+        Assert.Contains("All 3 documents are unchanged since the last run", secondOutput.ToString(), StringComparison.Ordinal);
+        Assert.Contains(second.Answers[0].Citations, c => c.DocumentId == "warranty.md" && c.HeadingPath == "Warranty > Cables");
+
+        File.WriteAllText(Path.Combine(_paths.DocsDirectory, "returns.md"), "# Returns\n\nReturns are accepted within 60 days.\n");
+        File.Delete(Path.Combine(_paths.DocsDirectory, "guide", "install.md"));
+        RagRunResult third = await CreateApp(new StringWriter()).RunAsync(_paths, ["Within how many days are returns accepted?"]);
+
+        Assert.Equal((0, 1, 1, 1), (third.Ingestion.Added, third.Ingestion.Updated, third.Ingestion.Unchanged, third.Ingestion.Deleted));
+        Assert.Contains("60 days", third.Answers[0].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(third.Answers[0].Retrieved, chunk => chunk.Chunk.DocumentId == "guide/install.md");
+    }
+
+    [Fact]
+    public async Task With_a_chat_model_configured_the_model_answers_from_the_retrieved_sources()
+    {
+        await using var server = await OpenAITestServer.StartAsync();
+        OpenAITestChatRequest? seen = null;
+        server.ChatHandler = (request, _) =>
+        {
+            seen = request;
+            return ValueTask.FromResult(new OpenAITestChatReply("Routers have a three-year warranty [1]."));
+        };
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
+        }).Build();
+        using ServiceProvider configured = new ServiceCollection().AddRagSample(configuration, _paths).BuildServiceProvider();
+        var output = new StringWriter();
+        var app = new RagApp(
+            configured.GetRequiredService<IChatClient>(),
+            configured.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            RagApp.CreatePlainConsole(output));
+
+        RagRunResult result = await app.RunAsync(_paths, ["How long is the warranty of a router?"]);
+
+        RagAnswer answer = Assert.Single(result.Answers);
+        Assert.Equal("Routers have a three-year warranty [1].", answer.Text);
+        Citation citation = Assert.Single(answer.Citations);
+        Assert.Equal(1, citation.Number);
+        Assert.NotNull(seen);
+        Assert.Contains(seen.Messages, m => m.Role == "system" && m.Content.Contains(citation.Text, StringComparison.Ordinal));
+        Assert.Contains("Chat:       gpt-test from ", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("no language model is configured", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private RagApp CreateApp(TextWriter output) => new(
+        _services.GetRequiredService<IChatClient>(),
+        _services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+        RagApp.CreatePlainConsole(output));
+}
