@@ -53,6 +53,13 @@ internal static class SentenceRanker
             return [];
         }
 
+        // A heading ("### Chunking", or a chunk's "Retrieval > Ingestion" prefix) matches the question's words with very few
+        // terms, so it scores high but says nothing. Quote headings only when nothing else matches.
+        if (scored.Any(item => !IsHeading(item.Sentence.Text)))
+        {
+            scored.RemoveAll(item => IsHeading(item.Sentence.Text));
+        }
+
         var best = scored.Max(item => item.Score);
         return scored
             .Where(item => item.Score >= best * MinShareOfBest)
@@ -61,5 +68,21 @@ internal static class SentenceRanker
             .Take(max)
             .Select(item => item.Sentence)
             .ToList();
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether <paramref name="text"/> is a heading rather than a sentence: a Markdown heading line,
+    /// or a short line (at most five words) that does not end like a sentence.
+    /// </summary>
+    internal static bool IsHeading(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith('#'))
+        {
+            return true;
+        }
+
+        var words = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        return words <= 5 && trimmed.Length > 0 && trimmed[^1] is not ('.' or '!' or '?' or '"' or '\'' or ')');
     }
 }

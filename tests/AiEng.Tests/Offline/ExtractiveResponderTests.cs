@@ -33,6 +33,20 @@ public class ExtractiveResponderTests
     }
 
     [Fact]
+    public async Task Quotes_sentences_rather_than_headings_that_share_the_question_words()
+    {
+        var response = await _responder.GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, "Ingestion > Skip unchanged documents\n\n### Skip unchanged documents\n\nThe ingestor compares the content hash of each document with the stored one and skips it when they match."),
+            new ChatMessage(ChatRole.User, "How does ingestion skip unchanged documents?"),
+        ]);
+
+        var quoted = QuotedLines(response.Text);
+        Assert.Equal("- \"The ingestor compares the content hash of each document with the stored one and skips it when they match.\" [1]", quoted[0]);
+        Assert.DoesNotContain(quoted, line => line.Contains("Ingestion > Skip", StringComparison.Ordinal) || line.Contains("###", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Cites_numbered_sources_of_a_context_block_after_the_question()
     {
         var response = await _responder.GetResponseAsync(
