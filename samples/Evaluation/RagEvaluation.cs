@@ -63,7 +63,9 @@ public static class RagEvaluation
         int dimensions = (await embeddings.GenerateAsync(["dimensions"], cancellationToken: cancellationToken))[0].Vector.Length;
         using var store = new InMemoryVectorStore();
         var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(dimensions));
-        var ingestor = new DocumentIngestor(collection, embeddings, new MarkdownSectionChunker(TiktokenTokenCounter.O200kBase));
+        var ingestor = new DocumentIngestor(collection, embeddings, new MarkdownSectionChunker(
+            TiktokenTokenCounter.O200kBase,
+            new ChunkerOptions { ChunkSize = 160, ChunkOverlap = 16 }));   // within MiniLM's 256 word pieces
         var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["**/*.md"] });
         var ingested = await ingestor.IngestDirectoryAsync(loader, settings.DocsDirectory, cancellationToken: cancellationToken);
         await output.WriteLineAsync($"Ingested {settings.DocsDirectory}: {ingested}");
