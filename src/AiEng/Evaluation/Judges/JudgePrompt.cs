@@ -6,13 +6,10 @@ namespace AiEng.Evaluation;
 /// <summary>
 /// The judges' prompts: AiEng prompt files (<c>Judges/Prompts/*.prompty</c>) embedded in this assembly and served by a
 /// <see cref="PromptRegistry"/>, so they are parsed, validated (typed inputs) and rendered by <see cref="PromptTemplate"/>
-/// like any application prompt, and every judge result can name the exact prompt (name, version, content hash) it used.
+/// like any application prompt with a name, version and content hash.
 /// </summary>
 internal static class JudgePrompt
 {
-    /// <summary>The metadata key under which a judge metric records <see cref="PromptId"/>s (<c>name@version#hash</c>).</summary>
-    public const string MetadataKey = "aieng.judge.prompt";
-
     private const string ResourcePrefix = "AiEng.Evaluation.Judges.Prompts.";
 
     private static readonly Lazy<PromptRegistry> Registry = new(
@@ -32,7 +29,4 @@ internal static class JudgePrompt
         var inputs = values.ToDictionary(static p => p.Key, static p => (object?)p.Value, StringComparer.Ordinal);
         return (template.Render(inputs).Messages, template.Id);
     }
-
-    /// <summary>The short form of a prompt id recorded in metric metadata.</summary>
-    public static string Describe(PromptId id) => $"{id.Name}@{id.Version}#{id.ContentHash[..Math.Min(12, id.ContentHash.Length)]}";
 }
