@@ -19,7 +19,8 @@ internal static class JudgeCall
         try
         {
             var options = new ChatOptions { Temperature = 0, ResponseFormat = ChatResponseFormat.Json };
-            response = await client.GetResponseAsync(JudgePrompt.Get(prompt).Render(values), options, cancellationToken).ConfigureAwait(false);
+            var (messages, _) = JudgePrompt.Render(prompt, values);
+            response = await client.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,7 @@
 using AiEng.Evaluation;
+using AiEng.Prompts;
 using AiEng.Testing;
+using Microsoft.Extensions.AI;
 
 namespace AiEng.Tests.Evaluation.Judges;
 
@@ -74,14 +76,23 @@ public sealed class RagasEvaluatorTests
     }
 
     [Fact]
-    public void Every_judge_prompt_is_embedded_with_system_and_user_sections()
+    public void Every_judge_prompt_is_a_registry_prompt_file_rendered_to_system_and_user_messages()
     {
         foreach (string name in new[] { "score", "faithfulness-claims", "faithfulness-verdicts", "answer-relevancy", "context-precision", "context-recall" })
         {
-            var prompt = JudgePrompt.Get(name);
-            Assert.False(string.IsNullOrWhiteSpace(prompt.System), name);
-            Assert.Contains("{{", prompt.User, StringComparison.Ordinal);
-            Assert.DoesNotContain("---", prompt.System, StringComparison.Ordinal);
+            var template = Assert.IsType<PromptTemplate>(JudgePrompt.Get(name));
+            var values = template.File.Inputs.ToDictionary(i => i.Name, i => $"<{i.Name} value>");
+
+            var (messages, id) = JudgePrompt.Render(name, values);
+
+            Assert.Equal(name, id.Name);
+            Assert.Equal("1.0.0", id.Version);
+            Assert.False(string.IsNullOrEmpty(id.ContentHash), name);
+            Assert.Equal([ChatRole.System, ChatRole.User], messages.Select(m => m.Role));
+            Assert.DoesNotContain("---", messages[0].Text, StringComparison.Ordinal);
+            string all = string.Join("\n", messages.Select(m => m.Text));
+            Assert.DoesNotContain("{{", all, StringComparison.Ordinal);
+            Assert.All(values.Values, v => Assert.Contains(v, all, StringComparison.Ordinal));
         }
     }
 }

@@ -1,11 +1,11 @@
-using AiEng.Evaluation;
+using AiEng.Inference;
 using AiEng.Testing;
 using AiEng.Tests.TestSupport;
 using Microsoft.Extensions.AI;
 
-namespace AiEng.Tests.Evaluation.Runner;
+namespace AiEng.Tests.Inference.Caching;
 
-public sealed class DiskResponseCacheTests
+public sealed class DiskResponseCacheBuilderExtensionsTests
 {
     [Fact]
     public async Task A_rerun_with_unchanged_prompts_makes_no_model_call_and_returns_the_same_response()
@@ -29,15 +29,26 @@ public sealed class DiskResponseCacheTests
     }
 
     [Fact]
-    public async Task Stores_removes_and_misses_entries_by_key()
+    public async Task Keeps_responses_as_file_system_cache_entries_without_temporary_files()
     {
         using var temp = new TempDirectory();
-        var cache = new DiskResponseCache(temp.Path);
-        Assert.Null(await cache.GetAsync("k"));
-        await cache.SetAsync("k", [1, 2, 3], new());
-        Assert.Equal([1, 2, 3], cache.Get("k"));
-        await cache.RemoveAsync("k");
-        Assert.Null(cache.Get("k"));
-        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+        var model = TestChatClient.Replying("cached");
+        using var client = model.AsBuilder().UseDiskResponseCache(temp.Path).Build();
+
+        await client.GetResponseAsync("question");
+
+        var cache = new FileSystemDistributedCache(new FileSystemDistributedCacheOptions { Directory = temp.Path });
+        string entry = Assert.Single(Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories));
+        Assert.EndsWith(".entry", entry, StringComparison.Ordinal);
+        Assert.Equal(temp.Path, Path.GetFullPath(cache.Directory));
+    }
+
+    [Fact]
+    public void Validates_the_configured_cache_options_when_added()
+    {
+        var builder = new TestChatClient().AsBuilder();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.UseDiskResponseCache("cache", o => o.MaxSizeBytes = 0));
+        Assert.Throws<ArgumentException>(() => builder.UseDiskResponseCache(" "));
     }
 }
