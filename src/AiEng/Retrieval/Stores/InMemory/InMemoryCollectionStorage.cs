@@ -29,7 +29,7 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         Model = model;
         Metric = metric;
         _matrix = new VectorMatrix(model.Dimensions);
-        _index = VectorIndexFactory.Create(model, metric, _matrix, options.Quantization, options.RescoreMultiplier);
+        _index = VectorIndexFactory.Create(model, metric, _matrix, options);
         _keys = new TKey[_matrix.Capacity];
         _records = new TRecord?[_matrix.Capacity];
         _keyComparer = typeof(TKey) == typeof(string) ? (IComparer<TKey>)StringComparer.Ordinal : Comparer<TKey>.Default;

@@ -46,7 +46,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         _model = RecordModelBuilder.Build(typeof(TRecord), definition);
         RecordModelBuilder.CheckKeyType(_model, typeof(TKey));
         _metric = VectorMetrics.Parse(_model);
-        VectorIndexFactory.Validate(_model);
+        VectorIndexFactory.Validate(_model, _metric);
         var vectorDefinition = definition?.Properties.OfType<VectorStoreVectorProperty>().FirstOrDefault();
         _generator = vectorDefinition?.EmbeddingGenerator ?? definition?.EmbeddingGenerator ?? store.Options.EmbeddingGenerator;
     }
