@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace AiEng.Retrieval;
 
@@ -87,6 +88,47 @@ internal sealed class HnswVectorIndex : IVectorIndex
         _slotToId[slot] = id;
     }
 
+    /// <summary>Replaces the graph with a loaded one whose nodes are not yet mapped to slots (the store must be empty).</summary>
+    internal void Attach(HnswIndex graph)
+    {
+        _graph = graph;
+        _idToSlot = new int[Math.Max(16, graph.NodeCount)];
+        _idToSlot.AsSpan().Fill(-1);
+        _slotToId.AsSpan().Fill(-1);
+        _outside.Clear();
+    }
+
+    /// <summary>
+    /// Sets <paramref name="slot"/> reusing loaded node <paramref name="id"/> when it holds the same direction as
+    /// <paramref name="vector"/>; otherwise removes that node and adds the vector as <see cref="Set"/> does.
+    /// </summary>
+    internal void SetReusing(int slot, int id, ReadOnlySpan<float> vector)
+    {
+        EnsureCapacity(slot + 1);
+        Detach(slot);
+        if (!_graph.IsRemoved(id) && IsIndexable(vector) && SameDirection(_graph.Vector(id), vector))
+        {
+            _idToSlot[id] = slot;
+            _slotToId[slot] = id;
+            return;
+        }
+
+        RemoveUnmapped(id);
+        Set(slot, vector);
+    }
+
+    /// <summary>Removes a loaded node no slot uses.</summary>
+    internal void RemoveUnmapped(int id)
+    {
+        if (!_graph.IsRemoved(id))
+        {
+            _graph.Remove(id);
+        }
+    }
+
+    /// <summary>Gets the slot of graph node <paramref name="id"/>, or -1.</summary>
+    internal int SlotOf(int id) => id < _idToSlot.Length ? _idToSlot[id] : -1;
+
     /// <inheritdoc/>
     public void Remove(int slot)
     {
@@ -154,6 +196,23 @@ internal sealed class HnswVectorIndex : IVectorIndex
         }
 
         return nonZero;
+    }
+
+    // The graph keeps vectors normalised exactly as here (divide by the norm), so an unchanged vector compares equal.
+    private static bool SameDirection(ReadOnlySpan<float> stored, ReadOnlySpan<float> vector)
+    {
+        var buffer = ArrayPool<float>.Shared.Rent(vector.Length);
+        try
+        {
+            var normalised = buffer.AsSpan(0, vector.Length);
+            vector.CopyTo(normalised);
+            TensorPrimitives.Divide(normalised, TensorPrimitives.Norm(normalised), normalised);
+            return normalised.SequenceEqual(stored);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
     }
 
     // Estimates the share of slots that pass the filter from an evenly spread sample; true when it is very small.
