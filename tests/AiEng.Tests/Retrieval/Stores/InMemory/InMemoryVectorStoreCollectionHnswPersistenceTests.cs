@@ -13,14 +13,8 @@ public sealed class InMemoryVectorStoreCollectionHnswPersistenceTests
         var records = Records(300, seed: 1);
         using var first = new InMemoryVectorStore(HnswStore);
         var saved = await FilledAsync(first, records);
-        using var stream = new MemoryStream();
-        await saved.SaveIndexAsync(stream);
-        stream.Position = 0;
-
         using var second = new InMemoryVectorStore(HnswStore);
-        var loaded = (InMemoryVectorStoreCollection<string, ConformanceRecord>)second.GetCollection<string, ConformanceRecord>("c");
-        await loaded.EnsureCollectionExistsAsync();
-        await loaded.LoadIndexAsync(stream);
+        var loaded = await ReloadAsync(saved, second);
         await loaded.UpsertAsync(records);
 
         var graph = Graph(second);
@@ -38,14 +32,8 @@ public sealed class InMemoryVectorStoreCollectionHnswPersistenceTests
         var records = Records(50, seed: 3);
         using var first = new InMemoryVectorStore(HnswStore);
         var saved = await FilledAsync(first, records);
-        using var stream = new MemoryStream();
-        await saved.SaveIndexAsync(stream);
-        stream.Position = 0;
-
         using var second = new InMemoryVectorStore(HnswStore);
-        var loaded = (InMemoryVectorStoreCollection<string, ConformanceRecord>)second.GetCollection<string, ConformanceRecord>("c");
-        await loaded.EnsureCollectionExistsAsync();
-        await loaded.LoadIndexAsync(stream);
+        var loaded = await ReloadAsync(saved, second);
         var moved = records[0];
         moved.Vector = new float[] { 0, 0, 0, 1 };
         await loaded.UpsertAsync(records.Take(40));
@@ -87,6 +75,18 @@ public sealed class InMemoryVectorStoreCollectionHnswPersistenceTests
         }
 
         return collection;
+    }
+
+    // Saves the graph of saved and loads it into a new, empty collection "c" of store.
+    private static async Task<InMemoryVectorStoreCollection<string, ConformanceRecord>> ReloadAsync(
+        InMemoryVectorStoreCollection<string, ConformanceRecord> saved, InMemoryVectorStore store)
+    {
+        using var stream = new MemoryStream();
+        await saved.SaveIndexAsync(stream);
+        stream.Position = 0;
+        var loaded = await FilledAsync(store, []);
+        await loaded.LoadIndexAsync(stream);
+        return loaded;
     }
 
     private static HnswIndex Graph(InMemoryVectorStore store) =>
