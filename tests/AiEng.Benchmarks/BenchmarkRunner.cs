@@ -17,7 +17,6 @@ internal static class BenchmarkRunner
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
-        ["vectors-hnsw"] = HnswBenchmark.RunAsync,
         ["prompts"] = PromptsBenchmark.RunAsync,
     };
 

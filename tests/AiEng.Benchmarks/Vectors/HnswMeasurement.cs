@@ -41,7 +41,7 @@ internal static class HnswMeasurement
         foreach (int ef in EfLadder)
         {
             var (found, seconds) = RunQueries(index, data, ef);
-            recall = ExactSearch.Recall(truth, found);
+            recall = SearchRecall.Mean(truth, found);
             log.WriteLine($"hnsw: ef {ef}: recall@10 {recall:F4}, {seconds * 1000 / data.QueryCount:F3} ms/query (first pass)");
             if (recall >= TargetRecall)
             {

@@ -103,6 +103,9 @@ public sealed partial class HnswIndex
     /// <summary>Gets the number of removed vectors. Ids run from 0 to <see cref="Count"/> + <see cref="RemovedCount"/> - 1.</summary>
     public int RemovedCount => _removedCount;
 
+    /// <summary>Gets the number of ids handed out (removed vectors included).</summary>
+    internal int NodeCount => _nodeCount;
+
     /// <summary>Gets a copy of the options of this index.</summary>
     public HnswOptions Options => _options.Clone();
 
@@ -589,7 +592,8 @@ public sealed partial class HnswIndex
 
     private bool Allowed(int id, Func<int, bool>? filter) => _removed[id] == 0 && (filter is null || filter(id));
 
-    private ReadOnlySpan<float> Vector(int id) => _vectors.AsSpan(id * _dimensions, _dimensions);
+    /// <summary>Gets the stored (normalised) vector of <paramref name="id"/>.</summary>
+    internal ReadOnlySpan<float> Vector(int id) => _vectors.AsSpan(id * _dimensions, _dimensions);
 
     private ref float Row(int id) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vectors), (nint)id * _dimensions);
 

@@ -19,6 +19,7 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
     private readonly IVectorIndex _index;
     private readonly IComparer<TKey> _keyComparer;
     private readonly Comparison<int> _slotTieBreak;
+    private Dictionary<TKey, int>? _loadedIds;
     private TKey[] _keys;
     private TRecord?[] _records;
     private int _slotCount;
@@ -29,7 +30,7 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         Model = model;
         Metric = metric;
         _matrix = new VectorMatrix(model.Dimensions);
-        _index = VectorIndexFactory.Create(model, metric, _matrix, options.Quantization, options.RescoreMultiplier);
+        _index = VectorIndexFactory.Create(model, metric, _matrix, options);
         _keys = new TKey[_matrix.Capacity];
         _records = new TRecord?[_matrix.Capacity];
         _keyComparer = typeof(TKey) == typeof(string) ? (IComparer<TKey>)StringComparer.Ordinal : Comparer<TKey>.Default;
@@ -41,6 +42,9 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
 
     /// <summary>Gets the distance metric.</summary>
     public VectorMetric Metric { get; }
+
+    /// <summary>Gets the vector index (for tests).</summary>
+    internal IVectorIndex Index => _index;
 
     /// <summary>Returns a copy of the record stored under <paramref name="key"/>, or <see langword="null"/>.</summary>
     public TRecord? Get(TKey key, bool includeVectors)
@@ -89,6 +93,11 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         {
             foreach (var key in deletes)
             {
+                if (_loadedIds is not null && _loadedIds.Remove(key, out int loaded))
+                {
+                    ((HnswVectorIndex)_index).RemoveUnmapped(loaded);
+                }
+
                 if (_slots.Remove(key, out int slot))
                 {
                     _records[slot] = null;
@@ -110,7 +119,14 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
 
                 _records[slot] = record;
                 _matrix.Set(slot, vector.Span);
-                _index.Set(slot, vector.Span);
+                if (_loadedIds is not null && _loadedIds.Remove(key, out int id))
+                {
+                    ((HnswVectorIndex)_index).SetReusing(slot, id, vector.Span);
+                }
+                else
+                {
+                    _index.Set(slot, vector.Span);
+                }
             }
         }
         finally
@@ -190,6 +206,111 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>Writes the HNSW graph and the key of each of its nodes.</summary>
+    /// <exception cref="InvalidOperationException">The collection does not use an HNSW index.</exception>
+    public void SaveIndex(Stream stream)
+    {
+        var index = Hnsw("SaveIndexAsync");
+        _lock.EnterReadLock();
+        try
+        {
+            var graph = index.Graph;
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(KeyTableMagic);
+            writer.Write(graph.NodeCount);
+            for (int id = 0; id < graph.NodeCount; id++)
+            {
+                int slot = index.SlotOf(id);
+                writer.Write(slot >= 0);
+                if (slot >= 0)
+                {
+                    WriteKey(writer, _keys[slot]);
+                }
+            }
+
+            writer.Flush();
+            graph.Save(stream);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Reads what <see cref="SaveIndex"/> wrote into this empty collection's index; later upserts of the saved keys reuse their nodes.</summary>
+    /// <exception cref="InvalidOperationException">The collection does not use an HNSW index, or is not empty.</exception>
+    /// <exception cref="InvalidDataException">The stream does not hold a saved index.</exception>
+    /// <exception cref="ArgumentException">The saved graph has another number of dimensions.</exception>
+    public void LoadIndex(Stream stream)
+    {
+        var index = Hnsw("LoadIndexAsync");
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (reader.ReadInt64() != KeyTableMagic)
+        {
+            throw new InvalidDataException("The stream does not start with an AiEng in-memory collection index (written by SaveIndexAsync).");
+        }
+
+        int count = reader.ReadInt32();
+        var ids = new Dictionary<TKey, int>();
+        for (int id = 0; id < count; id++)
+        {
+            if (reader.ReadBoolean())
+            {
+                ids[ReadKey(reader)] = id;
+            }
+        }
+
+        var graph = HnswIndex.Load(stream);
+        if (graph.Dimensions != Model.Dimensions || graph.NodeCount != count)
+        {
+            throw new ArgumentException(
+                $"The saved index does not fit this collection: expected {Model.Dimensions} dimensions, got {graph.Dimensions} ({graph.NodeCount} nodes for {count} keys).", nameof(stream));
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_slots.Count > 0)
+            {
+                throw new InvalidOperationException("LoadIndexAsync needs an empty collection: load the index first, then upsert the records.");
+            }
+
+            index.Attach(graph);
+            _loadedIds = ids;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    private const long KeyTableMagic = 0x59454B5349474E45; // "ENGISKEY" little-endian
+
+    private HnswVectorIndex Hnsw(string operation) => _index as HnswVectorIndex
+        ?? throw new InvalidOperationException($"{operation} needs a collection whose vector property uses IndexKind.Hnsw (or the store's DefaultIndexKind Hnsw with a cosine vector).");
+
+    private static void WriteKey(BinaryWriter writer, TKey key)
+    {
+        switch (key)
+        {
+            case string text: writer.Write(text); break;
+            case Guid guid: writer.Write(guid.ToByteArray()); break;
+            case int number: writer.Write(number); break;
+            case long number: writer.Write(number); break;
+            default: throw new NotSupportedException($"Keys of type {typeof(TKey).Name} cannot be saved.");
+        }
+    }
+
+    private static TKey ReadKey(BinaryReader reader)
+    {
+        object key = typeof(TKey) == typeof(string) ? reader.ReadString()
+            : typeof(TKey) == typeof(Guid) ? new Guid(reader.ReadBytes(16))
+            : typeof(TKey) == typeof(int) ? reader.ReadInt32()
+            : typeof(TKey) == typeof(long) ? reader.ReadInt64()
+            : throw new NotSupportedException($"Keys of type {typeof(TKey).Name} cannot be loaded.");
+        return (TKey)key;
     }
 
     // Filters see records as stored; a null property dereferenced by a filter (r.Title.Contains(...)) counts as no match,

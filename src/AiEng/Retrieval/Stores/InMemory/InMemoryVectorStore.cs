@@ -24,6 +24,7 @@ public sealed class InMemoryVectorStore : VectorStore
     /// <summary>Initializes a new instance of the <see cref="InMemoryVectorStore"/> class.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults. The store keeps a copy.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">An <see cref="InMemoryVectorStoreOptions.Hnsw"/> value is out of range (the message names it).</exception>
     public InMemoryVectorStore(InMemoryVectorStoreOptions? options = null)
     {
         Options = (options ?? new InMemoryVectorStoreOptions()).ValidateAndClone();

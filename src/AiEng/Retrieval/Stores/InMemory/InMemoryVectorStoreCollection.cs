@@ -8,7 +8,9 @@ namespace AiEng.Retrieval;
 
 /// <summary>
 /// A collection of an <see cref="InMemoryVectorStore"/>: records kept in process memory, searched by an exact SIMD scan
-/// (or an int8 quantised scan with exact rescoring, see <see cref="InMemoryVectorStoreOptions.Quantization"/>).
+/// (or an int8 quantised scan with exact rescoring, see <see cref="InMemoryVectorStoreOptions.Quantization"/>, or an
+/// <see cref="HnswIndex"/> graph for <c>IndexKind.Hnsw</c>, see <see cref="InMemoryVectorStoreOptions.Hnsw"/> and
+/// <see cref="SaveIndexAsync"/>).
 /// </summary>
 /// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="Guid"/>, <see cref="int"/> or <see cref="long"/>.</typeparam>
 /// <typeparam name="TRecord">The record type, mapped by its MEVD attributes or by the collection definition.</typeparam>
@@ -46,7 +48,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         _model = RecordModelBuilder.Build(typeof(TRecord), definition);
         RecordModelBuilder.CheckKeyType(_model, typeof(TKey));
         _metric = VectorMetrics.Parse(_model);
-        VectorIndexFactory.Validate(_model);
+        VectorIndexFactory.Validate(_model, _metric);
         var vectorDefinition = definition?.Properties.OfType<VectorStoreVectorProperty>().FirstOrDefault();
         _generator = vectorDefinition?.EmbeddingGenerator ?? definition?.EmbeddingGenerator ?? store.Options.EmbeddingGenerator;
     }
@@ -223,6 +225,49 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         Enter(cancellationToken);
         var storage = Storage("Replace");
         storage.Write(keysToDelete, Prepare(recordsToUpsert, nameof(recordsToUpsert)));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes this collection's HNSW graph, with the key of each node, to <paramref name="stream"/> (records and data
+    /// properties are not written: keep them in their source, such as a <c>SqliteVectorStore</c> or your documents).
+    /// </summary>
+    /// <param name="stream">A writable stream; it is left open, positioned after the index.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the index is written (the write itself is synchronous).</returns>
+    /// <remarks>Searches may run while the index is saved; writes wait.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The collection does not use an HNSW index.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
+    public Task SaveIndexAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        _ = Throw.IfNull(stream);
+        Enter(cancellationToken);
+        Storage("SaveIndex").SaveIndex(stream);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Loads an HNSW graph written by <see cref="SaveIndexAsync"/> into this existing, empty collection, so that the
+    /// records can be upserted again without rebuilding the graph: an upserted record whose key was saved and whose
+    /// vector is unchanged reuses its node; other records are added to the graph as usual. Nodes of saved keys that are
+    /// never upserted are never returned.
+    /// </summary>
+    /// <param name="stream">A readable stream positioned at a saved index; it is left open.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when the index is loaded (the read itself is synchronous).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The saved graph has another number of dimensions (the message names both).</exception>
+    /// <exception cref="InvalidDataException">The stream does not hold a saved index, or it is damaged.</exception>
+    /// <exception cref="InvalidOperationException">The collection does not use an HNSW index, or already holds records.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
+    public Task LoadIndexAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        _ = Throw.IfNull(stream);
+        Enter(cancellationToken);
+        Storage("LoadIndex").LoadIndex(stream);
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,6 @@
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Retrieval;
 
@@ -30,6 +31,21 @@ public sealed class InMemoryVectorStoreOptions
     /// <value>The default is <see langword="null"/>: search input must be a vector.</value>
     public IEmbeddingGenerator? EmbeddingGenerator { get; set; }
 
+    /// <summary>
+    /// Gets or sets the index kind (an MEVD <see cref="Microsoft.Extensions.VectorData.IndexKind"/> name) of collections whose
+    /// vector property does not set one: <c>Flat</c>, <c>QuantizedFlat</c> or <c>Hnsw</c>. With <c>Hnsw</c>, only cosine
+    /// vectors get a graph; vectors compared by other distance functions keep the flat scan.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: a flat scan (quantised when <see cref="Quantization"/> says so).</value>
+    public string? DefaultIndexKind { get; set; }
+
+    /// <summary>
+    /// Gets or sets the parameters of the HNSW graph of collections that use <c>IndexKind.Hnsw</c> (from their vector
+    /// property or <see cref="DefaultIndexKind"/>). They are copied when the store is created.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <see cref="HnswOptions"/> defaults (M 16, efConstruction 200, efSearch 64).</value>
+    public HnswOptions? Hnsw { get; set; }
+
     /// <summary>Validates the options and returns a copy the store keeps.</summary>
     internal InMemoryVectorStoreOptions ValidateAndClone()
     {
@@ -44,8 +60,15 @@ public sealed class InMemoryVectorStoreOptions
             throw new ArgumentOutOfRangeException(nameof(RescoreMultiplier), RescoreMultiplier, $"The value must be at most {MaxRescoreMultiplier}.");
         }
 
+        if (DefaultIndexKind is not (null or IndexKind.Flat or IndexKind.QuantizedFlat or IndexKind.Hnsw))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DefaultIndexKind), DefaultIndexKind, "Unsupported default index kind; use Flat, QuantizedFlat or Hnsw.");
+        }
+
         return new InMemoryVectorStoreOptions
         {
+            DefaultIndexKind = DefaultIndexKind,
+            Hnsw = Hnsw?.Validate(),
             Quantization = Quantization,
             RescoreMultiplier = RescoreMultiplier,
             EmbeddingGenerator = EmbeddingGenerator,

@@ -92,6 +92,43 @@ public sealed class InMemoryVectorStoreTests
         Assert.Contains(IndexKind.DiskAnn, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Rejects_an_Hnsw_index_on_a_non_cosine_vector_naming_the_property()
+    {
+        using var store = new InMemoryVectorStore();
+        var definition = new VectorStoreCollectionDefinition
+        {
+            Properties = [new VectorStoreKeyProperty("Id", typeof(Guid)), new VectorStoreVectorProperty("Vector", typeof(float[]), 3) { IndexKind = IndexKind.Hnsw, DistanceFunction = DistanceFunction.EuclideanDistance }],
+        };
+
+        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<Guid, GuidRecord>("c", definition));
+
+        Assert.Contains("'Vector'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cosine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_unknown_default_index_kinds_and_invalid_Hnsw_options()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InMemoryVectorStore(new InMemoryVectorStoreOptions { DefaultIndexKind = IndexKind.DiskAnn }));
+        var error = Assert.Throws<ArgumentException>(() => new InMemoryVectorStore(new InMemoryVectorStoreOptions { Hnsw = new HnswOptions { M = 1 } }));
+        Assert.Contains("M", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copies_the_Hnsw_options_when_the_store_is_created()
+    {
+        var hnsw = new HnswOptions { M = 4, EfConstruction = 8, EfSearch = 8 };
+        using var store = new InMemoryVectorStore(new InMemoryVectorStoreOptions { DefaultIndexKind = IndexKind.Hnsw, Hnsw = hnsw });
+        hnsw.M = 1;
+        var collection = store.GetCollection<string, ConformanceRecord>("c");
+        await collection.EnsureCollectionExistsAsync();
+
+        await collection.UpsertAsync(new ConformanceRecord { Id = "a", Vector = new float[] { 1, 0, 0, 0 } });
+
+        Assert.NotNull(await collection.GetAsync("a"));
+    }
+
     [Theory]
     [InlineData(IndexKind.Hnsw)]
     [InlineData(IndexKind.QuantizedFlat)]

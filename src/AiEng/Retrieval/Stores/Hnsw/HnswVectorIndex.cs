@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// The <see cref="IVectorIndex"/> of in-memory collections whose vector property asks for <c>IndexKind.Hnsw</c>: an
+/// <see cref="HnswIndex"/> finds the candidates, and every candidate is rescored exactly against the store's
+/// <see cref="VectorMatrix"/>, so scores and tie order (by key) are those of the exact scan.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Store slots map to graph ids (<c>slot -&gt; id</c> and back). Replacing a slot's vector removes its graph node (a
+/// tombstone) and adds a new one; removing a slot tombstones its node. The store's write lock serialises these calls, as
+/// <see cref="HnswIndex"/> requires, and its read lock lets searches run together.
+/// </para>
+/// <para>
+/// A search asks the graph for its whole beam (efSearch candidates, at least top) with the store's filter applied inside
+/// the graph walk, then rescores. It falls back to the exact scan when the query has no direction (all zeros), when a
+/// sample of 64 slots suggests that fewer than 5% of the records pass the filter (the walk would visit most of the graph
+/// anyway), and when the graph returns fewer candidates than asked for (so a filter never costs results that exist).
+/// Vectors the graph cannot hold (all zeros, or not finite) are kept outside it and scanned on every search.
+/// </para>
+/// </remarks>
+internal sealed class HnswVectorIndex : IVectorIndex
+{
+    /// <summary>The number of slots sampled to estimate how selective a filter is.</summary>
+    internal const int FilterSampleSize = 64;
+
+    /// <summary>Below this percentage of sampled slots passing the filter, the search scans exactly.</summary>
+    internal const int SelectiveFilterPercent = 5;
+
+    private readonly VectorMatrix _matrix;
+    private readonly VectorMetric _metric;
+    private readonly ExactVectorIndex _exact;
+    private readonly HashSet<int> _outside = [];
+    private HnswIndex _graph;
+    private int[] _slotToId = [];
+    private int[] _idToSlot = [];
+
+    /// <summary>Initializes a new instance of the <see cref="HnswVectorIndex"/> class.</summary>
+    /// <param name="matrix">The collection's float matrix.</param>
+    /// <param name="metric">A cosine metric (the graph compares directions only).</param>
+    /// <param name="options">Validated graph options.</param>
+    public HnswVectorIndex(VectorMatrix matrix, VectorMetric metric, HnswOptions options)
+    {
+        _matrix = matrix;
+        _metric = metric;
+        _exact = new ExactVectorIndex(matrix, metric);
+        _graph = new HnswIndex(matrix.Dimensions, options);
+    }
+
+    /// <summary>Gets the graph (for tests and persistence).</summary>
+    internal HnswIndex Graph => _graph;
+
+    /// <summary>Gets the number of live vectors kept outside the graph.</summary>
+    internal int OutsideCount => _outside.Count;
+
+    /// <inheritdoc/>
+    public void EnsureCapacity(int slots)
+    {
+        if (_slotToId.Length < slots)
+        {
+            int old = _slotToId.Length;
+            Array.Resize(ref _slotToId, slots);
+            _slotToId.AsSpan(old).Fill(-1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Set(int slot, ReadOnlySpan<float> vector)
+    {
+        EnsureCapacity(slot + 1);
+        Detach(slot);
+        if (!IsIndexable(vector))
+        {
+            _outside.Add(slot);
+            return;
+        }
+
+        int id = _graph.Add(vector);
+        if (id >= _idToSlot.Length)
+        {
+            Array.Resize(ref _idToSlot, Math.Max(16, _idToSlot.Length * 2));
+        }
+
+        _idToSlot[id] = slot;
+        _slotToId[slot] = id;
+    }
+
+    /// <summary>Replaces the graph with a loaded one whose nodes are not yet mapped to slots (the store must be empty).</summary>
+    internal void Attach(HnswIndex graph)
+    {
+        _graph = graph;
+        _idToSlot = new int[Math.Max(16, graph.NodeCount)];
+        _idToSlot.AsSpan().Fill(-1);
+        _slotToId.AsSpan().Fill(-1);
+        _outside.Clear();
+    }
+
+    /// <summary>
+    /// Sets <paramref name="slot"/> reusing loaded node <paramref name="id"/> when it holds the same direction as
+    /// <paramref name="vector"/>; otherwise removes that node and adds the vector as <see cref="Set"/> does.
+    /// </summary>
+    internal void SetReusing(int slot, int id, ReadOnlySpan<float> vector)
+    {
+        EnsureCapacity(slot + 1);
+        Detach(slot);
+        if (!_graph.IsRemoved(id) && IsIndexable(vector) && SameDirection(_graph.Vector(id), vector))
+        {
+            _idToSlot[id] = slot;
+            _slotToId[slot] = id;
+            return;
+        }
+
+        RemoveUnmapped(id);
+        Set(slot, vector);
+    }
+
+    /// <summary>Removes a loaded node no slot uses.</summary>
+    internal void RemoveUnmapped(int id)
+    {
+        if (!_graph.IsRemoved(id))
+        {
+            _graph.Remove(id);
+        }
+    }
+
+    /// <summary>Gets the slot of graph node <paramref name="id"/>, or -1.</summary>
+    internal int SlotOf(int id) => id < _idToSlot.Length ? _idToSlot[id] : -1;
+
+    /// <inheritdoc/>
+    public void Remove(int slot)
+    {
+        if (slot < _slotToId.Length)
+        {
+            Detach(slot);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Search(ReadOnlySpan<float> query, int slotCount, Func<int, bool> accept, TopKHeap results)
+    {
+        int k = results.Capacity;
+        if (!IsIndexable(query) || _graph.Count == 0 || IsSelective(slotCount, accept))
+        {
+            _exact.Search(query, slotCount, accept, results);
+            return;
+        }
+
+        int ef = Math.Max(_graph.Options.EfSearch, k);
+        var idToSlot = _idToSlot;
+        var hits = _graph.Search(query, ef, ef, id => idToSlot[id] is int slot && slot >= 0 && slot < slotCount && accept(slot));
+        if (hits.Count < Math.Min(k, _graph.Count))
+        {
+            // The walk found fewer allowed vectors than asked for; some may exist elsewhere in the graph.
+            _exact.Search(query, slotCount, accept, results);
+            return;
+        }
+
+        var buffer = ArrayPool<float>.Shared.Rent(query.Length);
+        try
+        {
+            var prepared = ExactVectorIndex.PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
+            foreach (var hit in hits)
+            {
+                int slot = idToSlot[hit.Id];
+                results.Offer(ExactVectorIndex.Score(_matrix, _metric, slot, prepared), slot);
+            }
+
+            foreach (int slot in _outside)
+            {
+                if (slot < slotCount && accept(slot))
+                {
+                    results.Offer(ExactVectorIndex.Score(_matrix, _metric, slot, prepared), slot);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsIndexable(ReadOnlySpan<float> vector)
+    {
+        bool nonZero = false;
+        foreach (float value in vector)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+
+            nonZero |= value != 0;
+        }
+
+        return nonZero;
+    }
+
+    // The graph keeps vectors normalised exactly as here (divide by the norm), so an unchanged vector compares equal.
+    private static bool SameDirection(ReadOnlySpan<float> stored, ReadOnlySpan<float> vector)
+    {
+        var buffer = ArrayPool<float>.Shared.Rent(vector.Length);
+        try
+        {
+            var normalised = buffer.AsSpan(0, vector.Length);
+            vector.CopyTo(normalised);
+            TensorPrimitives.Divide(normalised, TensorPrimitives.Norm(normalised), normalised);
+            return normalised.SequenceEqual(stored);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    // Estimates the share of slots that pass the filter from an evenly spread sample; true when it is very small.
+    private static bool IsSelective(int slotCount, Func<int, bool> accept)
+    {
+        if (slotCount == 0)
+        {
+            return true;
+        }
+
+        int step = Math.Max(1, slotCount / FilterSampleSize);
+        int sampled = 0, passed = 0;
+        for (int slot = 0; slot < slotCount; slot += step)
+        {
+            sampled++;
+            if (accept(slot))
+            {
+                passed++;
+            }
+        }
+
+        return passed * 100 < sampled * SelectiveFilterPercent;
+    }
+
+    private void Detach(int slot)
+    {
+        _outside.Remove(slot);
+        int id = _slotToId[slot];
+        if (id >= 0)
+        {
+            _graph.Remove(id);
+            _idToSlot[id] = -1;
+            _slotToId[slot] = -1;
+        }
+    }
+}
