@@ -38,4 +38,16 @@ public sealed record UsageRecord
 
     /// <summary>Gets a value indicating whether the call was streamed.</summary>
     public bool IsStreaming { get; init; }
+
+    /// <summary>
+    /// Gets the prompt the call was rendered from, as <c>name@version</c>, when its options carry one (rendering a prompt
+    /// sets <c>ChatOptions.AdditionalProperties["aieng.prompt"]</c>); otherwise <see langword="null"/>.
+    /// </summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>
+    /// Gets the content hash of that prompt (<c>sha256:</c> and 64 hex digits, from <c>AdditionalProperties["aieng.prompt_hash"]</c>),
+    /// which ties the call to the exact prompt text; otherwise <see langword="null"/>.
+    /// </summary>
+    public string? PromptHash { get; init; }
 }

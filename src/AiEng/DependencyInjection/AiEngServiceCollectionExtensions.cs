@@ -51,6 +51,7 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<AiEngOptions>().Bind(section);
         services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
         services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
+        services.AddOptions<AiEng.Prompts.PromptRegistryOptions>().Bind(section.GetSection("Prompts"));
         return builder;
     }
 

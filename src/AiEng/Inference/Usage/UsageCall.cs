@@ -5,4 +5,6 @@ namespace AiEng.Inference;
 /// <param name="CallerTag">The caller tag, if any.</param>
 /// <param name="StartedAt">The wall-clock start, recorded as <see cref="UsageRecord.Timestamp"/>.</param>
 /// <param name="StartTimestamp">The <see cref="TimeProvider.GetTimestamp"/> at the start, for the latency.</param>
-internal readonly record struct UsageCall(string RequestModel, string? CallerTag, DateTimeOffset StartedAt, long StartTimestamp);
+/// <param name="Prompt">The rendered prompt the call cites (<c>name@version</c>), if any.</param>
+/// <param name="PromptHash">The content hash of that prompt, if any.</param>
+internal readonly record struct UsageCall(string RequestModel, string? CallerTag, DateTimeOffset StartedAt, long StartTimestamp, string? Prompt = null, string? PromptHash = null);

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AiEng.Prompts;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 
@@ -87,11 +88,21 @@ internal sealed class UsageTracker
         return (requestModel, UsageScope.CurrentCallerTag ?? _defaultCallerTag);
     }
 
-    /// <summary>Starts timing a call that passed its budget checks.</summary>
-    public UsageCall Start(string requestModel, string? callerTag)
+    /// <summary>
+    /// Starts timing a call that passed its budget checks; the prompt it cites is read from <paramref name="properties"/>
+    /// (<see cref="PromptTemplate.PromptPropertyKey"/>, <see cref="PromptTemplate.PromptHashPropertyKey"/>), as rendering sets them.
+    /// </summary>
+    public UsageCall Start(string requestModel, string? callerTag, AdditionalPropertiesDictionary? properties = null)
     {
         long timestamp = Time.GetTimestamp();
-        return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp);
+        string? prompt = null, promptHash = null;
+        if (properties is not null)
+        {
+            prompt = properties.TryGetValue(PromptTemplate.PromptPropertyKey, out object? name) ? name as string : null;
+            promptHash = properties.TryGetValue(PromptTemplate.PromptHashPropertyKey, out object? hash) ? hash as string : null;
+        }
+
+        return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp, prompt, promptHash);
     }
 
     /// <summary>Gets the time since <paramref name="call"/> started.</summary>
@@ -170,6 +181,8 @@ internal sealed class UsageTracker
             IsEstimated = isEstimated,
             CallerTag = call.CallerTag,
             IsStreaming = isStreaming,
+            Prompt = call.Prompt,
+            PromptHash = call.PromptHash,
         };
 
         Ledger.Record(record);

@@ -198,7 +198,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
             _tracker.EnforceBudgets(requestModel, callerTag, input, output);
         }
 
-        return _tracker.Start(requestModel, callerTag);
+        return _tracker.Start(requestModel, callerTag, options?.AdditionalProperties);
     }
 
     /// <summary>Records a call from the provider's usage, estimating what it left out from the request and the response or stream.</summary>

@@ -28,12 +28,36 @@ internal static class FluidValueConverter
         float f => float.IsFinite(f) ? NumberValue.Create((decimal)f) : new StringValue(f.ToString(CultureInfo.InvariantCulture)),
         DateTime or DateTimeOffset => FluidValue.Create(value, options),
         Enum e => new StringValue(e.ToString(), encode: false),
-        PromptExample example => s_examples.GetValue(example, e => FromExample(e, options)),
+        PromptExample example => FromExampleCached(example, options),
         JsonElement json => FromJson(json),
         IDictionary dictionary => FromDictionary(dictionary, options),
+        IList list => FromList(list, options),
         IEnumerable sequence => new ArrayValue(sequence.Cast<object?>().Select(item => ToFluid(item, options)).ToArray()),
         _ => FromJson(JsonSerializer.SerializeToElement(value, value.GetType(), AIJsonUtilities.DefaultOptions)),
     };
+
+    private static FluidValue FromExampleCached(PromptExample example, TemplateOptions options)
+    {
+        if (s_examples.TryGetValue(example, out FluidValue? value))
+        {
+            return value;
+        }
+
+        value = FromExample(example, options);
+        s_examples.AddOrUpdate(example, value);
+        return value;
+    }
+
+    private static ArrayValue FromList(IList list, TemplateOptions options)
+    {
+        var items = new FluidValue[list.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = ToFluid(list[i], options);
+        }
+
+        return new ArrayValue(items);
+    }
 
     private static DictionaryValue FromExample(PromptExample example, TemplateOptions options)
     {

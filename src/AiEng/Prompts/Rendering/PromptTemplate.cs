@@ -30,14 +30,25 @@ namespace AiEng.Prompts;
 public sealed partial class PromptTemplate : IPromptTemplate
 {
     private static readonly FluidParser s_parser = new();
-    // The render in progress on this flow: its mode and the unknown variables met in lenient mode.
-    private static readonly AsyncLocal<RenderState?> s_render = new();
     private static readonly PromptRenderOptions s_defaultRenderOptions = new();
 
+    // The unknown variables met by the lenient render running on this thread. Renders are synchronous (partials are in
+    // memory), so a thread-static list is enough and costs nothing in strict mode, the default.
+    [ThreadStatic]
+    private static List<string>? t_undefined;
+
+    // One render buffer per thread, reused: a render takes it and gives it back, so a nested render gets its own.
+    [ThreadStatic]
+    private static StringBuilder? t_buffer;
+
     private readonly List<RoleSection> _sections;
-    private readonly TemplateOptions _templateOptions;
+    private readonly TemplateOptions _strictOptions;
+    private readonly TemplateOptions _lenientOptions;
     private readonly Dictionary<string, PromptInput> _inputs;
+    private readonly PromptInput[] _declared;
+    private readonly FluidValue?[] _defaults;
     private readonly PromptTemplateOptions _options;
+    private readonly ChatOptions _chatOptions;
 
     /// <summary>Initializes a new instance of the <see cref="PromptTemplate"/> class by compiling a parsed prompt file.</summary>
     /// <param name="file">The prompt file.</param>
@@ -50,6 +61,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         File = Throw.IfNull(file);
         _options = (options ?? new PromptTemplateOptions()).CloneAndValidate();
         _inputs = file.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        _declared = [.. file.Inputs];
         _sections = RoleSectionSplitter.Split(file.Body, file.BodyLine, file.Source);
         IncludeGraph.Check(_sections, _options.Partials.AsReadOnly(), file.Source);
         foreach (RoleSection section in _sections)
@@ -76,8 +88,33 @@ public sealed partial class PromptTemplate : IPromptTemplate
             }
         }
 
-        _templateOptions = CreateTemplateOptions();
+        _strictOptions = CreateTemplateOptions(strict: true);
+        _lenientOptions = CreateTemplateOptions(strict: false);
+
+        // Defaults are plain data fixed by the file: converted to Fluid values once (Fluid values are read-only to templates).
+        _defaults = new FluidValue?[_declared.Length];
+        for (int i = 0; i < _declared.Length; i++)
+        {
+            if (_declared[i].HasDefault)
+            {
+                _defaults[i] = FluidValueConverter.ToFluid(_declared[i].Default, _strictOptions);
+            }
+        }
+
+        _chatOptions = CreateChatOptionsCore();
     }
+
+    /// <summary>
+    /// The key of the <see cref="ChatOptions.AdditionalProperties"/> entry that names the rendered prompt as
+    /// <c>name@version</c> (<see cref="PromptId.ToString"/>). Usage tracking records it.
+    /// </summary>
+    public const string PromptPropertyKey = "aieng.prompt";
+
+    /// <summary>
+    /// The key of the <see cref="ChatOptions.AdditionalProperties"/> entry that holds the content hash of the rendered
+    /// prompt (<see cref="PromptId.ContentHash"/>, <c>sha256:...</c>). Usage tracking records it.
+    /// </summary>
+    public const string PromptHashPropertyKey = "aieng.prompt_hash";
 
     /// <summary>Gets the prompt file this template was compiled from.</summary>
     public PromptFile File { get; }
@@ -105,9 +142,14 @@ public sealed partial class PromptTemplate : IPromptTemplate
     public static PromptTemplate Load(string path, PromptTemplateOptions? options = null)
         => new(PromptFile.Load(path), options);
 
-    /// <summary>Creates the chat options the prompt's model parameters describe.</summary>
-    /// <returns>A new <see cref="ChatOptions"/> instance.</returns>
-    public ChatOptions CreateChatOptions()
+    /// <summary>
+    /// Creates the chat options the prompt's model parameters describe, with the prompt's id and content hash in
+    /// <see cref="ChatOptions.AdditionalProperties"/> under <see cref="PromptPropertyKey"/> and <see cref="PromptHashPropertyKey"/>.
+    /// </summary>
+    /// <returns>A new <see cref="ChatOptions"/> instance, free to change.</returns>
+    public ChatOptions CreateChatOptions() => _chatOptions.Clone();
+
+    private ChatOptions CreateChatOptionsCore()
     {
         PromptModelSettings model = File.Model;
         var options = new ChatOptions
@@ -127,6 +169,11 @@ public sealed partial class PromptTemplate : IPromptTemplate
                 "json_schema" => ChatResponseFormat.ForJsonSchema(model.ResponseSchema!.Value, model.ResponseSchemaName),
                 _ => null,
             },
+            AdditionalProperties = new AdditionalPropertiesDictionary
+            {
+                [PromptPropertyKey] = Id.ToString(),
+                [PromptHashPropertyKey] = Id.ContentHash,
+            },
         };
         return options;
     }
@@ -142,12 +189,16 @@ public sealed partial class PromptTemplate : IPromptTemplate
         }
 
         Dictionary<string, object?> values = ResolveInputs(inputs);
-        var warnings = new List<string>();
-        IList<ChatMessage> messages = RenderMessages(values, options.StrictVariables, warnings, out List<RoleSection> rendered);
         ITokenCounter? counter = options.TokenCounter ?? (options.MaxInputTokens is null ? null : TiktokenTokenCounter.ForModel(File.Model.ModelId));
+
+        // Strict renders cannot warn (an unknown variable fails them); lenient ones collect the unknown names.
+        List<string>? warnings = options.StrictVariables ? null : [];
+        List<RoleSection>? rendered = counter is null ? null : new List<RoleSection>(_sections.Count + 4);
+        IList<ChatMessage> messages = RenderMessages(values, options.StrictVariables, rendered, warnings);
+        IReadOnlyList<string> warningList = warnings is { Count: > 0 } ? warnings : [];
         if (counter is null)
         {
-            return new PromptRenderResult(Id, messages, CreateChatOptions(), [], [], warnings, null);
+            return new PromptRenderResult(Id, messages, CreateChatOptions(), [], [], warningList, null);
         }
 
         int total = ChatTokenEstimator.CountTokens(counter, messages);
@@ -160,18 +211,25 @@ public sealed partial class PromptTemplate : IPromptTemplate
         var sections = new PromptSectionTokens[messages.Count];
         for (int i = 0; i < messages.Count; i++)
         {
-            sections[i] = new PromptSectionTokens(i, messages[i].Role, rendered[i].Kind, counter.CountTokens(messages[i].Text));
+            sections[i] = new PromptSectionTokens(i, messages[i].Role, rendered![i].Kind, counter.CountTokens(messages[i].Text));
         }
 
-        return new PromptRenderResult(Id, messages, CreateChatOptions(), sections, cuts, warnings, total);
+        return new PromptRenderResult(Id, messages, CreateChatOptions(), sections, cuts, warningList, total);
     }
 
     private Dictionary<string, object?> ResolveInputs(IReadOnlyDictionary<string, object?> inputs)
     {
         var values = new Dictionary<string, object?>(inputs.Count + _inputs.Count, StringComparer.Ordinal);
-        foreach (PromptInput input in File.Inputs)
+        int supplied = 0;
+        foreach (PromptInput input in _declared)
         {
-            if (inputs.TryGetValue(input.Name, out object? value) && value is not null)
+            bool found = inputs.TryGetValue(input.Name, out object? value);
+            if (found)
+            {
+                supplied++;
+            }
+
+            if (found && value is not null)
             {
                 if (!PromptInputValidator.Matches(input.Type, value))
                 {
@@ -196,6 +254,12 @@ public sealed partial class PromptTemplate : IPromptTemplate
             }
         }
 
+        if (_inputs.Count > 0 && supplied == inputs.Count)
+        {
+            // Every supplied name is declared: nothing else to check or add.
+            return values;
+        }
+
         foreach (KeyValuePair<string, object?> pair in inputs)
         {
             if (_inputs.Count > 0 && !_inputs.ContainsKey(pair.Key))
@@ -211,22 +275,39 @@ public sealed partial class PromptTemplate : IPromptTemplate
         return values;
     }
 
-    private List<ChatMessage> RenderMessages(Dictionary<string, object?> values, bool strict, List<string> warnings, out List<RoleSection> rendered)
+    private List<ChatMessage> RenderMessages(Dictionary<string, object?> values, bool strict, List<RoleSection>? rendered, List<string>? warnings)
     {
-        TemplateOptions templateOptions = _templateOptions;
+        TemplateOptions templateOptions = strict ? _strictOptions : _lenientOptions;
         var context = new TemplateContext(templateOptions);
-        foreach (KeyValuePair<string, object?> pair in values)
+        for (int i = 0; i < _declared.Length; i++)
         {
-            context.SetValue(pair.Key, FluidValueConverter.ToFluid(pair.Value, templateOptions));
+            PromptInput input = _declared[i];
+            object? value = values[input.Name];
+            FluidValue? converted = _defaults[i];
+            context.SetValue(input.Name, converted is not null && ReferenceEquals(value, input.Default) ? converted : FluidValueConverter.ToFluid(value, templateOptions));
         }
 
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        if (values.Count > _declared.Length)
+        {
+            // Undeclared inputs, accepted only by prompts that declare none.
+            foreach (KeyValuePair<string, object?> pair in values)
+            {
+                if (!_inputs.ContainsKey(pair.Key))
+                {
+                    context.SetValue(pair.Key, FluidValueConverter.ToFluid(pair.Value, templateOptions));
+                }
+            }
+        }
+
         var messages = new List<ChatMessage>(_sections.Count + 4);
-        rendered = new List<RoleSection>(_sections.Count + 4);
-        var state = new RenderState(strict);
-        s_render.Value = state;
+        List<string>? undefined = strict ? null : [];
+        List<string>? outerUndefined = t_undefined;
+        StringBuilder buffer = t_buffer ?? new StringBuilder(1024);
+        t_buffer = null;
+        t_undefined = undefined;
         try
         {
+            using var writer = new StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture);
             foreach (RoleSection section in _sections)
             {
                 if (section.ExamplesInput is string examplesInput)
@@ -239,18 +320,23 @@ public sealed partial class PromptTemplate : IPromptTemplate
                 if (!string.IsNullOrWhiteSpace(text))
                 {
                     messages.Add(new ChatMessage(section.Role, text));
-                    rendered.Add(section);
+                    rendered?.Add(section);
                 }
             }
         }
         finally
         {
-            s_render.Value = null;
+            t_undefined = outerUndefined;
+            if (buffer.Capacity <= 64 * 1024)
+            {
+                buffer.Clear();
+                t_buffer = buffer;
+            }
         }
 
-        if (state.Undefined.Count > 0)
+        if (undefined is { Count: > 0 } && warnings is not null)
         {
-            foreach (string name in state.Undefined.Distinct(StringComparer.Ordinal))
+            foreach (string name in undefined.Distinct(StringComparer.Ordinal))
             {
                 warnings.Add($"Unknown variable '{name}' rendered empty (lenient mode).");
             }
@@ -291,7 +377,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         }
     }
 
-    private void AddExamples(RoleSection section, string input, Dictionary<string, object?> values, List<ChatMessage> messages, List<RoleSection> rendered)
+    private void AddExamples(RoleSection section, string input, Dictionary<string, object?> values, List<ChatMessage> messages, List<RoleSection>? rendered)
     {
         if (!values.TryGetValue(input, out object? value) || value is null)
         {
@@ -318,9 +404,9 @@ public sealed partial class PromptTemplate : IPromptTemplate
 
             // Example text goes straight into message content: it is never parsed as a template.
             messages.Add(new ChatMessage(ChatRole.User, user));
-            rendered.Add(section);
+            rendered?.Add(section);
             messages.Add(new ChatMessage(ChatRole.Assistant, assistant));
-            rendered.Add(section);
+            rendered?.Add(section);
         }
     }
 
@@ -330,7 +416,8 @@ public sealed partial class PromptTemplate : IPromptTemplate
         var working = new Dictionary<string, object?>(values, StringComparer.Ordinal);
         int Measure(out List<ChatMessage> messages, out List<RoleSection> rendered)
         {
-            messages = RenderMessages(working, strict, [], out rendered);
+            rendered = [];
+            messages = RenderMessages(working, strict, rendered, null);
             return ChatTokenEstimator.CountTokens(counter, messages);
         }
 
@@ -431,7 +518,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         return cut > 0 ? text[..cut] : text[..length];
     }
 
-    private TemplateOptions CreateTemplateOptions()
+    private TemplateOptions CreateTemplateOptions(bool strict)
     {
         var options = new TemplateOptions
         {
@@ -445,17 +532,13 @@ public sealed partial class PromptTemplate : IPromptTemplate
 
             // Strictness is ours rather than Fluid's StrictVariables (which also rejects inputs set to nil): an unknown
             // name fails in strict mode and renders empty with a warning in lenient mode.
-            Undefined = static name =>
-            {
-                RenderState? state = s_render.Value;
-                if (state is { Strict: true })
+            Undefined = strict
+                ? static name => throw new UndefinedVariableException(name)
+                : static name =>
                 {
-                    throw new UndefinedVariableException(name);
-                }
-
-                state?.Undefined.Add(name);
-                return new ValueTask<FluidValue>(NilValue.Instance);
-            },
+                    t_undefined?.Add(name);
+                    return new ValueTask<FluidValue>(NilValue.Instance);
+                },
         };
         return options;
     }
@@ -501,13 +584,6 @@ public sealed partial class PromptTemplate : IPromptTemplate
 
     [GeneratedRegex(@"\s*at \((?<line>\d+):(?<column>\d+)\)\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex ParseLocationRegex();
-
-    private sealed class RenderState(bool strict)
-    {
-        public bool Strict { get; } = strict;
-
-        public List<string> Undefined { get; } = [];
-    }
 
     private sealed class UndefinedVariableException(string name) : Exception($"Undefined variable '{name}'")
     {

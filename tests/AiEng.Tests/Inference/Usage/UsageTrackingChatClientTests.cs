@@ -421,6 +421,22 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Records_the_prompt_a_call_was_rendered_from()
+    {
+        using var client = Create(Replying("ok", new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 }));
+        var template = AiEng.Prompts.PromptTemplate.Parse("---\nname: greet\nversion: 3\n---\nuser:\nHello\n", "greet.prompty");
+        AiEng.Prompts.PromptRenderResult rendered = template.Render(new Dictionary<string, object?>());
+
+        await client.GetResponseAsync(rendered.Messages, rendered.Options);
+        await client.GetResponseAsync(Question);
+
+        Assert.Collection(
+            _ledger.GetRecords(),
+            r => Assert.Equal(("greet@3", template.File.ContentHash), (r.Prompt, r.PromptHash)),
+            r => Assert.Equal((null, null), (r.Prompt, r.PromptHash)));
+    }
+
+    [Fact]
     public async Task Emits_no_metrics_unless_enabled()
     {
         using var meters = new TestMeterFactory();

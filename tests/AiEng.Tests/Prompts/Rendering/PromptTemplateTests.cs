@@ -55,6 +55,33 @@ public class PromptTemplateTests
     }
 
     [Fact]
+    public void Chat_options_cite_the_prompt_and_are_a_new_instance_per_render()
+    {
+        PromptTemplate template = PromptTemplate.Parse(Ticket, "ticket.prompty");
+
+        ChatOptions first = template.Render(Inputs(("ticket", "a"))).Options;
+        first.Temperature = 1;
+        first.AdditionalProperties![PromptTemplate.PromptPropertyKey] = "changed";
+        ChatOptions second = template.Render(Inputs(("ticket", "b"))).Options;
+
+        Assert.NotSame(first, second);
+        Assert.Equal(0f, second.Temperature);
+        Assert.Equal("ticket@2", second.AdditionalProperties![PromptTemplate.PromptPropertyKey]);
+        Assert.Equal(template.File.ContentHash, second.AdditionalProperties[PromptTemplate.PromptHashPropertyKey]);
+        Assert.StartsWith("sha256:", (string)second.AdditionalProperties["aieng.prompt_hash"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Renders_defaults_and_supplied_values_alike_on_repeated_renders()
+    {
+        PromptTemplate template = PromptTemplate.Parse(Ticket, "ticket.prompty");
+
+        string[] texts = [.. Enumerable.Range(0, 3).Select(i => template.Render(Inputs(("ticket", "t" + i), ("customer", i == 1 ? "Ann" : null))).Messages[1].Text)];
+
+        Assert.Equal(["Customer anonymous wrote:\nt0", "Customer Ann wrote:\nt1", "Customer anonymous wrote:\nt2"], texts);
+    }
+
+    [Fact]
     public void A_missing_required_input_fails_naming_the_input()
     {
         PromptTemplate template = PromptTemplate.Parse(Ticket, "ticket.prompty");
