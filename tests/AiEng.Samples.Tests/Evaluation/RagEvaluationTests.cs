@@ -2,6 +2,7 @@ using AiEng.Offline;
 using AiEng.Samples.Evaluation;
 using AiEng.Testing;
 using AiEng.Tokens;
+using Microsoft.Extensions.AI;
 
 namespace AiEng.Samples.Tests.Evaluation;
 
@@ -65,6 +66,35 @@ public sealed class RagEvaluationTests : IDisposable
         Assert.InRange(run.Summarize("Token F1").Mean!.Value, 0.1, 1.0);   // the responder adds its offline notice to each quote
         Assert.NotNull(run.Summarize("Embedding Similarity").Mean);
         Assert.Contains("Recall@3", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configured_model_adds_the_llm_judges_and_unreadable_judge_output_becomes_a_diagnostic()
+    {
+        // The judge answers the answer-relevancy prompt (it generates the question back) and nothing else readably.
+        using var judge = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) =>
+            {
+                string prompt = string.Join("\n", messages.Select(m => m.Text));
+                string reply = prompt.Contains("noncommittal", StringComparison.OrdinalIgnoreCase)
+                    ? "{\"questions\": [\"How many hours a day do cats sleep?\"], \"noncommittal\": false}"
+                    : "I would rather not say.";
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)));
+            },
+        };
+
+        var (run, _) = await RagEvaluation.RunAsync(Settings("hybrid", 2), _chat, _embeddings, judge, new StringWriter());
+
+        Assert.True(judge.CallCount > 0);
+        var cats = run.Cases[0];
+        Assert.InRange(cats.GetValue("Answer Relevancy")!.Value, 0.999, 1.001);   // the same question back: cosine 1
+        foreach (string judged in new[] { "Faithfulness", "Correctness" })
+        {
+            var metric = cats.Metrics.Single(m => m.Name == judged);
+            Assert.Null(metric.Value);
+            Assert.NotEmpty(metric.Diagnostics);
+        }
     }
 
     [Fact]
