@@ -55,25 +55,23 @@ public sealed class ContextPrecisionEvaluator : IEvaluator
             return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, error));
         }
 
-        bool?[] useful = verdicts.Select(static v => JudgeCall.Verdict(v, "useful")).ToArray();
-        if (useful.Length != top.Length || useful.Any(static u => u is null))
+        if (JudgeCall.TryReadVerdicts(verdicts, "useful", top.Length, "contexts", out bool[] useful) is { } verdictError)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, string.Create(CultureInfo.InvariantCulture,
-                $"The judge returned {useful.Length} verdicts for {top.Length} contexts, or a verdict without a yes/no 'useful'.")));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, verdictError));
         }
 
         double sum = 0;
         int hits = 0;
         for (int i = 0; i < useful.Length; i++)
         {
-            if (useful[i] == true)
+            if (useful[i])
             {
                 hits++;
                 sum += (double)hits / (i + 1);
             }
         }
 
-        string reason = string.Join("\n", verdicts.Select((v, i) => $"[{i + 1}] {(useful[i] == true ? "useful" : "not useful")}: {JudgeOutput.GetString(v, "reason")}"));
+        string reason = string.Join("\n", verdicts.Select((v, i) => $"[{i + 1}] {(useful[i] ? "useful" : "not useful")}: {JudgeOutput.GetString(v, "reason")}"));
         return new EvaluationResult(EvaluatorSupport.Scored(MetricName, hits == 0 ? 0 : sum / hits, reason));
     }
 }

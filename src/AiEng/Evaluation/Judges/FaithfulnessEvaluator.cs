@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
@@ -58,15 +57,13 @@ public sealed class FaithfulnessEvaluator : IEvaluator
             return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, verdictError));
         }
 
-        bool?[] supported = verdicts.Select(static v => JudgeCall.Verdict(v, "supported")).ToArray();
-        if (supported.Length != claims.Length || supported.Any(static s => s is null))
+        if (JudgeCall.TryReadVerdicts(verdicts, "supported", claims.Length, "claims", out bool[] supported) is { } readError)
         {
-            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, string.Create(CultureInfo.InvariantCulture,
-                $"The judge returned {supported.Length} verdicts for {claims.Length} claims, or a verdict without a yes/no 'supported'.")));
+            return new EvaluationResult(EvaluatorSupport.Unscored(MetricName, readError));
         }
 
-        int yes = supported.Count(static s => s == true);
-        string reason = string.Join("\n", claims.Select((c, i) => $"{(supported[i] == true ? "supported" : "NOT supported")}: {c} ({JudgeOutput.GetString(verdicts[i], "reason")})"));
+        int yes = supported.Count(static s => s);
+        string reason = string.Join("\n", claims.Select((c, i) => $"{(supported[i] ? "supported" : "NOT supported")}: {c} ({JudgeOutput.GetString(verdicts[i], "reason")})"));
         return new EvaluationResult(EvaluatorSupport.Scored(MetricName, (double)yes / claims.Length, reason));
     }
 }

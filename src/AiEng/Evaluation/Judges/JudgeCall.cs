@@ -61,6 +61,24 @@ internal static class JudgeCall
         return true;
     }
 
+    /// <summary>
+    /// Reads the yes/no <paramref name="property"/> of every item, one per judged thing. Returns an error message when the
+    /// judge gave another number of verdicts than <paramref name="expected"/> or a verdict without a readable yes/no.
+    /// </summary>
+    public static string? TryReadVerdicts(JsonElement[] items, string property, int expected, string judged, out bool[] verdicts)
+    {
+        bool?[] read = items.Select(item => Verdict(item, property)).ToArray();
+        if (read.Length != expected || read.Any(static v => v is null))
+        {
+            verdicts = [];
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The judge returned {read.Length} verdicts for {expected} {judged}, or a verdict without a yes/no '{property}'.");
+        }
+
+        verdicts = read.Select(static v => v!.Value).ToArray();
+        return null;
+    }
+
     /// <summary>Reads a boolean verdict that may be a JSON boolean, "yes"/"no", "true"/"false" or 1/0.</summary>
     public static bool? Verdict(JsonElement item, string property)
     {
