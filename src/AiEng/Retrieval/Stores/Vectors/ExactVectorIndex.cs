@@ -66,7 +66,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
             {
                 int rows = Math.Min(BlockRows, slotCount - start);
                 var block = scores[..rows];
-                VectorKernels.DotRows(data.Slice(start * dimensions, rows * dimensions), prepared, block);
+                VectorKernels.DotRows(data, start, prepared, block);
                 if (cosine)
                 {
                     TensorPrimitives.Multiply(block, inverseNorms.Slice(start, rows), block);

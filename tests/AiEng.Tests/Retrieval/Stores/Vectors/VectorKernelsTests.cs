@@ -8,9 +8,45 @@ public sealed class VectorKernelsTests
         float[] rows = [1, 2, 3, 4, 5, 6, -1, 0, 1];
         var scores = new float[3];
 
-        VectorKernels.DotRows(rows, [1, 1, 1], scores);
+        VectorKernels.DotRows(rows, 0, [1, 1, 1], scores);
 
         Assert.Equal([6f, 15f, 0f], scores);
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(3, 7)]
+    [InlineData(95, 5)]
+    public void DotRows_scores_the_rows_from_the_first_row_given_up_to_the_end_of_the_matrix(int firstRow, int count)
+    {
+        // 100 rows of 384 dimensions: the prefetch runs past the last row for the final rows and must stay harmless.
+        const int Dimensions = 384;
+        var random = new Random(7);
+        var matrix = new float[100 * Dimensions];
+        for (int i = 0; i < matrix.Length; i++)
+        {
+            matrix[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        var query = new float[Dimensions];
+        for (int i = 0; i < Dimensions; i++)
+        {
+            query[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        var scores = new float[count];
+        VectorKernels.DotRows(matrix, firstRow, query, scores);
+
+        for (int i = 0; i < count; i++)
+        {
+            double expected = 0;
+            for (int d = 0; d < Dimensions; d++)
+            {
+                expected += (double)matrix[((firstRow + i) * Dimensions) + d] * query[d];
+            }
+
+            Assert.Equal(expected, scores[i], 1e-4);
+        }
     }
 
     [Fact]
