@@ -47,61 +47,73 @@ internal static class Int8Kernels
     }
 
     /// <summary>
-    /// Writes the integer dot product of each of the <c>results.Length</c> consecutive rows of <paramref name="rows"/>
-    /// (row length <c>query.Length</c>) with the query into <paramref name="results"/>.
+    /// Writes the integer dot product of the query with each of the <c>results.Length</c> consecutive rows of
+    /// <paramref name="codes"/> (row length <c>query.Length</c>) that start at row <paramref name="firstRow"/> into
+    /// <paramref name="results"/>.
     /// </summary>
-    /// <param name="rows">The quantised rows.</param>
+    /// <param name="codes">The quantised matrix.</param>
+    /// <param name="firstRow">The first row to score.</param>
     /// <param name="query">The quantised query.</param>
     /// <param name="queryWide">The query widened to 16 bits (<see cref="Widen"/>), so only the rows are widened in the loop.</param>
     /// <param name="results">The dot products.</param>
     /// <remarks>
     /// AVX-512BW/AVX2 path: sign-extend 32 (16) row bytes to 16-bit lanes (vpmovsxbw) and multiply-add them with the
     /// widened query (vpmaddwd, exact: |q| &lt;= 127 so pair sums fit in 32 bits). Each row byte is read once; the scan
-    /// reads a quarter of the bytes of the float scan. Other CPUs take the portable loop.
+    /// reads a quarter of the bytes of the float scan. As in <see cref="VectorKernels.DotRows"/>, the rows
+    /// <see cref="VectorKernels.PrefetchDistanceBytes"/> ahead are prefetched, since the scan is bound by memory bandwidth.
+    /// Other CPUs take the portable loop.
     /// </remarks>
-    public static void DotRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<sbyte> query, ReadOnlySpan<short> queryWide, Span<int> results)
+    public static unsafe void DotRows(ReadOnlySpan<sbyte> codes, int firstRow, ReadOnlySpan<sbyte> query, ReadOnlySpan<short> queryWide, Span<int> results)
     {
         int dimensions = query.Length;
+        var rows = codes.Slice(firstRow * dimensions, results.Length * dimensions);
         ref sbyte rowRef = ref MemoryMarshal.GetReference(rows);
         ref short queryRef = ref MemoryMarshal.GetReference(queryWide);
-        if (Avx512BW.IsSupported && dimensions >= 32)
+        fixed (sbyte* start = codes)
         {
-            int vectorEnd = dimensions & ~31;
-            for (int r = 0; r < results.Length; r++)
+            byte* end = (byte*)(start + codes.Length);
+            byte* ahead = (byte*)(start + ((long)firstRow * dimensions)) + VectorKernels.PrefetchDistanceBytes;
+            if (Avx512BW.IsSupported && dimensions >= 32)
             {
-                ref sbyte row = ref Unsafe.Add(ref rowRef, r * dimensions);
-                var sum = Vector512<int>.Zero;
-                for (int d = 0; d < vectorEnd; d += 32)
+                int vectorEnd = dimensions & ~31;
+                for (int r = 0; r < results.Length; r++, ahead += dimensions)
                 {
-                    var wide = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row, (nuint)d));
-                    sum += Avx512BW.MultiplyAddAdjacent(wide, Vector512.LoadUnsafe(ref queryRef, (nuint)d));
-                }
+                    VectorKernels.Prefetch(ahead, dimensions, end);
+                    ref sbyte row = ref Unsafe.Add(ref rowRef, r * dimensions);
+                    var sum = Vector512<int>.Zero;
+                    for (int d = 0; d < vectorEnd; d += 32)
+                    {
+                        var wide = Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row, (nuint)d));
+                        sum += Avx512BW.MultiplyAddAdjacent(wide, Vector512.LoadUnsafe(ref queryRef, (nuint)d));
+                    }
 
-                results[r] = Vector512.Sum(sum) + Tail(rows.Slice(r * dimensions, dimensions), query, vectorEnd);
+                    results[r] = Vector512.Sum(sum) + (vectorEnd == dimensions ? 0 : Tail(rows.Slice(r * dimensions, dimensions), query, vectorEnd));
+                }
             }
-        }
-        else if (Avx2.IsSupported && dimensions >= 16)
-        {
-            // The same loop as above at half the width: the intrinsics differ per width, so the two cannot share code.
-            int vectorEnd = dimensions & ~15;
-            for (int r = 0; r < results.Length; r++)
+            else if (Avx2.IsSupported && dimensions >= 16)
             {
-                ref sbyte row = ref Unsafe.Add(ref rowRef, r * dimensions);
-                var sum = Vector256<int>.Zero;
-                for (int d = 0; d < vectorEnd; d += 16)
+                // The same loop as above at half the width: the intrinsics differ per width, so the two cannot share code.
+                int vectorEnd = dimensions & ~15;
+                for (int r = 0; r < results.Length; r++, ahead += dimensions)
                 {
-                    var wide = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)d));
-                    sum += Avx2.MultiplyAddAdjacent(wide, Vector256.LoadUnsafe(ref queryRef, (nuint)d));
-                }
+                    VectorKernels.Prefetch(ahead, dimensions, end);
+                    ref sbyte row = ref Unsafe.Add(ref rowRef, r * dimensions);
+                    var sum = Vector256<int>.Zero;
+                    for (int d = 0; d < vectorEnd; d += 16)
+                    {
+                        var wide = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref row, (nuint)d));
+                        sum += Avx2.MultiplyAddAdjacent(wide, Vector256.LoadUnsafe(ref queryRef, (nuint)d));
+                    }
 
-                results[r] = Vector256.Sum(sum) + Tail(rows.Slice(r * dimensions, dimensions), query, vectorEnd);
+                    results[r] = Vector256.Sum(sum) + (vectorEnd == dimensions ? 0 : Tail(rows.Slice(r * dimensions, dimensions), query, vectorEnd));
+                }
             }
-        }
-        else
-        {
-            for (int r = 0; r < results.Length; r++)
+            else
             {
-                results[r] = Dot(rows.Slice(r * dimensions, dimensions), query);
+                for (int r = 0; r < results.Length; r++)
+                {
+                    results[r] = Dot(rows.Slice(r * dimensions, dimensions), query);
+                }
             }
         }
     }
@@ -115,6 +127,5 @@ internal static class Int8Kernels
         }
     }
 
-    private static int Tail(ReadOnlySpan<sbyte> row, ReadOnlySpan<sbyte> query, int start) =>
-        start == row.Length ? 0 : Dot(row[start..], query[start..]);
+    private static int Tail(ReadOnlySpan<sbyte> row, ReadOnlySpan<sbyte> query, int start) => Dot(row[start..], query[start..]);
 }

@@ -86,6 +86,7 @@ internal sealed class Int8VectorIndex : IVectorIndex
         var codeBuffer = ArrayPool<sbyte>.Shared.Rent(dimensions);
         var wideBuffer = ArrayPool<short>.Shared.Rent(dimensions);
         var dotBuffer = ArrayPool<int>.Shared.Rent(BlockRows);
+        var approximateBuffer = ArrayPool<float>.Shared.Rent(BlockRows);
         try
         {
             var prepared = ExactVectorIndex.PrepareQuery(_metric, query, floatBuffer.AsSpan(0, dimensions));
@@ -97,24 +98,33 @@ internal sealed class Int8VectorIndex : IVectorIndex
             bool euclidean = VectorMetrics.IsEuclidean(_metric);
             var candidates = new TopKHeap(checked(results.Capacity * _rescoreMultiplier), results.TieBreak);
             var dots = dotBuffer.AsSpan(0, BlockRows);
+            var approximates = approximateBuffer.AsSpan(0, BlockRows);
             for (int start = 0; start < slotCount; start += BlockRows)
             {
                 int rows = Math.Min(BlockRows, slotCount - start);
-                Int8Kernels.DotRows(_codes.AsSpan(start * dimensions, rows * dimensions), queryCodes, queryWide, dots[..rows]);
+                Int8Kernels.DotRows(_codes, start, queryCodes, queryWide, dots[..rows]);
+
+                // approximate dot = dot(codes) * row scale * query scale, for the whole block at once.
+                var block = approximates[..rows];
+                TensorPrimitives.ConvertTruncating<int, float>(dots[..rows], block);
+                TensorPrimitives.Multiply(block, _scales.AsSpan(start, rows), block);
+                if (euclidean)
+                {
+                    // |x - q|^2 = |x|^2 - 2 x.q + |q|^2; |q|^2 is the same for every row, so rank by 2 x.q - |x|^2.
+                    TensorPrimitives.Multiply(block, 2 * queryScale, block);
+                    TensorPrimitives.Subtract(block, _squaredNorms.AsSpan(start, rows), block);
+                }
+                else
+                {
+                    TensorPrimitives.Multiply(block, queryScale, block);
+                }
+
                 float threshold = candidates.Threshold;
                 for (int i = 0; i < rows; i++)
                 {
-                    int slot = start + i;
-                    float approximate = dots[i] * _scales[slot] * queryScale;
-                    if (euclidean)
+                    if (block[i] >= threshold && accept(start + i))
                     {
-                        // |x - q|^2 = |x|^2 - 2 x.q + |q|^2; |q|^2 is the same for every row.
-                        approximate = (2 * approximate) - _squaredNorms[slot];
-                    }
-
-                    if (approximate >= threshold && accept(slot))
-                    {
-                        candidates.Offer(approximate, slot);
+                        candidates.Offer(block[i], start + i);
                         threshold = candidates.Threshold;
                     }
                 }
@@ -138,6 +148,7 @@ internal sealed class Int8VectorIndex : IVectorIndex
             ArrayPool<sbyte>.Shared.Return(codeBuffer);
             ArrayPool<short>.Shared.Return(wideBuffer);
             ArrayPool<int>.Shared.Return(dotBuffer);
+            ArrayPool<float>.Shared.Return(approximateBuffer);
         }
     }
 }

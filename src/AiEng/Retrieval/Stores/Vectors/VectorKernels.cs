@@ -51,14 +51,22 @@ internal static class VectorKernels
             byte* ahead = (byte*)(start + ((long)firstRow * dimensions)) + PrefetchDistanceBytes;
             for (int i = 0; i < scores.Length; i++, ahead += rowBytes)
             {
-                byte* aheadEnd = ahead + rowBytes < end ? ahead + rowBytes : end;
-                for (byte* line = ahead; line < aheadEnd; line += CacheLineBytes)
-                {
-                    Sse.Prefetch0(line);
-                }
-
+                Prefetch(ahead, rowBytes, end);
                 scores[i] = TensorPrimitives.Dot(rows.Slice(i * dimensions, dimensions), query);
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks the CPU to load the cache lines of the <paramref name="length"/> bytes at <paramref name="start"/> (those before
+    /// <paramref name="end"/>, the end of the scanned array) into the cache. Callers check <see cref="Sse.IsSupported"/>.
+    /// </summary>
+    public static unsafe void Prefetch(byte* start, int length, byte* end)
+    {
+        byte* stop = start + length < end ? start + length : end;
+        for (byte* line = start; line < stop; line += CacheLineBytes)
+        {
+            Sse.Prefetch0(line);
         }
     }
 
