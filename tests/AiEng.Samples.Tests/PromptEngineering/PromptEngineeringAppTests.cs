@@ -98,6 +98,7 @@ public sealed class PromptEngineeringAppTests
         // The configured model answers every call, not the model the prompt files were written for.
         Assert.Equal(18, models.Count);
         Assert.All(models, m => Assert.Equal("gpt-test", m));
+        Assert.Equal(6, fewShotMessageCounts.Count);
         Assert.All(fewShotMessageCounts, count => Assert.Equal(2 + (2 * 3), count));
 
         // USD per 1,000 tickets at 0.15 / 0.60 per million: (input x 0.15 + output x 0.60) / 1e6 / 6 tickets x 1000.
