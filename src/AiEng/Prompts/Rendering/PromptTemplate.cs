@@ -205,7 +205,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         var cuts = new List<PromptBudgetCut>();
         if (options.MaxInputTokens is int budget && total > budget)
         {
-            (messages, rendered, total) = FitBudget(values, options.StrictVariables, counter, budget, total, rendered!, cuts);
+            (messages, rendered, total) = FitBudget(values, options.StrictVariables, counter, budget, total, messages, rendered!, cuts);
         }
 
         var sections = new PromptSectionTokens[messages.Count];
@@ -417,18 +417,18 @@ public sealed partial class PromptTemplate : IPromptTemplate
     }
 
     private (IList<ChatMessage> Messages, List<RoleSection> Rendered, int Total) FitBudget(
-        Dictionary<string, object?> values, bool strict, ITokenCounter counter, int budget, int total, List<RoleSection> rendered, List<PromptBudgetCut> cuts)
+        Dictionary<string, object?> values, bool strict, ITokenCounter counter, int budget, int total, IList<ChatMessage> messages, List<RoleSection> rendered, List<PromptBudgetCut> cuts)
     {
         var working = new Dictionary<string, object?>(values, StringComparer.Ordinal);
         var dropped = new bool[_sections.Count];
-        int Measure(out List<ChatMessage> messages, out List<RoleSection> sections)
+        int Measure(out IList<ChatMessage> result, out List<RoleSection> sections)
         {
             sections = [];
-            messages = RenderMessages(working, strict, sections, null, dropped);
-            return ChatTokenEstimator.CountTokens(counter, messages);
+            result = RenderMessages(working, strict, sections, null, dropped);
+            return ChatTokenEstimator.CountTokens(counter, result);
         }
 
-        List<ChatMessage> bestMessages = [];
+        IList<ChatMessage> bestMessages = messages;
         List<RoleSection> bestRendered = rendered;
         foreach (BudgetCandidate candidate in CutOrder())
         {
@@ -460,28 +460,36 @@ public sealed partial class PromptTemplate : IPromptTemplate
                     continue;
                 }
 
+                (IList<ChatMessage> Messages, List<RoleSection> Rendered) kept = (bestMessages, bestRendered);
+                int itemsDropped = 0;
+                bool trimmed = true;
                 if (original is string text)
                 {
                     // Binary search on the kept length, cutting at whitespace, for the longest prefix that fits.
-                    int kept = LongestFitting(text.Length, length => working[input.Name] = Prefix(text, length));
-                    working[input.Name] = Prefix(text, kept);
-                    total = Measure(out bestMessages, out bestRendered);
-                    cuts.Add(new PromptBudgetCut(input.Name, candidate.Priority, 0, before - total, Trimmed: true));
+                    working[input.Name] = Prefix(text, LongestFitting(text.Length, length => working[input.Name] = Prefix(text, length)));
                 }
                 else if (original is IEnumerable sequence and not IDictionary)
                 {
                     List<object?> items = sequence.Cast<object?>().ToList();
-                    int kept = LongestFitting(items.Count, count => working[input.Name] = items.GetRange(0, count));
-                    working[input.Name] = items.GetRange(0, kept);
-                    total = Measure(out bestMessages, out bestRendered);
-                    cuts.Add(new PromptBudgetCut(input.Name, candidate.Priority, items.Count - kept, before - total, Trimmed: false));
+                    int count = LongestFitting(items.Count, n => working[input.Name] = items.GetRange(0, n));
+                    working[input.Name] = items.GetRange(0, count);
+                    (itemsDropped, trimmed) = (items.Count - count, false);
                 }
                 else
                 {
                     working[input.Name] = null;
-                    total = Measure(out bestMessages, out bestRendered);
-                    cuts.Add(new PromptBudgetCut(input.Name, candidate.Priority, 0, before - total, Trimmed: true));
                 }
+
+                total = Measure(out bestMessages, out bestRendered);
+                if (total >= before)
+                {
+                    // The input is not rendered (any more: its section was dropped): cutting it saves nothing, so it stays whole.
+                    working[input.Name] = original;
+                    (bestMessages, bestRendered, total) = (kept.Messages, kept.Rendered, before);
+                    continue;
+                }
+
+                cuts.Add(new PromptBudgetCut(input.Name, candidate.Priority, itemsDropped, before - total, trimmed));
             }
 
             if (total <= budget)

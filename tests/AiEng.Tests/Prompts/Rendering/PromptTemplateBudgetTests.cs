@@ -230,6 +230,20 @@ public class PromptTemplateBudgetTests
     }
 
     [Fact]
+    public void An_input_rendered_only_in_a_dropped_section_is_left_whole_and_not_reported()
+    {
+        string text = Sources.Replace("  question:", "  notes:\n    type: string\n    priority: 2\n  question:", StringComparison.Ordinal)
+            .Replace("Source A: a1 a2 a3 a4 a5 a6", "Source A: a1 a2 a3 a4 a5 {{ notes }}", StringComparison.Ordinal)
+            .Replace("system (priority: 2):", "system (priority: 3):", StringComparison.Ordinal);
+
+        PromptRenderResult result = RenderSources(text, budget: 20, ("notes", "n1 n2 n3 n4"));
+
+        Assert.Equal([(string?)"system", "system"], result.Cuts.Select(c => c.Section));
+        Assert.Equal([1, 3], result.Cuts.Select(c => c.Priority));
+        Assert.Equal(20, result.InputTokens);
+    }
+
+    [Fact]
     public void A_prioritized_examples_section_is_dropped_whole_with_all_its_pairs()
     {
         const string text = """
