@@ -13,7 +13,8 @@ public sealed class PromptRenderOptions
 
     /// <summary>
     /// Gets or sets the maximum number of input tokens of the rendered messages, or <see langword="null"/> (the default)
-    /// for no budget. When set, inputs that declare a <c>priority</c> are cut, lowest priority first, until the messages fit.
+    /// for no budget. When set, inputs and role sections that declare a <c>priority</c> are cut, lowest priority first, until
+    /// the messages fit: inputs are trimmed (a list loses items from its end), sections are dropped whole.
     /// </summary>
     public int? MaxInputTokens { get; set; }
 

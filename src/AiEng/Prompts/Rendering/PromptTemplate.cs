@@ -194,7 +194,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         // Strict renders cannot warn (an unknown variable fails them); lenient ones collect the unknown names.
         List<string>? warnings = options.StrictVariables ? null : [];
         List<RoleSection>? rendered = counter is null ? null : new List<RoleSection>(_sections.Count + 4);
-        IList<ChatMessage> messages = RenderMessages(values, options.StrictVariables, rendered, warnings);
+        IList<ChatMessage> messages = RenderMessages(values, options.StrictVariables, rendered, warnings, null);
         IReadOnlyList<string> warningList = warnings is { Count: > 0 } ? warnings : [];
         if (counter is null)
         {
@@ -205,7 +205,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         var cuts = new List<PromptBudgetCut>();
         if (options.MaxInputTokens is int budget && total > budget)
         {
-            (messages, rendered, total) = FitBudget(values, options.StrictVariables, counter, budget, total, cuts);
+            (messages, rendered, total) = FitBudget(values, options.StrictVariables, counter, budget, total, messages, rendered!, cuts);
         }
 
         var sections = new PromptSectionTokens[messages.Count];
@@ -275,7 +275,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
         return values;
     }
 
-    private List<ChatMessage> RenderMessages(Dictionary<string, object?> values, bool strict, List<RoleSection>? rendered, List<string>? warnings)
+    private List<ChatMessage> RenderMessages(Dictionary<string, object?> values, bool strict, List<RoleSection>? rendered, List<string>? warnings, bool[]? dropped)
     {
         TemplateOptions templateOptions = strict ? _strictOptions : _lenientOptions;
         var context = new TemplateContext(templateOptions);
@@ -308,8 +308,14 @@ public sealed partial class PromptTemplate : IPromptTemplate
         try
         {
             using var writer = new StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture);
-            foreach (RoleSection section in _sections)
+            for (int i = 0; i < _sections.Count; i++)
             {
+                RoleSection section = _sections[i];
+                if (dropped is not null && dropped[i])
+                {
+                    continue;
+                }
+
                 if (section.ExamplesInput is string examplesInput)
                 {
                     AddExamples(section, examplesInput, values, messages, rendered);
@@ -411,73 +417,79 @@ public sealed partial class PromptTemplate : IPromptTemplate
     }
 
     private (IList<ChatMessage> Messages, List<RoleSection> Rendered, int Total) FitBudget(
-        Dictionary<string, object?> values, bool strict, ITokenCounter counter, int budget, int total, List<PromptBudgetCut> cuts)
+        Dictionary<string, object?> values, bool strict, ITokenCounter counter, int budget, int total, IList<ChatMessage> messages, List<RoleSection> rendered, List<PromptBudgetCut> cuts)
     {
         var working = new Dictionary<string, object?>(values, StringComparer.Ordinal);
-        int Measure(out List<ChatMessage> messages, out List<RoleSection> rendered)
+        var dropped = new bool[_sections.Count];
+        int Measure(out IList<ChatMessage> result, out List<RoleSection> sections)
         {
-            rendered = [];
-            messages = RenderMessages(working, strict, rendered, null);
-            return ChatTokenEstimator.CountTokens(counter, messages);
+            sections = [];
+            result = RenderMessages(working, strict, sections, null, dropped);
+            return ChatTokenEstimator.CountTokens(counter, result);
         }
 
-        IEnumerable<PromptInput> cuttable = File.Inputs.Where(i => i.Priority is not null && working[i.Name] is not null)
-            .OrderBy(i => i.Priority).ThenBy(i => i.Line);
-        List<ChatMessage> bestMessages = [];
-        List<RoleSection> bestRendered = [];
-        foreach (PromptInput input in cuttable)
+        IList<ChatMessage> bestMessages = messages;
+        List<RoleSection> bestRendered = rendered;
+        foreach (BudgetCandidate candidate in CutOrder())
         {
-            object original = working[input.Name]!;
             int before = total;
-            if (original is string text)
+            if (candidate.Section is int index)
             {
-                // Binary search on the kept length, cutting at whitespace, for the longest prefix that fits.
-                int low = 0, high = text.Length;
-                while (low < high)
+                // A whole section goes: its messages (all the pairs of an examples section) leave the render.
+                RoleSection section = _sections[index];
+                int messagesRemoved = bestRendered.Count(s => ReferenceEquals(s, section));
+                if (messagesRemoved == 0)
                 {
-                    int mid = (low + high + 1) / 2;
-                    working[input.Name] = Prefix(text, mid);
-                    if (Measure(out _, out _) <= budget)
-                    {
-                        low = mid;
-                    }
-                    else
-                    {
-                        high = mid - 1;
-                    }
+                    continue;
                 }
 
-                working[input.Name] = Prefix(text, low);
+                dropped[index] = true;
                 total = Measure(out bestMessages, out bestRendered);
-                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, 0, before - total, Trimmed: true));
-            }
-            else if (original is IEnumerable sequence and not IDictionary)
-            {
-                List<object?> items = sequence.Cast<object?>().ToList();
-                int low = 0, high = items.Count;
-                while (low < high)
+                cuts.Add(new PromptBudgetCut(string.Empty, candidate.Priority, messagesRemoved, before - total, Trimmed: false)
                 {
-                    int mid = (low + high + 1) / 2;
-                    working[input.Name] = items.GetRange(0, mid);
-                    if (Measure(out _, out _) <= budget)
-                    {
-                        low = mid;
-                    }
-                    else
-                    {
-                        high = mid - 1;
-                    }
-                }
-
-                working[input.Name] = items.GetRange(0, low);
-                total = Measure(out bestMessages, out bestRendered);
-                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, items.Count - low, before - total, Trimmed: false));
+                    Section = section.Kind,
+                    SectionLine = section.Line - 1,
+                });
             }
             else
             {
-                working[input.Name] = null;
+                PromptInput input = candidate.Input!;
+                object? original = working[input.Name];
+                if (original is null)
+                {
+                    continue;
+                }
+
+                (IList<ChatMessage> Messages, List<RoleSection> Rendered) kept = (bestMessages, bestRendered);
+                int itemsDropped = 0;
+                bool trimmed = true;
+                if (original is string text)
+                {
+                    // Binary search on the kept length, cutting at whitespace, for the longest prefix that fits.
+                    working[input.Name] = Prefix(text, LongestFitting(text.Length, length => working[input.Name] = Prefix(text, length)));
+                }
+                else if (original is IEnumerable sequence and not IDictionary)
+                {
+                    List<object?> items = sequence.Cast<object?>().ToList();
+                    int count = LongestFitting(items.Count, n => working[input.Name] = items.GetRange(0, n));
+                    working[input.Name] = items.GetRange(0, count);
+                    (itemsDropped, trimmed) = (items.Count - count, false);
+                }
+                else
+                {
+                    working[input.Name] = null;
+                }
+
                 total = Measure(out bestMessages, out bestRendered);
-                cuts.Add(new PromptBudgetCut(input.Name, input.Priority!.Value, 0, before - total, Trimmed: true));
+                if (total >= before)
+                {
+                    // The input is not rendered (any more: its section was dropped): cutting it saves nothing, so it stays whole.
+                    working[input.Name] = original;
+                    (bestMessages, bestRendered, total) = (kept.Messages, kept.Rendered, before);
+                    continue;
+                }
+
+                cuts.Add(new PromptBudgetCut(input.Name, candidate.Priority, itemsDropped, before - total, trimmed));
             }
 
             if (total <= budget)
@@ -487,9 +499,59 @@ public sealed partial class PromptTemplate : IPromptTemplate
         }
 
         throw new PromptException(
-            $"The prompt needs {total} input tokens after every cut the budget may make, over the budget of {budget}. Inputs without a 'priority' (instructions, user input) are never cut: shorten them or raise the budget.",
+            $"The prompt needs {total} input tokens after every cut the budget may make, over the budget of {budget}. Inputs and sections without a 'priority' (instructions, user input) are never cut: shorten them or raise the budget.",
             File.Source, 0, 0) { RequiredTokens = total, MaxTokens = budget };
+
+        // The largest size in [0, size] whose render fits the budget (size 0 is taken when nothing fits).
+        int LongestFitting(int size, Action<int> apply)
+        {
+            int low = 0, high = size;
+            while (low < high)
+            {
+                int mid = (low + high + 1) / 2;
+                apply(mid);
+                if (Measure(out _, out _) <= budget)
+                {
+                    low = mid;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
+            }
+
+            return low;
+        }
     }
+
+    /// <summary>
+    /// Everything a budget may cut, in the order it is cut: lowest priority first; at equal priority inputs (trimmed, the
+    /// finer cut) before sections (dropped whole); inputs in declaration order; sections from the end of the body backwards,
+    /// as a list input loses items from its end.
+    /// </summary>
+    private IEnumerable<BudgetCandidate> CutOrder()
+    {
+        var candidates = new List<BudgetCandidate>();
+        foreach (PromptInput input in _declared)
+        {
+            if (input.Priority is int priority)
+            {
+                candidates.Add(new BudgetCandidate(priority, 0, input.Line, input, null));
+            }
+        }
+
+        for (int i = 0; i < _sections.Count; i++)
+        {
+            if (_sections[i].Priority is int priority)
+            {
+                candidates.Add(new BudgetCandidate(priority, 1, -i, null, i));
+            }
+        }
+
+        return candidates.OrderBy(c => c.Priority).ThenBy(c => c.Kind).ThenBy(c => c.Order);
+    }
+
+    private readonly record struct BudgetCandidate(int Priority, int Kind, int Order, PromptInput? Input, int? Section);
 
     private static string Trimmed(StringBuilder buffer)
     {

@@ -7,6 +7,9 @@ namespace AiEng.Prompts;
 /// Splits a prompt body into role sections on the raw template text, before any rendering. A role marker is a line that
 /// holds only <c>system:</c>, <c>user:</c> or <c>assistant:</c> (or <c>examples:</c>, optionally followed by an input name);
 /// markers are recognised only here, in the template source, so rendered input values can never start a message.
+/// A marker may declare a budget priority between the role and the colon: <c>system (priority: 1):</c>,
+/// <c>examples (priority: 2): shots</c>. A parenthesis that does not start with <c>priority</c> leaves the line plain text,
+/// as before priorities existed.
 /// </summary>
 internal static partial class RoleSectionSplitter
 {
@@ -16,6 +19,7 @@ internal static partial class RoleSectionSplitter
         string[] lines = body.Split('\n');
         string kind = "system";
         string? examplesInput = null;
+        int? priority = null;
         int start = 0;
         bool explicitMarker = false;
         for (int i = 0; i <= lines.Length; i++)
@@ -29,7 +33,7 @@ internal static partial class RoleSectionSplitter
             string text = string.Join('\n', lines, start, i - start);
             if (explicitMarker || !string.IsNullOrWhiteSpace(text))
             {
-                sections.Add(Create(kind, text, bodyLine + start, examplesInput, source));
+                sections.Add(Create(kind, text, bodyLine + start, examplesInput, priority, source));
             }
 
             if (i == lines.Length)
@@ -44,6 +48,8 @@ internal static partial class RoleSectionSplitter
                 throw new PromptException($"A '{kind}:' marker must be alone on its line.", source, bodyLine + i, 1);
             }
 
+            priority = match.Groups["priority"].Success ? ParsePriority(match.Groups["priority"], kind, source, bodyLine + i) : null;
+
             start = i + 1;
             explicitMarker = true;
         }
@@ -51,7 +57,29 @@ internal static partial class RoleSectionSplitter
         return sections;
     }
 
-    private static RoleSection Create(string kind, string text, int line, string? examplesInput, string? source)
+    private static int ParsePriority(Group attribute, string kind, string? source, int line)
+    {
+        // The text after "priority" up to the closing parenthesis: ": <integer>".
+        Match value = PriorityValueRegex().Match(attribute.Value);
+        if (value.Success && int.TryParse(value.Groups["value"].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int priority))
+        {
+            return priority;
+        }
+
+        string text = attribute.Value;
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        int at = colon < 0 ? 0 : colon + 1;
+        while (at < text.Length && (text[at] == ' ' || text[at] == '\t'))
+        {
+            at++;
+        }
+
+        throw new PromptException(
+            $"The '{kind}' marker declares a malformed priority '(priority{text.TrimEnd()})': write '{kind} (priority: N):' with an integer N (lower is dropped first under a token budget).",
+            source, line, attribute.Index + at + 1);
+    }
+
+    private static RoleSection Create(string kind, string text, int line, string? examplesInput, int? priority, string? source)
     {
         if (kind == "examples")
         {
@@ -60,7 +88,7 @@ internal static partial class RoleSectionSplitter
                 throw new PromptException("An 'examples:' section expands to user/assistant messages and must hold no text; put inline examples in a 'system:' or 'user:' section.", source, line, 1);
             }
 
-            return new RoleSection(kind, ChatRole.User, text, line, examplesInput ?? "examples");
+            return new RoleSection(kind, ChatRole.User, text, line, examplesInput ?? "examples", priority);
         }
 
         ChatRole role = kind switch
@@ -69,9 +97,12 @@ internal static partial class RoleSectionSplitter
             "user" => ChatRole.User,
             _ => ChatRole.Assistant,
         };
-        return new RoleSection(kind, role, text.TrimEnd('\r'), line, null);
+        return new RoleSection(kind, role, text.TrimEnd('\r'), line, null, priority);
     }
 
-    [GeneratedRegex(@"^[ \t]*(?<role>system|user|assistant|examples)[ \t]*:[ \t]*(?<input>[A-Za-z_][A-Za-z0-9_]*)?[ \t]*\r?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[ \t]*(?<role>system|user|assistant|examples)[ \t]*(?:\([ \t]*priority\b(?<priority>[^)\r\n]*)\)[ \t]*)?:[ \t]*(?<input>[A-Za-z_][A-Za-z0-9_]*)?[ \t]*\r?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MarkerRegex();
+
+    [GeneratedRegex(@"^[ \t]*:[ \t]*(?<value>[+-]?[0-9]+)[ \t]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex PriorityValueRegex();
 }
