@@ -11,14 +11,16 @@ public sealed class OnnxEmbeddingGeneratorOptions
     public const int DefaultMaxSequenceLength = 256;
 
     /// <summary>
-    /// The default <see cref="BatchSize"/>: 16 texts. Texts are sorted by length before batching, so a batch holds texts of
-    /// nearly equal length and padding costs little. Measured with the <c>embed</c> benchmark (all-MiniLM-L6-v2, 2 CPU
-    /// threads, 300 texts of mixed length, best of 2 rounds on a shared machine): batch size 1 gave 18 texts/s (ONNX
-    /// Runtime's fixed cost per run dominates short texts), 4 gave 33, 16 gave 82 and 64 gave 51 (larger activations fall
-    /// out of the CPU caches). 16 also keeps the reused output buffer small (16 x 256 tokens x 384 floats = 6 MB) and
-    /// cancellation between batches prompt.
+    /// The default <see cref="BatchSize"/>: 8 texts. Texts are sorted by length before batching, so a batch holds texts of
+    /// nearly equal length and padding costs little. Measured with the <c>embed</c> benchmark on an idle 2-core machine
+    /// (all-MiniLM-L6-v2, 2 intra-op threads, 1,000 texts of mixed length, ONNX session time only, best of 3): batches of
+    /// 4 took 8.97 s, 6 took 8.36 s, 8 took 8.75 s, 12 took 9.02 s and 16 took 8.88 s; runs of that benchmark on a busier
+    /// machine favoured 8 over 16 more clearly (1.67 against 1.56 times the reference encoder), and much larger batches
+    /// (32, 64) were slower still, as their activations fall out of the CPU caches. Batch size 1 is the slowest: ONNX
+    /// Runtime's fixed cost per run dominates short texts. 8 also keeps the reused output buffer small (8 x 256 tokens x
+    /// 384 floats = 3 MB) and cancellation between batches prompt.
     /// </summary>
-    public const int DefaultBatchSize = 16;
+    public const int DefaultBatchSize = 8;
 
     /// <summary>The largest accepted <see cref="MaxSequenceLength"/> for a custom model.</summary>
     public const int MaxSupportedSequenceLength = 8192;
@@ -56,7 +58,7 @@ public sealed class OnnxEmbeddingGeneratorOptions
     public int MaxSequenceLength { get; set; } = DefaultMaxSequenceLength;
 
     /// <summary>
-    /// Gets or sets the number of texts run through the model at once. Default: <see cref="DefaultBatchSize"/> (16; see there
+    /// Gets or sets the number of texts run through the model at once. Default: <see cref="DefaultBatchSize"/> (8; see there
     /// why). Range 1 to <see cref="MaxSupportedBatchSize"/>.
     /// </summary>
     public int BatchSize { get; set; } = DefaultBatchSize;
