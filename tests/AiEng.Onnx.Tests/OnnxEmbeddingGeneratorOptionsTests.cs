@@ -45,7 +45,7 @@ public sealed class OnnxEmbeddingGeneratorOptionsTests
 
         Assert.Equal(4, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("ModelPath and VocabularyPath must be set together", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("BatchSize is 0", StringComparison.Ordinal) && e.Contains("for example 16", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("BatchSize is 0", StringComparison.Ordinal) && e.Contains("for example 8", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("IntraOpThreads is 0", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("ModelId must be null or a non-empty name", StringComparison.Ordinal));
     }
