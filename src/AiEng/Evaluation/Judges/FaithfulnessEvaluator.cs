@@ -20,9 +20,15 @@ public sealed class FaithfulnessEvaluator : IEvaluator
     public IReadOnlyCollection<string> EvaluationMetricNames { get; } = [MetricName];
 
     /// <inheritdoc />
+    /// <remarks>Every metric returned carries the judge prompt's id and content hash in its metadata under <see cref="JudgePrompts.MetadataKey"/>.</remarks>
     public async ValueTask<EvaluationResult> EvaluateAsync(
         IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration = null,
-        IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
+        IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default) =>
+        JudgePrompt.Cite(await EvaluateCoreAsync(messages, modelResponse, chatConfiguration, additionalContext, cancellationToken).ConfigureAwait(false), "faithfulness-claims", "faithfulness-verdicts");
+
+    private async ValueTask<EvaluationResult> EvaluateCoreAsync(
+        IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration,
+        IEnumerable<EvaluationContext>? additionalContext, CancellationToken cancellationToken)
     {
         Throw.IfNull(messages);
         Throw.IfNull(modelResponse);

@@ -1,5 +1,6 @@
 using AiEng.Prompts;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.AI.Evaluation;
 
 namespace AiEng.Evaluation;
 
@@ -28,5 +29,20 @@ internal static class JudgePrompt
         var template = Get(name);
         var inputs = values.ToDictionary(static p => p.Key, static p => (object?)p.Value, StringComparer.Ordinal);
         return (template.Render(inputs).Messages, template.Id);
+    }
+
+    /// <summary>
+    /// Adds the ids and content hashes of the judge prompts <paramref name="names"/> to every metric of
+    /// <paramref name="result"/> under <see cref="JudgePrompts.MetadataKey"/>.
+    /// </summary>
+    public static EvaluationResult Cite(EvaluationResult result, params string[] names)
+    {
+        string citation = string.Join(", ", names.Select(static name => Get(name).Id).Select(static id => $"{id} sha256:{id.ContentHash}"));
+        foreach (var metric in result.Metrics.Values)
+        {
+            metric.AddOrUpdateMetadata(JudgePrompts.MetadataKey, citation);
+        }
+
+        return result;
     }
 }

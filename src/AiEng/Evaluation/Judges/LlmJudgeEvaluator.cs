@@ -63,9 +63,15 @@ public sealed class LlmJudgeEvaluator : IEvaluator
         "1. Read the response for its overall structure.\n2. Check that each sentence follows from the previous ones.\n3. Look for self-contradictions and abrupt jumps.\n4. Choose the score.");
 
     /// <inheritdoc />
+    /// <remarks>Every metric returned carries the judge prompt's id and content hash in its metadata under <see cref="JudgePrompts.MetadataKey"/>.</remarks>
     public async ValueTask<EvaluationResult> EvaluateAsync(
         IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration = null,
-        IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default)
+        IEnumerable<EvaluationContext>? additionalContext = null, CancellationToken cancellationToken = default) =>
+        JudgePrompt.Cite(await EvaluateCoreAsync(messages, modelResponse, chatConfiguration, additionalContext, cancellationToken).ConfigureAwait(false), "score");
+
+    private async ValueTask<EvaluationResult> EvaluateCoreAsync(
+        IEnumerable<ChatMessage> messages, ChatResponse modelResponse, ChatConfiguration? chatConfiguration,
+        IEnumerable<EvaluationContext>? additionalContext, CancellationToken cancellationToken)
     {
         Throw.IfNull(messages);
         Throw.IfNull(modelResponse);

@@ -20,6 +20,12 @@ public sealed class MetricScore
     /// <summary>Gets the diagnostics, as <c>severity: message</c> pairs.</summary>
     public IReadOnlyList<MetricDiagnostic> Diagnostics { get; init; } = [];
 
+    /// <summary>
+    /// Gets the metric's metadata as the evaluator set it (empty when none); AiEng's judges cite their prompt here under
+    /// <see cref="JudgePrompts.MetadataKey"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Converts a Microsoft.Extensions.AI.Evaluation metric.</summary>
     /// <param name="metric">The metric.</param>
     /// <returns>The score.</returns>
@@ -41,6 +47,9 @@ public sealed class MetricScore
         }
 
         string? reason = metric.Reason ?? (metric is StringMetric text ? text.Value : null);
-        return new MetricScore { Name = metric.Name, Value = value, Reason = reason, Failed = metric.Interpretation?.Failed, Diagnostics = diagnostics };
+        var metadata = metric.Metadata is { Count: > 0 } source
+            ? new Dictionary<string, string>(source, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        return new MetricScore { Name = metric.Name, Value = value, Reason = reason, Failed = metric.Interpretation?.Failed, Diagnostics = diagnostics, Metadata = metadata };
     }
 }
