@@ -53,7 +53,38 @@ public sealed class Document
     public IReadOnlyList<DocumentSection> Sections { get; init; } = [];
 
     /// <summary>Gets the SHA-256 hash of <see cref="Text"/> (UTF-8), as 64 lowercase hexadecimal digits; computed once, on first use.</summary>
-    public string ContentHash => _contentHash ??= Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text)));
+    /// <remarks>The text is encoded and hashed in slices, so hashing a large document needs no UTF-8 copy of it.</remarks>
+    public string ContentHash => _contentHash ??= HashUtf8(Text);
+
+    /// <summary>The number of characters encoded and hashed at a time by <see cref="HashUtf8"/>.</summary>
+    private const int HashSliceChars = 16 * 1024;
+
+    /// <summary>Returns the SHA-256 of the UTF-8 encoding of <paramref name="text"/> as lowercase hex, encoding slice by slice.</summary>
+    private static string HashUtf8(string text)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = Encoding.UTF8.GetEncoder();
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(HashSliceChars));
+        try
+        {
+            ReadOnlySpan<char> rest = text;
+            do
+            {
+                var slice = rest[..Math.Min(rest.Length, HashSliceChars)];
+                rest = rest[slice.Length..];
+                // flush only at the end: a surrogate pair split between two slices is kept by the encoder, not replaced.
+                int written = encoder.GetBytes(slice, buffer, flush: rest.IsEmpty);
+                hash.AppendData(buffer, 0, written);
+            }
+            while (!rest.IsEmpty);
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Gets the innermost section that contains the character at <paramref name="offset"/>.</summary>
     /// <param name="offset">A character offset into <see cref="Text"/>.</param>

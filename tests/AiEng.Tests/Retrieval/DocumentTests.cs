@@ -17,6 +17,31 @@ public class DocumentTests
         Assert.Same(document.ContentHash, document.ContentHash);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Content_hash_of_a_long_text_equals_the_hash_of_its_whole_utf8_encoding_wherever_surrogate_pairs_fall(int shift)
+    {
+        // Over 100,000 characters, hashed in slices: the 3-character period ("😀" is a surrogate pair, then "é") puts
+        // some slice boundary inside a surrogate pair for any slice size, and the shift moves the pairs along.
+        var builder = new StringBuilder(new string('a', shift));
+        while (builder.Length < 100_000)
+        {
+            builder.Append("😀é");
+        }
+
+        string text = builder.ToString();
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), new Document("a", text).ContentHash);
+    }
+
+    [Fact]
+    public void Content_hash_of_an_empty_text_is_the_hash_of_no_bytes()
+    {
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData([])), new Document("a", string.Empty).ContentHash);
+    }
+
     [Fact]
     public void Documents_with_different_text_have_different_hashes()
     {
