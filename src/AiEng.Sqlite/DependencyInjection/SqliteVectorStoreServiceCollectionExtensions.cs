@@ -22,13 +22,30 @@ public static class SqliteVectorStoreServiceCollectionExtensions
     public static IServiceCollection AddSqliteVectorStore(this IServiceCollection services, string pathOrConnectionString, Action<SqliteVectorStoreOptions>? configure = null)
     {
         _ = Throw.IfNull(services);
+        return Register(services, pathOrConnectionString, configure, replace: false);
+    }
+
+    /// <summary>Registers the store: with <paramref name="replace"/>, last (so it wins over earlier registrations); otherwise only when none is registered.</summary>
+    internal static IServiceCollection Register(IServiceCollection services, string pathOrConnectionString, Action<SqliteVectorStoreOptions>? configure, bool replace)
+    {
         _ = Throw.IfNullOrWhitespace(pathOrConnectionString);
         var options = new SqliteVectorStoreOptions();
         configure?.Invoke(options);
         options.Validate();
 
-        services.TryAddSingleton(_ => new SqliteVectorStore(pathOrConnectionString, options));
-        services.TryAddSingleton<VectorStore>(sp => sp.GetRequiredService<SqliteVectorStore>());
+        var store = ServiceDescriptor.Singleton(_ => new SqliteVectorStore(pathOrConnectionString, options));
+        var alias = ServiceDescriptor.Singleton<VectorStore>(sp => sp.GetRequiredService<SqliteVectorStore>());
+        if (replace)
+        {
+            services.Add(store);
+            services.Add(alias);
+        }
+        else
+        {
+            services.TryAdd(store);
+            services.TryAdd(alias);
+        }
+
         return services;
     }
 }

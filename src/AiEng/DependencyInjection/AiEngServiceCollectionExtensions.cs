@@ -52,6 +52,7 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
         services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
         services.AddOptions<AiEng.Prompts.PromptRegistryOptions>().Bind(section.GetSection("Prompts"));
+        services.AddOptions<AiEng.Retrieval.RetrievalServiceOptions>().Configure(options => RetrievalServiceOptionsBinder.Bind(section.GetSection("Retrieval"), options));
         return builder;
     }
 

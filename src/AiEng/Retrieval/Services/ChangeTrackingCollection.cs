@@ -1,0 +1,128 @@
+using System.Linq.Expressions;
+using AiEng.Shared;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// Passes every call to a collection of <see cref="ChunkRecord"/>s and counts the writes made through it, so that the
+/// keyword index <c>AddRetrieval</c> keeps in memory knows when to read the collection again.
+/// </summary>
+/// <remarks>
+/// The count moves after a write completes (or fails, which may have written part of it). Writes made to the inner
+/// collection directly are not counted. When the inner collection offers an <see cref="IAtomicRecordWriter{TKey, TRecord}"/>,
+/// so does this one, counting its replacements too.
+/// </remarks>
+// RS0026 (several overloads with optional parameters): the overloads override VectorStoreCollection's.
+#pragma warning disable RS0026
+internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, ChunkRecord>, IAtomicRecordWriter<string, ChunkRecord>
+{
+    private readonly VectorStoreCollection<string, ChunkRecord> _inner;
+    private readonly bool _ownsInner;
+    private long _version;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="ChangeTrackingCollection"/> class.</summary>
+    /// <param name="inner">The collection to pass the calls to.</param>
+    /// <param name="ownsInner">Whether disposing this collection disposes <paramref name="inner"/>.</param>
+    public ChangeTrackingCollection(VectorStoreCollection<string, ChunkRecord> inner, bool ownsInner)
+    {
+        _inner = Throw.IfNull(inner);
+        _ownsInner = ownsInner;
+    }
+
+    /// <summary>Gets a number that changes after every write made through this collection.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <inheritdoc/>
+    public override string Name => _inner.Name;
+
+    /// <summary>Returns <paramref name="collection"/> when it already counts its writes, or a wrapper that counts them and does not own it.</summary>
+    public static ChangeTrackingCollection Of(VectorStoreCollection<string, ChunkRecord> collection) =>
+        collection as ChangeTrackingCollection ?? new ChangeTrackingCollection(collection, ownsInner: false);
+
+    /// <inheritdoc/>
+    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.CollectionExistsAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.EnsureCollectionExistsAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(_inner.EnsureCollectionDeletedAsync(cancellationToken));
+
+    /// <inheritdoc/>
+    public override Task<ChunkRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetAsync(key, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<string> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetAsync(keys, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ChunkRecord> GetAsync(
+        Expression<Func<ChunkRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default) =>
+        _inner.GetAsync(filter, top, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken));
+
+    /// <inheritdoc/>
+    public override Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(keys, cancellationToken));
+
+    /// <inheritdoc/>
+    public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) => WriteAsync(_inner.UpsertAsync(record, cancellationToken));
+
+    /// <inheritdoc/>
+    public override Task UpsertAsync(IEnumerable<ChunkRecord> records, CancellationToken cancellationToken = default) => WriteAsync(_inner.UpsertAsync(records, cancellationToken));
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync<TInput>(
+        TInput searchValue, int top, VectorSearchOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default) =>
+        _inner.SearchAsync(searchValue, top, options, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task ReplaceAsync(IReadOnlyCollection<string> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
+    {
+        var writer = AtomicWriter ?? throw new NotSupportedException($"The collection '{Name}' offers no atomic writer.");
+        return WriteAsync(writer.ReplaceAsync(keysToDelete, recordsToUpsert, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Returns this collection for <see cref="IAtomicRecordWriter{TKey, TRecord}"/> when the inner collection offers one; asks the inner collection otherwise.</remarks>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        Throw.IfNull(serviceType);
+        if (serviceKey is null && serviceType == typeof(IAtomicRecordWriter<string, ChunkRecord>))
+        {
+            return AtomicWriter is null ? null : this;
+        }
+
+        return _inner.GetService(serviceType, serviceKey);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsInner)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private IAtomicRecordWriter<string, ChunkRecord>? AtomicWriter =>
+        _inner.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
+
+    private async Task WriteAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _version);
+        }
+    }
+}

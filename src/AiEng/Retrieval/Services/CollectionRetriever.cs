@@ -1,0 +1,100 @@
+using AiEng.Shared;
+using Microsoft.Extensions.AI;
+
+namespace AiEng.Retrieval;
+
+/// <summary>
+/// The <see cref="IRetriever"/> registered by <c>AddRetrieval</c>: dense, keyword or hybrid retrieval over one collection.
+/// It creates the collection when missing before the first search, and reads the collection again into its keyword
+/// index whenever a write was made through the collection since the index was built.
+/// </summary>
+/// <remarks>
+/// So documents ingested by the registered <see cref="DocumentIngestor"/> are found by the next retrieval, without a
+/// restart. The keyword index is read lazily, at the first retrieval after a change, never during one: concurrent
+/// retrievals wait for one reload and share it.
+/// </remarks>
+internal sealed class CollectionRetriever : IRetriever
+{
+    private readonly ChangeTrackingCollection _collection;
+    private readonly IRetriever? _dense;
+    private readonly bool _keywordEnabled;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IRetriever? _retriever;
+    private KeywordRetriever? _keyword;
+    private long _indexedVersion = -1;
+
+    /// <summary>Initializes a new instance of the <see cref="CollectionRetriever"/> class.</summary>
+    /// <param name="collection">The collection to search.</param>
+    /// <param name="kind">The kind of retrieval.</param>
+    /// <param name="embeddingGenerator">Embeds queries for dense retrieval; unused (may be <see langword="null"/>) for keyword retrieval.</param>
+    public CollectionRetriever(ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator)
+    {
+        _collection = Throw.IfNull(collection);
+        _keywordEnabled = kind != RetrieverKind.Dense;
+        if (kind != RetrieverKind.Keyword)
+        {
+            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(query);
+        Throw.IfLessThan(top, 1);
+        var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
+        return await retriever.RetrieveAsync(query, top, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<IRetriever> GetCurrentAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _retriever) is { } ready && (!_keywordEnabled || Interlocked.Read(ref _indexedVersion) == _collection.Version))
+        {
+            return ready;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_retriever is null)
+            {
+                await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The version is read before the records, so a write that lands during the read triggers another read next time.
+            long version = _collection.Version;
+            if (_keywordEnabled && version != Interlocked.Read(ref _indexedVersion))
+            {
+                if (_keyword is null)
+                {
+                    _keyword = await KeywordRetriever.LoadAsync(_collection, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _keyword.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                Interlocked.Exchange(ref _indexedVersion, version);
+            }
+
+            if (_retriever is null)
+            {
+                IRetriever created = (_keyword, _dense) switch
+                {
+                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense]),
+                    ({ } keyword, null) => keyword,
+                    _ => _dense!,
+                };
+                Volatile.Write(ref _retriever, created);
+            }
+
+            return _retriever;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using AiEng.Retrieval;
+using AiEng.Testing;
+using AiEng.Tests.TestSupport;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Tests.DependencyInjection;
+
+public sealed class RetrievalAiEngBuilderExtensionsTests
+{
+    private static readonly Document Animals = new("animals.md", "The kitten sleeps on the warm mat.");
+    private static readonly Document Finance = new("finance.md", "Quarterly revenue grew in Europe.");
+
+    [Fact]
+    public async Task Hybrid_retrieval_is_the_default_and_fuses_keyword_and_dense_rankings()
+    {
+        using ServiceProvider services = Build();
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        await IngestAsync(services);
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+
+        // Both rankings put the kitten first: its fused reciprocal-rank score is 1/61 + 1/61.
+        var kitten = await retriever.RetrieveAsync("kitten", 2);
+        Assert.Equal("animals.md", kitten[0].Chunk.DocumentId);
+        Assert.Equal(2.0 / 61, kitten[0].Score, 6);
+
+        // Only the dense ranking knows that a feline is a kitten; the keyword ranking knows nothing of it.
+        var feline = await retriever.RetrieveAsync("feline", 2);
+        Assert.Equal("animals.md", feline[0].Chunk.DocumentId);
+        Assert.Equal(1.0 / 61, feline[0].Score, 6);
+    }
+
+    [Fact]
+    public async Task Dense_retrieval_finds_a_paraphrase_by_its_embedding()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Retriever", "dense"));
+        await IngestAsync(services);
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+
+        var feline = await retriever.RetrieveAsync("feline", 2);
+        var profit = await retriever.RetrieveAsync("profit", 1);
+
+        Assert.Equal(["animals.md", "finance.md"], feline.Select(chunk => chunk.Chunk.DocumentId));
+        Assert.Equal(1.0, feline[0].Score, 3);
+        Assert.Equal("finance.md", Assert.Single(profit).Chunk.DocumentId);
+    }
+
+    [Fact]
+    public async Task Keyword_retrieval_matches_words_and_embeds_no_query()
+    {
+        var generator = ConceptGenerator();
+        using ServiceProvider services = Build(generator, ("AiEng:Retrieval:Retriever", "Keyword"));
+        await IngestAsync(services);
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+        int calls = generator.CallCount;
+
+        var europe = await retriever.RetrieveAsync("Europe", 5);
+        var feline = await retriever.RetrieveAsync("feline", 5);
+
+        Assert.Equal("finance.md", Assert.Single(europe).Chunk.DocumentId);
+        Assert.Empty(feline);
+        Assert.Equal(calls, generator.CallCount);
+    }
+
+    [Fact]
+    public async Task Documents_ingested_after_a_retrieval_are_found_by_the_next_one()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Retriever", "Keyword"));
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+
+        // The collection does not exist yet: the retriever creates it and finds nothing.
+        Assert.Empty(await retriever.RetrieveAsync("revenue", 5));
+
+        await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(Finance));
+        Assert.Equal("finance.md", Assert.Single(await retriever.RetrieveAsync("revenue", 5)).Chunk.DocumentId);
+
+        await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(Animals), new IngestionOptions { DeleteMissing = true });
+        Assert.Empty(await retriever.RetrieveAsync("revenue", 5));
+        Assert.Equal("animals.md", Assert.Single(await retriever.RetrieveAsync("kitten", 5)).Chunk.DocumentId);
+    }
+
+    [Fact]
+    public async Task Writes_through_the_registered_collection_reach_the_keyword_index()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Retriever", "Keyword"));
+        await IngestAsync(services);
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+        Assert.Single(await retriever.RetrieveAsync("revenue", 5));
+
+        var collection = services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        await collection.DeleteAsync(ChunkRecord.CreateKey("finance.md", 0));
+
+        Assert.Empty(await retriever.RetrieveAsync("revenue", 5));
+    }
+
+    [Fact]
+    public async Task Stores_the_chunks_in_the_configured_collection_of_an_in_memory_store_by_default()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Collection", "docs"));
+        await IngestAsync(services);
+
+        VectorStore store = services.GetRequiredService<VectorStore>();
+        Assert.IsType<InMemoryVectorStore>(store);
+        Assert.Equal(["docs"], await store.ListCollectionNamesAsync().ToListAsync());
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
+        var stored = await store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(3)).GetAsync(ChunkRecord.CreateKey("animals.md", 0));
+        Assert.Equal(Animals.Text, stored?.Text);
+    }
+
+    [Fact]
+    public async Task A_vector_store_registered_by_the_application_is_used_whatever_the_order()
+    {
+        using var before = new InMemoryVectorStore();
+        using var after = new InMemoryVectorStore();
+        using ServiceProvider first = Build(ConceptGenerator(), [], more: services => services.AddSingleton<VectorStore>(before), registerFirst: true);
+        using ServiceProvider last = Build(ConceptGenerator(), [], more: services => services.AddSingleton<VectorStore>(after));
+
+        await IngestAsync(first);
+        await IngestAsync(last);
+
+        Assert.Equal(["chunks"], await before.ListCollectionNamesAsync().ToListAsync());
+        Assert.Equal(["chunks"], await after.ListCollectionNamesAsync().ToListAsync());
+    }
+
+    [Fact]
+    public void Services_registered_by_the_application_win_over_the_defaults()
+    {
+        var retriever = new KeywordRetriever([]);
+        var chunker = new RecursiveTextChunker(new WordTokenCounter());
+        using ServiceProvider services = Build(
+            ConceptGenerator(), [], more: s => s.AddSingleton<IRetriever>(retriever).AddSingleton<IChunker>(chunker), registerFirst: true);
+
+        Assert.Same(retriever, services.GetRequiredService<IRetriever>());
+        Assert.Same(chunker, services.GetRequiredService<IChunker>());
+        Assert.NotNull(services.GetRequiredService<DocumentIngestor>());
+    }
+
+    [Fact]
+    public async Task Chunks_with_the_configured_size_and_the_registered_token_counter()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:ChunkSize", "4"), ("AiEng:Retrieval:ChunkOverlap", "0"));
+
+        // Seven words (WordTokenCounter) in chunks of at most four.
+        IngestionResult result = await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(Animals));
+
+        Assert.Equal(2, result.Chunks);
+    }
+
+    [Fact]
+    public async Task Options_set_in_code_override_configuration()
+    {
+        using ServiceProvider services = Build(
+            ConceptGenerator(), [("AiEng:Retrieval:Retriever", "Dense"), ("AiEng:Retrieval:Collection", "docs")], configure: options => options.Retriever = RetrieverKind.Keyword);
+        await IngestAsync(services);
+
+        Assert.Empty(await services.GetRequiredService<IRetriever>().RetrieveAsync("feline", 5));
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
+    }
+
+    [Fact]
+    public void Takes_the_dimensions_from_the_option_when_the_model_does_not_report_them()
+    {
+        var generator = ConceptGenerator();
+        generator.Metadata = new EmbeddingGeneratorMetadata("test", null, "concepts");
+        using ServiceProvider unknown = Build(generator);
+        using ServiceProvider configured = Build(generator, ("AiEng:Retrieval:Dimensions", "3"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => unknown.GetRequiredService<DocumentIngestor>());
+        Assert.Contains("set AiEng:Retrieval:Dimensions", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(configured.GetRequiredService<DocumentIngestor>());
+    }
+
+    [Theory]
+    [InlineData("Retriever", "Sparse", "AiEng:Retrieval:Retriever is 'Sparse', which is not a retriever: use Hybrid, Dense, Keyword, for example Hybrid.")]
+    [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is '7', which is not a retriever")]
+    [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 512.")]
+    [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 512.")]
+    [InlineData("ChunkOverlap", "512", "AiEng:Retrieval:ChunkOverlap is 512 but must be at least 0 and less than AiEng:Retrieval:ChunkSize (512), for example 64.")]
+    [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0")]
+    [InlineData("Collection", " ", "AiEng:Retrieval:Collection is empty: set it to the name of the vector store collection, for example chunks.")]
+    [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set, for example 384")]
+    public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_option_set_in_code_fails_start_up_naming_the_key()
+    {
+        using ServiceProvider services = Build(ConceptGenerator(), [], configure: options => options.ChunkOverlap = 600);
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("AiEng:Retrieval:ChunkOverlap is 600", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_container_disposes_the_default_store()
+    {
+        VectorStore store;
+        using (ServiceProvider services = Build())
+        {
+            await IngestAsync(services);
+            store = services.GetRequiredService<VectorStore>();
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CollectionExistsAsync("chunks"));
+    }
+
+    [Fact]
+    public void Checks_its_arguments_when_added()
+    {
+        AiEngBuilder builder = new ServiceCollection().AddAiEng(TestServices.Configuration());
+        Assert.Throws<ArgumentNullException>(() => RetrievalAiEngBuilderExtensions.AddRetrieval(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddRetrieval(null!));
+    }
+
+    /// <summary>Embeds texts by concept (animals, money, anything), so that a paraphrase is near its document while sharing no word with it.</summary>
+    private static TestEmbeddingGenerator ConceptGenerator()
+    {
+        string[] animals = ["kitten", "feline", "cat"];
+        string[] money = ["revenue", "profit", "sales"];
+        var generator = TestEmbeddingGenerator.FromFunction(text =>
+        {
+            string lower = text.ToLowerInvariant();
+            return [animals.Any(lower.Contains) ? 1f : 0f, money.Any(lower.Contains) ? 1f : 0f, 0.1f];
+        });
+        generator.Metadata = new EmbeddingGeneratorMetadata("test", null, "concepts", 3);
+        return generator;
+    }
+
+    private static ServiceProvider Build(params (string Key, string? Value)[] configuration) => Build(ConceptGenerator(), configuration);
+
+    private static ServiceProvider Build(
+        TestEmbeddingGenerator generator,
+        (string Key, string? Value)[] configuration,
+        Action<RetrievalServiceOptions>? configure = null,
+        Action<IServiceCollection>? more = null,
+        bool registerFirst = false)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<AiEng.Tokens.ITokenCounter>(new WordTokenCounter());
+        if (registerFirst)
+        {
+            more?.Invoke(services);
+        }
+
+        AiEngBuilder builder = services.AddAiEng(TestServices.Configuration(configuration)).UseEmbeddingGenerator(_ => generator);
+        _ = configure is null ? builder.AddRetrieval() : builder.AddRetrieval(configure);
+        if (!registerFirst)
+        {
+            more?.Invoke(services);
+        }
+
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private static ServiceProvider Build(TestEmbeddingGenerator generator, params (string Key, string? Value)[] configuration) => Build(generator, configuration, configure: null);
+
+    private static async Task IngestAsync(IServiceProvider services)
+    {
+        IngestionResult result = await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(Animals, Finance));
+        Assert.Equal(2, result.Added);
+    }
+
+    private static async IAsyncEnumerable<Document> Stream(params Document[] documents)
+    {
+        foreach (var document in documents)
+        {
+            yield return document;
+        }
+
+        await Task.CompletedTask;
+    }
+}
