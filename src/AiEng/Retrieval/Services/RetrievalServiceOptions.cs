@@ -12,7 +12,11 @@ public sealed class RetrievalServiceOptions
     /// <summary>The default <see cref="Collection"/>: <c>chunks</c>.</summary>
     public const string DefaultCollection = "chunks";
 
-    private static readonly ChunkerOptions ChunkerDefaults = new();
+    /// <summary>The default <see cref="ChunkSize"/>: 200 tokens, within the input of the default embedding model, all-MiniLM-L6-v2.</summary>
+    public const int DefaultChunkSize = 200;
+
+    /// <summary>The default <see cref="ChunkOverlap"/>: 32 tokens.</summary>
+    public const int DefaultChunkOverlap = 32;
 
     /// <summary>Gets or sets the name of the vector store collection the chunks are stored in. Default: <see cref="DefaultCollection"/>.</summary>
     /// <remarks>Vectors of different embedding models cannot be compared: give each model its own collection.</remarks>
@@ -23,16 +27,20 @@ public sealed class RetrievalServiceOptions
 
     /// <summary>
     /// Gets or sets the largest number of tokens in a chunk of the default chunker (<see cref="MarkdownSectionChunker"/>),
-    /// counted by the registered <c>ITokenCounter</c>. Default: the <see cref="ChunkerOptions.ChunkSize"/> default, 512. At least 1.
+    /// counted by the registered <c>ITokenCounter</c>. Default: <see cref="DefaultChunkSize"/> (200). At least 1.
     /// </summary>
-    /// <remarks>Keep it within what the embedding model reads: all-MiniLM-L6-v2 reads 256 of its own tokens, so about 200 suits it.</remarks>
-    public int ChunkSize { get; set; } = ChunkerDefaults.ChunkSize;
+    /// <remarks>
+    /// Keep it within what the embedding model reads. The default suits the default embedding model, all-MiniLM-L6-v2,
+    /// which reads 256 of its own (WordPiece) tokens, about 200 o200k_base tokens of English; a larger chunk would be cut
+    /// before it is embedded. Raise it for models that read more (OpenAI's embedding models read 8,191 tokens).
+    /// </remarks>
+    public int ChunkSize { get; set; } = DefaultChunkSize;
 
     /// <summary>
-    /// Gets or sets how many tokens consecutive chunks of the default chunker may share. Default: the
-    /// <see cref="ChunkerOptions.ChunkOverlap"/> default, 64. At least 0 and less than <see cref="ChunkSize"/>.
+    /// Gets or sets how many tokens consecutive chunks of the default chunker may share. Default:
+    /// <see cref="DefaultChunkOverlap"/> (32). At least 0 and less than <see cref="ChunkSize"/>.
     /// </summary>
-    public int ChunkOverlap { get; set; } = ChunkerDefaults.ChunkOverlap;
+    public int ChunkOverlap { get; set; } = DefaultChunkOverlap;
 
     /// <summary>
     /// Gets or sets the number of dimensions of the stored vectors. Default: <see langword="null"/>, the
