@@ -11,7 +11,8 @@ namespace AiEng.Retrieval;
 /// <remarks>
 /// <para>
 /// Store slots map to graph ids (<c>slot -&gt; id</c> and back). Replacing a slot's vector removes its graph node (a
-/// tombstone) and adds a new one; removing a slot tombstones its node. The store's write lock serialises these calls, as
+/// tombstone) and adds a new one; removing a slot tombstones its node. The store hands over each upsert batch in one
+/// <see cref="SetRange"/> call, which the graph builds in parallel. The store's write lock serialises these calls, as
 /// <see cref="HnswIndex"/> requires, and its read lock lets searches run together.
 /// </para>
 /// <para>
@@ -19,7 +20,8 @@ namespace AiEng.Retrieval;
 /// the graph walk, then rescores. It falls back to the exact scan when the query has no direction (all zeros), when a
 /// sample of 64 slots suggests that fewer than 5% of the records pass the filter (the walk would visit most of the graph
 /// anyway), and when the graph returns fewer candidates than asked for (so a filter never costs results that exist).
-/// Vectors the graph cannot hold (all zeros, or not finite) are kept outside it and scanned on every search.
+/// Vectors the graph cannot hold (all zeros, not finite, or with a norm that underflows or overflows in single precision)
+/// are kept outside it and scanned on every search.
 /// </para>
 /// </remarks>
 internal sealed class HnswVectorIndex : IVectorIndex
@@ -68,24 +70,72 @@ internal sealed class HnswVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void Set(int slot, ReadOnlySpan<float> vector)
+    /// <remarks><paramref name="vector"/> is row <paramref name="slot"/> of the matrix; this is <see cref="SetRange"/> of one slot.</remarks>
+    public void Set(int slot, ReadOnlySpan<float> vector) => SetRange(new ReadOnlySpan<int>(in slot));
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Every slot is detached first (a replaced vector's node becomes a tombstone), vectors the graph cannot hold are kept
+    /// outside it, and the others are added in the order of <paramref name="slots"/> with one
+    /// <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/>, which builds on up to
+    /// <see cref="HnswOptions.MaxDegreeOfParallelism"/> threads a graph that does not depend on the thread count.
+    /// </remarks>
+    public void SetRange(ReadOnlySpan<int> slots)
     {
-        EnsureCapacity(slot + 1);
-        Detach(slot);
-        if (!IsIndexable(vector))
+        if (slots.IsEmpty)
         {
-            _outside.Add(slot);
             return;
         }
 
-        int id = _graph.Add(vector);
-        if (id >= _idToSlot.Length)
+        int highest = 0;
+        foreach (int slot in slots)
         {
-            Array.Resize(ref _idToSlot, Math.Max(16, _idToSlot.Length * 2));
+            highest = Math.Max(highest, slot);
         }
 
-        _idToSlot[id] = slot;
-        _slotToId[slot] = id;
+        EnsureCapacity(highest + 1);
+        int dimensions = _matrix.Dimensions;
+        var rows = ArrayPool<float>.Shared.Rent(slots.Length * dimensions);
+        var added = ArrayPool<int>.Shared.Rent(slots.Length);
+        try
+        {
+            int count = 0;
+            foreach (int slot in slots)
+            {
+                Detach(slot);
+                var row = _matrix.Row(slot);
+                if (!IsIndexable(row))
+                {
+                    _outside.Add(slot);
+                    continue;
+                }
+
+                row.CopyTo(rows.AsSpan(count * dimensions, dimensions));
+                added[count++] = slot;
+            }
+
+            if (count == 0)
+            {
+                return;
+            }
+
+            int first = _graph.AddRange(rows.AsSpan(0, count * dimensions));
+            if (first + count > _idToSlot.Length)
+            {
+                Array.Resize(ref _idToSlot, Math.Max(first + count, Math.Max(16, _idToSlot.Length * 2)));
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                _idToSlot[first + i] = added[i];
+                _slotToId[added[i]] = first + i;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rows);
+            ArrayPool<int>.Shared.Return(added);
+        }
     }
 
     /// <summary>Replaces the graph with a loaded one whose nodes are not yet mapped to slots (the store must be empty).</summary>
@@ -99,22 +149,25 @@ internal sealed class HnswVectorIndex : IVectorIndex
     }
 
     /// <summary>
-    /// Sets <paramref name="slot"/> reusing loaded node <paramref name="id"/> when it holds the same direction as
-    /// <paramref name="vector"/>; otherwise removes that node and adds the vector as <see cref="Set"/> does.
+    /// Maps <paramref name="slot"/> to loaded node <paramref name="id"/> when that node holds the direction of the vector
+    /// just written to row <paramref name="slot"/> of the matrix; otherwise removes the node, and the caller must set the
+    /// slot (with <see cref="SetRange"/>).
     /// </summary>
-    internal void SetReusing(int slot, int id, ReadOnlySpan<float> vector)
+    /// <returns><see langword="true"/> when the node was reused.</returns>
+    internal bool TryReuse(int slot, int id)
     {
         EnsureCapacity(slot + 1);
         Detach(slot);
+        var vector = _matrix.Row(slot);
         if (!_graph.IsRemoved(id) && IsIndexable(vector) && SameDirection(_graph.Vector(id), vector))
         {
             _idToSlot[id] = slot;
             _slotToId[slot] = id;
-            return;
+            return true;
         }
 
         RemoveUnmapped(id);
-        Set(slot, vector);
+        return false;
     }
 
     /// <summary>Removes a loaded node no slot uses.</summary>
@@ -182,20 +235,19 @@ internal sealed class HnswVectorIndex : IVectorIndex
         }
     }
 
+    // The graph needs finite values and a norm it can divide by (not zero, not overflowing in single precision).
     private static bool IsIndexable(ReadOnlySpan<float> vector)
     {
-        bool nonZero = false;
         foreach (float value in vector)
         {
             if (!float.IsFinite(value))
             {
                 return false;
             }
-
-            nonZero |= value != 0;
         }
 
-        return nonZero;
+        float norm = TensorPrimitives.Norm(vector);
+        return norm > 0 && float.IsFinite(norm);
     }
 
     // The graph keeps vectors normalised exactly as here (divide by the norm), so an unchanged vector compares equal.
