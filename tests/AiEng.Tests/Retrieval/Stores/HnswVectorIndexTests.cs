@@ -74,6 +74,30 @@ public sealed class HnswVectorIndexTests
         Assert.Equal(20, Top(index, new float[Dimensions], 20, _ => true, 20).Count);
     }
 
+    [Fact]
+    public void SetRange_tombstones_replaced_slots_adds_new_ones_in_slot_order_and_keeps_zero_vectors_outside()
+    {
+        var (matrix, index) = Create(10, seed: 10);
+        var random = new Random(11);
+        matrix.EnsureCapacity(13);
+        index.EnsureCapacity(matrix.Capacity);
+        foreach (int slot in new[] { 2, 12, 4, 11 })
+        {
+            matrix.Set(slot, Random(random));
+        }
+
+        matrix.Set(10, new float[Dimensions]);
+
+        index.SetRange([2, 12, 10, 4, 11]);
+
+        Assert.Equal(2, index.Graph.RemovedCount);
+        Assert.Equal(12, index.Graph.Count);
+        Assert.Equal(1, index.OutsideCount);
+        Assert.Equal([2, 12, 4, 11], Enumerable.Range(10, 4).Select(index.SlotOf));
+        Assert.Equal(matrix.Row(12).ToArray().Select(v => v / MathF.Sqrt(matrix.Row(12).ToArray().Sum(x => x * x))), index.Graph.Vector(11).ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(13, Top(index, Random(random), 13, _ => true, 13).Count);
+    }
+
     private static (VectorMatrix Matrix, HnswVectorIndex Index) Create(int count, int seed)
     {
         var matrix = new VectorMatrix(Dimensions);
