@@ -32,6 +32,9 @@ internal sealed class HnswVectorIndex : IVectorIndex
     /// <summary>Below this percentage of sampled slots passing the filter, the search scans exactly.</summary>
     internal const int SelectiveFilterPercent = 5;
 
+    /// <summary>The most vectors <see cref="SetRange"/> hands to the graph in one <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/> call.</summary>
+    internal const int MaxRowsPerAdd = 16_384;
+
     private readonly VectorMatrix _matrix;
     private readonly VectorMetric _metric;
     private readonly ExactVectorIndex _exact;
@@ -76,18 +79,14 @@ internal sealed class HnswVectorIndex : IVectorIndex
     /// <inheritdoc/>
     /// <remarks>
     /// Every slot is detached first (a replaced vector's node becomes a tombstone), vectors the graph cannot hold are kept
-    /// outside it, and the others are added in the order of <paramref name="slots"/> with one
-    /// <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/>, which builds on up to
-    /// <see cref="HnswOptions.MaxDegreeOfParallelism"/> threads a graph that does not depend on the thread count.
+    /// outside it, and the others are added in the order of <paramref name="slots"/> with
+    /// <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/> (one call per <see cref="MaxRowsPerAdd"/> vectors, which bounds
+    /// the copy it needs), building on up to <see cref="HnswOptions.MaxDegreeOfParallelism"/> threads a graph that does
+    /// not depend on the thread count.
     /// </remarks>
     public void SetRange(ReadOnlySpan<int> slots)
     {
-        if (slots.IsEmpty)
-        {
-            return;
-        }
-
-        int highest = 0;
+        int highest = -1;
         foreach (int slot in slots)
         {
             highest = Math.Max(highest, slot);
@@ -95,46 +94,46 @@ internal sealed class HnswVectorIndex : IVectorIndex
 
         EnsureCapacity(highest + 1);
         int dimensions = _matrix.Dimensions;
-        var rows = ArrayPool<float>.Shared.Rent(slots.Length * dimensions);
-        var added = ArrayPool<int>.Shared.Rent(slots.Length);
-        try
+        float[]? rows = null;
+        var added = new int[Math.Min(slots.Length, MaxRowsPerAdd)];
+        int count = 0;
+        for (int i = 0; i < slots.Length; i++)
         {
-            int count = 0;
-            foreach (int slot in slots)
+            int slot = slots[i];
+            Detach(slot);
+            var row = _matrix.Row(slot);
+            if (!IsIndexable(row))
             {
-                Detach(slot);
-                var row = _matrix.Row(slot);
-                if (!IsIndexable(row))
-                {
-                    _outside.Add(slot);
-                    continue;
-                }
-
+                _outside.Add(slot);
+            }
+            else
+            {
+                rows ??= GC.AllocateUninitializedArray<float>(added.Length * dimensions);
                 row.CopyTo(rows.AsSpan(count * dimensions, dimensions));
                 added[count++] = slot;
             }
 
-            if (count == 0)
+            if (count == added.Length || (i == slots.Length - 1 && count > 0))
             {
-                return;
-            }
-
-            int first = _graph.AddRange(rows.AsSpan(0, count * dimensions));
-            if (first + count > _idToSlot.Length)
-            {
-                Array.Resize(ref _idToSlot, Math.Max(first + count, Math.Max(16, _idToSlot.Length * 2)));
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                _idToSlot[first + i] = added[i];
-                _slotToId[added[i]] = first + i;
+                Insert(rows.AsSpan(0, count * dimensions), added.AsSpan(0, count));
+                count = 0;
             }
         }
-        finally
+    }
+
+    // Adds the rows to the graph and maps their ids to the slots.
+    private void Insert(ReadOnlySpan<float> rows, ReadOnlySpan<int> slots)
+    {
+        int first = _graph.AddRange(rows);
+        if (first + slots.Length > _idToSlot.Length)
         {
-            ArrayPool<float>.Shared.Return(rows);
-            ArrayPool<int>.Shared.Return(added);
+            Array.Resize(ref _idToSlot, Math.Max(first + slots.Length, Math.Max(16, _idToSlot.Length * 2)));
+        }
+
+        for (int i = 0; i < slots.Length; i++)
+        {
+            _idToSlot[first + i] = slots[i];
+            _slotToId[slots[i]] = first + i;
         }
     }
 
