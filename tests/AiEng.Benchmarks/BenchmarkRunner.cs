@@ -11,6 +11,7 @@ internal static class BenchmarkRunner
     {
         ["beir"] = BeirBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
+        ["hnsw-upsert"] = Vectors.HnswUpsertBenchmark.RunAsync,
         ["ingest-memory"] = Ingestion.IngestMemoryBenchmark.RunAsync,
         ["eval-runner"] = EvalRunnerBenchmark.RunAsync,
         ["ir-metrics"] = IrMetricsBenchmark.RunAsync,

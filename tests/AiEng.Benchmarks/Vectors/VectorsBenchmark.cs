@@ -76,7 +76,8 @@ internal static class VectorsBenchmark
             + $"\"hnsw_ef\":{hnsw.EfSearch},\"hnsw_recall_at_10\":{hnsw.RecallAt10:F4}}}"));
     }
 
-    private static async Task<VectorStoreCollection<int, VectorRecord>> LoadAsync(VectorStore store, EmbeddingLikeData data)
+    /// <summary>Creates collection "vectors" of <paramref name="store"/> and upserts every point, <paramref name="batch"/> records per call.</summary>
+    internal static async Task<VectorStoreCollection<int, VectorRecord>> LoadAsync(VectorStore store, EmbeddingLikeData data, int batch = 10_000)
     {
         var definition = new VectorStoreCollectionDefinition
         {
@@ -88,17 +89,16 @@ internal static class VectorsBenchmark
         };
         var collection = store.GetCollection<int, VectorRecord>("vectors", definition);
         await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
-        const int Batch = 10_000;
-        for (int start = 0; start < data.Count; start += Batch)
+        for (int start = 0; start < data.Count; start += batch)
         {
-            int end = Math.Min(data.Count, start + Batch);
-            var batch = new List<VectorRecord>(end - start);
+            int end = Math.Min(data.Count, start + batch);
+            var records = new List<VectorRecord>(end - start);
             for (int i = start; i < end; i++)
             {
-                batch.Add(new VectorRecord { Id = i, Vector = data.Points.AsMemory(i * data.Dimensions, data.Dimensions) });
+                records.Add(new VectorRecord { Id = i, Vector = data.Points.AsMemory(i * data.Dimensions, data.Dimensions) });
             }
 
-            await collection.UpsertAsync(batch).ConfigureAwait(false);
+            await collection.UpsertAsync(records).ConfigureAwait(false);
         }
 
         return collection;
@@ -162,7 +162,8 @@ internal static class VectorsBenchmark
         return (truth, approximate, exactBest.Sum() * 1000 / queries, int8Best.Sum() * 1000 / queries);
     }
 
-    private static async Task<int[][]> SearchAsync(VectorStoreCollection<int, VectorRecord> collection, EmbeddingLikeData data, int first, int count)
+    /// <summary>The ids of the top 10 of queries <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1.</summary>
+    internal static async Task<int[][]> SearchAsync(VectorStoreCollection<int, VectorRecord> collection, EmbeddingLikeData data, int first, int count)
     {
         var results = new int[count][];
         for (int q = 0; q < count; q++)
@@ -202,7 +203,8 @@ internal static class VectorsBenchmark
 
     private static Task Log(string message) => Console.Error.WriteLineAsync(message);
 
-    private sealed class VectorRecord
+    /// <summary>The record the vector benchmarks store: an id and its vector.</summary>
+    internal sealed class VectorRecord
     {
         public int Id { get; set; }
 

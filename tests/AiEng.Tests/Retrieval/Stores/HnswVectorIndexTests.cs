@@ -74,6 +74,59 @@ public sealed class HnswVectorIndexTests
         Assert.Equal(20, Top(index, new float[Dimensions], 20, _ => true, 20).Count);
     }
 
+    [Fact]
+    public void SetRange_tombstones_replaced_slots_adds_new_ones_in_slot_order_and_keeps_zero_vectors_outside()
+    {
+        var (matrix, index) = Create(10, seed: 10);
+        var random = new Random(11);
+        matrix.EnsureCapacity(13);
+        index.EnsureCapacity(matrix.Capacity);
+        foreach (int slot in new[] { 2, 12, 4, 11 })
+        {
+            matrix.Set(slot, Random(random));
+        }
+
+        matrix.Set(10, new float[Dimensions]);
+
+        index.SetRange([2, 12, 10, 4, 11]);
+
+        Assert.Equal(2, index.Graph.RemovedCount);
+        Assert.Equal(12, index.Graph.Count);
+        Assert.Equal(1, index.OutsideCount);
+        Assert.Equal([2, 12, 4, 11], Enumerable.Range(10, 4).Select(index.SlotOf));
+        Assert.Equal(matrix.Row(12).ToArray().Select(v => v / MathF.Sqrt(matrix.Row(12).ToArray().Sum(x => x * x))), index.Graph.Vector(11).ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.Equal(13, Top(index, Random(random), 13, _ => true, 13).Count);
+    }
+
+    [Fact]
+    public void SetRange_of_more_vectors_than_one_graph_call_takes_maps_every_slot_to_its_own_node()
+    {
+        const int Count = HnswVectorIndex.MaxRowsPerAdd + 500, Small = 4;
+        var matrix = new VectorMatrix(Small, Count);
+        var index = new HnswVectorIndex(matrix, VectorMetric.CosineSimilarity, new HnswOptions { M = 4, EfConstruction = 8, EfSearch = 8 });
+        index.EnsureCapacity(Count);
+        var random = new Random(12);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            matrix.Set(slot, slot % 1000 == 0 ? new float[Small] : [.. Enumerable.Range(0, Small).Select(_ => (float)random.NextDouble() - 0.5f)]);
+        }
+
+        // Slots in reverse order: node ids follow the order of the call, across the split into graph calls.
+        index.SetRange(Enumerable.Range(0, Count).Reverse().ToArray());
+
+        Assert.Equal(Count / 1000 + 1, index.OutsideCount);
+        Assert.Equal(Count - index.OutsideCount, index.Graph.Count);
+        var slots = Enumerable.Range(0, index.Graph.NodeCount).Select(index.SlotOf).ToList();
+        Assert.Equal(Enumerable.Range(0, Count).Reverse().Where(slot => slot % 1000 != 0), slots);
+        for (int id = 0; id < index.Graph.NodeCount; id += 997)
+        {
+            var expected = matrix.Row(slots[id]).ToArray();
+            var stored = index.Graph.Vector(id).ToArray();
+            float norm = MathF.Sqrt(expected.Sum(x => x * x));
+            Assert.Equal(expected.Select(x => x / norm), stored, (a, b) => Math.Abs(a - b) < 1e-6);
+        }
+    }
+
     private static (VectorMatrix Matrix, HnswVectorIndex Index) Create(int count, int seed)
     {
         var matrix = new VectorMatrix(Dimensions);

@@ -11,7 +11,8 @@ namespace AiEng.Retrieval;
 /// <remarks>
 /// <para>
 /// Store slots map to graph ids (<c>slot -&gt; id</c> and back). Replacing a slot's vector removes its graph node (a
-/// tombstone) and adds a new one; removing a slot tombstones its node. The store's write lock serialises these calls, as
+/// tombstone) and adds a new one; removing a slot tombstones its node. The store hands over each upsert batch in one
+/// <see cref="SetRange"/> call, which the graph builds in parallel. The store's write lock serialises these calls, as
 /// <see cref="HnswIndex"/> requires, and its read lock lets searches run together.
 /// </para>
 /// <para>
@@ -19,7 +20,8 @@ namespace AiEng.Retrieval;
 /// the graph walk, then rescores. It falls back to the exact scan when the query has no direction (all zeros), when a
 /// sample of 64 slots suggests that fewer than 5% of the records pass the filter (the walk would visit most of the graph
 /// anyway), and when the graph returns fewer candidates than asked for (so a filter never costs results that exist).
-/// Vectors the graph cannot hold (all zeros, or not finite) are kept outside it and scanned on every search.
+/// Vectors the graph cannot hold (all zeros, not finite, or with a norm that underflows or overflows in single precision)
+/// are kept outside it and scanned on every search.
 /// </para>
 /// </remarks>
 internal sealed class HnswVectorIndex : IVectorIndex
@@ -29,6 +31,9 @@ internal sealed class HnswVectorIndex : IVectorIndex
 
     /// <summary>Below this percentage of sampled slots passing the filter, the search scans exactly.</summary>
     internal const int SelectiveFilterPercent = 5;
+
+    /// <summary>The most vectors <see cref="SetRange"/> hands to the graph in one <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/> call.</summary>
+    internal const int MaxRowsPerAdd = 16_384;
 
     private readonly VectorMatrix _matrix;
     private readonly VectorMetric _metric;
@@ -68,24 +73,68 @@ internal sealed class HnswVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void Set(int slot, ReadOnlySpan<float> vector)
+    /// <remarks><paramref name="vector"/> is row <paramref name="slot"/> of the matrix; this is <see cref="SetRange"/> of one slot.</remarks>
+    public void Set(int slot, ReadOnlySpan<float> vector) => SetRange(new ReadOnlySpan<int>(in slot));
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Every slot is detached first (a replaced vector's node becomes a tombstone), vectors the graph cannot hold are kept
+    /// outside it, and the others are added in the order of <paramref name="slots"/> with
+    /// <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/> (one call per <see cref="MaxRowsPerAdd"/> vectors, which bounds
+    /// the copy it needs), building on up to <see cref="HnswOptions.MaxDegreeOfParallelism"/> threads a graph that does
+    /// not depend on the thread count.
+    /// </remarks>
+    public void SetRange(ReadOnlySpan<int> slots)
     {
-        EnsureCapacity(slot + 1);
-        Detach(slot);
-        if (!IsIndexable(vector))
+        int highest = -1;
+        foreach (int slot in slots)
         {
-            _outside.Add(slot);
-            return;
+            highest = Math.Max(highest, slot);
         }
 
-        int id = _graph.Add(vector);
-        if (id >= _idToSlot.Length)
+        EnsureCapacity(highest + 1);
+        int dimensions = _matrix.Dimensions;
+        float[]? rows = null;
+        var added = new int[Math.Min(slots.Length, MaxRowsPerAdd)];
+        int count = 0;
+        for (int i = 0; i < slots.Length; i++)
         {
-            Array.Resize(ref _idToSlot, Math.Max(16, _idToSlot.Length * 2));
+            int slot = slots[i];
+            Detach(slot);
+            var row = _matrix.Row(slot);
+            if (!IsIndexable(row))
+            {
+                _outside.Add(slot);
+            }
+            else
+            {
+                rows ??= GC.AllocateUninitializedArray<float>(added.Length * dimensions);
+                row.CopyTo(rows.AsSpan(count * dimensions, dimensions));
+                added[count++] = slot;
+            }
+
+            if (count == added.Length || (i == slots.Length - 1 && count > 0))
+            {
+                Insert(rows.AsSpan(0, count * dimensions), added.AsSpan(0, count));
+                count = 0;
+            }
+        }
+    }
+
+    // Adds the rows to the graph and maps their ids to the slots.
+    private void Insert(ReadOnlySpan<float> rows, ReadOnlySpan<int> slots)
+    {
+        int first = _graph.AddRange(rows);
+        if (first + slots.Length > _idToSlot.Length)
+        {
+            Array.Resize(ref _idToSlot, Math.Max(first + slots.Length, Math.Max(16, _idToSlot.Length * 2)));
         }
 
-        _idToSlot[id] = slot;
-        _slotToId[slot] = id;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            _idToSlot[first + i] = slots[i];
+            _slotToId[slots[i]] = first + i;
+        }
     }
 
     /// <summary>Replaces the graph with a loaded one whose nodes are not yet mapped to slots (the store must be empty).</summary>
@@ -99,22 +148,25 @@ internal sealed class HnswVectorIndex : IVectorIndex
     }
 
     /// <summary>
-    /// Sets <paramref name="slot"/> reusing loaded node <paramref name="id"/> when it holds the same direction as
-    /// <paramref name="vector"/>; otherwise removes that node and adds the vector as <see cref="Set"/> does.
+    /// Maps <paramref name="slot"/> to loaded node <paramref name="id"/> when that node holds the direction of the vector
+    /// just written to row <paramref name="slot"/> of the matrix; otherwise removes the node, and the caller must set the
+    /// slot (with <see cref="SetRange"/>).
     /// </summary>
-    internal void SetReusing(int slot, int id, ReadOnlySpan<float> vector)
+    /// <returns><see langword="true"/> when the node was reused.</returns>
+    internal bool TryReuse(int slot, int id)
     {
         EnsureCapacity(slot + 1);
         Detach(slot);
+        var vector = _matrix.Row(slot);
         if (!_graph.IsRemoved(id) && IsIndexable(vector) && SameDirection(_graph.Vector(id), vector))
         {
             _idToSlot[id] = slot;
             _slotToId[slot] = id;
-            return;
+            return true;
         }
 
         RemoveUnmapped(id);
-        Set(slot, vector);
+        return false;
     }
 
     /// <summary>Removes a loaded node no slot uses.</summary>
@@ -182,20 +234,19 @@ internal sealed class HnswVectorIndex : IVectorIndex
         }
     }
 
+    // The graph needs finite values and a norm it can divide by (not zero, not overflowing in single precision).
     private static bool IsIndexable(ReadOnlySpan<float> vector)
     {
-        bool nonZero = false;
         foreach (float value in vector)
         {
             if (!float.IsFinite(value))
             {
                 return false;
             }
-
-            nonZero |= value != 0;
         }
 
-        return nonZero;
+        float norm = TensorPrimitives.Norm(vector);
+        return norm > 0 && float.IsFinite(norm);
     }
 
     // The graph keeps vectors normalised exactly as here (divide by the norm), so an unchanged vector compares equal.

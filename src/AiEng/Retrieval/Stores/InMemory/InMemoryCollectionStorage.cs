@@ -6,7 +6,8 @@ namespace AiEng.Retrieval;
 /// The data of one in-memory collection: records by key in slots, their vectors in one <see cref="VectorMatrix"/> row per
 /// slot, and the <see cref="IVectorIndex"/> that searches them. A <see cref="ReaderWriterLockSlim"/> lets searches and
 /// reads run together and makes every write (a whole batch, or a delete-and-upsert replacement) atomic to them. Freed
-/// slots are reused; deleted rows are zeroed.
+/// slots are reused; deleted rows are zeroed. The index learns about each batch's vectors in one
+/// <see cref="IVectorIndex.SetRange"/> call.
 /// </summary>
 internal sealed class InMemoryCollectionStorage<TKey, TRecord>
     where TKey : notnull
@@ -108,25 +109,39 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
                 }
             }
 
-            foreach (var (key, record, vector) in upserts)
+            // The vectors go to the matrix first and to the index in one batch (each slot once, in the order first seen),
+            // so that an HNSW graph is built in parallel; a key given twice keeps its last record and vector.
+            var pending = new int[upserts.Count];
+            int pendingCount = 0;
+            var seen = new HashSet<int>();
+            try
             {
-                if (!_slots.TryGetValue(key, out int slot))
+                foreach (var (key, record, vector) in upserts)
                 {
-                    slot = _free.Count > 0 ? _free.Pop() : NewSlot();
-                    _slots[key] = slot;
-                    _keys[slot] = key;
-                }
+                    if (!_slots.TryGetValue(key, out int slot))
+                    {
+                        slot = _free.Count > 0 ? _free.Pop() : NewSlot();
+                        _slots[key] = slot;
+                        _keys[slot] = key;
+                    }
 
-                _records[slot] = record;
-                _matrix.Set(slot, vector.Span);
-                if (_loadedIds is not null && _loadedIds.Remove(key, out int id))
-                {
-                    ((HnswVectorIndex)_index).SetReusing(slot, id, vector.Span);
+                    _records[slot] = record;
+                    _matrix.Set(slot, vector.Span);
+                    if (_loadedIds is not null && _loadedIds.Remove(key, out int id) && ((HnswVectorIndex)_index).TryReuse(slot, id))
+                    {
+                        continue;
+                    }
+
+                    if (seen.Add(slot))
+                    {
+                        pending[pendingCount++] = slot;
+                    }
                 }
-                else
-                {
-                    _index.Set(slot, vector.Span);
-                }
+            }
+            finally
+            {
+                // Even when a record fails half-way (the matrix cannot grow), the ones written before it are searchable.
+                _index.SetRange(pending.AsSpan(0, pendingCount));
             }
         }
         finally

@@ -32,6 +32,11 @@ internal sealed class ExactVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
+    public void SetRange(ReadOnlySpan<int> slots)
+    {
+    }
+
+    /// <inheritdoc/>
     public void Remove(int slot)
     {
     }

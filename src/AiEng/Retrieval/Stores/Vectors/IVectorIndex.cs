@@ -16,6 +16,13 @@ internal interface IVectorIndex
     /// <summary>Indexes the vector just written to row <paramref name="slot"/> of the matrix (insert or replace).</summary>
     void Set(int slot, ReadOnlySpan<float> vector);
 
+    /// <summary>
+    /// Indexes the vectors just written to rows <paramref name="slots"/> of the matrix (insert or replace), as one batch:
+    /// the store calls it once per upsert batch, so an index that builds faster in bulk (HNSW) can do so. The slots are
+    /// distinct; the result must depend only on their order, never on thread timing.
+    /// </summary>
+    void SetRange(ReadOnlySpan<int> slots);
+
     /// <summary>Forgets <paramref name="slot"/>; the store will not offer it to searches again until it is set.</summary>
     void Remove(int slot);
 

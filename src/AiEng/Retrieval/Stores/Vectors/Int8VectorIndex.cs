@@ -71,6 +71,15 @@ internal sealed class Int8VectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
+    public void SetRange(ReadOnlySpan<int> slots)
+    {
+        foreach (int slot in slots)
+        {
+            Set(slot, _matrix.Row(slot));
+        }
+    }
+
+    /// <inheritdoc/>
     public void Remove(int slot)
     {
         _codes.AsSpan(slot * _matrix.Dimensions, _matrix.Dimensions).Clear();

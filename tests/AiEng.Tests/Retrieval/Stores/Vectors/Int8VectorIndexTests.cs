@@ -57,6 +57,30 @@ public sealed class Int8VectorIndexTests
         Assert.Equal(0f, scores[1], 5);
     }
 
+    [Fact]
+    public void SetRange_indexes_the_matrix_rows_like_Set_one_slot_at_a_time()
+    {
+        const int Dimensions = 32, Count = 300;
+        var random = new Random(12);
+        var matrix = new VectorMatrix(Dimensions, Count);
+        var single = new Int8VectorIndex(matrix, VectorMetric.CosineSimilarity, rescoreMultiplier: 1);
+        var batched = new Int8VectorIndex(matrix, VectorMetric.CosineSimilarity, rescoreMultiplier: 1);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            var vector = RandomVector(random, Dimensions);
+            matrix.Set(slot, vector);
+            single.Set(slot, vector);
+        }
+
+        batched.SetRange(Enumerable.Range(0, Count).Reverse().ToArray());
+
+        for (int q = 0; q < 20; q++)
+        {
+            var query = RandomVector(random, Dimensions);
+            Assert.Equal(Top(single, query, Count), Top(batched, query, Count));
+        }
+    }
+
     private static int[] Top(IVectorIndex index, float[] query, int count)
     {
         var heap = new TopKHeap(10);
