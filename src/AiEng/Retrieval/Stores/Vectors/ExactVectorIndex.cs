@@ -48,20 +48,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
         try
         {
             var prepared = PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
-            if (VectorMetrics.IsEuclidean(_metric))
-            {
-                for (int slot = 0; slot < slotCount; slot++)
-                {
-                    float score = -VectorKernels.SquaredDistance(_matrix.Row(slot), prepared);
-                    if (score >= results.Threshold && accept(slot))
-                    {
-                        results.Offer(score, slot);
-                    }
-                }
-
-                return;
-            }
-
+            bool euclidean = VectorMetrics.IsEuclidean(_metric);
             bool cosine = VectorMetrics.IsCosine(_metric);
             var data = _matrix.Data;
             var inverseNorms = _matrix.InverseNorms;
@@ -71,10 +58,19 @@ internal sealed class ExactVectorIndex : IVectorIndex
             {
                 int rows = Math.Min(BlockRows, slotCount - start);
                 var block = scores[..rows];
-                VectorKernels.DotRows(data, start, prepared, block);
-                if (cosine)
+                if (euclidean)
                 {
-                    TensorPrimitives.Multiply(block, inverseNorms.Slice(start, rows), block);
+                    // Higher is better inside the index: rank by the negated squared distance.
+                    VectorKernels.SquaredDistanceRows(data, start, prepared, block);
+                    TensorPrimitives.Negate(block, block);
+                }
+                else
+                {
+                    VectorKernels.DotRows(data, start, prepared, block);
+                    if (cosine)
+                    {
+                        TensorPrimitives.Multiply(block, inverseNorms.Slice(start, rows), block);
+                    }
                 }
 
                 float threshold = results.Threshold;

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace AiEng.Retrieval;
 
-/// <summary>Dot-product kernels over rows of a row-major <see cref="float"/> matrix.</summary>
+/// <summary>Dot-product and distance kernels over rows of a row-major <see cref="float"/> matrix.</summary>
 internal static class VectorKernels
 {
     /// <summary>How far ahead of the row being scored the scan asks the CPU to start loading (four 384-float rows).</summary>
@@ -30,7 +30,19 @@ internal static class VectorKernels
     /// and was slower than one <c>Dot</c> per row with prefetch, so it was not kept.
     /// </para>
     /// </remarks>
-    public static unsafe void DotRows(ReadOnlySpan<float> matrix, int firstRow, ReadOnlySpan<float> query, Span<float> scores)
+    public static void DotRows(ReadOnlySpan<float> matrix, int firstRow, ReadOnlySpan<float> query, Span<float> scores) =>
+        ScoreRows<DotKernel>(matrix, firstRow, query, scores);
+
+    /// <summary>
+    /// Writes the squared Euclidean distance of <paramref name="query"/> to each of the <c>distances.Length</c> consecutive
+    /// rows of <paramref name="matrix"/> that start at row <paramref name="firstRow"/> into <paramref name="distances"/>,
+    /// prefetching ahead as <see cref="DotRows"/> does.
+    /// </summary>
+    public static void SquaredDistanceRows(ReadOnlySpan<float> matrix, int firstRow, ReadOnlySpan<float> query, Span<float> distances) =>
+        ScoreRows<SquaredDistanceKernel>(matrix, firstRow, query, distances);
+
+    private static unsafe void ScoreRows<TKernel>(ReadOnlySpan<float> matrix, int firstRow, ReadOnlySpan<float> query, Span<float> scores)
+        where TKernel : IRowKernel
     {
         int dimensions = query.Length;
         var rows = matrix.Slice(firstRow * dimensions, scores.Length * dimensions);
@@ -38,7 +50,7 @@ internal static class VectorKernels
         {
             for (int i = 0; i < scores.Length; i++)
             {
-                scores[i] = TensorPrimitives.Dot(rows.Slice(i * dimensions, dimensions), query);
+                scores[i] = TKernel.Score(rows.Slice(i * dimensions, dimensions), query);
             }
 
             return;
@@ -52,7 +64,7 @@ internal static class VectorKernels
             for (int i = 0; i < scores.Length; i++, ahead += rowBytes)
             {
                 Prefetch(ahead, rowBytes, end);
-                scores[i] = TensorPrimitives.Dot(rows.Slice(i * dimensions, dimensions), query);
+                scores[i] = TKernel.Score(rows.Slice(i * dimensions, dimensions), query);
             }
         }
     }
@@ -75,5 +87,21 @@ internal static class VectorKernels
     {
         float distance = TensorPrimitives.Distance(a, b);
         return distance * distance;
+    }
+
+    /// <summary>How <see cref="ScoreRows{TKernel}"/> scores one row (a static interface, so each kernel's loop is compiled for it, with no call through a delegate).</summary>
+    private interface IRowKernel
+    {
+        static abstract float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query);
+    }
+
+    private readonly struct DotKernel : IRowKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => TensorPrimitives.Dot(row, query);
+    }
+
+    private readonly struct SquaredDistanceKernel : IRowKernel
+    {
+        public static float Score(ReadOnlySpan<float> row, ReadOnlySpan<float> query) => SquaredDistance(row, query);
     }
 }
