@@ -41,19 +41,6 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
         ?? registry.Chat.KeyedNames.FirstOrDefault(name => string.Equals(name, judgeModel, StringComparison.OrdinalIgnoreCase))
         ?? judgeModel;
 
-    /// <summary>The message for a judge model that is not a registered chat model.</summary>
-    public static string UnknownJudgeModel(AiEngRegistry registry, string judgeModel)
-    {
-        string path = registry.ConfigurationPath;
-        string key = path + ":Evaluation:" + nameof(EvaluationServiceOptions.JudgeModel);
-        string known = registry.Chat.KeyedNames.Count == 0
-            ? "No named chat model is configured."
-            : $"Configured chat models: {string.Join(", ", registry.Chat.KeyedNames.Order(StringComparer.OrdinalIgnoreCase))}.";
-        return $"{key} is '{judgeModel}', but no chat model of that name is configured: add it under {path}:ChatModels:{judgeModel} "
-            + $"(for example {path}:ChatModels:{judgeModel}:Provider = OpenAI and {path}:ChatModels:{judgeModel}:Model = gpt-4o-mini), "
-            + $"serve it with UseChatClient(factory, \"{judgeModel}\"), or leave {key} unset to judge with the default chat model. {known}";
-    }
-
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EvaluationServiceOptions options)
     {
@@ -71,7 +58,7 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
             }
             else if (!_keyed.IsKeyedService(typeof(IChatClient), KeyOf(_registry, judge)))
             {
-                errors.Add(UnknownJudgeModel(_registry, judge));
+                errors.Add(UnknownJudgeModel(judge));
             }
         }
 
@@ -86,6 +73,18 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private string UnknownJudgeModel(string judgeModel)
+    {
+        string path = _registry.ConfigurationPath;
+        string key = Key(nameof(EvaluationServiceOptions.JudgeModel));
+        string known = _registry.Chat.KeyedNames.Count == 0
+            ? "No named chat model is configured."
+            : $"Configured chat models: {string.Join(", ", _registry.Chat.KeyedNames.Order(StringComparer.OrdinalIgnoreCase))}.";
+        return $"{key} is '{judgeModel}', but no chat model of that name is configured: add it under {path}:ChatModels:{judgeModel} "
+            + $"(for example {path}:ChatModels:{judgeModel}:Provider = OpenAI and {path}:ChatModels:{judgeModel}:Model = gpt-4o-mini), "
+            + $"serve it with UseChatClient(factory, \"{judgeModel}\"), or leave {key} unset to judge with the default chat model. {known}";
     }
 
     private string Key(string option) => _section + ":" + option;

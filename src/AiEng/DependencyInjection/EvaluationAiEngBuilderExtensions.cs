@@ -56,7 +56,8 @@ public static class EvaluationAiEngBuilderExtensions
     /// </list>
     /// <para>
     /// Failures: a judge model that is not a configured chat model, and other invalid options, fail start-up with an
-    /// <see cref="OptionsValidationException"/> naming the key (for example <c>AiEng:Evaluation:JudgeModel</c>).
+    /// <see cref="OptionsValidationException"/> naming the key (for example <c>AiEng:Evaluation:JudgeModel</c>), or the first
+    /// resolution of these services when the host is not started.
     /// </para>
     /// </remarks>
     public static AiEngBuilder AddEvaluation(this AiEngBuilder builder)
@@ -83,19 +84,10 @@ public static class EvaluationAiEngBuilderExtensions
     private static EvaluationRunnerFactory CreateFactory(IServiceProvider provider)
     {
         EvaluationServiceOptions options = provider.GetRequiredService<IOptions<EvaluationServiceOptions>>().Value;
-        IChatClient judge;
-        if (string.IsNullOrEmpty(options.JudgeModel))
-        {
-            judge = provider.GetRequiredService<IChatClient>();
-        }
-        else
-        {
-            // Start-up validation reports an unknown name; this repeats the message when the host was not started.
-            AiEngRegistry registry = provider.GetRequiredService<AiEngRegistry>();
-            judge = provider.GetKeyedService<IChatClient>(EvaluationServiceOptionsValidator.KeyOf(registry, options.JudgeModel))
-                ?? throw new InvalidOperationException(EvaluationServiceOptionsValidator.UnknownJudgeModel(registry, options.JudgeModel));
-        }
-
+        // The options' validation (on start-up, or here at the latest) has checked that a named judge model is registered.
+        IChatClient judge = string.IsNullOrEmpty(options.JudgeModel)
+            ? provider.GetRequiredService<IChatClient>()
+            : provider.GetRequiredKeyedService<IChatClient>(EvaluationServiceOptionsValidator.KeyOf(provider.GetRequiredService<AiEngRegistry>(), options.JudgeModel));
         return new EvaluationRunnerFactory(options, judge, provider.GetService<IUsageLedger>(), provider.GetService<TimeProvider>());
     }
 }
