@@ -10,16 +10,16 @@ namespace AiEng.Composition;
 internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<EvaluationServiceOptions>
 {
     private readonly AiEngRegistry _registry;
-    private readonly IServiceProviderIsKeyedService _keyed;
+    private readonly IServiceProviderIsKeyedService? _keyed;
     private readonly string _section;
 
     /// <summary>Initializes a new instance of the <see cref="EvaluationServiceOptionsValidator"/> class.</summary>
     /// <param name="registry">Knows the configuration path AiEng was bound from and the named chat models.</param>
-    /// <param name="keyed">Tells whether a keyed chat client of the judge's name is registered.</param>
-    public EvaluationServiceOptionsValidator(AiEngRegistry registry, IServiceProviderIsKeyedService keyed)
+    /// <param name="services">Tells whether a keyed chat client of the judge's name is registered, when the container can.</param>
+    public EvaluationServiceOptionsValidator(AiEngRegistry registry, IServiceProvider services)
     {
         _registry = registry;
-        _keyed = keyed;
+        _keyed = services.GetService<IServiceProviderIsKeyedService>();
         _section = registry.ConfigurationPath + ":Evaluation";
     }
 
@@ -56,7 +56,7 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
             {
                 errors.Add($"{Key(nameof(options.JudgeModel))} is blank: set it to the name of a chat model under {_registry.ConfigurationPath}:ChatModels, for example {Example(nameof(options.JudgeModel))}, or leave it unset to judge with the default chat model.");
             }
-            else if (!_keyed.IsKeyedService(typeof(IChatClient), KeyOf(_registry, judge)))
+            else if (!(_keyed?.IsKeyedService(typeof(IChatClient), KeyOf(_registry, judge)) ?? _registry.Chat.IsKeyed(judge)))
             {
                 errors.Add(UnknownJudgeModel(judge));
             }

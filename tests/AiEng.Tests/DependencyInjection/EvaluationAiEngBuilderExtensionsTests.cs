@@ -90,15 +90,43 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
         using var directory = new TempDirectory();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         using ServiceProvider services = Build(
-            [("AiEng:Evaluation:RunName", "nightly"), ("AiEng:Evaluation:OutputDirectory", directory.Path), ("AiEng:Evaluation:MaxConcurrency", "2")],
+            [("AiEng:Evaluation:RunName", "nightly"), ("AiEng:Evaluation:OutputDirectory", directory.Path), ("AiEng:Evaluation:Resume", "false"), ("AiEng:Evaluation:MaxConcurrency", "2")],
             more: s => s.AddSingleton<TimeProvider>(time).AddSingleton<IEvaluator>(new TokenF1Evaluator()));
         services.GetRequiredService<IStartupValidator>().Validate();
+        EvaluationRunner runner = services.GetRequiredService<EvaluationRunner>();
+        int calls = 0;
+        EvaluationTarget target = (evaluationCase, token) =>
+        {
+            Interlocked.Increment(ref calls);
+            return Target()(evaluationCase, token);
+        };
 
-        EvaluationRun run = await services.GetRequiredService<EvaluationRunner>().RunAsync(Capitals, Target());
+        EvaluationRun run = await runner.RunAsync(Capitals, target);
+        await runner.RunAsync(Capitals, target);
 
         Assert.Equal("nightly", run.Name);
         Assert.Equal(time.GetUtcNow(), run.StartedAt);
         Assert.Contains("\"france\"", await File.ReadAllTextAsync(directory.Combine(EvaluationRunner.CasesFileName)), StringComparison.Ordinal);
+        Assert.Equal(2, calls);   // Resume = false: the finished case of the first run is run again
+    }
+
+    [Fact]
+    public async Task The_judge_answers_from_the_configured_cache_on_a_second_run()
+    {
+        using var directory = new TempDirectory();
+        var judge = Judge(score: 3);
+        using ServiceProvider services = Build(
+            [("AiEng:Evaluation:CacheDirectory", directory.Path)],
+            builder => builder.UseChatClient(_ => judge),
+            more: s => s.AddSingleton<IEvaluator>(LlmJudgeEvaluator.Relevance()));
+        EvaluationRunner runner = services.GetRequiredService<EvaluationRunner>();
+
+        EvaluationRun first = await runner.RunAsync(Capitals, Target());
+        EvaluationRun second = await runner.RunAsync(Capitals, Target());
+
+        Assert.Equal(3, Assert.Single(first.Cases).GetValue("Relevance"));
+        Assert.Equal(3, Assert.Single(second.Cases).GetValue("Relevance"));
+        Assert.Equal(1, judge.CallCount);
     }
 
     [Fact]
