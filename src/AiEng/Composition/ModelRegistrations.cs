@@ -40,6 +40,9 @@ internal sealed class ModelRegistrations<TClient, TBuilder>
     /// <summary>Records that a keyed service named <paramref name="name"/> is registered; returns false when it already was.</summary>
     public bool AddKeyedName(string name) => _keyedNames.Add(name);
 
+    /// <summary>Gets the names of the keyed services registered, spelled as registered.</summary>
+    public IReadOnlyCollection<string> KeyedNames => _keyedNames;
+
     /// <summary>Gets a value indicating whether a keyed service is registered for <paramref name="name"/> (any letter case).</summary>
     public bool IsKeyed(string name) => _keyedNames.Any(keyed => string.Equals(keyed, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AiEng.Retrieval;
 using Microsoft.Extensions.Configuration;
 
@@ -48,20 +47,6 @@ internal static class RetrievalServiceOptionsBinder
         }
     }
 
-    private static int? ReadInt(IConfigurationSection section, string key, RetrievalServiceOptions options)
-    {
-        string? value = section[key];
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int number))
-        {
-            return number;
-        }
-
-        options.ConfigurationErrors.Add($"{section.Path}:{key} is '{value}', which is not a whole number, for example {RetrievalServiceOptionsValidator.Example(key)}.");
-        return null;
-    }
+    private static int? ReadInt(IConfigurationSection section, string key, RetrievalServiceOptions options) =>
+        ConfigurationValues.ReadInt(section, key, options.ConfigurationErrors, RetrievalServiceOptionsValidator.Example(key));
 }

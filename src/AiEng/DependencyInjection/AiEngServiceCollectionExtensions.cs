@@ -53,6 +53,7 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
         services.AddOptions<AiEng.Prompts.PromptRegistryOptions>().Bind(section.GetSection("Prompts"));
         services.AddOptions<AiEng.Retrieval.RetrievalServiceOptions>().Configure(options => RetrievalServiceOptionsBinder.Bind(section.GetSection("Retrieval"), options));
+        services.AddOptions<AiEng.Evaluation.EvaluationServiceOptions>().Configure(options => EvaluationServiceOptionsBinder.Bind(section.GetSection("Evaluation"), options));
         return builder;
     }
 

@@ -12,7 +12,7 @@ internal static class JudgeCall
     {
         if (chatConfiguration?.ChatClient is not { } client)
         {
-            return (default, "No judge is configured: pass a ChatConfiguration with a chat client (EvaluationRunnerOptions.JudgeChatClient).");
+            return (default, "No judge is configured: pass a ChatConfiguration with a chat client (EvaluationRunnerOptions.JudgeChatClient). With AddEvaluation, configure a language model as the judge (AiEng:Chat, or AiEng:Evaluation:JudgeModel naming one of AiEng:ChatModels): the offline extractive responder is not a judge.");
         }
 
         ChatResponse response;
