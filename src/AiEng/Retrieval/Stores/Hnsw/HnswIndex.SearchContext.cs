@@ -11,6 +11,7 @@ public sealed partial class HnswIndex
         private int[] _visited = [];
         private int _epoch;
         private float[] _query = [];
+        private int[] _fresh = [];
         private Neighbour[] _buffer = [];
 
         /// <summary>Gets the candidates to expand; the priority is the negated similarity, so the most similar comes first.</summary>
@@ -18,6 +19,17 @@ public sealed partial class HnswIndex
 
         /// <summary>Gets the results so far; the priority is the similarity, so the least similar comes first.</summary>
         public PriorityQueue<int, float> Results { get; } = new();
+
+        /// <summary>Gets a buffer for the unvisited neighbours of the vector being expanded.</summary>
+        public Span<int> Fresh(int length)
+        {
+            if (_fresh.Length < length)
+            {
+                _fresh = new int[length];
+            }
+
+            return _fresh;
+        }
 
         /// <summary>Gets a buffer for the normalised query.</summary>
         public Span<float> Query(int dimensions)

@@ -560,15 +560,24 @@ public sealed partial class HnswIndex
                 break;
             }
 
+            // Mark the unvisited neighbours and ask the CPU to load their rows before the first inner product: the rows
+            // are scattered over the whole vector array, so each one is a cache miss that would otherwise stall the
+            // inner product. The neighbours are then scored in the same order as before, so the result is unchanged.
             var links = Links(current, layer);
+            var fresh = context.Fresh(links.Length);
+            int freshCount = 0;
             for (int i = 1; i <= links[0]; i++)
             {
                 int other = links[i];
-                if (!context.Visit(other))
+                if (context.Visit(other))
                 {
-                    continue;
+                    fresh[freshCount++] = other;
+                    HnswDot.Prefetch(ref Row(other), _dimensions);
                 }
+            }
 
+            foreach (int other in fresh[..freshCount])
+            {
                 float similarity = Similarity(q, other);
                 if (results.Count < ef || similarity > worst)
                 {
