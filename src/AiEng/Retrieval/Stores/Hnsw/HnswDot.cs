@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AiEng.Retrieval;
 
@@ -14,6 +15,30 @@ namespace AiEng.Retrieval;
 /// </summary>
 internal static class HnswDot
 {
+    /// <summary>The number of bytes of a row that <see cref="Prefetch"/> asks for.</summary>
+    internal const int PrefetchBytes = int.MaxValue;
+
+    /// <summary>
+    /// Asks the CPU to start loading the cache lines of the <paramref name="length"/> floats at <paramref name="row"/>
+    /// (at most <see cref="PrefetchBytes"/>) into the cache; does nothing without SSE. A prefetch never faults, so a
+    /// stale address (the array moved) is harmless.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(ref float row, int length)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        byte* start = (byte*)Unsafe.AsPointer(ref row);
+        byte* stop = start + Math.Min((long)length * sizeof(float), PrefetchBytes);
+        for (byte* line = start; line < stop; line += 64)
+        {
+            Sse.Prefetch0(line);
+        }
+    }
+
     /// <summary>Returns the inner product of the <paramref name="length"/> floats at <paramref name="x"/> and <paramref name="y"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(ref float x, ref float y, int length)

@@ -11,13 +11,25 @@ public sealed partial class HnswIndex
         private int[] _visited = [];
         private int _epoch;
         private float[] _query = [];
+        private int[] _fresh = [];
         private Neighbour[] _buffer = [];
 
         /// <summary>Gets the candidates to expand; the priority is the negated similarity, so the most similar comes first.</summary>
-        public PriorityQueue<int, float> Candidates { get; } = new();
+        public MinHeap Candidates { get; } = new();
 
         /// <summary>Gets the results so far; the priority is the similarity, so the least similar comes first.</summary>
-        public PriorityQueue<int, float> Results { get; } = new();
+        public MinHeap Results { get; } = new();
+
+        /// <summary>Gets a buffer for the unvisited neighbours of the vector being expanded.</summary>
+        public Span<int> Fresh(int length)
+        {
+            if (_fresh.Length < length)
+            {
+                _fresh = new int[length];
+            }
+
+            return _fresh;
+        }
 
         /// <summary>Gets a buffer for the normalised query.</summary>
         public Span<float> Query(int dimensions)
@@ -62,22 +74,23 @@ public sealed partial class HnswIndex
             return true;
         }
 
-        /// <summary>Empties <see cref="Results"/> into a buffer, most similar first (equal similarity: lower id first).</summary>
+        /// <summary>Copies <see cref="Results"/> into a buffer, most similar first (equal similarity: lower id first).</summary>
+        /// <remarks>The order is total (ids are distinct), so sorting the heap's storage gives what dequeuing it would.</remarks>
         public ReadOnlySpan<Neighbour> Drain()
         {
-            int count = Results.Count;
-            if (_buffer.Length < count)
+            var nodes = Results.Nodes;
+            if (_buffer.Length < nodes.Length)
             {
-                _buffer = new Neighbour[Math.Max(count, 2 * _buffer.Length)];
+                _buffer = new Neighbour[Math.Max(nodes.Length, 2 * _buffer.Length)];
             }
 
-            int i = 0;
-            while (Results.TryDequeue(out int id, out float similarity))
+            var found = _buffer.AsSpan(0, nodes.Length);
+            for (int i = 0; i < nodes.Length; i++)
             {
-                _buffer[i++] = new Neighbour(id, similarity);
+                found[i] = new Neighbour(nodes[i].Id, nodes[i].Priority);
             }
 
-            var found = _buffer.AsSpan(0, count);
+            Results.Clear();
             found.Sort();
             return found;
         }

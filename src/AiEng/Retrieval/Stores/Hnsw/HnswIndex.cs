@@ -449,6 +449,11 @@ public sealed partial class HnswIndex
             return;
         }
 
+        for (int i = 1; i <= count; i++)
+        {
+            HnswDot.Prefetch(ref Row(links[i]), _dimensions);
+        }
+
         var rented = ArrayPool<Neighbour>.Shared.Rent(count + requests.Length);
         var candidates = rented.AsSpan(0, count + requests.Length);
         for (int i = 0; i < count; i++)
@@ -546,42 +551,57 @@ public sealed partial class HnswIndex
         var candidates = context.Candidates;
         var results = context.Results;
         context.Visit(entry);
-        candidates.Enqueue(entry, -entrySimilarity);
+        candidates.Push(entry, -entrySimilarity);
         if (!exclusions || Allowed(entry, filter))
         {
-            results.Enqueue(entry, entrySimilarity);
+            results.Push(entry, entrySimilarity);
         }
 
         float worst = results.Count > 0 ? entrySimilarity : float.NegativeInfinity;
-        while (candidates.TryDequeue(out int current, out float negated))
+        while (candidates.TryPop(out int current, out float negated))
         {
             if (-negated < worst && (results.Count == ef || !exclusions))
             {
                 break;
             }
 
+            // Mark the unvisited neighbours and ask the CPU to load their rows before the first inner product: the rows
+            // are scattered over the whole vector array, so each one is a cache miss that would otherwise stall the
+            // inner product. The neighbours are then scored in the same order as before, so the result is unchanged.
             var links = Links(current, layer);
+            if (layer == 0 && candidates.Count > 0)
+            {
+                // Probably the next vector to expand: load its link list while this one is scored.
+                HnswDot.Prefetch(ref Unsafe.As<int, float>(ref _links0[candidates.MinId * _stride0]), _stride0);
+            }
+
+            var fresh = context.Fresh(links.Length);
+            int freshCount = 0;
             for (int i = 1; i <= links[0]; i++)
             {
                 int other = links[i];
-                if (!context.Visit(other))
+                if (context.Visit(other))
                 {
-                    continue;
+                    fresh[freshCount++] = other;
+                    HnswDot.Prefetch(ref Row(other), _dimensions);
                 }
+            }
 
+            foreach (int other in fresh[..freshCount])
+            {
                 float similarity = Similarity(q, other);
                 if (results.Count < ef || similarity > worst)
                 {
-                    candidates.Enqueue(other, -similarity);
+                    candidates.Push(other, -similarity);
                     if (!exclusions || Allowed(other, filter))
                     {
-                        results.Enqueue(other, similarity);
+                        results.Push(other, similarity);
                         if (results.Count > ef)
                         {
-                            results.Dequeue();
+                            results.Pop();
                         }
 
-                        results.TryPeek(out _, out worst);
+                        worst = results.MinPriority;
                     }
                 }
             }
