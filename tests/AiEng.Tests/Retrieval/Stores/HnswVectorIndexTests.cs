@@ -145,7 +145,7 @@ public sealed class HnswVectorIndexTests
         matrix.EnsureCapacity(slot + 1);
         index.EnsureCapacity(matrix.Capacity);
         matrix.Set(slot, vector);
-        index.Set(slot, vector);
+        index.SetRange([slot]);
     }
 
     private static float[] Random(Random random) => [.. Enumerable.Range(0, Dimensions).Select(_ => (float)((random.NextDouble() * 2) - 1))];

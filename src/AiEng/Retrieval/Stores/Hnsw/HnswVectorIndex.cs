@@ -73,10 +73,6 @@ internal sealed class HnswVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    /// <remarks><paramref name="vector"/> is row <paramref name="slot"/> of the matrix; this is <see cref="SetRange"/> of one slot.</remarks>
-    public void Set(int slot, ReadOnlySpan<float> vector) => SetRange(new ReadOnlySpan<int>(in slot));
-
-    /// <inheritdoc/>
     /// <remarks>
     /// Every slot is detached first (a replaced vector's node becomes a tombstone), vectors the graph cannot hold are kept
     /// outside it, and the others are added in the order of <paramref name="slots"/> with

@@ -27,11 +27,6 @@ internal sealed class ExactVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void Set(int slot, ReadOnlySpan<float> vector)
-    {
-    }
-
-    /// <inheritdoc/>
     public void SetRange(ReadOnlySpan<int> slots)
     {
     }

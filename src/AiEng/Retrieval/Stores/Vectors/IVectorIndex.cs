@@ -13,9 +13,6 @@ internal interface IVectorIndex
     /// <summary>Makes room for <paramref name="slots"/> slots (the matrix already has it).</summary>
     void EnsureCapacity(int slots);
 
-    /// <summary>Indexes the vector just written to row <paramref name="slot"/> of the matrix (insert or replace).</summary>
-    void Set(int slot, ReadOnlySpan<float> vector);
-
     /// <summary>
     /// Indexes the vectors just written to rows <paramref name="slots"/> of the matrix (insert or replace), as one batch:
     /// the store calls it once per upsert batch, so an index that builds faster in bulk (HNSW) can do so. The slots are

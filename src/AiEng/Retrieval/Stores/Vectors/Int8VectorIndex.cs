@@ -50,8 +50,18 @@ internal sealed class Int8VectorIndex : IVectorIndex
     }
 
     /// <inheritdoc/>
-    public void Set(int slot, ReadOnlySpan<float> vector)
+    public void SetRange(ReadOnlySpan<int> slots)
     {
+        foreach (int slot in slots)
+        {
+            Quantize(slot);
+        }
+    }
+
+    // Quantises row slot of the matrix into the codes.
+    private void Quantize(int slot)
+    {
+        var vector = _matrix.Row(slot);
         int dimensions = _matrix.Dimensions;
         var codes = _codes.AsSpan(slot * dimensions, dimensions);
         if (VectorMetrics.IsCosine(_metric))
@@ -68,15 +78,6 @@ internal sealed class Int8VectorIndex : IVectorIndex
         }
 
         _squaredNorms[slot] = TensorPrimitives.Dot(vector, vector);
-    }
-
-    /// <inheritdoc/>
-    public void SetRange(ReadOnlySpan<int> slots)
-    {
-        foreach (int slot in slots)
-        {
-            Set(slot, _matrix.Row(slot));
-        }
     }
 
     /// <inheritdoc/>

@@ -18,7 +18,7 @@ public sealed class Int8VectorIndexTests
         {
             var vector = RandomVector(random, Dimensions);
             matrix.Set(slot, vector);
-            quantized.Set(slot, vector);
+            quantized.SetRange([slot]);
         }
 
         int found = 0;
@@ -42,7 +42,7 @@ public sealed class Int8VectorIndexTests
         for (int slot = 0; slot < rows.Length; slot++)
         {
             matrix.Set(slot, rows[slot]);
-            index.Set(slot, rows[slot]);
+            index.SetRange([slot]);
         }
 
         index.Remove(0);
@@ -58,7 +58,7 @@ public sealed class Int8VectorIndexTests
     }
 
     [Fact]
-    public void SetRange_indexes_the_matrix_rows_like_Set_one_slot_at_a_time()
+    public void SetRange_of_many_slots_indexes_the_matrix_rows_like_one_slot_at_a_time()
     {
         const int Dimensions = 32, Count = 300;
         var random = new Random(12);
@@ -69,7 +69,7 @@ public sealed class Int8VectorIndexTests
         {
             var vector = RandomVector(random, Dimensions);
             matrix.Set(slot, vector);
-            single.Set(slot, vector);
+            single.SetRange([slot]);
         }
 
         batched.SetRange(Enumerable.Range(0, Count).Reverse().ToArray());
