@@ -15,27 +15,19 @@ namespace AiEng.Retrieval;
 /// </summary>
 internal static class HnswDot
 {
-    /// <summary>The number of bytes of a row that <see cref="Prefetch"/> asks for.</summary>
-    internal const int PrefetchBytes = int.MaxValue;
-
     /// <summary>
-    /// Asks the CPU to start loading the cache lines of the <paramref name="length"/> floats at <paramref name="row"/>
-    /// (at most <see cref="PrefetchBytes"/>) into the cache; does nothing without SSE. A prefetch never faults, so a
-    /// stale address (the array moved) is harmless.
+    /// Asks the CPU to start loading the cache lines of the <paramref name="length"/> floats at <paramref name="row"/> into
+    /// the cache (<see cref="VectorKernels.Prefetch"/>); does nothing without SSE. A prefetch never faults, so a stale
+    /// address (the array moved) is harmless.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Prefetch(ref float row, int length)
     {
-        if (!Sse.IsSupported)
+        if (Sse.IsSupported)
         {
-            return;
-        }
-
-        byte* start = (byte*)Unsafe.AsPointer(ref row);
-        byte* stop = start + Math.Min((long)length * sizeof(float), PrefetchBytes);
-        for (byte* line = start; line < stop; line += 64)
-        {
-            Sse.Prefetch0(line);
+            byte* start = (byte*)Unsafe.AsPointer(ref row);
+            int bytes = length * sizeof(float);
+            VectorKernels.Prefetch(start, bytes, start + bytes);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace AiEng.Retrieval;
@@ -73,6 +74,7 @@ internal static class VectorKernels
     /// Asks the CPU to load the cache lines of the <paramref name="length"/> bytes at <paramref name="start"/> (those before
     /// <paramref name="end"/>, the end of the scanned array) into the cache. Callers check <see cref="Sse.IsSupported"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Prefetch(byte* start, int length, byte* end)
     {
         byte* stop = start + length < end ? start + length : end;
