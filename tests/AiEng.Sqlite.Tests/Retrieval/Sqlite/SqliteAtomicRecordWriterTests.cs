@@ -159,7 +159,10 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
 
     private async Task<(List<string> Committed, bool Finished)> RunHostAsync(string hostDll, int documents, int? killAfterCommits)
     {
-        var start = new ProcessStartInfo(DotnetHost(), [hostDll, _database.Path, documents.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        // A run that is to be killed pauses 10 ms after each commit: the remaining 380 documents then take at least 3.8 s, so
+        // the host cannot finish before this process, possibly starved of CPU by parallel test runs, reads 20 commits.
+        string pauseMs = killAfterCommits is null ? "0" : "10";
+        var start = new ProcessStartInfo(DotnetHost(), [hostDll, _database.Path, documents.ToString(System.Globalization.CultureInfo.InvariantCulture), pauseMs])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
