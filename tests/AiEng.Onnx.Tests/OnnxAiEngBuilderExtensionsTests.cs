@@ -26,7 +26,7 @@ public sealed class OnnxAiEngBuilderExtensionsTests
         var services = new ServiceCollection();
         services.AddAiEng(_ => { }).AddOnnx().AddRetrieval(options => options.ChunkSize = 200);
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        provider.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        StartupValidation.Validate(provider);
 
         IngestionResult result = await provider.GetRequiredService<DocumentIngestor>().IngestAsync(Documents(
             new Document("pets.md", "# Pets\n\nA kitten naps on the sofa all afternoon."),

@@ -16,7 +16,7 @@ public class AiEngOptionsValidatorTests
     {
         using var services = TestServices.Build();
 
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class AiEngOptionsValidatorTests
             TestServices.Configuration(("AiEng:ChatModels:fast:Provider", "Remote"), ("AiEng:ChatModels:fast:Model", "m")),
             builder => builder.AddProvider(remote));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:ChatModels:fast:Settings:Region must be set", error.Message, StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public class AiEngOptionsValidatorTests
             TestServices.Configuration(),
             more: collection => collection.Configure<AiEngOptions>(options => options.ChatModels["late"] = new ModelOptions { Provider = "Offline" }));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:ChatModels:late was added after AddAiEng ran", error.Message, StringComparison.Ordinal);
     }
@@ -149,7 +149,7 @@ public class AiEngOptionsValidatorTests
                 ("AiEng:ChatModels:offline:ApiKey", Secret)),
             builder => builder.AddProvider(leaky));
 
-        var startUp = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var startUp = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
         var resolve = Assert.Throws<OptionsValidationException>(() => services.GetRequiredKeyedService<IChatClient>("smart"));
         var options = new AiEngOptions { Chat = new ModelOptions { Provider = "Remote", ApiKey = Secret } };
         options.ChatModels["fast"] = new ModelOptions { ApiKey = Secret };
@@ -168,6 +168,6 @@ public class AiEngOptionsValidatorTests
     private static string StartUpFailure(params (string Key, string? Value)[] values)
     {
         using var services = BuildWithRemote(values);
-        return Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate()).Message;
+        return Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services)).Message;
     }
 }

@@ -24,7 +24,7 @@ public class AiEngBuilderTests
         Assert.Equal("from my client +outer", response.Text);
         Assert.Equal(1, custom.CallCount);
         Assert.NotNull(client.GetService<SuffixChatClient>());
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class AiEngBuilderTests
         var response = await services.GetRequiredKeyedService<IChatClient>("mine").GetResponseAsync("hello");
 
         Assert.Equal("mine!", response.Text);
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class AiEngBuilderTests
             TestServices.Configuration(("AiEng:ChatModels:fast:Provider", "NotRegistered")),
             builder => builder.UseChatClient(_ => TestChatClient.Replying("custom fast"), "fast"));
 
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
         var response = await services.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello");
 
         Assert.Equal("custom fast", response.Text);
@@ -106,7 +106,7 @@ public class AiEngBuilderTests
         Assert.Equal([3f, 1f], embeddings[0].Vector.ToArray());
         Assert.Equal(["abc"], seen);
         Assert.Equal(1, custom.CallCount);
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
     }
 
     [Fact]

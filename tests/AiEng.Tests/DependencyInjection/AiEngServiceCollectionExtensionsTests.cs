@@ -207,7 +207,7 @@ public class AiEngServiceCollectionExtensionsTests
     public void An_application_that_only_chats_starts_without_an_embedding_provider_and_is_told_which_package_to_add_when_it_embeds()
     {
         using var services = TestServices.Build();
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
 
@@ -265,7 +265,7 @@ public class AiEngServiceCollectionExtensionsTests
     {
         using var services = TestServices.Build(("AiEng:Usage:Prices:gpt-4o:InputPerMillion", "-1"));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Usage:Prices:gpt-4o:InputPerMillion", error.Message, StringComparison.Ordinal);
     }
@@ -328,7 +328,7 @@ public class AiEngServiceCollectionExtensionsTests
     {
         using var services = TestServices.Build(("AiEng:Resilience:MaxRetryAttempts", "-1"));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Resilience:MaxRetryAttempts", error.Message, StringComparison.Ordinal);
     }

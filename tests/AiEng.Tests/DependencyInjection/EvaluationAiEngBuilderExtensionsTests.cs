@@ -24,7 +24,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
             [("AiEng:Evaluation:JudgeModel", judgeModel)],
             builder => builder.UseChatClient(_ => defaultModel).UseChatClient(_ => smart, "smart"),
             more: s => s.AddSingleton<IEvaluator>(LlmJudgeEvaluator.Relevance()));
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
 
         EvaluationRun run = await services.GetRequiredService<EvaluationRunner>().RunAsync(Capitals, Target());
 
@@ -43,7 +43,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
         var defaultModel = Judge(score: 2);
         var smart = Judge(score: 5);
         using ServiceProvider services = Build([], builder => builder.UseChatClient(_ => defaultModel).UseChatClient(_ => smart, "smart"));
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
         EvaluationRunnerFactory factory = services.GetRequiredService<EvaluationRunnerFactory>();
 
         EvaluationRun run = await factory.Create([LlmJudgeEvaluator.Relevance()]).RunAsync(Capitals, Target());
@@ -59,7 +59,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
         var external = Judge(score: 4);
         using ServiceProvider services = Build(
             [("AiEng:Evaluation:JudgeModel", "external")], more: s => s.AddKeyedChatClient("external", external));
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
 
         EvaluationRun run = await services.GetRequiredService<EvaluationRunnerFactory>().Create([LlmJudgeEvaluator.Relevance()]).RunAsync(Capitals, Target());
 
@@ -70,7 +70,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
     public async Task The_offline_extractive_responder_is_not_a_judge()
     {
         using ServiceProvider services = Build([]);
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
         EvaluationRunnerFactory factory = services.GetRequiredService<EvaluationRunnerFactory>();
 
         EvaluationRun run = await factory.Create([LlmJudgeEvaluator.Relevance(), new TokenF1Evaluator()]).RunAsync(Capitals, Target());
@@ -92,7 +92,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
         using ServiceProvider services = Build(
             [("AiEng:Evaluation:RunName", "nightly"), ("AiEng:Evaluation:OutputDirectory", directory.Path), ("AiEng:Evaluation:Resume", "false"), ("AiEng:Evaluation:MaxConcurrency", "2")],
             more: s => s.AddSingleton<TimeProvider>(time).AddSingleton<IEvaluator>(new TokenF1Evaluator()));
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
         EvaluationRunner runner = services.GetRequiredService<EvaluationRunner>();
         int calls = 0;
         EvaluationTarget target = (evaluationCase, token) =>
@@ -157,7 +157,7 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
     {
         using ServiceProvider services = Build([("AiEng:Evaluation:" + key, value)], builder => builder.UseChatClient(_ => Judge(5), "smart"));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }

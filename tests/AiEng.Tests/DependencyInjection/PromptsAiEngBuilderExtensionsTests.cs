@@ -17,7 +17,7 @@ public sealed class PromptsAiEngBuilderExtensionsTests
         using ServiceProvider services = TestServices.Build(
             TestServices.Configuration(("AiEng:Prompts:Directory", directory.Path)), aieng => aieng.AddPrompts());
 
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
         IPromptRegistry registry = services.GetRequiredService<IPromptRegistry>();
 
         Assert.Equal("greet@1.0.0", Assert.Single(registry.Prompts).ToString());
@@ -42,7 +42,7 @@ public sealed class PromptsAiEngBuilderExtensionsTests
         using ServiceProvider services = TestServices.Build(
             TestServices.Configuration(("AiEng:Prompts:Directory", "/no/such/prompts")), aieng => aieng.AddPrompts());
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Prompts:Directory is '/no/such/prompts', which does not exist", error.Message, StringComparison.Ordinal);
     }
@@ -52,7 +52,7 @@ public sealed class PromptsAiEngBuilderExtensionsTests
     {
         using ServiceProvider services = TestServices.Build(TestServices.Configuration(), aieng => aieng.AddPrompts());
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Prompts:Directory is not set", error.Message, StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     public async Task Hybrid_retrieval_is_the_default_and_fuses_keyword_and_dense_rankings()
     {
         using ServiceProvider services = Build();
-        services.GetRequiredService<IStartupValidator>().Validate();
+        StartupValidation.Validate(services);
 
         await IngestAsync(services);
         IRetriever retriever = services.GetRequiredService<IRetriever>();
@@ -186,7 +186,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     {
         using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
@@ -196,7 +196,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     {
         using ServiceProvider services = Build(ConceptGenerator(), [], configure: options => options.ChunkOverlap = 600);
 
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Retrieval:ChunkOverlap is 600", error.Message, StringComparison.Ordinal);
     }
