@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Composition;
 
@@ -7,10 +9,18 @@ internal sealed class AiEngRegistry
 {
     /// <summary>Initializes a new instance of the <see cref="AiEngRegistry"/> class.</summary>
     /// <param name="configurationPath">The path of the configuration section AiEng's options come from, for example <c>AiEng</c>.</param>
-    public AiEngRegistry(string configurationPath)
+    /// <param name="configuration">That section, or <see langword="null"/> when AiEng is configured in code.</param>
+    public AiEngRegistry(string configurationPath, IConfiguration? configuration)
     {
         ConfigurationPath = configurationPath;
+        Configuration = configuration;
     }
+
+    /// <summary>Gets or sets AiEng's configuration section; <see langword="null"/> when AiEng is configured in code.</summary>
+    public IConfiguration? Configuration { get; set; }
+
+    /// <summary>Gets or sets the builder that every <c>AddAiEng</c> call on this service collection returns.</summary>
+    public AiEngBuilder Builder { get; set; } = null!;
 
     /// <summary>Gets the path of AiEng's configuration section, used to name keys in messages (for example <c>AiEng</c>).</summary>
     public string ConfigurationPath { get; }

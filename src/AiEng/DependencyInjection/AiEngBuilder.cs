@@ -2,6 +2,7 @@ using AiEng.Composition;
 using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,29 @@ public sealed class AiEngBuilder
 
     /// <summary>Gets the service collection AiEng is added to.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Gets AiEng's configuration section (the one <c>AddAiEng(configuration)</c> bound, usually <c>AiEng</c>), or
+    /// <see langword="null"/> when AiEng is configured in code. Extension packages bind their own sub-section of it
+    /// (<c>AddRetrieval</c> binds <c>Retrieval</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public IConfiguration? Configuration => Registry.Configuration;
+
+    /// <summary>
+    /// Gets the configuration path of AiEng's section, for example <c>AiEng</c>, so that messages can name keys as the
+    /// configuration spells them (<c>AiEng:Retrieval:Dimensions</c>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public string ConfigurationPath => Registry.ConfigurationPath;
+
+    /// <summary>Gets the names of the keyed chat models AiEng serves (from configuration and <see cref="UseChatClient"/>), as registered.</summary>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public IReadOnlyCollection<string> ChatModelNames => Registry.Chat.KeyedNames;
+
+    /// <summary>Gets the names of the keyed embedding models AiEng serves, as registered.</summary>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    public IReadOnlyCollection<string> EmbeddingModelNames => Registry.Embeddings.KeyedNames;
 
     private AiEngRegistry Registry => _registry ??= FindRegistry(Services)
         ?? throw new InvalidOperationException("AiEng is not added to this service collection: call services.AddAiEng(configuration) and use the builder it returns.");
@@ -132,7 +156,7 @@ public sealed class AiEngBuilder
     {
         if (Registry.Chat.AddKeyedName(name))
         {
-            Services.AddKeyedChatClient(name, services => services.GetRequiredService<AiEngModelFactory>().CreateChatClient(name));
+            Services.TryAddKeyedSingleton<IChatClient>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateChatClient(name));
         }
     }
 
@@ -141,7 +165,7 @@ public sealed class AiEngBuilder
     {
         if (Registry.Embeddings.AddKeyedName(name))
         {
-            Services.AddKeyedEmbeddingGenerator(name, services => services.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name));
+            Services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name));
         }
     }
 

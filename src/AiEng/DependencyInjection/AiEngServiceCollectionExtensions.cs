@@ -27,7 +27,6 @@ public static class AiEngServiceCollectionExtensions
     /// </param>
     /// <returns>The builder, to add providers (<c>.AddOpenAI()</c>, <c>.AddOllama()</c>, <c>.AddOnnx()</c>), clients and middleware.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">AiEng was already added to <paramref name="services"/>.</exception>
     /// <remarks>
     /// <para>
     /// Named models (<c>AiEng:ChatModels:&lt;name&gt;</c>, <c>AiEng:EmbeddingModels:&lt;name&gt;</c>) are registered as keyed services
@@ -46,14 +45,14 @@ public static class AiEngServiceCollectionExtensions
         var builder = AddCore(
             services,
             section.Path,
+            section,
             section.GetSection(nameof(AiEngOptions.ChatModels)).GetChildren().Select(child => child.Key),
             section.GetSection(nameof(AiEngOptions.EmbeddingModels)).GetChildren().Select(child => child.Key));
+
+        // AddAiEng binds only what it registers; AddRetrieval, AddPrompts, AddEvaluation and the providers bind their own sections.
         services.AddOptions<AiEngOptions>().Bind(section);
         services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
         services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
-        services.AddOptions<AiEng.Prompts.PromptRegistryOptions>().Bind(section.GetSection("Prompts"));
-        services.AddOptions<AiEng.Retrieval.RetrievalServiceOptions>().Configure(options => RetrievalServiceOptionsBinder.Bind(section.GetSection("Retrieval"), options));
-        services.AddOptions<AiEng.Evaluation.EvaluationServiceOptions>().Configure(options => EvaluationServiceOptionsBinder.Bind(section.GetSection("Evaluation"), options));
         return builder;
     }
 
@@ -65,7 +64,6 @@ public static class AiEngServiceCollectionExtensions
     /// </param>
     /// <returns>The builder, to add providers, clients and middleware.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">AiEng was already added to <paramref name="services"/>.</exception>
     /// <remarks>Messages name keys as the configuration would (<c>AiEng:Chat:Model</c>).</remarks>
     public static AiEngBuilder AddAiEng(this IServiceCollection services, Action<AiEngOptions> configure)
     {
@@ -73,19 +71,26 @@ public static class AiEngServiceCollectionExtensions
         Throw.IfNull(configure);
         var probe = new AiEngOptions();
         configure(probe);
-        var builder = AddCore(services, AiEngOptions.SectionName, probe.ChatModels?.Keys ?? [], probe.EmbeddingModels?.Keys ?? []);
+        var builder = AddCore(services, AiEngOptions.SectionName, configuration: null, probe.ChatModels?.Keys ?? [], probe.EmbeddingModels?.Keys ?? []);
         services.Configure(configure);
         return builder;
     }
 
-    private static AiEngBuilder AddCore(IServiceCollection services, string configurationPath, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
+    private static AiEngBuilder AddCore(
+        IServiceCollection services, string configurationPath, IConfiguration? configuration, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
     {
-        if (AiEngBuilder.FindRegistry(services) is not null)
+        if (AiEngBuilder.FindRegistry(services) is { } existing)
         {
-            throw new InvalidOperationException("AddAiEng was already called on this service collection. Call it once and configure the AiEngBuilder it returns.");
+            // A second call (the application's and a library's, say) adds its named models to the same registrations.
+            existing.Configuration ??= configuration;
+            AddKeyedModels(existing.Builder, chatNames, embeddingNames);
+            return existing.Builder;
         }
 
-        services.AddSingleton(new AiEngRegistry(configurationPath));
+        var registry = new AiEngRegistry(configurationPath, configuration);
+        services.AddSingleton(registry);
+        registry.Builder = new AiEngBuilder(services);
+        services.AddSingleton(registry.Builder);
         services.AddOptions<AiEngOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AiEngOptions>, AiEngOptionsValidator>());
         services.TryAddSingleton<AiEngModelFactory>();
@@ -101,9 +106,18 @@ public static class AiEngServiceCollectionExtensions
         services.AddOptions<ResilienceOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
 
-        var builder = new AiEngBuilder(services).AddProvider(new OfflineModelProvider());
-        services.AddChatClient(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));
-        services.AddEmbeddingGenerator(provider => provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name: null));
+        var builder = registry.Builder.AddProvider(new OfflineModelProvider());
+
+        // A good guest: a default IChatClient or embedding generator the application registered itself (before this call) is
+        // kept; one it registers after this call wins anyway, as the last registration of a service does.
+        services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider => provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name: null));
+        AddKeyedModels(builder, chatNames, embeddingNames);
+        return builder;
+    }
+
+    private static void AddKeyedModels(AiEngBuilder builder, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
+    {
         foreach (var name in chatNames)
         {
             builder.AddKeyedChatModel(name);
@@ -113,7 +127,5 @@ public static class AiEngServiceCollectionExtensions
         {
             builder.AddKeyedEmbeddingModel(name);
         }
-
-        return builder;
     }
 }

@@ -217,14 +217,67 @@ public class AiEngServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void Adding_AiEng_twice_to_the_same_services_throws()
+    public void Adding_AiEng_twice_returns_the_same_builder_and_serves_the_named_models_of_both_calls()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        var first = services.AddAiEng(TestServices.Configuration(("AiEng:ChatModels:app:Provider", "Remote"), ("AiEng:ChatModels:app:Model", "a")))
+            .AddProvider(new RemoteModelProvider());
+
+        var second = services.AddAiEng(TestServices.Configuration(("AiEng:ChatModels:library:Provider", "Remote"), ("AiEng:ChatModels:library:Model", "b")));
+
+        Assert.Same(first, second);
+        Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IChatClient) && !descriptor.IsKeyedService);
+        Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && !descriptor.IsKeyedService);
+        Assert.Equal(["app", "library"], first.ChatModelNames.Order(StringComparer.Ordinal));
+        using var provider = services.BuildServiceProvider();
+        Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>("app"));
+        Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>("library"));
+    }
+
+    [Fact]
+    public void A_chat_client_and_embedding_generator_the_application_registered_before_AddAiEng_are_kept()
+    {
+        var services = new ServiceCollection();
+        using var chat = new TestChatClient();
+        using var embeddings = new TestEmbeddingGenerator();
+        services.AddSingleton<IChatClient>(chat);
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings);
+
+        services.AddAiEng(TestServices.Configuration());
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(chat, provider.GetRequiredService<IChatClient>());
+        Assert.Same(embeddings, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+    }
+
+    [Fact]
+    public void A_chat_client_and_embedding_generator_the_application_registers_after_AddAiEng_win()
     {
         var services = new ServiceCollection();
         services.AddAiEng(TestServices.Configuration());
+        using var chat = new TestChatClient();
+        using var embeddings = new TestEmbeddingGenerator();
 
-        var error = Assert.Throws<InvalidOperationException>(() => services.AddAiEng(TestServices.Configuration()));
+        services.AddSingleton<IChatClient>(chat);
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(embeddings);
+        using var provider = services.BuildServiceProvider();
 
-        Assert.Contains("AddAiEng was already called", error.Message, StringComparison.Ordinal);
+        Assert.Same(chat, provider.GetRequiredService<IChatClient>());
+        Assert.Same(embeddings, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+    }
+
+    [Fact]
+    public void A_keyed_chat_client_the_application_registered_under_a_configured_name_is_kept()
+    {
+        var services = new ServiceCollection();
+        using var chat = new TestChatClient();
+        services.AddKeyedSingleton<IChatClient>("fast", chat);
+
+        services.AddAiEng(TestServices.Configuration(("AiEng:ChatModels:fast:Model", "small")));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(chat, provider.GetRequiredKeyedService<IChatClient>("fast"));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ internal sealed class UsageTracker
 
     /// <summary>
     /// Starts timing a call that passed its budget checks; the prompt it cites is read from <paramref name="properties"/>
-    /// (<see cref="PromptTemplate.PromptPropertyKey"/>, <see cref="PromptTemplate.PromptHashPropertyKey"/>), as rendering sets them.
+    /// (<see cref="PromptProperties.Name"/>, <see cref="PromptProperties.ContentHash"/>), as rendering sets them.
     /// </summary>
     public UsageCall Start(string requestModel, string? callerTag, AdditionalPropertiesDictionary? properties = null)
     {
@@ -98,8 +98,8 @@ internal sealed class UsageTracker
         string? prompt = null, promptHash = null;
         if (properties is not null)
         {
-            prompt = properties.TryGetValue(PromptTemplate.PromptPropertyKey, out object? name) ? name as string : null;
-            promptHash = properties.TryGetValue(PromptTemplate.PromptHashPropertyKey, out object? hash) ? hash as string : null;
+            prompt = properties.TryGetValue(PromptProperties.Name, out object? name) ? name as string : null;
+            promptHash = properties.TryGetValue(PromptProperties.ContentHash, out object? hash) ? hash as string : null;
         }
 
         return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp, prompt, promptHash);

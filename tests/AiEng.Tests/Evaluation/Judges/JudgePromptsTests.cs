@@ -13,7 +13,7 @@ public sealed class JudgePromptsTests
 
     // The prompt files as they are in the source tree, loaded independently of the embedded copies the judges use.
     private static readonly Lazy<PromptRegistry> SourcePrompts = new(() => PromptRegistry.FromDirectory(
-        Path.Combine(RepositoryRoot(), "src", "AiEng", "Evaluation", "Judges", "Prompts")));
+        Path.Combine(RepositoryRoot(), "src", "AiEng.Evaluation", "Judges", "Prompts")));
 
     public static TheoryData<string> Judges => ["score", "faithfulness", "answer-relevancy", "context-precision", "context-recall"];
 

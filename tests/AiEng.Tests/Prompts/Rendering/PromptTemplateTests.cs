@@ -61,13 +61,13 @@ public class PromptTemplateTests
 
         ChatOptions first = template.Render(Inputs(("ticket", "a"))).Options;
         first.Temperature = 1;
-        first.AdditionalProperties![PromptTemplate.PromptPropertyKey] = "changed";
+        first.AdditionalProperties![PromptProperties.Name] = "changed";
         ChatOptions second = template.Render(Inputs(("ticket", "b"))).Options;
 
         Assert.NotSame(first, second);
         Assert.Equal(0f, second.Temperature);
-        Assert.Equal("ticket@2", second.AdditionalProperties![PromptTemplate.PromptPropertyKey]);
-        Assert.Equal(template.File.ContentHash, second.AdditionalProperties[PromptTemplate.PromptHashPropertyKey]);
+        Assert.Equal("ticket@2", second.AdditionalProperties![PromptProperties.Name]);
+        Assert.Equal(template.File.ContentHash, second.AdditionalProperties[PromptProperties.ContentHash]);
         Assert.StartsWith("sha256:", (string)second.AdditionalProperties["aieng.prompt_hash"]!, StringComparison.Ordinal);
     }
 

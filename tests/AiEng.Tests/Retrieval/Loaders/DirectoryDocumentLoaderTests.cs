@@ -15,7 +15,7 @@ public class DirectoryDocumentLoaderTests
         temp.WriteBytes("c/manual.pdf", PdfDocumentLoaderTests.BuildPdf("Manual", "Page one."));
         temp.WriteText("records.jsonl", "{\"id\": \"r1\", \"text\": \"Record.\"}");
 
-        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(), temp.Path);
+        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions().AddHtml().AddPdf()), temp.Path);
 
         Assert.Equal(["a/guide.md", "a/page.html", "b.txt", "c/manual.pdf", "r1"], documents.Select(d => d.Id));
         Assert.Equal(["a/guide.md", "a/page.html", "b.txt", "c/manual.pdf", "records.jsonl"], documents.Select(d => d.Source));
@@ -68,6 +68,27 @@ public class DirectoryDocumentLoaderTests
         DocumentLoadIssue throughDirectory = Assert.Single(issues, i => i.Source == "linked-dir/leak.txt");
         Assert.Equal(DocumentLoadIssueKind.OutsideRoot, throughDirectory.Kind);
         Assert.Equal(2, issues.Count);
+    }
+
+    [Fact]
+    public async Task Without_the_satellite_loaders_html_and_pdf_files_are_skipped_with_the_package_that_reads_them()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteText("page.html", "<h1>Page</h1><p>Body</p>");
+        temp.WriteBytes("manual.pdf", PdfDocumentLoaderTests.BuildPdf("Manual", "Page one."));
+        temp.WriteText("notes.txt", "Plain text.");
+
+        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(), temp.Path);
+
+        Assert.Equal(["notes.txt"], documents.Select(d => d.Id));
+        DocumentLoadIssue html = Assert.Single(issues, i => i.Source == "page.html");
+        Assert.Equal(DocumentLoadIssueKind.Unsupported, html.Kind);
+        Assert.Contains("AiEng.Retrieval.Html", html.Message, StringComparison.Ordinal);
+        Assert.Contains("AddHtml()", html.Message, StringComparison.Ordinal);
+        DocumentLoadIssue pdf = Assert.Single(issues, i => i.Source == "manual.pdf");
+        Assert.Equal(DocumentLoadIssueKind.Unsupported, pdf.Kind);
+        Assert.Contains("AiEng.Retrieval.Pdf", pdf.Message, StringComparison.Ordinal);
+        Assert.Contains("AddPdf()", pdf.Message, StringComparison.Ordinal);
     }
 
     [Fact]
