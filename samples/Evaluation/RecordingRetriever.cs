@@ -19,9 +19,9 @@ public sealed class RecordingRetriever(IRetriever inner) : IRetriever
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        var chunks = await inner.RetrieveAsync(query, top, cancellationToken);
+        var chunks = await inner.RetrieveAsync(request, cancellationToken);
         Current.Value?.AddRange(chunks);
         return chunks;
     }

@@ -9,9 +9,9 @@ internal sealed class RecordingRetriever(IRetriever inner) : IRetriever
     public IReadOnlyList<RetrievedChunk> LastResults { get; private set; } = [];
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<RetrievedChunk> results = await inner.RetrieveAsync(query, top, cancellationToken);
+        IReadOnlyList<RetrievedChunk> results = await inner.RetrieveAsync(request, cancellationToken);
         LastResults = results;
         return results;
     }

@@ -49,7 +49,19 @@ public sealed class Bm25Index
     /// <returns>Up to <paramref name="top"/> documents that contain at least one query term, best first; empty when no term of the query is in the index.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public IReadOnlyList<SearchHit> Search(string query, int top)
+    public IReadOnlyList<SearchHit> Search(string query, int top) => Search(query, top, include: null);
+
+    /// <summary>Finds the documents that best match a query among those that <paramref name="include"/> accepts.</summary>
+    /// <param name="query">The query text, analysed like the documents.</param>
+    /// <param name="top">The largest number of hits to return; at least 1.</param>
+    /// <param name="include">
+    /// Accepts a document by its position in the index (the order it was added in), or <see langword="null"/> to accept all.
+    /// It is applied before the top hits are chosen, so a filtered search still returns up to <paramref name="top"/> hits.
+    /// </param>
+    /// <returns>Up to <paramref name="top"/> accepted documents that contain at least one query term, best first.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    public IReadOnlyList<SearchHit> Search(string query, int top, Func<int, bool>? include)
     {
         Throw.IfNull(query);
         Throw.IfLessThan(top, 1);
@@ -82,6 +94,13 @@ public sealed class Bm25Index
                     int d = _postingDocuments[p];
                     if (scores[d] == 0)
                     {
+                        if (include is not null && !include(d))
+                        {
+                            // A rejected document keeps a score of 0 and is asked again for the next term; the
+                            // filter is cheap next to the scoring it saves, and it keeps the loop free of a second array.
+                            continue;
+                        }
+
                         touched[touchedCount++] = d;
                     }
 

@@ -37,12 +37,11 @@ public sealed class HydeRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
         string passage = string.Empty;
         if (!string.IsNullOrWhiteSpace(query))
         {
@@ -51,15 +50,15 @@ public sealed class HydeRetriever : IRetriever
 
         if (passage.Length == 0)
         {
-            return await _retriever.RetrieveAsync(query, top, cancellationToken).ConfigureAwait(false);
+            return await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         if (!_options.IncludeOriginalQuery)
         {
-            return await _retriever.RetrieveAsync(passage, top, cancellationToken).ConfigureAwait(false);
+            return await _retriever.RetrieveAsync(request.ForQuery(passage), cancellationToken).ConfigureAwait(false);
         }
 
-        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, [passage, query], top, cancellationToken).ConfigureAwait(false);
+        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, [passage, query], cancellationToken).ConfigureAwait(false);
         return ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
     }
 

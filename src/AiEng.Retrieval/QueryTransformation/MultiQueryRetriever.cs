@@ -34,12 +34,11 @@ public sealed class MultiQueryRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
         var queries = new List<string> { query };
         if (!string.IsNullOrWhiteSpace(query))
         {
@@ -48,10 +47,10 @@ public sealed class MultiQueryRetriever : IRetriever
 
         if (queries.Count == 1)
         {
-            return await _retriever.RetrieveAsync(query, top, cancellationToken).ConfigureAwait(false);
+            return await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, queries, top, cancellationToken).ConfigureAwait(false);
+        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, queries, cancellationToken).ConfigureAwait(false);
         return ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
     }
 

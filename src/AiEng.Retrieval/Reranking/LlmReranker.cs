@@ -48,13 +48,11 @@ public sealed class LlmReranker : IReranker
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> or <paramref name="candidates"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RerankAsync(string query, IReadOnlyList<RetrievedChunk> candidates, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RerankAsync(RerankRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfNull(candidates);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, IReadOnlyList<RetrievedChunk> candidates, int top) = (request.Query, request.Candidates, request.Top);
         int judged = Math.Min(candidates.Count, _options.MaxCandidates);
         var scores = new double?[candidates.Count];
         for (int start = 0; start < judged; start += _options.BatchSize)

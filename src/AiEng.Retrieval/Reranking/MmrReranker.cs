@@ -29,14 +29,12 @@ public sealed class MmrReranker : IReranker
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> or <paramref name="candidates"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The generator returned a different number of embeddings than texts, or embeddings of another length than the query's.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RerankAsync(string query, IReadOnlyList<RetrievedChunk> candidates, int top, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RetrievedChunk>> RerankAsync(RerankRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfNull(candidates);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, IReadOnlyList<RetrievedChunk> candidates, int top) = (request.Query, request.Candidates, request.Top);
         if (candidates.Count == 0)
         {
             return [];

@@ -10,13 +10,11 @@ public sealed class PassThroughReranker : IReranker
     public static PassThroughReranker Instance { get; } = new();
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> or <paramref name="candidates"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public Task<IReadOnlyList<RetrievedChunk>> RerankAsync(string query, IReadOnlyList<RetrievedChunk> candidates, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public Task<IReadOnlyList<RetrievedChunk>> RerankAsync(RerankRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfNull(candidates);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, IReadOnlyList<RetrievedChunk> candidates, int top) = (request.Query, request.Candidates, request.Top);
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<RetrievedChunk> kept = candidates.Count <= top ? candidates : candidates.Take(top).ToArray();
         return Task.FromResult(kept);

@@ -27,7 +27,10 @@ internal static class ChunkFusion
         return fused.Take(top).Select(hit => new RetrievedChunk(records[hit.Id], hit.Score)).ToArray();
     }
 
-    /// <summary>Runs <paramref name="retriever"/> for every query concurrently and returns the lists in query order.</summary>
-    public static async Task<IReadOnlyList<RetrievedChunk>[]> RetrieveAllAsync(IRetriever retriever, IEnumerable<string> queries, int top, CancellationToken cancellationToken)
-        => await Task.WhenAll(queries.Select(query => retriever.RetrieveAsync(query, top, cancellationToken))).ConfigureAwait(false);
+    /// <summary>
+    /// Runs <paramref name="retriever"/> for every query concurrently, each with the number of chunks, filter and settings of
+    /// <paramref name="request"/>, and returns the lists in query order.
+    /// </summary>
+    public static async Task<IReadOnlyList<RetrievedChunk>[]> RetrieveAllAsync(IRetriever retriever, RetrievalRequest request, IEnumerable<string> queries, CancellationToken cancellationToken)
+        => await Task.WhenAll(queries.Select(query => retriever.RetrieveAsync(request.ForQuery(query), cancellationToken))).ConfigureAwait(false);
 }

@@ -37,14 +37,13 @@ public sealed class HybridRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
         int depth = Math.Max(top, _options.CandidateDepth);
-        var lists = await Task.WhenAll(_retrievers.Select(retriever => retriever.RetrieveAsync(query, depth, cancellationToken))).ConfigureAwait(false);
+        var lists = await Task.WhenAll(_retrievers.Select(retriever => retriever.RetrieveAsync(request.ForQuery(query, depth), cancellationToken))).ConfigureAwait(false);
         return ChunkFusion.Fuse(lists, _options.Fusion, _options.RrfK, _options.Weights?.ToArray(), top);
     }
 }

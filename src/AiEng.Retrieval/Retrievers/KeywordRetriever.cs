@@ -97,15 +97,16 @@ public sealed class KeywordRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
         cancellationToken.ThrowIfCancellationRequested();
         var snapshot = _snapshot;
-        IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+        Func<ChunkRecord, bool>? filter = request.Filter?.Compile();
+        Func<int, bool>? include = filter is null ? null : ordinal => filter(snapshot.Ordered[ordinal]);
+        IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top, include).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
         return Task.FromResult(chunks);
     }
 
@@ -113,6 +114,7 @@ public sealed class KeywordRetriever : IRetriever
     {
         var builder = new Bm25IndexBuilder(_options.Bm25);
         var byKey = new Dictionary<string, ChunkRecord>(StringComparer.Ordinal);
+        var ordered = new List<ChunkRecord>();
         foreach (var record in records)
         {
             Throw.IfNull(record, nameof(records));
@@ -126,14 +128,16 @@ public sealed class KeywordRetriever : IRetriever
                 throw new ArgumentException($"Two records have the key '{record.Key}'; record keys must be unique.", nameof(records));
             }
 
+            ordered.Add(record);
             builder.Add(record.Key, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
         }
 
-        return new Snapshot(builder.Build(), byKey);
+        return new Snapshot(builder.Build(), byKey, [.. ordered]);
     }
 
-    private sealed record Snapshot(Bm25Index Index, Dictionary<string, ChunkRecord> Records)
+    /// <summary>An index and its records, by key and in the index's order; replaced whole, so a search sees one consistent state.</summary>
+    private sealed record Snapshot(Bm25Index Index, Dictionary<string, ChunkRecord> Records, ChunkRecord[] Ordered)
     {
-        public static Snapshot Empty { get; } = new(new Bm25IndexBuilder().Build(), []);
+        public static Snapshot Empty { get; } = new(new Bm25IndexBuilder().Build(), [], []);
     }
 }

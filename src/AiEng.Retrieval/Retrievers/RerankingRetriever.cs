@@ -29,13 +29,12 @@ public sealed class RerankingRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
-        var candidates = await _retriever.RetrieveAsync(query, Math.Max(top, _candidateCount), cancellationToken).ConfigureAwait(false);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
+        var candidates = await _retriever.RetrieveAsync(request.ForQuery(query, Math.Max(top, _candidateCount)), cancellationToken).ConfigureAwait(false);
         return candidates.Count == 0 ? candidates : await _reranker.RerankAsync(query, candidates, top, cancellationToken).ConfigureAwait(false);
     }
 }

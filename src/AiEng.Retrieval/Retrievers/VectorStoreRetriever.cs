@@ -36,15 +36,15 @@ public sealed class VectorStoreRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    /// <exception cref="VectorStoreException">The collection failed to search.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <remarks>The request's filter and <see cref="VectorStoreRetrieverOptions.Filter"/> both apply, as the collection's search filter.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="VectorStoreException">The collection failed to search, for example on a filter it cannot translate.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
+        Throw.IfNull(request);
+        (string query, int top) = (request.Query, request.Top);
         var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = _options.Filter, IncludeVectors = _options.IncludeEmbeddings };
+        var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_options.Filter, request.Filter), IncludeVectors = _options.IncludeEmbeddings };
         var chunks = new List<RetrievedChunk>(top);
         await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
         {

@@ -38,14 +38,12 @@ internal sealed class CollectionRetriever : IRetriever
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
-        Throw.IfNull(query);
-        Throw.IfLessThan(top, 1);
-        var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
-        return await retriever.RetrieveAsync(query, top, cancellationToken).ConfigureAwait(false);
+        Throw.IfNull(request);
+            var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
+        return await retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<IRetriever> GetCurrentAsync(CancellationToken cancellationToken)

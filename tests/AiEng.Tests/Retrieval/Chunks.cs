@@ -36,15 +36,18 @@ internal static class Chunks
     {
         public List<(string Query, int Top)> Calls { get; } = [];
 
-        public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(string query, int top, CancellationToken cancellationToken = default)
+        public List<RetrievalRequest> Requests { get; } = [];
+
+        public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
         {
             lock (Calls)
             {
-                Calls.Add((query, top));
+                Calls.Add((request.Query, request.Top));
+                Requests.Add(request);
             }
 
-            var records = byQuery.GetValueOrDefault(query) ?? [];
-            return Task.FromResult(Ranked(records).Take(top).ToList() as IReadOnlyList<RetrievedChunk>);
+            var records = byQuery.GetValueOrDefault(request.Query) ?? [];
+            return Task.FromResult(Ranked(records).Take(request.Top).ToList() as IReadOnlyList<RetrievedChunk>);
         }
     }
 }

@@ -21,7 +21,7 @@ public class RerankingRetrieverTests
 
     private sealed class ReversingReranker : IReranker
     {
-        public Task<IReadOnlyList<RetrievedChunk>> RerankAsync(string query, IReadOnlyList<RetrievedChunk> candidates, int top, CancellationToken cancellationToken = default)
-            => Task.FromResult<IReadOnlyList<RetrievedChunk>>(candidates.Reverse().Take(top).ToArray());
+        public Task<IReadOnlyList<RetrievedChunk>> RerankAsync(RerankRequest request, CancellationToken cancellationToken = default)
+            => Task.FromResult<IReadOnlyList<RetrievedChunk>>(request.Candidates.Reverse().Take(request.Top).ToArray());
     }
 }
