@@ -1,5 +1,5 @@
 using AiEng.Retrieval;
-using AiEng.VectorStoreConformance;
+using AiEng.VectorData.ConformanceTests;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Sqlite.Tests.Retrieval;

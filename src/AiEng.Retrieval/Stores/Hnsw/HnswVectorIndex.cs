@@ -209,7 +209,7 @@ internal sealed class HnswVectorIndex : IVectorIndex
         var buffer = ArrayPool<float>.Shared.Rent(query.Length);
         try
         {
-            var prepared = ExactVectorIndex.PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
+            var prepared = VectorMetrics.PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
             foreach (var hit in hits)
             {
                 int slot = idToSlot[hit.Id];

@@ -150,7 +150,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The record's key is null or its vector does not have the collection's dimensions.</exception>
+    /// <exception cref="ArgumentException">The record's key is null or its vector does not have the collection's dimensions or holds a NaN or an infinity.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
     public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
@@ -160,7 +160,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">A record's key is null or its vector does not have the collection's dimensions; nothing of the batch is written.</exception>
+    /// <exception cref="ArgumentException">A record's key is null or its vector does not have the collection's dimensions or holds a NaN or an infinity; nothing of the batch is written.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
     public override Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
@@ -174,7 +174,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1 or the skip is negative.</exception>
-    /// <exception cref="ArgumentException">The search vector does not have the collection's dimensions.</exception>
+    /// <exception cref="ArgumentException">The search vector does not have the collection's dimensions or holds a NaN or an infinity.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="TInput"/> is not a vector and no embedding generator for it is configured.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
@@ -210,11 +210,12 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         }
 
         _model.CheckDimensions(vector.Length, "the search value", nameof(searchValue));
+        VectorMetrics.CheckFinite(_model, vector.Span, "the search value", nameof(searchValue));
         return Yield(Search(vector, top, skip, options), cancellationToken);
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">A record's key is null or its vector does not have the collection's dimensions; nothing is changed.</exception>
+    /// <exception cref="ArgumentException">A record's key is null or its vector does not have the collection's dimensions or holds a NaN or an infinity; nothing is changed.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     /// <exception cref="ObjectDisposedException">The collection or its store is disposed.</exception>
     Task IAtomicRecordWriter<TKey, TRecord>.ReplaceAsync(
@@ -316,6 +317,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         var generator = (IEmbeddingGenerator<TInput, Embedding<float>>)_generator!;
         var embedding = await generator.GenerateAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
         _model.CheckDimensions(embedding.Vector.Length, "the generated search embedding", nameof(searchValue));
+        VectorMetrics.CheckFinite(_model, embedding.Vector.Span, "the generated search embedding", nameof(searchValue));
         foreach (var result in Search(embedding.Vector, top, skip, options))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -346,6 +348,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
 
             var vector = _model.GetVector(record);
             _model.CheckDimensions(vector.Length, $"record '{key}'", paramName);
+            VectorMetrics.CheckFinite(_model, vector.Span, $"record '{key}'", paramName);
             prepared.Add((key, (TRecord)_model.Clone(record, includeVector: false), vector.ToArray()));
         }
 

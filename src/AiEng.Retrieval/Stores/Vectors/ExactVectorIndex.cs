@@ -42,7 +42,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
         var buffer = ArrayPool<float>.Shared.Rent(query.Length);
         try
         {
-            var prepared = PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
+            var prepared = VectorMetrics.PrepareQuery(_metric, query, buffer.AsSpan(0, query.Length));
             bool euclidean = VectorMetrics.IsEuclidean(_metric);
             bool cosine = VectorMetrics.IsCosine(_metric);
             var data = _matrix.Data;
@@ -85,26 +85,7 @@ internal sealed class ExactVectorIndex : IVectorIndex
         }
     }
 
-    /// <summary>
-    /// Copies <paramref name="query"/> into <paramref name="destination"/>, normalised for cosine metrics (a zero query
-    /// stays zero), and returns it.
-    /// </summary>
-    public static ReadOnlySpan<float> PrepareQuery(VectorMetric metric, ReadOnlySpan<float> query, Span<float> destination)
-    {
-        query.CopyTo(destination);
-        if (VectorMetrics.IsCosine(metric))
-        {
-            float norm = TensorPrimitives.Norm(query);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(destination, norm, destination);
-            }
-        }
-
-        return destination;
-    }
-
-    /// <summary>Returns the exact internal score of row <paramref name="slot"/> for a query from <see cref="PrepareQuery"/>.</summary>
+    /// <summary>Returns the exact internal score of row <paramref name="slot"/> for a query from <see cref="VectorMetrics.PrepareQuery"/>.</summary>
     public static float Score(VectorMatrix matrix, VectorMetric metric, int slot, ReadOnlySpan<float> prepared)
     {
         var row = matrix.Row(slot);

@@ -99,7 +99,7 @@ internal sealed class Int8VectorIndex : IVectorIndex
         var approximateBuffer = ArrayPool<float>.Shared.Rent(BlockRows);
         try
         {
-            var prepared = ExactVectorIndex.PrepareQuery(_metric, query, floatBuffer.AsSpan(0, dimensions));
+            var prepared = VectorMetrics.PrepareQuery(_metric, query, floatBuffer.AsSpan(0, dimensions));
             var queryCodes = codeBuffer.AsSpan(0, dimensions);
             var queryWide = wideBuffer.AsSpan(0, dimensions);
             float queryScale = Int8Kernels.Quantize(prepared, queryCodes);

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace AiEng.Retrieval;
 
 /// <summary>
@@ -68,8 +66,7 @@ internal sealed class VectorMatrix
     public void Set(int slot, ReadOnlySpan<float> vector)
     {
         vector.CopyTo(_data.AsSpan(slot * Dimensions, Dimensions));
-        float norm = TensorPrimitives.Norm(vector);
-        _inverseNorms[slot] = norm > 0 ? 1f / norm : 0f;
+        _inverseNorms[slot] = VectorMetrics.InverseNorm(vector);
     }
 
     /// <summary>Zeroes row <paramref name="slot"/>.</summary>

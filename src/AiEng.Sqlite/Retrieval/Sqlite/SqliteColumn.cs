@@ -1,21 +1,19 @@
-using System.Reflection;
-
 namespace AiEng.Retrieval;
 
-/// <summary>A record property and the column it is stored in.</summary>
+/// <summary>A property of the shared <see cref="RecordModel"/> and the column it is stored in.</summary>
 internal abstract class SqliteColumn
 {
-    protected SqliteColumn(PropertyInfo property, string? storageName)
+    protected SqliteColumn(RecordModelProperty property)
     {
         Property = property;
-        ColumnName = string.IsNullOrWhiteSpace(storageName) ? property.Name : storageName;
+        ColumnName = property.StorageName;
     }
 
     /// <summary>Gets the property name.</summary>
     public string Name => Property.Name;
 
-    /// <summary>Gets the CLR property.</summary>
-    public PropertyInfo Property { get; }
+    /// <summary>Gets the property of the shared record model (compiled accessors).</summary>
+    public RecordModelProperty Property { get; }
 
     /// <summary>Gets the column name (the storage name, or else the property name).</summary>
     public string ColumnName { get; }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -10,8 +9,8 @@ internal sealed class SqliteProperty : SqliteColumn
 {
     private const int TicksDigits = 19;
 
-    private SqliteProperty(PropertyInfo property, string? storageName, SqliteValueKind kind, bool isNullable, bool isIndexed)
-        : base(property, storageName)
+    private SqliteProperty(RecordModelProperty property, SqliteValueKind kind, bool isNullable, bool isIndexed)
+        : base(property)
     {
         Kind = kind;
         IsNullable = isNullable;
@@ -47,9 +46,10 @@ internal sealed class SqliteProperty : SqliteColumn
         : QuotedColumn;
 
     /// <summary>Creates the mapping of <paramref name="property"/>, or explains why its type is not supported.</summary>
-    public static SqliteProperty Create(PropertyInfo property, string? storageName, bool isIndexed, bool isKey, Type recordType)
+    public static SqliteProperty Create(RecordModelProperty property, Type recordType)
     {
-        var type = property.PropertyType;
+        var isKey = property.Role == RecordPropertyRole.Key;
+        var type = property.Type;
         var underlying = Nullable.GetUnderlyingType(type);
         var nullable = underlying is not null || !type.IsValueType;
         var kind = (underlying ?? type) switch
@@ -74,7 +74,7 @@ internal sealed class SqliteProperty : SqliteColumn
             throw new NotSupportedException($"The key property '{property.Name}' of record type '{recordType.FullName}' is nullable ('{type}'); keys must not be null.");
         }
 
-        return new SqliteProperty(property, storageName, kind, nullable, isIndexed);
+        return new SqliteProperty(property, kind, nullable, isIndexed: isKey || property.IsIndexed);
     }
 
     /// <summary>Converts a property value to the value stored in the column.</summary>

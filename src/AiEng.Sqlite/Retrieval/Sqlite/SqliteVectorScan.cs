@@ -15,11 +15,24 @@ namespace AiEng.Retrieval;
 /// </remarks>
 internal static class SqliteVectorScan
 {
-    /// <summary>Runs <paramref name="sql"/> (columns: rowid, key, vector) and offers every row that passes the threshold to <paramref name="heap"/>.</summary>
-    public static void Run<TKey>(SqliteConnection connection, string sql, IReadOnlyList<SqliteParameter> parameters, SqliteProperty key, VectorScorer scorer, ReadOnlySpan<float> query, double? threshold, TopKHeap<TKey> heap, string collection, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="sql"/> (columns: rowid, key, vector) and returns the best <paramref name="capacity"/> rows that
+    /// pass <paramref name="threshold"/>, best first, with their public scores. Ranking, scores and ties (smaller key
+    /// first) are the shared store kernel's: <see cref="VectorMetrics"/> and <see cref="TopKHeap"/>.
+    /// </summary>
+    public static List<(long RowId, double Score)> Run<TKey>(SqliteConnection connection, string sql, IReadOnlyList<SqliteParameter> parameters, SqliteProperty key, IComparer<TKey> keyComparer, VectorMetric metric, ReadOnlySpan<float> query, int capacity, double? threshold, string collection, CancellationToken cancellationToken)
         where TKey : notnull
     {
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        var prepared = VectorMetrics.PrepareQuery(metric, query, new float[query.Length]);
+
+        // The heap holds pool ids; the pool holds each candidate's key (for ties) and rowid. An id the heap releases
+        // (evicted or rejected) is reused for the next candidate, so the pool never exceeds capacity + 1 entries.
+        var keys = new List<TKey>();
+        var rowIds = new List<long>();
+        var heap = new TopKHeap(capacity, (a, b) => keyComparer.Compare(keys[a], keys[b]));
+        var spare = -1;
+
         var rc = raw.sqlite3_prepare_v2(db, sql, out var statement);
         SqliteException.ThrowExceptionForRC(rc, db);
         using (statement)
@@ -44,11 +57,29 @@ internal static class SqliteVectorScan
                     throw new InvalidOperationException($"A stored vector of collection '{collection}' has {blob.Length} bytes; expected {expectedBytes} ({query.Length} float32 values). The file was changed outside the store.");
                 }
 
-                var score = scorer.Score(query, MemoryMarshal.Cast<byte, float>(blob));
-                if (scorer.Passes(score, threshold))
+                var score = VectorMetrics.Score(metric, prepared, MemoryMarshal.Cast<byte, float>(blob));
+
+                // NaN fails this test too, so it is never kept.
+                if (!(score >= heap.Threshold) || (threshold is not null && !VectorMetrics.Passes(metric, VectorMetrics.ToScore(metric, score), threshold)))
                 {
-                    heap.Offer(score, raw.sqlite3_column_int64(statement, 0), s => (TKey)ReadKey(s, key), statement);
+                    continue;
                 }
+
+                var candidateKey = (TKey)ReadKey(statement, key);
+                var rowId = raw.sqlite3_column_int64(statement, 0);
+                var slot = spare >= 0 ? spare : keys.Count;
+                if (slot == keys.Count)
+                {
+                    keys.Add(candidateKey);
+                    rowIds.Add(rowId);
+                }
+                else
+                {
+                    keys[slot] = candidateKey;
+                    rowIds[slot] = rowId;
+                }
+
+                spare = heap.OfferAndRelease(score, slot);
             }
 
             if (rc != raw.SQLITE_DONE)
@@ -56,6 +87,17 @@ internal static class SqliteVectorScan
                 SqliteException.ThrowExceptionForRC(rc, db);
             }
         }
+
+        var ids = new int[heap.Count];
+        var scores = new float[heap.Count];
+        var count = heap.Drain(ids, scores);
+        var ranked = new List<(long RowId, double Score)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ranked.Add((rowIds[ids[i]], VectorMetrics.ToScore(metric, scores[i])));
+        }
+
+        return ranked;
     }
 
     private static object ReadKey(sqlite3_stmt statement, SqliteProperty key) => key.Kind switch

@@ -35,7 +35,6 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
 
     private readonly SqliteDatabase _database;
     private readonly SqliteRecordModel _model;
-    private readonly VectorScorer _scorer;
     private readonly IComparer<TKey> _keyComparer;
     private readonly VectorStoreCollectionMetadata _metadata;
     private readonly IAtomicRecordWriter<TKey, TRecord> _writer;
@@ -51,7 +50,6 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         _database = database;
         _model = model;
         Name = name;
-        _scorer = VectorScorer.Create(model.Vector.DistanceFunction);
         _keyComparer = typeof(TKey) == typeof(string) ? (IComparer<TKey>)(object)StringComparer.Ordinal : Comparer<TKey>.Default;
         _metadata = new VectorStoreCollectionMetadata { VectorStoreSystemName = SqliteVectorStore.SystemName, VectorStoreName = database.DataSource, CollectionName = name };
         _writer = new SqliteAtomicRecordWriter<TKey, TRecord>(this);
@@ -175,13 +173,13 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The vector does not have the collection's number of dimensions (the message names both sizes), or the key is null.</exception>
+    /// <exception cref="ArgumentException">The vector does not have the collection's number of dimensions (the message names both sizes) or holds a NaN or an infinity, or the key is null.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default) => UpsertAsync([Throw.IfNull(record)], cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>The whole batch is one transaction: when any record is invalid, nothing is written.</remarks>
-    /// <exception cref="ArgumentException">A record is null, has a null key, or a vector without the collection's number of dimensions (the message names both sizes).</exception>
+    /// <exception cref="ArgumentException">A record is null, has a null key, or a vector without the collection's number of dimensions (the message names both sizes), or a vector holding a NaN or an infinity (the message names the key); nothing of the batch is written.</exception>
     /// <exception cref="VectorStoreException">The collection does not exist.</exception>
     public override Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
     {
@@ -193,7 +191,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
-    /// <exception cref="ArgumentException">The vector does not have the collection's number of dimensions (the message names both sizes).</exception>
+    /// <exception cref="ArgumentException">The vector does not have the collection's number of dimensions (the message names both sizes), or holds a NaN or an infinity.</exception>
     /// <exception cref="NotSupportedException">
     /// <typeparamref name="TInput"/> is not <see cref="ReadOnlyMemory{T}"/> of float, float[] or <see cref="Embedding{T}"/> of float,
     /// or the filter uses a construct the store cannot translate.
@@ -212,7 +210,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
             Embedding<float> embedding => embedding.Vector,
             _ => throw new NotSupportedException($"The SQLite vector store cannot search with a value of type '{typeof(TInput)}': pass ReadOnlyMemory<float>, float[] or Embedding<float> (no embedding generator is configured)."),
         };
-        _model.Vector.CheckDimensions(query, nameof(value), "search vector");
+        _model.Vector.Check(query.Span, "the search vector", nameof(value));
         CheckVectorProperty(options?.VectorProperty);
         var (where, parameters) = options?.Filter is { } filter ? SqliteFilterTranslator.Translate(_model, filter) : ("1", []);
         var includeVectors = options?.IncludeVectors ?? false;
@@ -222,8 +220,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
             async (c, t, ct) =>
             {
                 await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                var heap = Scan(c, query, where, parameters, skip + top, threshold, ct);
-                var ranked = heap.ToRankedList().Skip(skip).ToList();
+                var ranked = Scan(c, query, where, parameters, (int)Math.Min((long)skip + top, int.MaxValue), threshold, ct).Skip(skip).ToList();
                 var records = await FetchAsync(c, t, "SELECT rowid, {0} FROM {1} WHERE rowid IN ({3});", null, ranked.Select(r => r.RowId).ToList(), id => id, includeVectors, ct).ConfigureAwait(false);
                 return (ranked, records);
             },
@@ -295,10 +292,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
 
         var key = _model.Key.Property.GetValue(record) ?? throw new ArgumentException($"A record of type '{typeof(TRecord).Name}' has a null key ('{_model.Key.Name}').", "records");
         var vector = _model.Vector.GetVector(record);
-        if (vector.Length != _model.Vector.Dimensions)
-        {
-            throw new ArgumentException($"The vector '{_model.Vector.Name}' of the record with key '{key}' has the wrong size: expected {_model.Vector.Dimensions} dimensions, got {vector.Length}. Nothing of this batch was written.", "records");
-        }
+        _model.Vector.Check(vector.Span, $"record '{key}'", "records");
 
         var data = new object?[_model.Data.Count];
         for (var i = 0; i < data.Length; i++)
@@ -332,12 +326,10 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         }
     }
 
-    private TopKHeap<TKey> Scan(SqliteConnection connection, ReadOnlyMemory<float> query, string where, IReadOnlyList<SqliteParameter> parameters, int capacity, double? threshold, CancellationToken cancellationToken)
+    private List<(long RowId, double Score)> Scan(SqliteConnection connection, ReadOnlyMemory<float> query, string where, IReadOnlyList<SqliteParameter> parameters, int capacity, double? threshold, CancellationToken cancellationToken)
     {
-        var heap = new TopKHeap<TKey>(capacity, _scorer, _keyComparer);
         var sql = $"SELECT rowid, {_model.Key.QuotedColumn}, {_model.Vector.QuotedColumn} FROM {_table} WHERE {where};";
-        SqliteVectorScan.Run(connection, sql, parameters, _model.Key, _scorer, query.Span, threshold, heap, Name, cancellationToken);
-        return heap;
+        return SqliteVectorScan.Run(connection, sql, parameters, _model.Key, _keyComparer, _model.Vector.Metric, query.Span, capacity, threshold, Name, cancellationToken);
     }
 
     /// <summary>Reads the records whose <paramref name="column"/> (null: rowid) is in <paramref name="ids"/>, in chunks, keyed by id.</summary>

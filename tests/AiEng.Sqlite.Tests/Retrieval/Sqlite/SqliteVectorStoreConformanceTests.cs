@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using AiEng.Retrieval;
-using AiEng.VectorStoreConformance;
+using AiEng.VectorData.ConformanceTests;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Sqlite.Tests;

@@ -1,4 +1,4 @@
-using AiEng.VectorStoreConformance;
+using AiEng.VectorData.ConformanceTests;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Retrieval;

@@ -1,5 +1,5 @@
 using AiEng.Testing;
-using AiEng.VectorStoreConformance;
+using AiEng.VectorData.ConformanceTests;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 

@@ -3,10 +3,16 @@ namespace AiEng.Retrieval;
 /// <summary>
 /// A bounded min-heap that keeps the <c>k</c> best (score, id) pairs of a scan: the root is the worst kept pair, so a
 /// candidate is compared once against it. Equal scores are ordered by <c>tieBreak</c> (by default the smaller id first),
-/// which makes results deterministic. Reusable through <see cref="Reset"/>; not thread-safe.
+/// which makes results deterministic. NaN scores are never kept. Reusable through <see cref="Reset"/>; not thread-safe.
 /// </summary>
+/// <remarks>
+/// Part of the store kernel shared by every AiEng store (compiled into each package from <c>src/Shared/VectorData</c>).
+/// Storage grows on demand up to the capacity, so a large <c>top</c> over a small collection allocates little.
+/// </remarks>
 internal sealed class TopKHeap
 {
+    private const int InitialStorage = 256;
+
     private readonly Comparison<int>? _tieBreak;
     private float[] _scores;
     private int[] _ids;
@@ -18,9 +24,9 @@ internal sealed class TopKHeap
     public TopKHeap(int capacity, Comparison<int>? tieBreak = null)
     {
         _tieBreak = tieBreak;
-        _scores = new float[Math.Max(1, capacity)];
-        _ids = new int[_scores.Length];
         _capacity = Math.Max(1, capacity);
+        _scores = new float[Math.Min(_capacity, InitialStorage)];
+        _ids = new int[_scores.Length];
     }
 
     /// <summary>Gets the number of kept pairs.</summary>
@@ -42,36 +48,55 @@ internal sealed class TopKHeap
     public void Reset(int capacity)
     {
         _capacity = Math.Max(1, capacity);
-        if (_scores.Length < _capacity)
+        if (_scores.Length < Math.Min(_capacity, InitialStorage))
         {
-            _scores = new float[_capacity];
-            _ids = new int[_capacity];
+            _scores = new float[Math.Min(_capacity, InitialStorage)];
+            _ids = new int[_scores.Length];
         }
 
         Count = 0;
     }
 
     /// <summary>Offers a candidate; NaN scores are ignored.</summary>
-    public void Offer(float score, int id)
+    public void Offer(float score, int id) => OfferAndRelease(score, id);
+
+    /// <summary>
+    /// Offers a candidate and returns the id the heap no longer holds: -1 when the heap was not full and took the
+    /// candidate, the evicted id when the candidate replaced the worst kept pair, or <paramref name="id"/> itself when
+    /// the candidate was rejected (a NaN score is always rejected). A caller that keeps per-candidate data in a pool
+    /// indexed by id (as the SQLite scan keeps keys and rowids) reuses the released id for its next candidate.
+    /// </summary>
+    public int OfferAndRelease(float score, int id)
     {
         if (float.IsNaN(score))
         {
-            return;
+            return id;
         }
 
         if (Count < _capacity)
         {
+            if (Count == _scores.Length)
+            {
+                Grow();
+            }
+
             int i = Count++;
             _scores[i] = score;
             _ids[i] = id;
             SiftUp(i);
+            return -1;
         }
-        else if (Before(score, id, _scores[0], _ids[0]))
+
+        if (Before(score, id, _scores[0], _ids[0]))
         {
+            int evicted = _ids[0];
             _scores[0] = score;
             _ids[0] = id;
             SiftDown(0);
+            return evicted;
         }
+
+        return id;
     }
 
     /// <summary>Removes every pair into <paramref name="ids"/> and <paramref name="scores"/>, best first.</summary>
@@ -93,6 +118,13 @@ internal sealed class TopKHeap
         }
 
         return n;
+    }
+
+    private void Grow()
+    {
+        int size = (int)Math.Min((long)_scores.Length * 2, _capacity);
+        Array.Resize(ref _scores, size);
+        Array.Resize(ref _ids, size);
     }
 
     // True when (sa, ia) ranks before (sb, ib).

@@ -3,7 +3,7 @@ using AiEng.Tokens;
 using AiEng.Testing;
 using Microsoft.Extensions.VectorData;
 
-namespace AiEng.VectorStoreConformance;
+namespace AiEng.VectorData.ConformanceTests;
 
 /// <summary>
 /// Runs <see cref="DocumentIngestor"/> and <see cref="VectorStoreRetriever"/> end to end over a real store: incremental
@@ -20,6 +20,8 @@ public abstract class IngestionConformanceTests
     /// <summary>Closes <paramref name="store"/> and opens its data again, or returns <see langword="null"/> when the store does not persist.</summary>
     protected virtual Task<VectorStore?> ReopenAsync(VectorStore store) => Task.FromResult<VectorStore?>(null);
 
+    /// <summary>Syncs added unchanged changed and removed documents and retrieves them.</summary>
+    /// <returns>A task that completes when the rule is checked.</returns>
     [Fact]
     public async Task Syncs_added_unchanged_changed_and_removed_documents_and_retrieves_them()
     {
