@@ -433,7 +433,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
 
                 dropped[index] = true;
                 total = Measure(out bestMessages, out bestRendered);
-                cuts.Add(new PromptBudgetCut(string.Empty, candidate.Priority, messagesRemoved, before - total, Trimmed: false)
+                cuts.Add(new PromptBudgetCut(string.Empty, candidate.Priority, messagesRemoved, before - total, trimmed: false)
                 {
                     Section = section.Kind,
                     SectionLine = section.Line - 1,

@@ -1,9 +1,9 @@
+using AiEng.Retrieval;
 using AiEng.Shared;
 using AiEng.Tokens;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AiEng.Retrieval;
+namespace Microsoft.Extensions.AI;
 
 // RS0026 warns against several overloads with optional parameters because adding one later can break callers; these two
 // ship together and differ in the type of their required second parameter, so no call is ambiguous.

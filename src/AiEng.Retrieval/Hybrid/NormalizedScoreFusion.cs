@@ -7,7 +7,7 @@ namespace AiEng.Retrieval;
 /// then a document's fused score is the weighted sum of its normalised scores; a list that does not contain the document
 /// contributes 0. Unlike <see cref="ReciprocalRankFusion"/> it keeps how far apart the scores within a list are.
 /// </summary>
-public static class NormalizedScoreFusion
+internal static class NormalizedScoreFusion
 {
     /// <summary>Fuses scored lists.</summary>
     /// <param name="lists">The lists (any order); a document repeated within one list counts with its highest score only.</param>

@@ -6,7 +6,7 @@ namespace AiEng.Retrieval;
 /// Reciprocal-rank fusion (Cormack, Clarke and Büttcher, SIGIR 2009): merges ranked lists by giving each document the sum
 /// over the lists of <c>1 / (k + rank)</c>, rank counted from 1. It needs no score calibration, only ranks.
 /// </summary>
-public static class ReciprocalRankFusion
+internal static class ReciprocalRankFusion
 {
     /// <summary>The default k: 60, the value of the original paper, which damps the weight of the very first ranks.</summary>
     public const int DefaultK = 60;

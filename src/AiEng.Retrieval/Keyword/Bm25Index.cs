@@ -23,7 +23,7 @@ namespace AiEng.Retrieval;
 /// are ordered by the order in which documents were added.
 /// </para>
 /// </remarks>
-public sealed class Bm25Index
+internal sealed class Bm25Index
 {
     private readonly string[] _documentIds;
     private readonly FrozenDictionary<string, int> _termIds;

@@ -12,7 +12,7 @@ namespace AiEng.Retrieval;
 /// which makes searching fast and lock-free. To add documents later, add them to a builder again and build a new index.
 /// Text is analysed with <see cref="EnglishAnalyzer"/>; index title and body as one field by joining them with a space.
 /// </remarks>
-public sealed class Bm25IndexBuilder
+internal sealed class Bm25IndexBuilder
 {
     private readonly Bm25Options _options;
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);

@@ -1,11 +1,11 @@
 namespace AiEng.Retrieval;
 
 /// <summary>
-/// Parameters of BM25 ranking (<see cref="Bm25IndexBuilder"/>). The defaults are Anserini's BM25 defaults
+/// Parameters of BM25 ranking (<see cref="KeywordRetrieverOptions.Bm25"/>). The defaults are Anserini's BM25 defaults
 /// (k1 = 0.9, b = 0.4), chosen on principle rather than tuned to a collection: they are the parameters of the
 /// published Lucene baselines for BEIR and MS MARCO, which this implementation is meant to reproduce.
 /// </summary>
-/// <remarks>The builder copies the options; changing them afterwards has no effect on it.</remarks>
+/// <remarks>The retriever copies the options; changing them afterwards has no effect on it.</remarks>
 public sealed class Bm25Options
 {
     /// <summary>The default <see cref="K1"/>: 0.9, Anserini's default.</summary>

@@ -23,7 +23,7 @@ namespace AiEng.Retrieval;
 /// The analyser has no state and is safe to use from several threads.
 /// </para>
 /// </remarks>
-public static class EnglishAnalyzer
+internal static class EnglishAnalyzer
 {
     /// <summary>Gets Lucene's 33 English stop words, removed after lower-casing and before stemming.</summary>
     public static IReadOnlySet<string> StopWords { get; } = new[]

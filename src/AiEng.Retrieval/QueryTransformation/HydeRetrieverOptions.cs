@@ -12,7 +12,7 @@ public sealed class HydeRetrieverOptions
     /// </summary>
     public bool IncludeOriginalQuery { get; set; } = true;
 
-    /// <summary>Gets or sets the rank offset k of the fusion. Default: <see cref="ReciprocalRankFusion.DefaultK"/> (60). At least 1.</summary>
+    /// <summary>Gets or sets the rank offset k of the fusion. Default: 60. At least 1.</summary>
     public int RrfK { get; set; } = ReciprocalRankFusion.DefaultK;
 
     /// <summary>Gets or sets the chat options of the call that writes the passage, cloned for every call. Default: <see langword="null"/>, the client's defaults.</summary>

@@ -12,7 +12,7 @@ public sealed class MultiQueryRetrieverOptions
     /// <summary>Gets or sets how many rephrasings to ask the model for (the original query is always searched too). Default: <see cref="DefaultQueryCount"/>. 1 to 10.</summary>
     public int QueryCount { get; set; } = DefaultQueryCount;
 
-    /// <summary>Gets or sets the rank offset k of the reciprocal-rank fusion of the lists. Default: <see cref="ReciprocalRankFusion.DefaultK"/> (60). At least 1.</summary>
+    /// <summary>Gets or sets the rank offset k of the reciprocal-rank fusion of the lists. Default: 60. At least 1.</summary>
     public int RrfK { get; set; } = ReciprocalRankFusion.DefaultK;
 
     /// <summary>Gets or sets the chat options of the rephrasing call, cloned for every call. Default: <see langword="null"/>, the client's defaults.</summary>

@@ -8,7 +8,7 @@ namespace AiEng.Retrieval;
 /// with the best trade-off between similarity to the query and dissimilarity to the results already picked, so that
 /// near-duplicate passages do not crowd out other relevant ones.
 /// </summary>
-public static class Mmr
+internal static class Mmr
 {
     /// <summary>The default lambda: 0.5, relevance and diversity weighted equally.</summary>
     public const double DefaultLambda = 0.5;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace AiEng.Retrieval;
 
 /// <summary>
-/// A diversification stage: reorders candidates by maximal marginal relevance (<see cref="Mmr"/>) over their embeddings,
+/// A diversification stage: reorders candidates by maximal marginal relevance over their embeddings,
 /// so that the top results are relevant but not near-duplicates of each other.
 /// </summary>
 /// <remarks>

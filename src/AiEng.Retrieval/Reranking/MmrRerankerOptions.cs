@@ -6,7 +6,7 @@ public sealed class MmrRerankerOptions
 {
     /// <summary>
     /// Gets or sets the weight of relevance against diversity, 0 to 1: 1 keeps the order of similarity to the query, 0 only
-    /// spreads the results out. Default: <see cref="Mmr.DefaultLambda"/> (0.5).
+    /// spreads the results out. Default: 0.5.
     /// </summary>
     public double Lambda { get; set; } = Mmr.DefaultLambda;
 

@@ -10,7 +10,7 @@ public sealed class HybridRetrieverOptions
     /// <summary>Gets or sets how rankings are merged. Default: <see cref="FusionMethod.ReciprocalRank"/>.</summary>
     public FusionMethod Fusion { get; set; } = FusionMethod.ReciprocalRank;
 
-    /// <summary>Gets or sets the rank offset k of reciprocal-rank fusion. Default: <see cref="ReciprocalRankFusion.DefaultK"/> (60). At least 1.</summary>
+    /// <summary>Gets or sets the rank offset k of reciprocal-rank fusion. Default: 60. At least 1.</summary>
     public int RrfK { get; set; } = ReciprocalRankFusion.DefaultK;
 
     /// <summary>

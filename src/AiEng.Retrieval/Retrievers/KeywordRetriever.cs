@@ -4,7 +4,7 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.Retrieval;
 
 /// <summary>
-/// BM25 keyword retrieval over <see cref="ChunkRecord"/>s (<see cref="Bm25Index"/>), built from records in memory or read
+/// BM25 keyword retrieval over <see cref="ChunkRecord"/>s, built from records in memory or read
 /// from any Microsoft.Extensions.VectorData collection, and rebuildable when the records change.
 /// </summary>
 /// <remarks>

@@ -1,5 +1,6 @@
 using AiEng.Inference;
 using AiEng.Shared;
+using Microsoft.Extensions.AI;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 namespace AiEng.Retrieval;
 
-public sealed partial class HnswIndex
+internal sealed partial class HnswIndex
 {
     /// <summary>
     /// A min-heap of ids by a float priority for the beam search. It is the algorithm of

@@ -5,7 +5,7 @@ using AiEng.Shared;
 
 namespace AiEng.Retrieval;
 
-public sealed partial class HnswIndex
+internal sealed partial class HnswIndex
 {
     /// <summary>The version of the file format <see cref="Save"/> writes and <see cref="Load"/> reads.</summary>
     public const int FormatVersion = 1;

@@ -1,6 +1,6 @@
 namespace AiEng.Retrieval;
 
-public sealed partial class HnswIndex
+internal sealed partial class HnswIndex
 {
     /// <summary>
     /// The scratch state of one search: visited marks (an epoch per vector, so starting a search costs nothing), the two

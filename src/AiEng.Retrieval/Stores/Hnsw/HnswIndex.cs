@@ -43,7 +43,7 @@ namespace AiEng.Retrieval;
 /// their way through the graph, and its memory is kept. Rebuild the index when many vectors have been removed.
 /// </para>
 /// </remarks>
-public sealed partial class HnswIndex
+internal sealed partial class HnswIndex
 {
     /// <summary>The largest layer a vector can be assigned to.</summary>
     internal const int MaxLayer = 31;

@@ -1,13 +1,14 @@
 namespace AiEng.Retrieval;
 
 /// <summary>
-/// Parameters of an <see cref="HnswIndex"/>. The defaults (M 16, efConstruction 200, efSearch 64) are the common
+/// Parameters of the HNSW graph of an <see cref="InMemoryVectorStore"/> collection that uses <c>IndexKind.Hnsw</c>
+/// (set through <see cref="InMemoryVectorStoreOptions.Hnsw"/>). The defaults (M 16, efConstruction 200, efSearch 64) are the common
 /// starting point of hnswlib and FAISS for embeddings of a few hundred dimensions: recall@10 around 0.95 to 0.99 at a
 /// small fraction of the cost of an exact scan.
 /// </summary>
 /// <remarks>
-/// The index copies the options when it is created; changing them afterwards has no effect on it. <see cref="M"/>,
-/// <see cref="EfConstruction"/>, <see cref="EfSearch"/> and <see cref="Seed"/> are saved with the index;
+/// The store copies the options when it is created; changing them afterwards has no effect on it. <see cref="M"/>,
+/// <see cref="EfConstruction"/>, <see cref="EfSearch"/> and <see cref="Seed"/> are saved with the graph (<see cref="InMemoryVectorStoreCollection{TKey, TRecord}.SaveIndexAsync"/>);
 /// <see cref="MaxDegreeOfParallelism"/> is not, because it never changes the graph.
 /// </remarks>
 public sealed class HnswOptions
@@ -58,7 +59,7 @@ public sealed class HnswOptions
     public int Seed { get; set; } = DefaultSeed;
 
     /// <summary>
-    /// Gets or sets the largest number of threads <see cref="HnswIndex.AddRange(ReadOnlySpan{float})"/> uses. It changes
+    /// Gets or sets the largest number of threads a bulk insert into the graph (an upsert of many records) uses. It changes
     /// only the build time, never the graph. Default: <see cref="Environment.ProcessorCount"/>. At least 1.
     /// </summary>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;

@@ -9,7 +9,7 @@ namespace AiEng.Retrieval;
 /// <summary>
 /// A collection of an <see cref="InMemoryVectorStore"/>: records kept in process memory, searched by an exact SIMD scan
 /// (or an int8 quantised scan with exact rescoring, see <see cref="InMemoryVectorStoreOptions.Quantization"/>, or an
-/// <see cref="HnswIndex"/> graph for <c>IndexKind.Hnsw</c>, see <see cref="InMemoryVectorStoreOptions.Hnsw"/> and
+/// HNSW graph for <c>IndexKind.Hnsw</c>, see <see cref="InMemoryVectorStoreOptions.Hnsw"/> and
 /// <see cref="SaveIndexAsync"/>).
 /// </summary>
 /// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="Guid"/>, <see cref="int"/> or <see cref="long"/>.</typeparam>

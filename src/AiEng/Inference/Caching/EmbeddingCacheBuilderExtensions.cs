@@ -1,8 +1,8 @@
+using AiEng.Inference;
 using AiEng.Shared;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace AiEng.Inference;
+namespace Microsoft.Extensions.AI;
 
 /// <summary>Adds a persistent embedding cache, keyed by the model as well as the text, to an embedding pipeline.</summary>
 public static class EmbeddingCacheBuilderExtensions
