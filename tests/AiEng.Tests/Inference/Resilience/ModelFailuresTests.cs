@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AiEng.Inference;
+using Polly;
 using Polly.CircuitBreaker;
+using Polly.Retry;
 using Polly.Timeout;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
 
@@ -113,5 +115,55 @@ public class ModelFailuresTests
         var date = Now.AddMinutes(2).ToString("r", CultureInfo.InvariantCulture);
 
         Assert.Equal(TimeSpan.FromMinutes(2), ModelFailures.GetRetryAfter(Status(503, headers: ("Retry-After", date)), Now));
+    }
+
+    [Fact]
+    public async Task ShouldHandle_handles_transient_failures_but_not_successes_client_errors_open_circuits_or_the_callers_cancellation()
+    {
+        var context = ResilienceContextPool.Shared.Get();
+        Assert.True(await ModelFailures.ShouldHandle(Outcome.FromException<object>(Status(429)), context));
+        Assert.True(await ModelFailures.ShouldHandle(Outcome.FromException<object>(new TaskCanceledException("HttpClient.Timeout")), context));
+        Assert.False(await ModelFailures.ShouldHandle(Outcome.FromException<object>(Status(401)), context));
+        Assert.False(await ModelFailures.ShouldHandle(Outcome.FromException<object>(new BrokenCircuitException()), context));
+        Assert.False(await ModelFailures.ShouldHandle(Outcome.FromResult<object>("ok"), context));
+        ResilienceContextPool.Shared.Return(context);
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var callerCancelled = ResilienceContextPool.Shared.Get(cancelled.Token);
+        Assert.False(await ModelFailures.ShouldHandle(Outcome.FromException<object>(new OperationCanceledException(cancelled.Token)), callerCancelled));
+        Assert.False(await ModelFailures.ShouldHandle(Outcome.FromException<object>(Status(503)), callerCancelled));
+        ResilienceContextPool.Shared.Return(callerCancelled);
+    }
+
+    [Fact]
+    public async Task A_PredicateBuilder_handles_transient_model_failures()
+    {
+        var options = new RetryStrategyOptions { ShouldHandle = new PredicateBuilder().HandleTransientModelFailures() };
+        var context = ResilienceContextPool.Shared.Get();
+
+        Assert.True(await options.ShouldHandle(new RetryPredicateArguments<object>(context, Outcome.FromException<object>(Status(503)), 0)));
+        Assert.True(await options.ShouldHandle(new RetryPredicateArguments<object>(context, Outcome.FromException<object>(ConnectionRefused()), 0)));
+        Assert.False(await options.ShouldHandle(new RetryPredicateArguments<object>(context, Outcome.FromException<object>(Status(400)), 0)));
+        Assert.False(await options.ShouldHandle(new RetryPredicateArguments<object>(context, Outcome.FromResult<object>("ok"), 0)));
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Fact]
+    public void TryGetRetryAfter_gives_the_providers_delay_exactly()
+    {
+        Assert.True(ModelFailures.TryGetRetryAfter(Status(429, headers: ("retry-after-ms", "1234")), Now, out var delay));
+        Assert.Equal(TimeSpan.FromMilliseconds(1234), delay);
+        Assert.True(ModelFailures.TryGetRetryAfter(Status(429, headers: ("Retry-After", "120")), Now, out delay));
+        Assert.Equal(TimeSpan.FromMinutes(2), delay);
+        Assert.False(ModelFailures.TryGetRetryAfter(Status(429), Now, out _));
+        Assert.False(ModelFailures.TryGetRetryAfter(null, Now, out _));
+    }
+
+    [Fact]
+    public void Checks_its_arguments()
+    {
+        Assert.Throws<ArgumentNullException>("exception", () => ModelFailures.IsTransient(null!));
+        Assert.Throws<ArgumentNullException>("builder", () => ModelFailures.HandleTransientModelFailures(null!));
     }
 }
