@@ -9,8 +9,8 @@ using Polly.Timeout;
 namespace AiEng.Inference;
 
 /// <summary>
-/// The failure classification of AiEng's resilience, public so that your own Polly strategies (hedging, fallback, a
-/// retry of your own) can reuse it: which failures of a model call are transient (worth retrying), which HTTP status an
+/// The failure classification of AiEng's resilience, public so that your own Polly strategies (a retry of your own,
+/// hedging or fallback in a generic pipeline) can reuse it: which failures of a model call are transient (worth retrying), which HTTP status an
 /// exception carries, and how long the provider asked to wait (<c>Retry-After</c>).
 /// </summary>
 /// <remarks>

@@ -23,7 +23,7 @@ namespace AiEng.Inference;
 /// To replace it, register your own under the same key with
 /// <c>services.AddResiliencePipeline(ModelResiliencePipelines.ChatKey(null), (builder, context) => ...)</c>, before or after
 /// <c>AddAiEng</c>: AiEng adds its own only for keys the application left free. To extend it, call <c>AddModelResilience</c>
-/// in your builder and add your strategies (hedging, a rate limiter, a fallback) around or inside it.
+/// in your builder and add your strategies (a rate limiter, a retry or timeout of your own) around or inside it.
 /// </para>
 /// </remarks>
 public static class ModelResiliencePipelines

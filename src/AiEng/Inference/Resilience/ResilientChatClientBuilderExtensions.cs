@@ -48,7 +48,7 @@ public static class ResilientChatClientBuilderExtensions
     /// <summary>
     /// Adds resilience to the chat client pipeline with the Polly pipeline registered under <paramref name="pipelineKey"/>
     /// (<c>services.AddResiliencePipeline(pipelineKey, ...)</c> from Polly.Extensions), for example one of AiEng's
-    /// (<see cref="ModelResiliencePipelines.ChatKey"/>) or one of your own with hedging, rate limiting or fallback.
+    /// (<see cref="ModelResiliencePipelines.ChatKey"/>) or one of your own (rate limiting, your own retries).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="pipelineKey">The key of the pipeline in the <c>ResiliencePipelineProvider&lt;string&gt;</c> of the builder's services.</param>
