@@ -81,6 +81,39 @@ public class ModelResiliencePipelinesTests
     }
 
     [Fact]
+    public async Task Named_models_and_embedding_models_run_through_the_pipelines_of_their_own_keys()
+    {
+        var services = new ServiceCollection();
+        var retries = new Dictionary<string, int>();
+        foreach (var key in new[] { "aieng:chat", "aieng:chat:fast", "aieng:embeddings" })
+        {
+            retries[key] = 0;
+            services.AddResiliencePipeline(key, builder => builder.AddRetry(new RetryStrategyOptions
+            {
+                Delay = TimeSpan.Zero,
+                ShouldHandle = new PredicateBuilder().HandleTransientModelFailures(),
+                OnRetry = _ =>
+                {
+                    retries[key]++;
+                    return default;
+                },
+            }));
+        }
+
+        services.AddAiEng(Configuration())
+            .UseChatClient(_ => Scripted(Status(503), Status(503), "fast"), "fast")
+            .UseEmbeddingGenerator(_ => ScriptedEmbeddings(Status(503), "ok"));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("fast", (await provider.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello")).Text);
+        Assert.Single(await provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync(["hello"]));
+
+        Assert.Equal(0, retries["aieng:chat"]);
+        Assert.Equal(2, retries["aieng:chat:fast"]);
+        Assert.Equal(1, retries["aieng:embeddings"]);
+    }
+
+    [Fact]
     public async Task A_retry_in_AiEngs_pipeline_is_logged_by_Pollys_telemetry_under_the_models_key()
     {
         var services = new ServiceCollection();
