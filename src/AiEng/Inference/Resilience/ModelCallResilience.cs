@@ -9,13 +9,14 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// The engine shared by <see cref="ResilientChatClient"/> and <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/>:
-/// Polly pipelines built once per middleware instance (total timeout → retry → circuit breaker → attempt timeout),
-/// executed with pooled contexts and state instead of closures, and the translation of final failures into
-/// <see cref="ModelRequestException"/>.
+/// runs calls through a Polly pipeline with pooled contexts and state instead of closures, opens streams through it only
+/// until their first item, and translates final failures into <see cref="ModelRequestException"/>. The pipeline is either
+/// given (a model's pipeline from Polly's registry, or the application's) or built from <see cref="ResilienceOptions"/>
+/// once per middleware instance (total timeout → retry → circuit breaker → attempt timeout).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Fast first attempt: most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
+/// Fast first attempt (options only; a given pipeline is run as it is): most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
 /// before the attempt timeout (validation keeps <c>AttemptTimeout &lt;= TotalTimeout</c>), and the retry strategy has
 /// nothing to do. So when there are retries and every attempt has a time limit (or the call has none), the first attempt
 /// runs through the attempt pipeline alone (circuit breaker → attempt timeout). Only a failure continues into the retry

@@ -25,7 +25,8 @@ namespace AiEng.Inference;
 /// caller has already seen), and only the caller's token bounds the rest of the stream.
 /// </para>
 /// <para>
-/// The Polly pipeline, and so the circuit breaker's state, is built once per instance. The messages are sent again on
+/// Built from options, the Polly pipeline (and so the circuit breaker's state) belongs to the instance; given a pipeline (as
+/// <c>AddAiEng</c> gives each model its pipeline from Polly's registry), it shares that pipeline. The messages are sent again on
 /// each attempt, so they must be enumerable more than once (lists and arrays are).
 /// </para>
 /// </remarks>

@@ -16,8 +16,8 @@ namespace AiEng.Inference;
 /// <remarks>
 /// Client errors (HTTP 400, 401, 403, 404 and other 4xx except 408 and 429) surface at once as a
 /// <see cref="ModelRequestException"/>, as do transient failures that remain after the last retry, timeouts and calls
-/// rejected by the open circuit. A cancellation through the caller's token propagates at once. The Polly pipeline is
-/// built once per instance; the values are sent again on each attempt, so they must be enumerable more than once.
+/// rejected by the open circuit. A cancellation through the caller's token propagates at once. Built from options,
+/// the Polly pipeline belongs to the instance; a given one is shared. The values are sent again on each attempt, so they must be enumerable more than once.
 /// </remarks>
 public sealed class ResilientEmbeddingGenerator<TInput, TEmbedding> : DelegatingEmbeddingGenerator<TInput, TEmbedding>
     where TEmbedding : Embedding
