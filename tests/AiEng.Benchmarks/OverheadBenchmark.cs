@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using AiEng.Inference;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace AiEng.Benchmarks;
 
 /// <summary>
-/// <c>overhead</c>: what AiEng's default middleware (usage tracking outside resilience, as <c>AddAiEng</c> builds it) adds to a
-/// chat call, against the same no-op client called directly, in the same process. The no-op client returns a completed task with
+/// <c>overhead</c>: what AiEng's default middleware (usage tracking outside resilience, as <c>AddAiEng</c> builds it: the
+/// model's pipeline as Polly's registry builds it, with Polly's telemetry on and the default options) adds to a chat call, against the same no-op client called directly, in the same process. The no-op client returns a completed task with
 /// usage, so no tokenizer runs and the figures are the middleware's own time and allocations.
 /// </summary>
 internal static class OverheadBenchmark
@@ -19,10 +21,16 @@ internal static class OverheadBenchmark
 
         using var raw = new NoOpChatClient();
         var ledger = new UsageLedger();
-        using var pipeline = new ChatClientBuilder(raw)
-            .UseUsageTracking(ledger, options => options.Prices["noop-model"] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m })
-            .UseResilience()
+        var resilience = new ResiliencePipelineBuilder()
+            .ConfigureTelemetry(NullLoggerFactory.Instance)
+            .AddModelResilience(new ResilienceOptions())
             .Build();
+        var builder = new ChatClientBuilder(raw)
+            .UseUsageTracking(ledger, options => options.Prices["noop-model"] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m });
+
+        // resilience=options measures UseResilience(options), the private pipeline of a client built outside AddAiEng.
+        bool fromOptions = arguments.GetString("resilience") == "options";
+        using var pipeline = (fromOptions ? builder.UseResilience() : builder.UseResilience(resilience)).Build();
         List<ChatMessage> messages = [new(ChatRole.User, "ping")];
 
         // Warm up both paths (JIT tiers, pools), then measure in interleaved rounds so drift in machine load hits both alike.
@@ -51,7 +59,7 @@ internal static class OverheadBenchmark
 
         double rawMedian = Median(rawNs), pipelineMedian = Median(pipelineNs);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"overhead\",\"raw_ns\":{rawMedian:F1},\"pipeline_ns\":{pipelineMedian:F1},\"overhead_ns\":{pipelineMedian - rawMedian:F1},\"overhead_bytes\":{Median(pipelineBytes) - Median(rawBytes):F1}}}"));
+            $"{{\"bench\":\"overhead\",\"resilience\":\"{(fromOptions ? "options" : "registry")}\",\"raw_ns\":{rawMedian:F1},\"pipeline_ns\":{pipelineMedian:F1},\"overhead_ns\":{pipelineMedian - rawMedian:F1},\"overhead_bytes\":{Median(pipelineBytes) - Median(rawBytes):F1}}}"));
     }
 
     private static async Task<(double Ns, double Bytes)> MeasureAsync(IChatClient client, List<ChatMessage> messages, int calls)

@@ -1,5 +1,6 @@
 using AiEng.Inference;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Composition;
 
@@ -20,8 +21,9 @@ internal static class AiEngPipeline
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
     /// <param name="configurationPath">The model's configuration section, named in error messages (for example <c>AiEng:Chat</c>).</param>
+    /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.ChatKey"/>).</param>
     /// <returns>The outermost client.</returns>
-    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath)
+    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey)
     {
         var builder = new ChatClientBuilder(inner);
         foreach (var configure in registry.Chat.Pipeline)
@@ -30,9 +32,12 @@ internal static class AiEngPipeline
         }
 
         // AiEng's middleware: usage outside resilience, so a logical call is one record, a budget stops it before any
-        // attempt is sent, and each provider attempt is retried on its own.
+        // attempt is sent, and each provider attempt is retried on its own. The resilience pipeline is the model's entry in
+        // Polly's registry: AiEng's (from AiEng:Resilience) unless the application registered one under the same key.
         builder.UseUsageTracking();
-        builder.UseResilience(options => options.ConfigurationPath = configurationPath);
+        var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
+        var timeProvider = services.GetService<TimeProvider>();
+        builder.Use(client => new ResilientChatClient(client, pipeline, timeProvider, configurationPath));
         return builder.Build(services);
     }
 
@@ -41,9 +46,10 @@ internal static class AiEngPipeline
     /// <param name="registry">The application's pipeline callbacks.</param>
     /// <param name="services">The application's services.</param>
     /// <param name="configurationPath">The model's configuration section, named in error messages.</param>
+    /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.EmbeddingsKey"/>).</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath)
+        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey)
     {
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
         foreach (var configure in registry.Embeddings.Pipeline)
@@ -53,7 +59,9 @@ internal static class AiEngPipeline
 
         // AiEng's middleware, in the same order as for chat.
         builder.UseUsageTracking();
-        builder.UseResilience(options => options.ConfigurationPath = configurationPath);
+        var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
+        var timeProvider = services.GetService<TimeProvider>();
+        builder.Use(generator => new ResilientEmbeddingGenerator<string, Embedding<float>>(generator, pipeline, timeProvider, configurationPath));
         return builder.Build(services);
     }
 }

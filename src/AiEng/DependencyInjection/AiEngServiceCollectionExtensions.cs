@@ -102,8 +102,10 @@ public static class AiEngServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageTrackingOptions>, UsageTrackingOptionsValidator>());
         services.TryAddSingleton<ITokenCounter>(_ => TiktokenTokenCounter.O200kBase);
 
-        // Resilience around every provider call, with the options of AiEng:Resilience checked at start-up.
+        // Resilience around every provider call: one pipeline per model in Polly's registry (with Polly's telemetry), built
+        // from the options of AiEng:Resilience, which are checked at start-up.
         services.AddOptions<ResilienceOptions>().ValidateOnStart();
+        ModelResiliencePipelines.AddTo(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
 
         var builder = registry.Builder.AddProvider(new OfflineModelProvider());

@@ -3,20 +3,20 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace AiEng.Inference;
 
 /// <summary>
 /// The engine shared by <see cref="ResilientChatClient"/> and <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/>:
-/// Polly pipelines built once per middleware instance (total timeout → retry → circuit breaker → attempt timeout),
-/// executed with pooled contexts and state instead of closures, and the translation of final failures into
-/// <see cref="ModelRequestException"/>.
+/// runs calls through a Polly pipeline with pooled contexts and state instead of closures, opens streams through it only
+/// until their first item, and translates final failures into <see cref="ModelRequestException"/>. The pipeline is either
+/// given (a model's pipeline from Polly's registry, or the application's) or built from <see cref="ResilienceOptions"/>
+/// once per middleware instance (total timeout → retry → circuit breaker → attempt timeout).
 /// </summary>
 /// <remarks>
 /// <para>
-/// Fast first attempt: most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
+/// Fast first attempt (options only; a given pipeline is run as it is): most calls succeed at once, and while only the first attempt runs the total timeout cannot fire
 /// before the attempt timeout (validation keeps <c>AttemptTimeout &lt;= TotalTimeout</c>), and the retry strategy has
 /// nothing to do. So when there are retries and every attempt has a time limit (or the call has none), the first attempt
 /// runs through the attempt pipeline alone (circuit breaker → attempt timeout). Only a failure continues into the retry
@@ -29,9 +29,9 @@ namespace AiEng.Inference;
 /// </remarks>
 internal sealed class ModelCallResilience
 {
-    private static readonly ResiliencePropertyKey<int> RetriesKey = new("AiEng.Resilience.Retries");
+    private static readonly ResiliencePropertyKey<int> RetriesKey = ModelStrategies.RetriesKey;
+    private static readonly ResiliencePropertyKey<Exception?> LastFailureKey = ModelStrategies.LastFailureKey;
     private static readonly ResiliencePropertyKey<int> AttemptsKey = new("AiEng.Resilience.Attempts");
-    private static readonly ResiliencePropertyKey<Exception?> LastFailureKey = new("AiEng.Resilience.LastFailure");
     private static readonly ResiliencePropertyKey<Exception?> FirstFailureKey = new("AiEng.Resilience.FirstFailure");
     private static readonly ResiliencePropertyKey<long> StartTimestampKey = new("AiEng.Resilience.StartTimestamp");
     private static readonly ResiliencePropertyKey<bool> TotalTimedOutKey = new("AiEng.Resilience.TotalTimedOut");
@@ -45,7 +45,6 @@ internal sealed class ModelCallResilience
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Func<Exception, bool?>? _shouldRetry;
-    private readonly TimeSpan _maxDelay;
     private readonly ModelRequestFailures _failures;
 
     /// <summary>Initializes a new instance of the <see cref="ModelCallResilience"/> class.</summary>
@@ -65,7 +64,6 @@ internal sealed class ModelCallResilience
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger(logCategory) ?? NullLogger.Instance;
         _shouldRetry = options.ShouldRetry;
-        _maxDelay = options.MaxDelay;
         _failures = new ModelRequestFailures(kind, providerName, defaultModelId, options.ConfigurationPath);
         _totalTimeout = options.TotalTimeout;
 
@@ -82,12 +80,28 @@ internal sealed class ModelCallResilience
             // Without retries a total timeout not shorter than the attempt timeout (validation ensures that) never fires first.
             if (options.TotalTimeout is { } total && (options.MaxRetryAttempts > 0 || options.AttemptTimeout is null))
             {
-                builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.TotalTimeout", Timeout = total });
+                builder.AddTimeout(new TimeoutStrategyOptions { Name = ModelStrategies.TotalTimeoutName, Timeout = total });
             }
 
             AddRetry(builder, options);
             _pipeline = BuildAttemptPipeline(builder, options);
         }
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ModelCallResilience"/> class around a pipeline built elsewhere (Polly's registry, the application).</summary>
+    /// <param name="pipeline">The pipeline every call runs through; its strategies decide what is retried.</param>
+    /// <param name="kind">Whether the wrapped model is a chat or an embedding model.</param>
+    /// <param name="providerName">The provider's name from the inner client's metadata, if any.</param>
+    /// <param name="defaultModelId">The default model id from the inner client's metadata, if any.</param>
+    /// <param name="configurationPath">The model's configuration section, named in error messages; <see langword="null"/> for the default of <paramref name="kind"/>.</param>
+    /// <param name="timeProvider">The clock for <c>Retry-After</c> HTTP-dates in error messages; <see langword="null"/> for the system clock.</param>
+    public ModelCallResilience(
+        ResiliencePipeline pipeline, ModelKind kind, string? providerName, string? defaultModelId, string? configurationPath, TimeProvider? timeProvider)
+    {
+        _pipeline = pipeline;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = NullLogger.Instance;
+        _failures = new ModelRequestFailures(kind, providerName, defaultModelId, configurationPath);
     }
 
     /// <summary>Runs one non-streaming call through the pipeline.</summary>
@@ -281,7 +295,7 @@ internal sealed class ModelCallResilience
         {
             builder.AddTimeout(new TimeoutStrategyOptions
             {
-                Name = "AiEng.TotalTimeout",
+                Name = ModelStrategies.TotalTimeoutName,
                 Timeout = total,
                 TimeoutGenerator = args => new ValueTask<TimeSpan>(GetRemainingTime(args.Context, total)),
                 OnTimeout = args =>
@@ -303,109 +317,29 @@ internal sealed class ModelCallResilience
         return remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1);
     }
 
-    private void AddRetry(ResiliencePipelineBuilder builder, ResilienceOptions options)
+    private void AddRetry(ResiliencePipelineBuilder builder, ResilienceOptions options) =>
+        ModelStrategies.AddRetry(builder, options, _timeProvider, LogRetry);
+
+    private void LogRetry(Exception? exception, int attemptNumber, TimeSpan delay)
     {
-        if (options.MaxRetryAttempts == 0)
-        {
-            return;
-        }
-
-        var retry = new RetryStrategyOptions
-        {
-            Name = "AiEng.Retry",
-            MaxRetryAttempts = options.MaxRetryAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            Delay = options.BaseDelay,
-            MaxDelay = options.MaxDelay,
-            UseJitter = options.UseJitter,
-            ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
-            DelayGenerator = args => new ValueTask<TimeSpan?>(GetProviderDelay(args.Outcome.Exception)),
-            OnRetry = args =>
-            {
-                OnRetry(args.Context, args.Outcome.Exception, args.AttemptNumber, args.RetryDelay);
-                return default;
-            },
-        };
-        if (options.Randomizer is { } randomizer)
-        {
-            retry.Randomizer = randomizer;
-        }
-
-        builder.AddRetry(retry);
-    }
-
-    /// <summary>Adds what bounds each attempt (circuit breaker → attempt timeout) and builds the pipeline.</summary>
-    private ResiliencePipeline BuildAttemptPipeline(ResiliencePipelineBuilder builder, ResilienceOptions options)
-    {
-        // Order as in Microsoft.Extensions.Http.Resilience's standard pipeline: the total timeout bounds everything, the
-        // circuit breaker sees every attempt, and the attempt timeout turns a hung attempt into a retryable failure.
-        var breaker = options.CircuitBreaker;
-        if (breaker.Enabled)
-        {
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                Name = "AiEng.CircuitBreaker",
-                FailureRatio = breaker.FailureRatio,
-                MinimumThroughput = breaker.MinimumThroughput,
-                SamplingDuration = breaker.SamplingDuration,
-                BreakDuration = breaker.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(ShouldHandle(args.Outcome.Exception, args.Context.CancellationToken)),
-                OnOpened = args =>
-                {
-                    ResilienceLog.CircuitOpened(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId, args.BreakDuration);
-                    return default;
-                },
-                OnClosed = _ =>
-                {
-                    ResilienceLog.CircuitClosed(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId);
-                    return default;
-                },
-            });
-        }
-
-        if (options.AttemptTimeout is { } attempt)
-        {
-            builder.AddTimeout(new TimeoutStrategyOptions { Name = "AiEng.AttemptTimeout", Timeout = attempt });
-        }
-
-        return builder.Build();
-    }
-
-    /// <summary>Decides whether a failed attempt is retried and counted by the circuit breaker.</summary>
-    /// <param name="exception">The attempt's failure, or <see langword="null"/> on success.</param>
-    /// <param name="token">
-    /// The token in force around the attempt: it is linked to the caller's token and to the total timeout, so when it is
-    /// cancelled the failure is the caller's cancellation (or the end of the call), never a transient failure.
-    /// </param>
-    /// <returns><see langword="true"/> to retry.</returns>
-    private bool ShouldHandle(Exception? exception, CancellationToken token)
-    {
-        if (exception is null or BrokenCircuitException || token.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        return IsRetryable(exception);
-    }
-
-    private bool IsRetryable(Exception exception) =>
-        exception is not BrokenCircuitException
-        && (_shouldRetry?.Invoke(exception) ?? TransientFailures.IsTransient(exception));
-
-    private TimeSpan? GetProviderDelay(Exception? exception) =>
-        exception is not null && TransientFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow()) is { } delay
-            ? (delay < _maxDelay ? delay : _maxDelay)
-            : null;
-
-    private void OnRetry(ResilienceContext context, Exception? exception, int attemptNumber, TimeSpan delay)
-    {
-        context.Properties.Set(RetriesKey, attemptNumber + 1);
-        context.Properties.Set(LastFailureKey, exception);
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             ResilienceLog.Retrying(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId, attemptNumber + 1, ModelRequestFailures.Describe(exception), delay);
         }
     }
+
+    /// <summary>Adds what bounds each attempt (circuit breaker → attempt timeout) and builds the pipeline.</summary>
+    private ResiliencePipeline BuildAttemptPipeline(ResiliencePipelineBuilder builder, ResilienceOptions options)
+    {
+        ModelStrategies.AddAttemptStrategies(
+            builder,
+            options,
+            breakDuration => ResilienceLog.CircuitOpened(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId, breakDuration),
+            () => ResilienceLog.CircuitClosed(_logger, _failures.Kind, _failures.ProviderName, _failures.DefaultModelId));
+        return builder.Build();
+    }
+
+    private bool IsRetryable(Exception exception) => ModelStrategies.IsRetryable(exception, _shouldRetry);
 
     /// <summary>Turns the final failure of a call into the exception to throw, or <see langword="null"/> to rethrow it unchanged.</summary>
     private ModelRequestException? Translate(Exception exception, ResilienceContext context, string? modelId, CancellationToken cancellationToken)
@@ -422,8 +356,8 @@ internal sealed class ModelCallResilience
             BrokenCircuitException broken => _failures.CircuitOpen(broken, modelId, attempts),
             TimeoutRejectedException timeout => _failures.TimedOut(
                 timeout, context.Properties.GetValue(TotalTimedOutKey, false) ? _totalTimeout!.Value : timeout.Timeout, modelId, attempts, lastFailure),
-            _ when IsRetryable(exception) => _failures.Exhausted(exception, modelId, attempts, TransientFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow())),
-            _ when TransientFailures.GetStatusCode(exception) is { } status => _failures.Rejected(exception, status, modelId, attempts),
+            _ when IsRetryable(exception) => _failures.Exhausted(exception, modelId, attempts, ModelFailures.GetRetryAfter(exception, _timeProvider.GetUtcNow())),
+            _ when ModelFailures.GetStatusCode(exception) is { } status => _failures.Rejected(exception, status, modelId, attempts),
             _ => null,
         };
     }

@@ -49,7 +49,7 @@ internal sealed class ModelRequestFailures
     /// <returns>For example <c>HTTP 429</c> or <c>TimeoutRejectedException</c>.</returns>
     public static string Describe(Exception? exception) => exception is null
         ? "no exception"
-        : TransientFailures.GetStatusCode(exception) is { } status
+        : ModelFailures.GetStatusCode(exception) is { } status
             ? string.Create(CultureInfo.InvariantCulture, $"HTTP {status}")
             : exception.GetType().Name;
 
@@ -64,7 +64,7 @@ internal sealed class ModelRequestFailures
         }
 
         text.Append(CultureInfo.InvariantCulture, $". Try again later; the failure that opened it is in the inner exception. The thresholds are the '{ResilienceSection}:CircuitBreaker' settings.");
-        return Create(text.ToString(), exception, TransientFailures.GetStatusCode(exception), modelId, attempts, isTransient: true, exception.RetryAfter);
+        return Create(text.ToString(), exception, ModelFailures.GetStatusCode(exception), modelId, attempts, isTransient: true, exception.RetryAfter);
     }
 
     /// <summary>The per-attempt or the total timeout was reached.</summary>
@@ -78,13 +78,13 @@ internal sealed class ModelRequestFailures
         }
 
         text.Append(CultureInfo.InvariantCulture, $". Check that the endpoint responds ('{_configurationPath}:Endpoint'), or raise '{ResilienceSection}:AttemptTimeout' or '{ResilienceSection}:TotalTimeout'.");
-        return Create(text.ToString(), exception, TransientFailures.GetStatusCode(lastFailure ?? exception), modelId, attempts, isTransient: true, retryAfter: null);
+        return Create(text.ToString(), exception, ModelFailures.GetStatusCode(lastFailure ?? exception), modelId, attempts, isTransient: true, retryAfter: null);
     }
 
     /// <summary>A transient failure remained after the last retry (or retries are off).</summary>
     public ModelRequestException Exhausted(Exception exception, string? modelId, int attempts, TimeSpan? retryAfter)
     {
-        var status = TransientFailures.GetStatusCode(exception);
+        var status = ModelFailures.GetStatusCode(exception);
         var subject = Subject(modelId);
         var tried = Attempts(attempts);
         var moreRetries = $"'{ResilienceSection}:MaxRetryAttempts'";
@@ -93,7 +93,7 @@ internal sealed class ModelRequestFailures
             429 => $"{subject} was rate limited by the provider (HTTP 429) and still failed after {tried}{RetryAfterText(retryAfter)}. Send fewer requests, raise the provider quota, or allow more retries with {moreRetries}.",
             408 => $"{subject} timed out at the provider (HTTP 408) after {tried}. Check that the endpoint responds ('{_configurationPath}:Endpoint') or try again later.",
             { } code => $"{subject} failed with HTTP {code} (a server error at the provider) after {tried}. The provider may be overloaded or down: try again later, or allow more retries with {moreRetries}.",
-            null when TransientFailures.IsConnectionFailure(exception) => $"{subject} could not reach the provider ({Describe(exception.InnerException ?? exception)}) after {tried}. Check '{_configurationPath}:Endpoint' (environment variable '{_environmentPrefix}__Endpoint') and that the server is running and reachable.",
+            null when ModelFailures.IsConnectionFailure(exception) => $"{subject} could not reach the provider ({Describe(exception.InnerException ?? exception)}) after {tried}. Check '{_configurationPath}:Endpoint' (environment variable '{_environmentPrefix}__Endpoint') and that the server is running and reachable.",
             null when exception is TimeoutException or OperationCanceledException => $"{subject} timed out ({exception.GetType().Name}) after {tried}. Check that the endpoint responds ('{_configurationPath}:Endpoint'), or raise the client's network timeout or '{ResilienceSection}:AttemptTimeout'.",
             null => $"{subject} failed with a transient error ({exception.GetType().Name}) after {tried}. Try again later, or allow more retries with {moreRetries}.",
         };

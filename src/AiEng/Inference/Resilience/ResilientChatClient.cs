@@ -3,6 +3,7 @@ using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace AiEng.Inference;
 
@@ -24,7 +25,8 @@ namespace AiEng.Inference;
 /// caller has already seen), and only the caller's token bounds the rest of the stream.
 /// </para>
 /// <para>
-/// The Polly pipeline, and so the circuit breaker's state, is built once per instance. The messages are sent again on
+/// Built from options, the Polly pipeline (and so the circuit breaker's state) belongs to the instance; given a pipeline (as
+/// <c>AddAiEng</c> gives each model its pipeline from Polly's registry), it shares that pipeline. The messages are sent again on
 /// each attempt, so they must be enumerable more than once (lists and arrays are).
 /// </para>
 /// </remarks>
@@ -44,6 +46,42 @@ public sealed class ResilientChatClient : DelegatingChatClient
     {
         var metadata = innerClient.GetService<ChatClientMetadata>();
         _resilience = new ModelCallResilience(options, ModelKind.Chat, metadata?.ProviderName, metadata?.DefaultModelId, timeProvider, loggerFactory, typeof(ResilientChatClient));
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ResilientChatClient"/> class that runs every call through <paramref name="pipeline"/>, with the system clock.</summary>
+    /// <param name="innerClient">The client whose calls are made resilient.</param>
+    /// <param name="pipeline">The pipeline; its strategies decide what is retried, hedged or rejected.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    public ResilientChatClient(IChatClient innerClient, ResiliencePipeline pipeline)
+        : this(innerClient, pipeline, timeProvider: null, configurationPath: null)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ResilientChatClient"/> class that runs every call through
+    /// <paramref name="pipeline"/>, for example one from Polly's registry or one built with
+    /// <see cref="ModelResiliencePipelineBuilderExtensions.AddModelResilience"/> plus your own strategies.
+    /// </summary>
+    /// <param name="innerClient">The client whose calls are made resilient.</param>
+    /// <param name="pipeline">The pipeline; its strategies decide what is retried, hedged or rejected, and it is shared with whoever else uses it.</param>
+    /// <param name="timeProvider">The clock used to read <c>Retry-After</c> HTTP-dates in error messages; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Final failures become <see cref="ModelRequestException"/> as with the options constructor; its
+    /// <see cref="ModelRequestException.Attempts"/> counts the retries of AiEng's retry strategy (1 when the pipeline has none).
+    /// </remarks>
+    public ResilientChatClient(IChatClient innerClient, ResiliencePipeline pipeline, TimeProvider? timeProvider)
+        : this(innerClient, pipeline, timeProvider, configurationPath: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ResilientChatClient"/> class around a pipeline, naming the model's configuration section in errors.</summary>
+    internal ResilientChatClient(IChatClient innerClient, ResiliencePipeline pipeline, TimeProvider? timeProvider, string? configurationPath)
+        : base(Throw.IfNull(innerClient))
+    {
+        Throw.IfNull(pipeline);
+        var metadata = innerClient.GetService<ChatClientMetadata>();
+        _resilience = new ModelCallResilience(pipeline, ModelKind.Chat, metadata?.ProviderName, metadata?.DefaultModelId, configurationPath, timeProvider);
     }
 
     /// <inheritdoc />

@@ -1,13 +1,23 @@
+using AiEng.Inference;
 using AiEng.Shared;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Polly;
 
-namespace AiEng.Inference;
+namespace Microsoft.Extensions.AI;
 
 /// <summary>Adds <see cref="ResilientChatClient"/> to a chat client pipeline.</summary>
 public static class ResilientChatClientBuilderExtensions
 {
+    /// <summary>
+    /// Adds resilience to the chat client pipeline with the options registered as <c>IOptions&lt;ResilienceOptions&gt;</c>
+    /// (bound from <c>AiEng:Resilience</c> by <c>AddAiEng</c>) or the defaults; see <see cref="UseResilience(ChatClientBuilder, Action{ResilienceOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder) => UseResilience(builder, configure: null);
+
     /// <summary>
     /// Adds resilience to the chat client pipeline: retries of transient failures with exponential backoff, jitter and
     /// <c>Retry-After</c>, per-attempt and total timeouts, and a circuit breaker (see <see cref="ResilienceOptions"/>).
@@ -20,10 +30,12 @@ public static class ResilientChatClientBuilderExtensions
     /// <returns>The <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
     /// <remarks>
-    /// <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> are taken from the builder's services when registered.
-    /// The options are validated when the pipeline is built: <c>Build</c> throws <see cref="ArgumentException"/> for a value out of range.
+    /// The pipeline belongs to this client alone (it is not in Polly's registry); use <see cref="UseResilience(ChatClientBuilder, string)"/>
+    /// to share a registered one. <see cref="TimeProvider"/> and <see cref="ILoggerFactory"/> are taken from the builder's
+    /// services when registered; AiEng logs retries and circuit changes itself. The options are validated when the pipeline
+    /// is built: <c>Build</c> throws <see cref="ArgumentException"/> for a value out of range.
     /// </remarks>
-    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, Action<ResilienceOptions>? configure = null)
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, Action<ResilienceOptions>? configure)
     {
         Throw.IfNull(builder);
         return builder.Use((innerClient, services) => new ResilientChatClient(
@@ -31,5 +43,39 @@ public static class ResilientChatClientBuilderExtensions
             ResilienceOptions.Resolve(services, configure),
             services.GetService<TimeProvider>(),
             services.GetService<ILoggerFactory>()));
+    }
+
+    /// <summary>
+    /// Adds resilience to the chat client pipeline with the Polly pipeline registered under <paramref name="pipelineKey"/>
+    /// (<c>services.AddResiliencePipeline(pipelineKey, ...)</c> from Polly.Extensions), for example one of AiEng's
+    /// (<see cref="ModelResiliencePipelines.ChatKey"/>) or one of your own (rate limiting, your own retries).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pipelineKey">The key of the pipeline in the <c>ResiliencePipelineProvider&lt;string&gt;</c> of the builder's services.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pipelineKey"/> is empty or whitespace.</exception>
+    /// <remarks>
+    /// The pipeline is resolved when the client is built: <c>Build</c> throws <see cref="InvalidOperationException"/> when
+    /// no pipeline is registered under the key. Polly's telemetry of registered pipelines is on (Polly.Extensions).
+    /// </remarks>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, string pipelineKey)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNullOrWhitespace(pipelineKey);
+        return builder.Use((innerClient, services) => new ResilientChatClient(
+            innerClient, ModelResiliencePipelines.Resolve(services, pipelineKey), services.GetService<TimeProvider>()));
+    }
+
+    /// <summary>Adds resilience to the chat client pipeline with a Polly pipeline you built, for example with <see cref="ModelResiliencePipelineBuilderExtensions.AddModelResilience"/> and your own strategies.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pipeline">The pipeline every call runs through.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(pipeline);
+        return builder.Use((innerClient, services) => new ResilientChatClient(innerClient, pipeline, services.GetService<TimeProvider>()));
     }
 }

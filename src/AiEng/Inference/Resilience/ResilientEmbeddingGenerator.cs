@@ -2,6 +2,7 @@ using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace AiEng.Inference;
 
@@ -15,8 +16,8 @@ namespace AiEng.Inference;
 /// <remarks>
 /// Client errors (HTTP 400, 401, 403, 404 and other 4xx except 408 and 429) surface at once as a
 /// <see cref="ModelRequestException"/>, as do transient failures that remain after the last retry, timeouts and calls
-/// rejected by the open circuit. A cancellation through the caller's token propagates at once. The Polly pipeline is
-/// built once per instance; the values are sent again on each attempt, so they must be enumerable more than once.
+/// rejected by the open circuit. A cancellation through the caller's token propagates at once. Built from options,
+/// the Polly pipeline belongs to the instance; a given one is shared. The values are sent again on each attempt, so they must be enumerable more than once.
 /// </remarks>
 public sealed class ResilientEmbeddingGenerator<TInput, TEmbedding> : DelegatingEmbeddingGenerator<TInput, TEmbedding>
     where TEmbedding : Embedding
@@ -36,6 +37,37 @@ public sealed class ResilientEmbeddingGenerator<TInput, TEmbedding> : Delegating
     {
         var metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
         _resilience = new ModelCallResilience(options, ModelKind.Embeddings, metadata?.ProviderName, metadata?.DefaultModelId, timeProvider, loggerFactory, typeof(ResilientEmbeddingGenerator<TInput, TEmbedding>));
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/> class that runs every call through <paramref name="pipeline"/>, with the system clock.</summary>
+    /// <param name="innerGenerator">The generator whose calls are made resilient.</param>
+    /// <param name="pipeline">The pipeline; its strategies decide what is retried, hedged or rejected.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    public ResilientEmbeddingGenerator(IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, ResiliencePipeline pipeline)
+        : this(innerGenerator, pipeline, timeProvider: null, configurationPath: null)
+    {
+    }
+
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ResilientEmbeddingGenerator{TInput, TEmbedding}"/> class that runs every
+    /// call through <paramref name="pipeline"/>, for example one from Polly's registry.
+    /// </summary>
+    /// <param name="innerGenerator">The generator whose calls are made resilient.</param>
+    /// <param name="pipeline">The pipeline; its strategies decide what is retried, hedged or rejected.</param>
+    /// <param name="timeProvider">The clock used to read <c>Retry-After</c> HTTP-dates in error messages; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="innerGenerator"/> or <paramref name="pipeline"/> is <see langword="null"/>.</exception>
+    public ResilientEmbeddingGenerator(IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, ResiliencePipeline pipeline, TimeProvider? timeProvider)
+        : this(innerGenerator, pipeline, timeProvider, configurationPath: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance around a pipeline, naming the model's configuration section in errors.</summary>
+    internal ResilientEmbeddingGenerator(IEmbeddingGenerator<TInput, TEmbedding> innerGenerator, ResiliencePipeline pipeline, TimeProvider? timeProvider, string? configurationPath)
+        : base(Throw.IfNull(innerGenerator))
+    {
+        Throw.IfNull(pipeline);
+        var metadata = innerGenerator.GetService<EmbeddingGeneratorMetadata>();
+        _resilience = new ModelCallResilience(pipeline, ModelKind.Embeddings, metadata?.ProviderName, metadata?.DefaultModelId, configurationPath, timeProvider);
     }
 
     /// <inheritdoc />

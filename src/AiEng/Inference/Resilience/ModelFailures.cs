@@ -1,23 +1,46 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Net.Sockets;
+using AiEng.Shared;
+using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace AiEng.Inference;
 
 /// <summary>
-/// The one place that decides which failures of a model call are transient (worth retrying), which HTTP status an
-/// exception carries and how long the provider asked us to wait (<c>Retry-After</c>).
+/// The failure classification of AiEng's resilience, public so that your own Polly strategies (a retry of your own,
+/// hedging or fallback in a generic pipeline) can reuse it: which failures of a model call are transient (worth retrying), which HTTP status an
+/// exception carries, and how long the provider asked to wait (<c>Retry-After</c>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// Recognised shapes: <see cref="ClientResultException"/> (OpenAI and Azure clients; <c>Status</c> 0 means no response),
 /// <see cref="HttpRequestException"/> (<c>StatusCode</c> <see langword="null"/> means a connection failure),
 /// <see cref="TimeoutException"/>, Polly's <see cref="TimeoutRejectedException"/>, <see cref="IOException"/> (including
-/// <c>HttpIOException</c>), <see cref="SocketException"/>, and <see cref="OperationCanceledException"/>. Whether a
-/// cancellation came from the caller is decided by the caller of this type, which knows the caller's token.
+/// <c>HttpIOException</c>, a dropped connection), <see cref="SocketException"/>, and <see cref="OperationCanceledException"/>.
+/// Inner exceptions are searched up to four levels deep.
+/// </para>
+/// <para>
+/// <see cref="IsTransient(Exception)"/> treats every cancellation as transient (an <see cref="HttpClient"/> timeout is a
+/// <see cref="TaskCanceledException"/>); <see cref="ShouldHandle{TResult}(Outcome{TResult}, ResilienceContext)"/> also
+/// knows the caller's token and never handles a cancellation the caller asked for. Use the latter in strategies.
+/// </para>
+/// <para>
+/// Streaming is not a predicate: the resilience middleware runs a streaming call through the pipeline only until the first
+/// update, so any strategy (retry, hedging) may repeat an attempt only before the caller has seen output.
+/// </para>
 /// </remarks>
-internal static class TransientFailures
+/// <example>
+/// <code>
+/// builder.AddRetry(new RetryStrategyOptions
+/// {
+///     ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
+///     DelayGenerator = args => new(ModelFailures.TryGetRetryAfter(args.Outcome.Exception, TimeProvider.System.GetUtcNow(), out var wait) ? wait : null),
+/// });
+/// </code>
+/// </example>
+public static class ModelFailures
 {
     /// <summary>How deep to look through inner exceptions for a recognised failure.</summary>
     private const int MaxDepth = 4;
@@ -38,8 +61,10 @@ internal static class TransientFailures
     /// </summary>
     /// <param name="exception">The failure.</param>
     /// <returns><see langword="true"/> when a later attempt may succeed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is <see langword="null"/>.</exception>
     public static bool IsTransient(Exception exception)
     {
+        Throw.IfNull(exception);
         for (var (current, depth) = (exception, 0); current is not null && depth < MaxDepth; current = current.InnerException, depth++)
         {
             switch (current)
@@ -58,11 +83,49 @@ internal static class TransientFailures
         return false;
     }
 
+    /// <summary>
+    /// Decides whether a strategy should handle an outcome of a model call: a transient failure (see
+    /// <see cref="IsTransient(Exception)"/>) that is neither a cancellation requested through the context's token (the
+    /// caller's, or the end of the call) nor a call rejected by an open circuit. Successful outcomes are not handled.
+    /// </summary>
+    /// <typeparam name="TResult">The result type of the outcome.</typeparam>
+    /// <param name="outcome">The outcome of an attempt.</param>
+    /// <param name="context">The resilience context of the call.</param>
+    /// <returns><see langword="true"/> to handle (retry, hedge, fall back, count as a failure).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <remarks>Fits the <c>ShouldHandle</c> of Polly's retry, hedging, fallback and circuit breaker options.</remarks>
+    public static ValueTask<bool> ShouldHandle<TResult>(Outcome<TResult> outcome, ResilienceContext context)
+    {
+        Throw.IfNull(context);
+        return new ValueTask<bool>(outcome.Exception is { } exception && !context.CancellationToken.IsCancellationRequested && IsTransient(exception));
+    }
+
+    /// <summary>
+    /// Makes a Polly <see cref="PredicateBuilder"/> handle the transient failures of model calls
+    /// (<see cref="IsTransient(Exception)"/>), for strategies configured with <c>new PredicateBuilder()</c>.
+    /// </summary>
+    /// <param name="builder">The predicate builder.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// A <see cref="PredicateBuilder"/> does not see the caller's token, so a cancellation is handled like any other
+    /// transient failure; Polly's retry and hedging stop anyway once that token is cancelled. Prefer
+    /// <see cref="ShouldHandle{TResult}(Outcome{TResult}, ResilienceContext)"/> where a delegate is accepted.
+    /// </remarks>
+    public static PredicateBuilder HandleTransientModelFailures(this PredicateBuilder builder)
+    {
+        Throw.IfNull(builder);
+        builder.Handle<Exception>(IsTransient);
+        return builder;
+    }
+
     /// <summary>Gets the HTTP status carried by <paramref name="exception"/> (or an inner exception), if a response was received.</summary>
     /// <param name="exception">The failure.</param>
     /// <returns>The status code, or <see langword="null"/> when there was no response or the exception carries none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is <see langword="null"/>.</exception>
     public static int? GetStatusCode(Exception exception)
     {
+        Throw.IfNull(exception);
         for (var (current, depth) = (exception, 0); current is not null && depth < MaxDepth; current = current.InnerException, depth++)
         {
             switch (current)
@@ -80,8 +143,10 @@ internal static class TransientFailures
     /// <summary>Gets a value indicating whether <paramref name="exception"/> means that no response was received (a connection failure).</summary>
     /// <param name="exception">The failure.</param>
     /// <returns><see langword="true"/> for connection, socket and I/O failures.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="exception"/> is <see langword="null"/>.</exception>
     public static bool IsConnectionFailure(Exception exception)
     {
+        Throw.IfNull(exception);
         for (var (current, depth) = (exception, 0); current is not null && depth < MaxDepth; current = current.InnerException, depth++)
         {
             switch (current)
@@ -103,7 +168,7 @@ internal static class TransientFailures
     /// <param name="exception">The failure.</param>
     /// <param name="now">The current time, from the injected <see cref="TimeProvider"/>.</param>
     /// <returns>The requested delay (never negative), or <see langword="null"/> when no usable header was sent.</returns>
-    public static TimeSpan? GetRetryAfter(Exception exception, DateTimeOffset now)
+    internal static TimeSpan? GetRetryAfter(Exception exception, DateTimeOffset now)
     {
         ClientResultException? clientResult = null;
         for (var (current, depth) = (exception, 0); current is not null && depth < MaxDepth && clientResult is null; current = current.InnerException, depth++)
@@ -125,11 +190,31 @@ internal static class TransientFailures
         return headers.TryGetValue("Retry-After", out var retryAfter) ? ParseRetryAfter(retryAfter, now) : null;
     }
 
+    /// <summary>
+    /// Gets the delay the provider asked for before the next attempt (<c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c>,
+    /// then <c>Retry-After</c> as delta-seconds or an HTTP-date), exactly as sent: no jitter and no cap.
+    /// </summary>
+    /// <param name="exception">The failure, or <see langword="null"/> (a successful outcome).</param>
+    /// <param name="now">The current time, used for an HTTP-date; pass your <see cref="TimeProvider"/>'s <c>GetUtcNow()</c>.</param>
+    /// <param name="delay">The requested delay (never negative) when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when the response carried a usable header.</returns>
+    public static bool TryGetRetryAfter(Exception? exception, DateTimeOffset now, out TimeSpan delay)
+    {
+        if (exception is not null && GetRetryAfter(exception, now) is { } requested)
+        {
+            delay = requested;
+            return true;
+        }
+
+        delay = default;
+        return false;
+    }
+
     /// <summary>Parses a <c>Retry-After</c> value: delta-seconds or an HTTP-date (RFC 9110 section 10.2.3).</summary>
     /// <param name="value">The header value.</param>
     /// <param name="now">The current time.</param>
     /// <returns>The delay (never negative), or <see langword="null"/> when the value is not valid.</returns>
-    public static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
+    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
