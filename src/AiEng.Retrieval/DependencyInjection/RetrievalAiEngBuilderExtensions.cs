@@ -75,50 +75,126 @@ public static class RetrievalAiEngBuilderExtensions
     public static AiEngBuilder AddRetrieval(this AiEngBuilder builder)
     {
         Throw.IfNull(builder);
+        AddCore(builder, name: null);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a named retrieval corpus (for example <c>support</c>) beside the default one: a keyed
+    /// <see cref="IRetriever"/>, <see cref="DocumentIngestor"/>, <see cref="IChunker"/> and collection, resolved with
+    /// <c>[FromKeyedServices("support")]</c> or <c>GetRequiredKeyedService&lt;IRetriever&gt;("support")</c>, so that one
+    /// application can serve several corpora. It is configured from <c>AiEng:Retrieval:Corpora:&lt;name&gt;</c> (same keys
+    /// as <c>AiEng:Retrieval</c>); its collection defaults to <paramref name="name"/>.
+    /// </summary>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <param name="name">The corpus name, the key of its services.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <remarks>
+    /// The corpus uses the <see cref="VectorStore"/> registered under its name when there is one (for example
+    /// <c>services.AddKeyedSingleton&lt;VectorStore&gt;("support", ...)</c>), and otherwise the default store; the default
+    /// embedding generator and token counter. Everything else is as described for <see cref="AddRetrieval(AiEngBuilder)"/>,
+    /// per corpus: each has its own keyword index, and a filter, chunk size or retriever kind of one corpus does not affect another.
+    /// </remarks>
+    public static AiEngBuilder AddRetrieval(this AiEngBuilder builder, string name)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNullOrWhitespace(name);
+        AddCore(builder, name);
+        return builder;
+    }
+
+    /// <summary>Registers a named retrieval corpus configured from <c>AiEng:Retrieval:Corpora:&lt;name&gt;</c> and by <paramref name="configure"/>; see <see cref="AddRetrieval(AiEngBuilder, string)"/>.</summary>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <param name="name">The corpus name, the key of its services.</param>
+    /// <param name="configure">Sets or overrides the corpus's options after configuration.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    public static AiEngBuilder AddRetrieval(this AiEngBuilder builder, string name, Action<RetrievalServiceOptions> configure)
+    {
+        Throw.IfNull(configure);
+        builder.AddRetrieval(name);
+        builder.Services.Configure(name, configure);
+        return builder;
+    }
+
+    private static void AddCore(AiEngBuilder builder, string? name)
+    {
         IServiceCollection services = builder.Services;
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(IValidateOptions<RetrievalServiceOptions>)))
+        string optionsName = name ?? Microsoft.Extensions.Options.Options.DefaultName;
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(RetrievalCorpus) && ((RetrievalCorpus)descriptor.ImplementationInstance!).Name == name))
         {
-            // The first call binds the Retrieval sub-section of AiEng's configuration, once; later calls add nothing twice.
-            OptionsBuilder<RetrievalServiceOptions> options = services.AddOptions<RetrievalServiceOptions>().ValidateOnStart();
+            // The first call for a corpus binds its configuration section, once; later calls add nothing twice.
+            var corpus = new RetrievalCorpus(name, RetrievalCorpus.SectionOf(builder.ConfigurationPath, name));
+            services.AddSingleton(corpus);
+            OptionsBuilder<RetrievalServiceOptions> options = services.AddOptions<RetrievalServiceOptions>(optionsName).ValidateOnStart();
+            if (name is not null)
+            {
+                options.Configure(value => value.Collection = name);
+            }
+
             if (builder.Configuration is { } configuration)
             {
-                options.Configure(value => RetrievalServiceOptionsBinder.Bind(configuration.GetSection("Retrieval"), value));
+                IConfigurationSection section = name is null ? configuration.GetSection("Retrieval") : configuration.GetSection("Retrieval:Corpora:" + name);
+                options.Configure(value => RetrievalServiceOptionsBinder.Bind(section, value));
             }
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrievalServiceOptions>, RetrievalServiceOptionsValidator>());
         services.TryAddSingleton<VectorStore>(_ => new InMemoryVectorStore());
-        services.TryAddSingleton(CreateCollection);
+        Add(services, name, provider => CreateCollection(provider, name));
 
         // The retriever and the ingestor share one change-counting view of the collection, so the keyword index sees ingestions.
-        services.TryAddSingleton(provider => ChangeTrackingCollection.Of(provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>()));
-        services.TryAddSingleton<IChunker>(provider =>
+        Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<string, ChunkRecord>>(provider, name)));
+        Add<IChunker>(services, name, provider =>
         {
-            RetrievalServiceOptions options = provider.GetRequiredService<IOptions<RetrievalServiceOptions>>().Value;
+            RetrievalServiceOptions options = OptionsOf(provider, name);
             var chunker = new ChunkerOptions { ChunkSize = options.ChunkSize, ChunkOverlap = options.ChunkOverlap };
             return new MarkdownSectionChunker(provider.GetRequiredService<ITokenCounter>(), chunker);
         });
-        services.TryAddSingleton(provider => new DocumentIngestor(
-            provider.GetRequiredService<ChangeTrackingCollection>(),
+        Add(services, name, provider => new DocumentIngestor(
+            Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-            provider.GetRequiredService<IChunker>()));
-        services.TryAddSingleton<IRetriever>(provider =>
+            Resolve<IChunker>(provider, name)));
+        Add<IRetriever>(services, name, provider =>
         {
-            RetrieverKind kind = provider.GetRequiredService<IOptions<RetrievalServiceOptions>>().Value.Retriever;
+            RetrieverKind kind = OptionsOf(provider, name).Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(provider.GetRequiredService<ChangeTrackingCollection>(), kind, embeddingGenerator);
+            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator);
         });
-        return builder;
     }
 
-    private static VectorStoreCollection<string, ChunkRecord> CreateCollection(IServiceProvider provider)
+    /// <summary>Adds a singleton for the default corpus, or a keyed one for a named corpus, unless the application registered its own.</summary>
+    private static void Add<T>(IServiceCollection services, string? name, Func<IServiceProvider, T> factory)
+        where T : class
     {
-        RetrievalServiceOptions options = provider.GetRequiredService<IOptions<RetrievalServiceOptions>>().Value;
+        if (name is null)
+        {
+            services.TryAddSingleton(factory);
+        }
+        else
+        {
+            services.TryAddKeyedSingleton(name, (provider, _) => factory(provider));
+        }
+    }
+
+    private static T Resolve<T>(IServiceProvider provider, string? name)
+        where T : notnull =>
+        name is null ? provider.GetRequiredService<T>() : provider.GetRequiredKeyedService<T>(name);
+
+    private static RetrievalServiceOptions OptionsOf(IServiceProvider provider, string? name) =>
+        provider.GetRequiredService<IOptionsMonitor<RetrievalServiceOptions>>().Get(name ?? Microsoft.Extensions.Options.Options.DefaultName);
+
+    private static VectorStoreCollection<string, ChunkRecord> CreateCollection(IServiceProvider provider, string? name)
+    {
+        RetrievalServiceOptions options = OptionsOf(provider, name);
         int? reported = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
         int dimensions = options.Dimensions ?? (reported is > 0 ? reported.Value : throw new InvalidOperationException(
-                $"The default embedding model does not report its number of dimensions: set {provider.GetRequiredService<AiEngBuilder>().ConfigurationPath}:Retrieval:Dimensions to it, for example 384 for all-MiniLM-L6-v2."));
-        VectorStoreCollection<string, ChunkRecord> collection = provider.GetRequiredService<VectorStore>()
-            .GetCollection<string, ChunkRecord>(options.Collection, ChunkRecord.CreateDefinition(dimensions));
+                $"The default embedding model does not report its number of dimensions: set {RetrievalCorpus.SectionOf(provider.GetRequiredService<AiEngBuilder>().ConfigurationPath, name)}:Dimensions to it, for example 384 for all-MiniLM-L6-v2."));
+        VectorStore store = (name is null ? null : provider.GetKeyedService<VectorStore>(name)) ?? provider.GetRequiredService<VectorStore>();
+        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>(options.Collection, ChunkRecord.CreateDefinition(dimensions));
         return new ChangeTrackingCollection(collection, ownsInner: true);
     }
 }

@@ -8,13 +8,13 @@ namespace AiEng.Retrieval;
 internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<RetrievalServiceOptions>
 {
     private static readonly RetrievalServiceOptions Defaults = new();
-    private readonly string _section;
+    private readonly Dictionary<string, string> _sections;
 
     /// <summary>Initializes a new instance of the <see cref="RetrievalServiceOptionsValidator"/> class.</summary>
-    /// <param name="aiEng">Knows the configuration path AiEng was bound from.</param>
-    public RetrievalServiceOptionsValidator(AiEngBuilder aiEng)
+    /// <param name="corpora">The registered corpora: their options are validated, under their configuration paths.</param>
+    public RetrievalServiceOptionsValidator(IEnumerable<RetrievalCorpus> corpora)
     {
-        _section = aiEng.ConfigurationPath + ":Retrieval";
+        _sections = corpora.ToDictionary(corpus => corpus.Name ?? Options.DefaultName, corpus => corpus.Section, StringComparer.Ordinal);
     }
 
     /// <summary>Gets an example valid value of the option <paramref name="key"/>.</summary>
@@ -30,11 +30,12 @@ internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<Retrie
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RetrievalServiceOptions options)
     {
-        if (name != Options.DefaultName)
+        if (!_sections.TryGetValue(name ?? Options.DefaultName, out string? section))
         {
             return ValidateOptionsResult.Skip;
         }
 
+        string Key(string option) => section + ":" + option;
         var errors = new List<string>(options.ConfigurationErrors);
         if (string.IsNullOrWhiteSpace(options.Collection))
         {
@@ -63,6 +64,4 @@ internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<Retrie
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-
-    private string Key(string option) => _section + ":" + option;
 }

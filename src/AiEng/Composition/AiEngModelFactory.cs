@@ -33,7 +33,7 @@ internal sealed class AiEngModelFactory
         var inner = _registry.Chat.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
             : ProviderOf(model).CreateChatClient(model.Options!.Clone(), _services);
-        return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.ChatKey(name));
+        return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.ChatKey(name), name);
     }
 
     /// <summary>Creates the embedding pipeline of the model <paramref name="name"/> (the default model when null).</summary>
@@ -43,7 +43,7 @@ internal sealed class AiEngModelFactory
         var inner = _registry.Embeddings.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
             : ProviderOf(model).CreateEmbeddingGenerator(model.Options!.Clone(), _services);
-        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name));
+        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name);
     }
 
     private ModelDescriptor Resolve(ModelKind kind, string? name)

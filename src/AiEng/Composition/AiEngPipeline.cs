@@ -22,11 +22,12 @@ internal static class AiEngPipeline
     /// <param name="services">The application's services.</param>
     /// <param name="configurationPath">The model's configuration section, named in error messages (for example <c>AiEng:Chat</c>).</param>
     /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.ChatKey"/>).</param>
+    /// <param name="name">The model's name, or <see langword="null"/> for the default model: it selects the application's per-model middleware.</param>
     /// <returns>The outermost client.</returns>
-    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey)
+    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name)
     {
         var builder = new ChatClientBuilder(inner);
-        foreach (var configure in registry.Chat.Pipeline)
+        foreach (var configure in registry.Chat.PipelineOf(name))
         {
             configure(builder);
         }
@@ -47,12 +48,13 @@ internal static class AiEngPipeline
     /// <param name="services">The application's services.</param>
     /// <param name="configurationPath">The model's configuration section, named in error messages.</param>
     /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.EmbeddingsKey"/>).</param>
+    /// <param name="name">The model's name, or <see langword="null"/> for the default model: it selects the application's per-model middleware.</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey)
+        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name)
     {
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
-        foreach (var configure in registry.Embeddings.Pipeline)
+        foreach (var configure in registry.Embeddings.PipelineOf(name))
         {
             configure(builder);
         }

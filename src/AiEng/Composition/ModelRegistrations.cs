@@ -11,14 +11,18 @@ internal sealed class ModelRegistrations<TClient, TBuilder>
 {
     private readonly Dictionary<string, Func<IServiceProvider, TClient>> _custom = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _keyedNames = new(StringComparer.Ordinal);
-    private readonly List<Action<TBuilder>> _pipeline = [];
+    private readonly List<(bool AllModels, string? Name, Action<TBuilder> Configure)> _pipeline = [];
     private Func<IServiceProvider, TClient>? _customDefault;
 
-    /// <summary>Gets the pipeline callbacks in the order they were added (the first one is outermost).</summary>
-    public IReadOnlyList<Action<TBuilder>> Pipeline => _pipeline;
+    /// <summary>Gets the pipeline callbacks of the model <paramref name="name"/> (the default model when null), in the order they were added (the first one is outermost).</summary>
+    public IEnumerable<Action<TBuilder>> PipelineOf(string? name) =>
+        _pipeline.Where(entry => entry.AllModels || string.Equals(entry.Name, name, StringComparison.OrdinalIgnoreCase)).Select(entry => entry.Configure);
 
-    /// <summary>Adds a pipeline callback.</summary>
-    public void AddPipeline(Action<TBuilder> configure) => _pipeline.Add(configure);
+    /// <summary>Adds a pipeline callback for every model.</summary>
+    public void AddPipeline(Action<TBuilder> configure) => _pipeline.Add((true, null, configure));
+
+    /// <summary>Adds a pipeline callback for the model <paramref name="name"/> only (the default model when null).</summary>
+    public void AddPipeline(string? name, Action<TBuilder> configure) => _pipeline.Add((false, name, configure));
 
     /// <summary>Makes <paramref name="factory"/> serve the model <paramref name="name"/> (the default model when null).</summary>
     public void SetCustom(string? name, Func<IServiceProvider, TClient> factory)

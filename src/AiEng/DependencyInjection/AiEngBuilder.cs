@@ -11,8 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// Every chat client and embedding generator AiEng serves, whether a <see cref="ModelProvider"/> creates it from configuration or
 /// the application supplies it with <see cref="UseChatClient"/> / <see cref="UseEmbeddingGenerator"/>, is wrapped in the same
-/// pipeline. Outermost (nearest the caller) first: the middleware added with <see cref="ConfigureChatPipeline"/> or
-/// <see cref="ConfigureEmbeddingPipeline"/> in the order added, then AiEng's own middleware, then the model's client.
+/// pipeline. Outermost (nearest the caller) first: the middleware added with <see cref="ConfigureChatPipeline(Action{ChatClientBuilder})"/> (every model; an overload takes one model) or
+/// <see cref="ConfigureEmbeddingPipeline(Action{EmbeddingGeneratorBuilder{string, Embedding{float}}})"/> in the order added, then AiEng's own middleware, then the model's client.
 /// </remarks>
 public sealed class AiEngBuilder
 {
@@ -135,6 +135,47 @@ public sealed class AiEngBuilder
     {
         Throw.IfNull(configure);
         Registry.Chat.AddPipeline(configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the application's own MEAI middleware to the pipeline of one chat model only: the named model
+    /// <paramref name="name"/> (for example <c>fast</c>), or the default <see cref="IChatClient"/> when it is <see langword="null"/>.
+    /// </summary>
+    /// <param name="name">The named model (matched in any letter case, as configuration keys are), or <see langword="null"/> for the default model.</param>
+    /// <param name="configure">Adds middleware with <c>Use...</c> calls; called once when that model's client is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    /// <remarks>
+    /// Middleware for one model and for every model (<see cref="ConfigureChatPipeline(Action{ChatClientBuilder})"/>) is applied
+    /// in the order it was added, the first outermost, all of it outside AiEng's own middleware.
+    /// </remarks>
+    public AiEngBuilder ConfigureChatPipeline(string? name, Action<ChatClientBuilder> configure)
+    {
+        Throw.IfNull(configure);
+        CheckName(name);
+        Registry.Chat.AddPipeline(name, configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the application's own MEAI middleware to the pipeline of one embedding model only: the named model
+    /// <paramref name="name"/>, or the default generator when it is <see langword="null"/>.
+    /// </summary>
+    /// <param name="name">The named model (matched in any letter case), or <see langword="null"/> for the default model.</param>
+    /// <param name="configure">Adds middleware with <c>Use...</c> calls; called once when that model's generator is first resolved.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
+    /// <remarks>Applied in the order added together with the middleware for every model, the first outermost.</remarks>
+    public AiEngBuilder ConfigureEmbeddingPipeline(string? name, Action<EmbeddingGeneratorBuilder<string, Embedding<float>>> configure)
+    {
+        Throw.IfNull(configure);
+        CheckName(name);
+        Registry.Embeddings.AddPipeline(name, configure);
         return this;
     }
 

@@ -21,7 +21,7 @@ public static class EmbeddingCacheAiEngBuilderExtensions
     /// <exception cref="ArgumentOutOfRangeException">The configured size limit or expiration is invalid.</exception>
     /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
     /// <remarks>
-    /// The cache is added like middleware from <see cref="AiEngBuilder.ConfigureEmbeddingPipeline"/>: outside AiEng's usage
+    /// The cache is added like middleware from <see cref="AiEngBuilder.ConfigureEmbeddingPipeline(Action{EmbeddingGeneratorBuilder{string, Embedding{float}}})"/>: outside AiEng's usage
     /// tracking and resilience, so a hit costs no tokens and no retries.
     /// </remarks>
     public static AiEngBuilder UseEmbeddingDiskCache(this AiEngBuilder builder, string directory, Action<FileSystemDistributedCacheOptions>? configure = null)

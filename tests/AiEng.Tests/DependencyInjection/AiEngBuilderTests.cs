@@ -44,6 +44,50 @@ public class AiEngBuilderTests
     }
 
     [Fact]
+    public async Task Middleware_added_for_one_model_wraps_only_that_model_in_the_order_added_with_the_rest()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseChatClient(_ => TestChatClient.Replying("default"))
+                .UseChatClient(_ => TestChatClient.Replying("fast"), "fast")
+                .UseChatClient(_ => TestChatClient.Replying("smart"), "smart")
+                .ConfigureChatPipeline(pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "[all]")))
+                .ConfigureChatPipeline("FAST", pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "[fast]")))
+                .ConfigureChatPipeline(null, pipeline => pipeline.Use(inner => new SuffixChatClient(inner, "[default]"))));
+
+        var byDefault = await services.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+        var fast = await services.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello");
+        var smart = await services.GetRequiredKeyedService<IChatClient>("smart").GetResponseAsync("hello");
+
+        // The first added is outermost, so its suffix is appended last.
+        Assert.Equal("default[default][all]", byDefault.Text);
+        Assert.Equal("fast[fast][all]", fast.Text);
+        Assert.Equal("smart[all]", smart.Text);
+    }
+
+    [Fact]
+    public async Task Embedding_middleware_added_for_one_model_wraps_only_that_model()
+    {
+        int namedCalls = 0;
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseEmbeddingGenerator(_ => TestEmbeddingGenerator.FromFunction(_ => [1f, 0f]))
+                .UseEmbeddingGenerator(_ => TestEmbeddingGenerator.FromFunction(_ => [0f, 1f]), "small")
+                .ConfigureEmbeddingPipeline("small", pipeline => pipeline.Use(async (values, options, inner, cancellationToken) =>
+                {
+                    namedCalls++;
+                    return await inner.GenerateAsync(values, options, cancellationToken);
+                })));
+
+        await services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync(["a"]);
+        Assert.Equal(0, namedCalls);
+        await services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("small").GenerateAsync(["a"]);
+        Assert.Equal(1, namedCalls);
+    }
+
+    [Fact]
     public async Task A_named_custom_chat_client_is_registered_as_a_keyed_service_with_the_pipeline()
     {
         using var services = TestServices.Build(
@@ -129,6 +173,9 @@ public class AiEngBuilderTests
         Assert.Throws<ArgumentNullException>(() => builder.UseEmbeddingGenerator(null!));
         Assert.Throws<ArgumentNullException>(() => builder.ConfigureChatPipeline(null!));
         Assert.Throws<ArgumentNullException>(() => builder.ConfigureEmbeddingPipeline(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.ConfigureChatPipeline("fast", null!));
+        Assert.Throws<ArgumentException>(() => builder.ConfigureChatPipeline(" ", _ => { }));
+        Assert.Throws<ArgumentException>(() => builder.ConfigureEmbeddingPipeline("", _ => { }));
         Assert.Throws<ArgumentNullException>(() => builder.AddProvider(null!));
     }
 

@@ -219,7 +219,71 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     {
         AiEngBuilder builder = new ServiceCollection().AddAiEng(TestServices.Configuration());
         Assert.Throws<ArgumentNullException>(() => RetrievalAiEngBuilderExtensions.AddRetrieval(null!));
-        Assert.Throws<ArgumentNullException>(() => builder.AddRetrieval(null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddRetrieval((Action<RetrievalServiceOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => builder.AddRetrieval((string)null!));
+        Assert.Throws<ArgumentException>(() => builder.AddRetrieval(" "));
+        Assert.Throws<ArgumentNullException>(() => builder.AddRetrieval("support", null!));
+    }
+
+    [Fact]
+    public async Task Named_corpora_have_their_own_collection_ingestor_and_retriever_beside_the_default()
+    {
+        using ServiceProvider services = Build(ConceptGenerator(), [], more: collection => collection.AddAiEng(TestServices.Configuration()).AddRetrieval("support"));
+
+        await IngestAsync(services);
+        var support = services.GetRequiredKeyedService<DocumentIngestor>("support");
+        var manual = new Document("manual.md", "Hold the reset button of the router for ten seconds.");
+        await support.IngestAsync(Stream(manual));
+
+        var fromDefault = await services.GetRequiredService<IRetriever>().RetrieveAsync("router reset button", 5);
+        var fromSupport = await services.GetRequiredKeyedService<IRetriever>("support").RetrieveAsync("router reset button", 5);
+        var kittenFromSupport = await services.GetRequiredKeyedService<IRetriever>("support").RetrieveAsync("kitten", 5);
+
+        Assert.DoesNotContain(fromDefault, chunk => chunk.Chunk.DocumentId == "manual.md");
+        Assert.Equal("manual.md", fromSupport[0].Chunk.DocumentId);
+        Assert.All(kittenFromSupport, chunk => Assert.Equal("manual.md", chunk.Chunk.DocumentId));
+        Assert.Equal("chunks", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
+        Assert.Equal("support", services.GetRequiredKeyedService<VectorStoreCollection<string, ChunkRecord>>("support").Name);
+        Assert.NotSame(services.GetRequiredService<IRetriever>(), services.GetRequiredKeyedService<IRetriever>("support"));
+    }
+
+    [Fact]
+    public async Task A_named_corpus_binds_its_own_section_and_uses_the_store_registered_under_its_name()
+    {
+        using var supportStore = new InMemoryVectorStore();
+        using ServiceProvider services = Build(
+            ConceptGenerator(),
+            [("AiEng:Retrieval:Corpora:support:Retriever", "Keyword"), ("AiEng:Retrieval:Corpora:support:Collection", "kb")],
+            more: collection =>
+            {
+                collection.AddKeyedSingleton<VectorStore>("support", supportStore);
+                collection.AddAiEng(TestServices.Configuration()).AddRetrieval("support", options => options.ChunkSize = 64);
+            });
+        StartupValidation.Validate(services);
+
+        var options = services.GetRequiredService<IOptionsMonitor<RetrievalServiceOptions>>();
+        await services.GetRequiredKeyedService<DocumentIngestor>("support").IngestAsync(Stream(Finance));
+
+        Assert.Equal(RetrieverKind.Keyword, options.Get("support").Retriever);
+        Assert.Equal("kb", options.Get("support").Collection);
+        Assert.Equal(64, options.Get("support").ChunkSize);
+        Assert.Equal(RetrieverKind.Hybrid, options.CurrentValue.Retriever);
+        Assert.True(await supportStore.CollectionExistsAsync("kb"));
+        Assert.False(await services.GetRequiredService<VectorStore>().CollectionExistsAsync("kb"));
+    }
+
+    [Fact]
+    public void An_invalid_option_of_a_named_corpus_fails_start_up_naming_its_key()
+    {
+        using ServiceProvider services = Build(
+            ConceptGenerator(),
+            [("AiEng:Retrieval:Corpora:support:ChunkSize", "0"), ("AiEng:Retrieval:Corpora:support:Retriever", "Fuzzy")],
+            more: collection => collection.AddAiEng(TestServices.Configuration()).AddRetrieval("support"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Contains("AiEng:Retrieval:Corpora:support:ChunkSize is 0 but must be at least 1 token", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Retrieval:Corpora:support:Retriever is 'Fuzzy'", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Embeds texts by concept (animals, money, anything), so that a paraphrase is near its document while sharing no word with it.</summary>

@@ -1,0 +1,11 @@
+namespace AiEng.Retrieval;
+
+/// <summary>A retrieval corpus registered by <c>AddRetrieval</c>: the default one (no name) or a named one, and its configuration section.</summary>
+/// <param name="Name">The corpus name, or <see langword="null"/> for the default corpus.</param>
+/// <param name="Section">The configuration path of its options, for example <c>AiEng:Retrieval</c> or <c>AiEng:Retrieval:Corpora:support</c>.</param>
+internal sealed record RetrievalCorpus(string? Name, string Section)
+{
+    /// <summary>Gets the configuration path of a corpus's options under AiEng's section <paramref name="aiEngPath"/>.</summary>
+    public static string SectionOf(string aiEngPath, string? name) =>
+        name is null ? aiEngPath + ":Retrieval" : aiEngPath + ":Retrieval:Corpora:" + name;
+}
