@@ -4,6 +4,7 @@ using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 
@@ -101,12 +102,13 @@ public static class RetrievalAiEngBuilderExtensions
         services.TryAddSingleton(provider => new DocumentIngestor(
             provider.GetRequiredService<ChangeTrackingCollection>(),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-            provider.GetRequiredService<IChunker>()));
+            provider.GetRequiredService<IChunker>(),
+            logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         services.TryAddSingleton<IRetriever>(provider =>
         {
             RetrieverKind kind = provider.GetRequiredService<IOptions<RetrievalServiceOptions>>().Value.Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(provider.GetRequiredService<ChangeTrackingCollection>(), kind, embeddingGenerator);
+            return new CollectionRetriever(provider.GetRequiredService<ChangeTrackingCollection>(), kind, embeddingGenerator, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
         return builder;
     }
