@@ -3,15 +3,18 @@
 // and the retrieved chunks with their scores. Offline by default (local MiniLM embeddings, extractive responder);
 // configure AiEng:Chat (appsettings.json or AiEng__Chat__* environment variables) to answer with a real model.
 //
-//   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR]
+//   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR] [--trace]
 using AiEng.Samples.Rag;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 using Spectre.Console;
 
 string? docs = null, store = null, ask = null;
+bool trace = false;
 var hostArgs = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -20,11 +23,13 @@ for (int i = 0; i < args.Length; i++)
         case "--docs" when i + 1 < args.Length: docs = args[++i]; break;
         case "--store" when i + 1 < args.Length: store = args[++i]; break;
         case "--ask" when i + 1 < args.Length: ask = args[++i]; break;
+        case "--trace": trace = true; break;
         case "--help" or "-h":
-            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--docs DIR] [--store DIR]");
+            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--docs DIR] [--store DIR] [--trace]");
             Console.WriteLine("  --docs DIR    Markdown folder to ingest (default: docs/ of the repository holding AiEng.sln)");
             Console.WriteLine("  --store DIR   folder of the SQLite store and the embedding cache (default: samples/Rag/.data/)");
             Console.WriteLine("  --ask TEXT    answer this question instead of the three built-in ones");
+            Console.WriteLine("  --trace       print the OpenTelemetry spans (sources AiEng and Microsoft.Extensions.AI) to the console");
             return 0;
         default: hostArgs.Add(args[i]); break;   // configuration, e.g. --AiEng:Chat:Model=gpt-4o-mini
     }
@@ -45,6 +50,18 @@ catch (DirectoryNotFoundException ex)
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. hostArgs], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddRagSample(builder.Configuration, paths);
+if (trace)
+{
+    // MEAI's spans of each chat and embedding call, under AiEng's (AddAiEng again returns the same builder).
+    builder.Services.AddAiEng(builder.Configuration)
+        .ConfigureChatPipeline(chat => chat.UseOpenTelemetry())
+        .ConfigureEmbeddingPipeline(embeddings => embeddings.UseOpenTelemetry());
+}
+
+// --trace: the OpenTelemetry SDK with the console exporter, for AiEng's source and MEAI's (see docs/observability.md).
+using TracerProvider? tracing = trace
+    ? Sdk.CreateTracerProviderBuilder().AddSource("AiEng", "Experimental.Microsoft.Extensions.AI").AddConsoleExporter().Build()
+    : null;
 using var host = builder.Build();
 await host.StartAsync();                              // validates the AiEng options: bad configuration stops here
 

@@ -5,6 +5,7 @@ using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -98,6 +99,6 @@ public static class EvaluationAiEngBuilderExtensions
         IChatClient judge = string.IsNullOrEmpty(options.JudgeModel)
             ? provider.GetRequiredService<IChatClient>()
             : provider.GetRequiredKeyedService<IChatClient>(EvaluationServiceOptionsValidator.KeyOf(provider.GetRequiredService<AiEngBuilder>(), options.JudgeModel));
-        return new EvaluationRunnerFactory(options, judge, provider.GetService<IUsageLedger>(), provider.GetService<TimeProvider>());
+        return new EvaluationRunnerFactory(options, judge, provider.GetService<IUsageLedger>(), provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>());
     }
 }

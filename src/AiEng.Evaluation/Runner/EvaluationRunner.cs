@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiEng.Evaluation;
 
@@ -24,14 +27,17 @@ public sealed class EvaluationRunner
     private readonly IEvaluator[] _evaluators;
     private readonly EvaluationRunnerOptions _options;
     private readonly ChatConfiguration? _judge;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="EvaluationRunner"/> class.</summary>
     /// <param name="evaluators">The evaluators applied to every case.</param>
     /// <param name="options">The options (cloned; later changes have no effect).</param>
+    /// <param name="logger">Receives each run's start and end with counts (Information), failed cases and evaluators (Warning) and per-case scores (Debug); <see langword="null"/> for none. Inputs and outputs are never logged.</param>
     /// <exception cref="ArgumentNullException"><paramref name="evaluators"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No evaluator is given, or an option is out of range.</exception>
-    public EvaluationRunner(IEnumerable<IEvaluator> evaluators, EvaluationRunnerOptions? options = null)
+    public EvaluationRunner(IEnumerable<IEvaluator> evaluators, EvaluationRunnerOptions? options = null, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _evaluators = Throw.IfNull(evaluators).ToArray();
         if (_evaluators.Length == 0 || _evaluators.Any(static e => e is null))
         {
@@ -70,8 +76,13 @@ public sealed class EvaluationRunner
     {
         Throw.IfNull(dataset);
         Throw.IfNull(target);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.EvaluationRun);
+        activity?.SetTag(AiEngTelemetry.EvaluationRunName, _options.RunName);
+        activity?.SetTag(AiEngTelemetry.EvaluationDataset, dataset.Name);
+        activity?.SetTag(AiEngTelemetry.EvaluationCases, dataset.Cases.Count);
         var time = _options.TimeProvider;
         var started = time.GetUtcNow();
+        long startedTimestamp = time.GetTimestamp();
         var results = new Dictionary<string, CaseResult>(StringComparer.Ordinal);
         StreamWriter? writer = null;
         if (_options.OutputDirectory is { } directory)
@@ -103,6 +114,8 @@ public sealed class EvaluationRunner
         int resumed = results.Count;
         int completed = resumed;
         int failed = 0;
+        activity?.SetTag(AiEngTelemetry.EvaluationCasesResumed, resumed);
+        EvaluationLog.RunStarted(_logger, _options.RunName, dataset.Name, dataset.Cases.Count, resumed, _evaluators.Length, _options.MaxConcurrency);
         var gate = new SemaphoreSlim(1, 1);
         try
         {
@@ -131,6 +144,10 @@ public sealed class EvaluationRunner
                 }
             }).ConfigureAwait(false);
         }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
         finally
         {
             if (writer is not null)
@@ -140,6 +157,9 @@ public sealed class EvaluationRunner
 
             gate.Dispose();
         }
+
+        activity?.SetTag(AiEngTelemetry.EvaluationCasesFailed, failed);
+        EvaluationLog.RunCompleted(_logger, _options.RunName, dataset.Name, time.GetElapsedTime(startedTimestamp).TotalMilliseconds, completed, failed, resumed);
 
         return new EvaluationRun
         {
@@ -155,9 +175,12 @@ public sealed class EvaluationRunner
     {
         string tag = $"eval/{_options.RunName}/{evaluationCase.Id}";
         CaseResult result;
+        using (Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.EvaluationCase))
         using (UsageScope.Begin(tag))
         {
-            result = await RunCaseInScopeAsync(evaluationCase, target, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(AiEngTelemetry.EvaluationCaseId, evaluationCase.Id);
+            result = await RunCaseInScopeAsync(evaluationCase, target, activity, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(AiEngTelemetry.EvaluationMetrics, result.Metrics.Count);
         }
 
         if (_options.UsageLedger is not { } ledger)
@@ -185,7 +208,7 @@ public sealed class EvaluationRunner
         };
     }
 
-    private async Task<CaseResult> RunCaseInScopeAsync(EvaluationCase evaluationCase, EvaluationTarget target, CancellationToken cancellationToken)
+    private async Task<CaseResult> RunCaseInScopeAsync(EvaluationCase evaluationCase, EvaluationTarget target, Activity? activity, CancellationToken cancellationToken)
     {
         var time = _options.TimeProvider;
         long start = time.GetTimestamp();
@@ -196,6 +219,8 @@ public sealed class EvaluationRunner
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            AiEngTelemetry.Fail(activity, ex);
+            EvaluationLog.CaseFailed(_logger, ex, evaluationCase.Id, _options.RunName, ex.GetType().Name);
             return new CaseResult
             {
                 Id = evaluationCase.Id,
@@ -230,18 +255,28 @@ public sealed class EvaluationRunner
         var metrics = new List<MetricScore>();
         foreach (var evaluator in _evaluators)
         {
+            using Activity? metricActivity = AiEngTelemetry.Start(AiEngTelemetry.EvaluationMetric);
+            metricActivity?.SetTag(AiEngTelemetry.EvaluationEvaluator, evaluator.GetType().Name);
             try
             {
                 var result = await evaluator.EvaluateAsync(messages, output.Response, _judge, additional, cancellationToken).ConfigureAwait(false);
+                int first = metrics.Count;
                 metrics.AddRange(result.Metrics.Values.Select(MetricScore.From));
+                if (metricActivity is not null)
+                {
+                    AddResults(metricActivity, metrics, first);
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                AiEngTelemetry.Fail(metricActivity, ex);
+                EvaluationLog.EvaluatorFailed(_logger, ex, evaluator.GetType().Name, evaluationCase.Id, ex.GetType().Name);
                 var diagnostic = new MetricDiagnostic { Severity = nameof(EvaluationDiagnosticSeverity.Error), Message = $"The evaluator {evaluator.GetType().Name} threw {ex.GetType().Name}: {ex.Message}" };
                 metrics.AddRange(evaluator.EvaluationMetricNames.Select(name => new MetricScore { Name = name, Diagnostics = [diagnostic] }));
             }
         }
 
+        EvaluationLog.CaseCompleted(_logger, evaluationCase.Id, _options.RunName, metrics.Count, latency);
         return new CaseResult
         {
             Id = evaluationCase.Id,
@@ -256,6 +291,39 @@ public sealed class EvaluationRunner
             OutputTokens = output.Response.Usage?.OutputTokenCount,
             Metadata = evaluationCase.Metadata,
         };
+    }
+
+    /// <summary>
+    /// Describes the metrics an evaluator produced on its span: their names and, per metric, an event
+    /// <c>gen_ai.evaluation.result</c> with the GenAI attributes (name, numeric score, pass/fail label); never the reason.
+    /// </summary>
+    private static void AddResults(Activity activity, List<MetricScore> metrics, int first)
+    {
+        var names = new string[metrics.Count - first];
+        for (int i = first; i < metrics.Count; i++)
+        {
+            MetricScore metric = metrics[i];
+            names[i - first] = metric.Name;
+            var tags = new ActivityTagsCollection { [AiEngTelemetry.EvaluationName] = metric.Name };
+            if (metric.Value is double value)
+            {
+                tags[AiEngTelemetry.EvaluationScoreValue] = value;
+            }
+
+            if (metric.Failed is bool isFailed)
+            {
+                tags[AiEngTelemetry.EvaluationScoreLabel] = isFailed ? "fail" : "pass";
+            }
+
+            activity.AddEvent(new ActivityEvent(AiEngTelemetry.EvaluationResultEvent, tags: tags));
+        }
+
+        activity.SetTag(AiEngTelemetry.EvaluationName, string.Join(",", names));
+        activity.SetTag(AiEngTelemetry.EvaluationMetrics, names.Length);
+        if (names.Length == 1 && metrics[first].Value is double single)
+        {
+            activity.SetTag(AiEngTelemetry.EvaluationScoreValue, single);
+        }
     }
 
     private static bool EndsWithoutNewline(FileStream stream)

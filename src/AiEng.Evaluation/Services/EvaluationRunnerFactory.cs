@@ -3,6 +3,7 @@ using AiEng.Offline;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
+using Microsoft.Extensions.Logging;
 
 namespace AiEng.Evaluation;
 
@@ -21,14 +22,17 @@ public sealed class EvaluationRunnerFactory
     private readonly EvaluationServiceOptions _options;
     private readonly UsageLedger? _ledger;
     private readonly TimeProvider _time;
+    private readonly ILoggerFactory? _loggerFactory;
 
     /// <summary>Initializes a new instance of the <see cref="EvaluationRunnerFactory"/> class.</summary>
     /// <param name="options">The validated options.</param>
     /// <param name="judgeModel">The chat client of the judge model; the offline extractive responder means no judge.</param>
     /// <param name="ledger">The registered usage ledger, if any.</param>
     /// <param name="time">The registered clock, if any.</param>
-    internal EvaluationRunnerFactory(EvaluationServiceOptions options, IChatClient judgeModel, IUsageLedger? ledger, TimeProvider? time)
+    /// <param name="loggerFactory">The registered logger factory, if any; the runners it creates log through it.</param>
+    internal EvaluationRunnerFactory(EvaluationServiceOptions options, IChatClient judgeModel, IUsageLedger? ledger, TimeProvider? time, ILoggerFactory? loggerFactory = null)
     {
+        _loggerFactory = loggerFactory;
         _options = options;
         _ledger = ledger as UsageLedger;
         _time = time ?? TimeProvider.System;
@@ -67,7 +71,7 @@ public sealed class EvaluationRunnerFactory
             TimeProvider = _time,
         };
         configure?.Invoke(options);
-        return new EvaluationRunner(evaluators, options);
+        return new EvaluationRunner(evaluators, options, _loggerFactory?.CreateLogger<EvaluationRunner>());
     }
 
     private static bool IsJudge(IChatClient client) =>

@@ -4,6 +4,7 @@ using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 
@@ -157,12 +158,13 @@ public static class RetrievalAiEngBuilderExtensions
         Add(services, name, provider => new DocumentIngestor(
             Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-            Resolve<IChunker>(provider, name)));
+            Resolve<IChunker>(provider, name),
+            logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         Add<IRetriever>(services, name, provider =>
         {
             RetrieverKind kind = OptionsOf(provider, name).Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator);
+            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
     }
 

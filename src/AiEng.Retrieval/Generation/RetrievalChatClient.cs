@@ -1,9 +1,12 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using AiEng.Shared;
 using AiEng.Tokens;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiEng.Retrieval;
 
@@ -35,6 +38,10 @@ namespace AiEng.Retrieval;
 /// Retrieval runs on every call. Put <c>UseRetrieval</c> before <c>UseFunctionInvocation</c> in the builder (outside it)
 /// so that a tool-calling loop retrieves once per user turn.
 /// </para>
+/// <para>
+/// Each call is a span <c>aieng.generation.grounded</c> on the activity source <c>AiEng</c> (retrieved, packed and dropped
+/// chunk counts, context tokens, citations); the retrieval and the inner chat call are its children.
+/// </para>
 /// </remarks>
 public sealed partial class RetrievalChatClient : DelegatingChatClient
 {
@@ -44,19 +51,22 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     private readonly IRetriever _retriever;
     private readonly RetrievalOptions _options;
     private readonly ContextPacker _packer;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="RetrievalChatClient"/> class.</summary>
     /// <param name="innerClient">The client that writes the answer.</param>
     /// <param name="retriever">Finds the chunks for a question.</param>
     /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">Receives what grounding did (Debug: chunks retrieved and packed; Information: nothing found); <see langword="null"/> for none. Questions and context are never logged.</param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="retriever"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
-    public RetrievalChatClient(IChatClient innerClient, IRetriever retriever, RetrievalOptions? options = null)
+    public RetrievalChatClient(IChatClient innerClient, IRetriever retriever, RetrievalOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
         _retriever = Throw.IfNull(retriever);
         _options = (options ?? new RetrievalOptions()).Validate();
         _packer = new ContextPacker(_options.TokenCounter ?? TiktokenTokenCounter.O200kBase, _options.Packing);
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -64,15 +74,25 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(messages);
-        var grounded = await GroundAsync(messages, cancellationToken).ConfigureAwait(false);
-        if (grounded is null)
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.GroundedGeneration);
+        try
         {
-            return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        }
+            var grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
+            if (grounded is null)
+            {
+                return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            }
 
-        var response = await base.GetResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false);
-        (response.AdditionalProperties ??= [])[CitationsKey] = SelectCitations(grounded.Citations, response.Text);
-        return response;
+            var response = await base.GetResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false);
+            var citations = SelectCitations(grounded.Citations, response.Text);
+            (response.AdditionalProperties ??= [])[CitationsKey] = citations;
+            activity?.SetTag(AiEngTelemetry.Citations, citations.Count);
+            return response;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 
     /// <inheritdoc />
@@ -84,22 +104,37 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     }
 
     /// <summary>Packs chunks for the question and builds the message list for the inner client; null when there is no question.</summary>
-    private async Task<Grounded?> GroundAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
+    private async Task<Grounded?> GroundAsync(IEnumerable<ChatMessage> messages, Activity? activity, CancellationToken cancellationToken)
     {
         var list = messages.ToList();
         int questionIndex = list.FindLastIndex(static message => message.Role == ChatRole.User);
         string question = questionIndex < 0 ? string.Empty : list[questionIndex].Text;
+        activity?.SetTag(AiEngTelemetry.RetrievalTopK, _options.Top);
         if (string.IsNullOrWhiteSpace(question))
         {
+            activity?.SetTag(AiEngTelemetry.Grounded, false);
+            RetrievalLog.GroundingSkipped(_logger);
             return null;
         }
 
         var chunks = await _retriever.RetrieveAsync(question, _options.Top, cancellationToken).ConfigureAwait(false);
         var packed = _packer.Pack(chunks);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.Grounded, packed.Citations.Count > 0);
+            activity.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+            activity.SetTag(AiEngTelemetry.ContextChunks, packed.Citations.Count);
+            activity.SetTag(AiEngTelemetry.ContextDropped, packed.Dropped.Count);
+            activity.SetTag(AiEngTelemetry.ContextTokens, packed.TokenCount);
+        }
+
         if (packed.Citations.Count == 0)
         {
+            RetrievalLog.NothingFound(_logger, chunks.Count);
             return new Grounded(list, []);
         }
+
+        RetrievalLog.Grounded(_logger, chunks.Count, packed.Citations.Count, packed.TokenCount, packed.Dropped.Count);
 
         var context = new StringBuilder();
         if (_options.Instructions.Length > 0)
@@ -114,7 +149,9 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var grounded = await GroundAsync(messages, cancellationToken).ConfigureAwait(false);
+        // The span covers grounding and the whole stream; a failure ends it without an error status, as C# allows no catch around a yield.
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.GroundedGeneration);
+        var grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
         if (grounded is null)
         {
             await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
@@ -134,6 +171,8 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             yield return update;
         }
 
+        var citations = SelectCitations(grounded.Citations, text.ToString());
+        activity?.SetTag(AiEngTelemetry.Citations, citations.Count);
         yield return new ChatResponseUpdate
         {
             Role = ChatRole.Assistant,
@@ -141,7 +180,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             MessageId = last?.MessageId,
             ConversationId = last?.ConversationId,
             ModelId = last?.ModelId,
-            AdditionalProperties = new() { [CitationsKey] = SelectCitations(grounded.Citations, text.ToString()) },
+            AdditionalProperties = new() { [CitationsKey] = citations },
         };
     }
 

@@ -2,6 +2,7 @@ using AiEng.Retrieval;
 using AiEng.Shared;
 using AiEng.Tokens;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.AI;
 
@@ -62,7 +63,7 @@ public static class RetrievalChatClientBuilderExtensions
                 ?? throw new InvalidOperationException($"The retriever factory given to {nameof(UseRetrieval)} returned null; return an {nameof(IRetriever)}.");
             var built = options.Validate();
             built.TokenCounter ??= services.GetService<ITokenCounter>();
-            return new RetrievalChatClient(innerClient, retriever, built);
+            return new RetrievalChatClient(innerClient, retriever, built, services.GetService<ILoggerFactory>()?.CreateLogger<RetrievalChatClient>());
         });
     }
 }

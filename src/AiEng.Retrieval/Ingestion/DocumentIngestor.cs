@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Retrieval;
@@ -50,6 +52,10 @@ namespace AiEng.Retrieval;
 /// <see cref="IngestionException"/> naming both sizes. Otherwise the store's own check applies and its failure is wrapped
 /// in an <see cref="IngestionException"/> naming the document.
 /// </para>
+/// <para>
+/// <b>Telemetry.</b> A run is a span <c>aieng.ingestion.run</c> on the activity source <c>AiEng</c>, with a child span
+/// <c>aieng.ingestion.batch</c> per embedding call; both carry counts, never text (docs/observability.md).
+/// </para>
 /// <para>Runs on one instance may overlap only on different documents; the instance holds no state between runs.</para>
 /// </remarks>
 public sealed class DocumentIngestor
@@ -58,12 +64,14 @@ public sealed class DocumentIngestor
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly IChunker _chunker;
     private readonly DocumentIngestorOptions _options;
+    private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="DocumentIngestor"/> class.</summary>
     /// <param name="collection">The collection to fill; it is created if it does not exist.</param>
     /// <param name="embeddingGenerator">Embeds the chunks; wrap it with <c>UseDiskCache</c> so that re-indexing unchanged text costs nothing.</param>
     /// <param name="chunker">Splits the documents.</param>
     /// <param name="options">Batch sizes and bounds; <see langword="null"/> for the defaults. The options are copied.</param>
+    /// <param name="logger">Receives each run's start and end with its counts (Information), skipped inputs (Warning) and per-document and per-batch details (Debug); <see langword="null"/> for none. Document text is never logged.</param>
     /// <exception cref="ArgumentNullException"><paramref name="collection"/>, <paramref name="embeddingGenerator"/> or <paramref name="chunker"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size in <paramref name="options"/> is less than 1.</exception>
     /// <exception cref="ArgumentException">The staging directory in <paramref name="options"/> is empty or whitespace.</exception>
@@ -71,12 +79,14 @@ public sealed class DocumentIngestor
         VectorStoreCollection<string, ChunkRecord> collection,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         IChunker chunker,
-        DocumentIngestorOptions? options = null)
+        DocumentIngestorOptions? options = null,
+        ILogger? logger = null)
     {
         _collection = Throw.IfNull(collection);
         _embeddingGenerator = Throw.IfNull(embeddingGenerator);
         _chunker = Throw.IfNull(chunker);
         _options = (options ?? new DocumentIngestorOptions()).ValidateAndClone();
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Ingests documents that are already loaded.</summary>
@@ -136,7 +146,7 @@ public sealed class DocumentIngestor
     }
 
     private IngestionRun CreateRun(IngestionOptions? options, IProgress<IngestionProgress>? progress) =>
-        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).Clone(), progress);
+        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).Clone(), progress, _logger);
 
     /// <summary>Enumerates a loader's documents; a source that cannot be read or is malformed ends the enumeration with an issue instead of an exception.</summary>
     private static async IAsyncEnumerable<Document> LoadReportingAsync(

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
+using AiEng.Shared;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Retrieval;
@@ -22,6 +25,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     private readonly IngestionOptions _options;
     private readonly IProgress<IngestionProgress>? _progress;
     private readonly IAtomicRecordWriter<string, ChunkRecord>? _writer;
+    private readonly ILogger _logger;
 
     private readonly List<(PendingDocument Pending, DocumentChunk Chunk)> _batch = [];
     private readonly Queue<PendingDocument> _open = new();
@@ -40,7 +44,8 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         IChunker chunker,
         DocumentIngestorOptions settings,
         IngestionOptions options,
-        IProgress<IngestionProgress>? progress)
+        IProgress<IngestionProgress>? progress,
+        ILogger logger)
     {
         _collection = collection;
         _generator = generator;
@@ -48,11 +53,16 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         _settings = settings;
         _options = options;
         _progress = progress;
+        _logger = logger;
         _writer = collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
     }
 
     public async Task<IngestionResult> RunAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken)
     {
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionRun);
+        activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
+        IngestionLog.Started(_logger, _collection.Name, _settings.EmbeddingBatchSize, _options.DeleteMissing, _options.ReindexUnchanged);
+        long started = Stopwatch.GetTimestamp();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -69,9 +79,10 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                 await DeleteMissingAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            IngestionResult result;
             lock (_issues)
             {
-                return new IngestionResult
+                result = new IngestionResult
                 {
                     Added = _added,
                     Updated = _updated,
@@ -83,6 +94,32 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                     Issues = [.. _issues],
                 };
             }
+
+            if (activity is not null)
+            {
+                activity.SetTag(AiEngTelemetry.IngestionAdded, result.Added);
+                activity.SetTag(AiEngTelemetry.IngestionUpdated, result.Updated);
+                activity.SetTag(AiEngTelemetry.IngestionUnchanged, result.Unchanged);
+                activity.SetTag(AiEngTelemetry.IngestionDeleted, result.Deleted);
+                activity.SetTag(AiEngTelemetry.IngestionSkipped, result.Skipped);
+                activity.SetTag(AiEngTelemetry.IngestionChunks, result.Chunks);
+                activity.SetTag(AiEngTelemetry.UsageInputTokens, result.EmbeddingTokens);
+                activity.SetTag(AiEngTelemetry.IngestionIssues, result.Issues.Count);
+            }
+
+            IngestionLog.Completed(
+                _logger, _collection.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                result.Added, result.Updated, result.Unchanged, result.Deleted, result.Skipped, result.Chunks, result.EmbeddingTokens, result.Issues.Count);
+            return result;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            IngestionLog.Failed(_logger, ex, _collection.Name, _added, _updated);
+            throw;
         }
         finally
         {
@@ -116,6 +153,15 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             }
         }
 
+        if (value.IsSkipped)
+        {
+            IngestionLog.InputSkipped(_logger, value.Source, value.DocumentId, value.Kind, value.Message);
+        }
+        else
+        {
+            IngestionLog.Issue(_logger, value.Source, value.DocumentId, value.Kind, value.Message);
+        }
+
         ReportProgress(value.IsSkipped ? IngestionEvent.DocumentSkipped : IngestionEvent.IssueReported, value.DocumentId, value);
     }
 
@@ -133,6 +179,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         {
             _seen.Add(id);
             _unchanged++;
+            IngestionLog.DocumentUnchanged(_logger, id);
             ReportProgress(IngestionEvent.DocumentUnchanged, id);
             return;
         }
@@ -171,6 +218,10 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     {
         if (_batch.Count > 0)
         {
+            using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionBatch);
+            activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.EmbeddingsOperation);
+            activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
+            activity?.SetTag(AiEngTelemetry.IngestionBatchChunks, _batch.Count);
             var texts = new string[_batch.Count];
             for (int i = 0; i < texts.Length; i++)
             {
@@ -188,7 +239,10 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                 };
             }
 
-            _tokens += embeddings.Usage?.InputTokenCount ?? 0;
+            long tokens = embeddings.Usage?.InputTokenCount ?? 0;
+            _tokens += tokens;
+            activity?.SetTag(AiEngTelemetry.UsageInputTokens, tokens);
+            IngestionLog.BatchEmbedded(_logger, texts.Length, tokens);
             for (int i = 0; i < texts.Length; i++)
             {
                 (PendingDocument pending, DocumentChunk chunk) = _batch[i];
@@ -279,6 +333,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             _added++;
         }
 
+        IngestionLog.DocumentCommitted(_logger, id, pending.Exists ? "updated" : "added", records.Count);
         ReportProgress(pending.Exists ? IngestionEvent.DocumentUpdated : IngestionEvent.DocumentAdded, id);
     }
 
@@ -320,6 +375,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             }
 
             _deleted++;
+            IngestionLog.DocumentDeleted(_logger, id);
             ReportProgress(IngestionEvent.DocumentDeleted, id);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 
@@ -42,24 +43,34 @@ public sealed class HydeRetriever : IRetriever
     {
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalQueryTransformation);
+        activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+        activity?.SetTag(AiEngTelemetry.QueryTransformationMethod, "hyde");
+        activity?.SetTag(AiEngTelemetry.RetrievalTopK, top);
         string passage = string.Empty;
         if (!string.IsNullOrWhiteSpace(query))
         {
             passage = StripFences(await QueryRewriter.AskAsync(_chatClient, Instructions, query, _options.ChatOptions, cancellationToken).ConfigureAwait(false));
         }
 
+        activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, passage.Length == 0 ? 0 : 1);
+        IReadOnlyList<RetrievedChunk> chunks;
         if (passage.Length == 0)
         {
-            return await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+            chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
         }
-
-        if (!_options.IncludeOriginalQuery)
+        else if (!_options.IncludeOriginalQuery)
         {
-            return await _retriever.RetrieveAsync(request.ForQuery(passage), cancellationToken).ConfigureAwait(false);
+            chunks = await _retriever.RetrieveAsync(request.ForQuery(passage), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, [passage, query], cancellationToken).ConfigureAwait(false);
+            chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
         }
 
-        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, [passage, query], cancellationToken).ConfigureAwait(false);
-        return ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
+        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+        return chunks;
     }
 
     private static string StripFences(string text)

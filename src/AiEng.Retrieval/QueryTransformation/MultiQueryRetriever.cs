@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
@@ -39,19 +40,30 @@ public sealed class MultiQueryRetriever : IRetriever
     {
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalQueryTransformation);
+        activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+        activity?.SetTag(AiEngTelemetry.QueryTransformationMethod, "multi_query");
+        activity?.SetTag(AiEngTelemetry.RetrievalTopK, top);
         var queries = new List<string> { query };
         if (!string.IsNullOrWhiteSpace(query))
         {
             queries.AddRange(await RephraseAsync(query, cancellationToken).ConfigureAwait(false));
         }
 
+        activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, queries.Count - 1);
+        IReadOnlyList<RetrievedChunk> chunks;
         if (queries.Count == 1)
         {
-            return await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+            chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, queries, cancellationToken).ConfigureAwait(false);
+            chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
         }
 
-        var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, queries, cancellationToken).ConfigureAwait(false);
-        return ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
+        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+        return chunks;
     }
 
     private async Task<IReadOnlyList<string>> RephraseAsync(string query, CancellationToken cancellationToken)

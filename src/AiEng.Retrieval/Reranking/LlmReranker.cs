@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using AiEng.Shared;
@@ -54,6 +55,16 @@ public sealed class LlmReranker : IReranker
         Throw.IfNull(request);
         (string query, IReadOnlyList<RetrievedChunk> candidates, int top) = (request.Query, request.Candidates, request.Top);
         int judged = Math.Min(candidates.Count, _options.MaxCandidates);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalRerank);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.RerankMethod, "llm");
+            activity.SetTag(AiEngTelemetry.RequestModel, _options.ChatOptions?.ModelId ?? _chatClient.GetService<ChatClientMetadata>()?.DefaultModelId);
+            activity.SetTag(AiEngTelemetry.RerankCandidates, candidates.Count);
+            activity.SetTag(AiEngTelemetry.RerankJudged, judged);
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+        }
+
         var scores = new double?[candidates.Count];
         for (int start = 0; start < judged; start += _options.BatchSize)
         {
@@ -74,7 +85,14 @@ public sealed class LlmReranker : IReranker
             .OrderBy(i => scores[i] is null ? 1 : 0)
             .ThenByDescending(i => scores[i] ?? 0)
             .ThenBy(i => i);
-        return order.Take(top).Select(i => new RetrievedChunk(candidates[i].Chunk, scores[i] ?? UnscoredScore)).ToArray();
+        RetrievedChunk[] reranked = order.Take(top).Select(i => new RetrievedChunk(candidates[i].Chunk, scores[i] ?? UnscoredScore)).ToArray();
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.RerankUnscored, scores.Count(static score => score is null));
+            activity.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
+        }
+
+        return reranked;
     }
 
     private string BuildPrompt(string query, IReadOnlyList<RetrievedChunk> candidates, int start, int size)

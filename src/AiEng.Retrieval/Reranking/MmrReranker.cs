@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 
@@ -40,6 +41,15 @@ public sealed class MmrReranker : IReranker
             return [];
         }
 
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalRerank);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.RerankMethod, "mmr");
+            activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+            activity.SetTag(AiEngTelemetry.RerankCandidates, candidates.Count);
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+        }
+
         var queryVector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
         var vectors = new ReadOnlyMemory<float>[candidates.Count];
         var missing = new List<int>();
@@ -70,6 +80,8 @@ public sealed class MmrReranker : IReranker
             }
         }
 
-        return Mmr.Select(queryVector, vectors, top, _options.Lambda).Select(pick => new RetrievedChunk(candidates[pick.Index].Chunk, pick.Score)).ToArray();
+        RetrievedChunk[] reranked = Mmr.Select(queryVector, vectors, top, _options.Lambda).Select(pick => new RetrievedChunk(candidates[pick.Index].Chunk, pick.Score)).ToArray();
+        activity?.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
+        return reranked;
     }
 }

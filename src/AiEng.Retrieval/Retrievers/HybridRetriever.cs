@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 
 namespace AiEng.Retrieval;
@@ -43,7 +44,20 @@ public sealed class HybridRetriever : IRetriever
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
         int depth = Math.Max(top, _options.CandidateDepth);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalFusion);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+            activity.SetTag(AiEngTelemetry.FusionMethod, _options.Fusion == FusionMethod.ReciprocalRank ? "rrf" : "normalized_score");
+            activity.SetTag(AiEngTelemetry.FusionSources, _retrievers.Length);
+            activity.SetTag(AiEngTelemetry.CandidateDepth, depth);
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
+        }
+
         var lists = await Task.WhenAll(_retrievers.Select(retriever => retriever.RetrieveAsync(request.ForQuery(query, depth), cancellationToken))).ConfigureAwait(false);
-        return ChunkFusion.Fuse(lists, _options.Fusion, _options.RrfK, _options.Weights?.ToArray(), top);
+        var fused = ChunkFusion.Fuse(lists, _options.Fusion, _options.RrfK, _options.Weights?.ToArray(), top);
+        activity?.SetTag(AiEngTelemetry.RetrievalResults, fused.Count);
+        return fused;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 using Microsoft.Extensions.VectorData;
 
@@ -103,10 +104,25 @@ public sealed class KeywordRetriever : IRetriever
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
         cancellationToken.ThrowIfCancellationRequested();
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalKeyword);
         var snapshot = _snapshot;
         Func<ChunkRecord, bool>? filter = request.Filter?.Compile();
         Func<int, bool>? include = filter is null ? null : ordinal => filter(snapshot.Ordered[ordinal]);
         IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top, include).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+            if (_collection is not null)
+            {
+                activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
+            }
+
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalIndexedChunks, snapshot.Index.Count);
+            activity.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+        }
+
         return Task.FromResult(chunks);
     }
 

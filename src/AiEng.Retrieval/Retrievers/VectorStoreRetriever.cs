@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -43,6 +44,16 @@ public sealed class VectorStoreRetriever : IRetriever
     {
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalDense);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+            activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
+            activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _options.Filter is not null || request.Filter is not null);
+        }
+
         var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
         var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_options.Filter, request.Filter), IncludeVectors = _options.IncludeEmbeddings };
         var chunks = new List<RetrievedChunk>(top);
@@ -51,6 +62,7 @@ public sealed class VectorStoreRetriever : IRetriever
             chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
         }
 
+        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
         return chunks;
     }
 }

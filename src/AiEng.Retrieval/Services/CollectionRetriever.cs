@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiEng.Retrieval;
 
@@ -18,6 +21,8 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly ChangeTrackingCollection _collection;
     private readonly IRetriever? _dense;
     private readonly bool _keywordEnabled;
+    private readonly RetrieverKind _kind;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IRetriever? _retriever;
     private KeywordRetriever? _keyword;
@@ -27,9 +32,12 @@ internal sealed class CollectionRetriever : IRetriever
     /// <param name="collection">The collection to search.</param>
     /// <param name="kind">The kind of retrieval.</param>
     /// <param name="embeddingGenerator">Embeds queries for dense retrieval; unused (may be <see langword="null"/>) for keyword retrieval.</param>
-    public CollectionRetriever(ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator)
+    /// <param name="logger">Receives each retrieval's start and end (Debug) and keyword index loads (Information); <see langword="null"/> for none.</param>
+    public CollectionRetriever(ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator, ILogger? logger = null)
     {
         _collection = Throw.IfNull(collection);
+        _kind = kind;
+        _logger = logger ?? NullLogger.Instance;
         _keywordEnabled = kind != RetrieverKind.Dense;
         if (kind != RetrieverKind.Keyword)
         {
@@ -42,8 +50,12 @@ internal sealed class CollectionRetriever : IRetriever
     public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(request);
-            var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
-        return await retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+        long started = Stopwatch.GetTimestamp();
+        RetrievalLog.Started(_logger, _kind, _collection.Name, request.Top, request.Filter is not null);
+        var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
+        var chunks = await retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+        RetrievalLog.Completed(_logger, _kind, _collection.Name, chunks.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return chunks;
     }
 
     private async ValueTask<IRetriever> GetCurrentAsync(CancellationToken cancellationToken)
@@ -75,6 +87,7 @@ internal sealed class CollectionRetriever : IRetriever
                 }
 
                 Interlocked.Exchange(ref _indexedVersion, version);
+                RetrievalLog.KeywordIndexLoaded(_logger, _collection.Name, _keyword.Count, version);
             }
 
             if (_retriever is null)

@@ -140,6 +140,7 @@ internal sealed class UsageTracker
             bool overCost = budget.Settings.MaxCost is decimal maxCost && spentCost + (estimatedCost ?? 0) > maxCost;
             if (overTokens || overCost)
             {
+                _metrics?.RecordBudgetExceeded(_operation, _provider, requestModel, callerTag, budget.Name);
                 throw new BudgetExceededException(
                     budget.Name,
                     budget.Settings.MaxCost,
@@ -192,14 +193,6 @@ internal sealed class UsageTracker
         }
 
         _metrics?.Record(record, call.RequestModel);
-    }
-
-    /// <summary>Emits the duration metric of a call that failed before producing anything; such calls are not recorded.</summary>
-    /// <returns>Always <see langword="false"/>, so that it can run in an exception filter without catching.</returns>
-    public bool OnFailure(UsageCall call, Exception exception)
-    {
-        _metrics?.RecordFailure(_operation, _provider, call.RequestModel, call.CallerTag, GetElapsed(call), exception);
-        return false;
     }
 
     /// <summary>Gets the ledger when a middleware is asked for it as a service (an unkeyed <see cref="IUsageLedger"/> or its concrete type).</summary>

@@ -9,7 +9,8 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// Chat middleware that records the usage of every call in an <see cref="IUsageLedger"/> (tokens, latency, cost from a
-/// price table, caller tag), enforces budgets before calls are sent, and optionally emits OpenTelemetry GenAI metrics.
+/// price table, caller tag), enforces budgets before calls are sent, and optionally emits AiEng's cost and budget metrics
+/// (token and duration metrics come from <c>UseOpenTelemetry</c>: see docs/observability.md).
 /// Add it with <c>ChatClientBuilder.UseUsageTracking</c>.
 /// </summary>
 /// <remarks>
@@ -27,7 +28,7 @@ namespace AiEng.Inference;
 /// <para>
 /// Failed calls: a call is recorded when the provider produced something (a response, or at least one streamed update).
 /// A call that throws before that (including cancellation and <see cref="BudgetExceededException"/>) is not recorded,
-/// as providers do not bill rejected requests; with metrics on, its duration is still measured with <c>error.type</c>.
+/// as providers do not bill rejected requests; with metrics on, a budget refusal counts in <c>aieng.usage.budget.exceeded</c>.
 /// A stream that fails or is abandoned after its first update is recorded with the usage seen so far.
 /// </para>
 /// </remarks>
@@ -116,17 +117,10 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         {
             while (true)
             {
-                try
+                updates ??= base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                if (!await updates.MoveNextAsync().ConfigureAwait(false))
                 {
-                    updates ??= base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (observed.Updates == 0 && _tracker.OnFailure(call, ex))
-                {
-                    throw; // Not reached: the filter only measures the failure.
+                    break;
                 }
 
                 ChatResponseUpdate update = updates.Current;
@@ -158,15 +152,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
     private async Task<ChatResponse> CompleteAsync(UsageCall call, Task<ChatResponse> pending, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        ChatResponse response;
-        try
-        {
-            response = await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (_tracker.OnFailure(call, ex))
-        {
-            throw; // Not reached: the filter only measures the failure.
-        }
+        ChatResponse response = await pending.ConfigureAwait(false);
 
         Record(call, response, messages, options);
         return response;

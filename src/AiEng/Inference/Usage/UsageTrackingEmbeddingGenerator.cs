@@ -7,7 +7,8 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// Embedding middleware that records the usage of every call in an <see cref="IUsageLedger"/> (input tokens, latency,
-/// cost, caller tag), enforces budgets before calls are sent, and optionally emits OpenTelemetry GenAI metrics.
+/// cost, caller tag), enforces budgets before calls are sent, and optionally emits AiEng's cost and budget metrics
+/// (token and duration metrics come from <c>UseOpenTelemetry</c>: see docs/observability.md).
 /// Add it with <c>EmbeddingGeneratorBuilder.UseUsageTracking</c>.
 /// </summary>
 /// <remarks>
@@ -62,15 +63,7 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
         }
 
         UsageCall call = _tracker.Start(requestModel, callerTag);
-        GeneratedEmbeddings<Embedding<float>> embeddings;
-        try
-        {
-            embeddings = await base.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (_tracker.OnFailure(call, ex))
-        {
-            throw; // Not reached: the filter only measures the failure.
-        }
+        GeneratedEmbeddings<Embedding<float>> embeddings = await base.GenerateAsync(values, options, cancellationToken).ConfigureAwait(false);
 
         TimeSpan latency = _tracker.GetElapsed(call);
         string? responseModel = embeddings.Count > 0 ? embeddings[0].ModelId : null;

@@ -56,10 +56,11 @@ public sealed class UsageTrackingOptions
     public int DefaultMaxOutputTokensForBudget { get; set; } = 1024;
 
     /// <summary>
-    /// Gets or sets a value indicating whether to emit metrics on the meter <c>AiEng</c>: the OpenTelemetry GenAI
-    /// histograms <c>gen_ai.client.token.usage</c> and <c>gen_ai.client.operation.duration</c> and the counter
-    /// <c>aieng.usage.cost</c>. Default <see langword="false"/> (opt-in). The meter comes from the
-    /// <see cref="System.Diagnostics.Metrics.IMeterFactory"/> in the services when there is one.
+    /// Gets or sets a value indicating whether to emit AiEng's own metrics on the meter <c>AiEng</c>: the counters
+    /// <c>aieng.usage.cost</c> and <c>aieng.usage.budget.exceeded</c>. Default <see langword="false"/> (opt-in). The meter
+    /// comes from the <see cref="System.Diagnostics.Metrics.IMeterFactory"/> in the services when there is one. Token counts
+    /// and durations (<c>gen_ai.client.token.usage</c>, <c>gen_ai.client.operation.duration</c>) are not duplicated here:
+    /// add Microsoft.Extensions.AI's <c>UseOpenTelemetry</c> to the pipeline for them.
     /// </summary>
     public bool EnableMetrics { get; set; }
 

@@ -440,20 +440,22 @@ public sealed class UsageTrackingChatClientTests
     public async Task Emits_no_metrics_unless_enabled()
     {
         using var meters = new TestMeterFactory();
-        using var tokens = new MetricCollector<long>(meters, "AiEng", "gen_ai.client.token.usage");
-        using var client = Create(Replying("ok", new UsageDetails { InputTokenCount = 7, OutputTokenCount = 3 }), meterFactory: meters);
+        using var cost = new MetricCollector<double>(meters, "AiEng", "aieng.usage.cost");
+        using var client = Create(
+            Replying("ok", new UsageDetails { InputTokenCount = 7, OutputTokenCount = 3 }),
+            o => o.Prices["gpt-4o-mini"] = new ModelPrice { InputPerMillion = 1_000_000m, OutputPerMillion = 0m },
+            meterFactory: meters);
 
         await client.GetResponseAsync(Question);
 
-        Assert.Empty(tokens.GetMeasurementSnapshot());
+        Assert.Single(_ledger.GetRecords());
+        Assert.Empty(cost.GetMeasurementSnapshot());
     }
 
     [Fact]
-    public async Task Emits_GenAI_token_duration_and_cost_metrics_when_enabled()
+    public async Task Emits_the_cost_metric_with_GenAI_attributes_when_enabled()
     {
         using var meters = new TestMeterFactory();
-        using var tokens = new MetricCollector<long>(meters, "AiEng", "gen_ai.client.token.usage");
-        using var duration = new MetricCollector<double>(meters, "AiEng", "gen_ai.client.operation.duration");
         using var cost = new MetricCollector<double>(meters, "AiEng", "aieng.usage.cost");
         using var client = Create(
             Replying("ok", new UsageDetails { InputTokenCount = 7, OutputTokenCount = 3 }, model: "gpt-4o-2024-08-06"),
@@ -466,32 +468,62 @@ public sealed class UsageTrackingChatClientTests
 
         await client.GetResponseAsync(Question, new ChatOptions { ModelId = "gpt-4o" });
 
-        var measurements = tokens.GetMeasurementSnapshot();
-        Assert.Equal(2, measurements.Count);
-        var input = Assert.Single(measurements, m => (string?)m.Tags["gen_ai.token.type"] == "input");
-        var output = Assert.Single(measurements, m => (string?)m.Tags["gen_ai.token.type"] == "output");
-        Assert.Equal(7, input.Value);
-        Assert.Equal(3, output.Value);
-        Assert.Equal("chat", input.Tags["gen_ai.operation.name"]);
-        Assert.Equal("test", input.Tags["gen_ai.provider.name"]);
-        Assert.Equal("gpt-4o", input.Tags["gen_ai.request.model"]);
-        Assert.Equal("gpt-4o-2024-08-06", input.Tags["gen_ai.response.model"]);
-        Assert.Equal("{token}", tokens.Instrument!.Unit);
-        Assert.Equal(0.25, Assert.Single(duration.GetMeasurementSnapshot()).Value, 6);
-        Assert.Equal("s", duration.Instrument!.Unit);
-        Assert.Equal(7.0, Assert.Single(cost.GetMeasurementSnapshot()).Value, 6);
+        var measurement = Assert.Single(cost.GetMeasurementSnapshot());
+        Assert.Equal(7.0, measurement.Value, 6);
+        Assert.Equal("chat", measurement.Tags["gen_ai.operation.name"]);
+        Assert.Equal("test", measurement.Tags["gen_ai.provider.name"]);
+        Assert.Equal("gpt-4o", measurement.Tags["gen_ai.request.model"]);
+        Assert.Equal("gpt-4o-2024-08-06", measurement.Tags["gen_ai.response.model"]);
+        Assert.Equal("USD", measurement.Tags["aieng.usage.currency"]);
+        Assert.Equal("{USD}", cost.Instrument!.Unit);
     }
 
     [Fact]
-    public async Task Measures_the_duration_of_a_failed_call_with_its_error_type()
+    public async Task Leaves_token_and_duration_metrics_to_UseOpenTelemetry()
+    {
+        // MEAI's UseOpenTelemetry emits gen_ai.client.token.usage and gen_ai.client.operation.duration; AiEng must not
+        // emit a second copy on its own meter, or every token is counted twice.
+        using var meters = new TestMeterFactory();
+        using var tokens = new MetricCollector<long>(meters, "AiEng", "gen_ai.client.token.usage");
+        using var duration = new MetricCollector<double>(meters, "AiEng", "gen_ai.client.operation.duration");
+        using var cost = new MetricCollector<double>(meters, "AiEng", "aieng.usage.cost");
+        using var client = Create(
+            Replying("ok", new UsageDetails { InputTokenCount = 7, OutputTokenCount = 3 }),
+            o =>
+            {
+                o.EnableMetrics = true;
+                o.Prices["gpt-4o-mini"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 1m };
+            },
+            meters);
+
+        await client.GetResponseAsync(Question);
+
+        Assert.Single(cost.GetMeasurementSnapshot());
+        Assert.Empty(tokens.GetMeasurementSnapshot());
+        Assert.Empty(duration.GetMeasurementSnapshot());
+    }
+
+    [Fact]
+    public async Task Counts_a_call_a_budget_refuses_naming_the_budget()
     {
         using var meters = new TestMeterFactory();
-        using var duration = new MetricCollector<double>(meters, "AiEng", "gen_ai.client.operation.duration");
-        using var client = Create(new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new TimeoutException() }, o => o.EnableMetrics = true, meters);
+        using var exceeded = new MetricCollector<long>(meters, "AiEng", "aieng.usage.budget.exceeded");
+        using var client = Create(
+            Replying("ok", new UsageDetails { InputTokenCount = 7, OutputTokenCount = 3 }),
+            o =>
+            {
+                o.EnableMetrics = true;
+                o.Budgets["tiny"] = new UsageBudget { MaxTokens = 5 };
+            },
+            meters);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync(Question));
+        await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync(Question));
 
-        Assert.Equal(typeof(TimeoutException).FullName, Assert.Single(duration.GetMeasurementSnapshot()).Tags["error.type"]);
+        var measurement = Assert.Single(exceeded.GetMeasurementSnapshot());
+        Assert.Equal(1, measurement.Value);
+        Assert.Equal("tiny", measurement.Tags["aieng.budget.name"]);
+        Assert.Equal("chat", measurement.Tags["gen_ai.operation.name"]);
+        Assert.Equal("{call}", exceeded.Instrument!.Unit);
     }
 
     [Fact]

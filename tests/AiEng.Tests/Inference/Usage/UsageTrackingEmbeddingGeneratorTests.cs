@@ -115,19 +115,22 @@ public sealed class UsageTrackingEmbeddingGeneratorTests
     }
 
     [Fact]
-    public async Task Emits_only_an_input_token_measurement_for_embeddings_when_metrics_are_enabled()
+    public async Task Emits_the_cost_of_embeddings_but_no_token_metric_when_metrics_are_enabled()
     {
         using var meters = new TestMeterFactory();
         using var tokens = new MetricCollector<long>(meters, "AiEng", "gen_ai.client.token.usage");
+        using var cost = new MetricCollector<double>(meters, "AiEng", "aieng.usage.cost");
+        var options = new UsageTrackingOptions { EnableMetrics = true };
+        options.Prices["text-embedding-3-small"] = new ModelPrice { InputPerMillion = 1_000_000m, OutputPerMillion = 0m };
         using var generator = new UsageTrackingEmbeddingGenerator(
-            Generating("text-embedding-3-small", new UsageDetails { InputTokenCount = 8 }), _ledger, new UsageTrackingOptions { EnableMetrics = true }, _time, meters);
+            Generating("text-embedding-3-small", new UsageDetails { InputTokenCount = 8 }), _ledger, options, _time, meters);
 
         await generator.GenerateAsync(["hello world"]);
 
-        var measurement = Assert.Single(tokens.GetMeasurementSnapshot());
-        Assert.Equal("input", measurement.Tags["gen_ai.token.type"]);
+        var measurement = Assert.Single(cost.GetMeasurementSnapshot());
         Assert.Equal("embeddings", measurement.Tags["gen_ai.operation.name"]);
-        Assert.Equal(8, measurement.Value);
+        Assert.Equal(8.0, measurement.Value, 6);
+        Assert.Empty(tokens.GetMeasurementSnapshot());
     }
 
     private UsageTrackingEmbeddingGenerator Create(TestEmbeddingGenerator inner, Action<UsageTrackingOptions>? configure = null)
