@@ -37,7 +37,7 @@ try
         string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"'{args[i]}' needs a value.");
         switch (args[i])
         {
-            case "--retriever": retriever = Value(); break;
+            case "--retriever": retriever = Value(); _ = RagEvaluation.ParseRetriever(retriever); break;
             case "--top": top = int.Parse(Value(), CultureInfo.InvariantCulture); break;
             case "--docs": docs = Path.GetFullPath(Value()); break;
             case "--questions": questions = Path.GetFullPath(Value()); break;
@@ -64,9 +64,26 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return EvaluationGateCommand.UsageError;
 }
 
+string outRoot = Path.Combine(sampleDirectory, "out");
+var settings = new RagEvaluationSettings
+{
+    DocsDirectory = docs,
+    QuestionsPath = questions,
+    Retriever = retriever,
+    Top = top,
+    RunName = name,
+    OutputDirectory = output ?? Path.Combine(outRoot, name ?? $"{retriever}-top{top}"),
+    BaselinePath = baseline,
+    Gate = gate,
+    Minimums = minimums,
+    Resume = resume,
+    CacheDirectory = Path.Combine(outRoot, "cache", "responses"),
+    EmbeddingCacheDirectory = Path.Combine(outRoot, "cache", "embeddings"),
+};
+
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. rest], ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddAiEng(builder.Configuration).AddOnnx().AddOpenAI().AddOllama();
+builder.Services.AddEvaluationSample(builder.Configuration, settings);
 using var host = builder.Build();
 await host.StartAsync();
 
@@ -83,27 +100,9 @@ else
     Console.WriteLine($"Chat model and judge: {metadata?.DefaultModelId} from {metadata?.ProviderName}");
 }
 
-string outRoot = Path.Combine(sampleDirectory, "out");
-var embeddings = host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()
-    .AsBuilder().UseDiskCache(Path.Combine(outRoot, "cache", "embeddings")).Build();
-var settings = new RagEvaluationSettings
-{
-    DocsDirectory = docs,
-    QuestionsPath = questions,
-    Retriever = retriever,
-    Top = top,
-    RunName = name,
-    OutputDirectory = output ?? Path.Combine(outRoot, name ?? $"{retriever}-top{top}"),
-    BaselinePath = baseline,
-    Gate = gate,
-    Minimums = minimums,
-    Resume = resume,
-    CacheDirectory = Path.Combine(outRoot, "cache", "responses"),
-};
-
 try
 {
-    var (_, exitCode) = await RagEvaluation.RunAsync(settings, chat, embeddings, offline ? null : chat, Console.Out);
+    var (_, exitCode) = await RagEvaluation.RunAsync(host.Services, settings, Console.Out);
     var ledger = host.Services.GetRequiredService<IUsageLedger>() as UsageLedger;
     if (ledger?.GetTotals() is { } totals)
     {

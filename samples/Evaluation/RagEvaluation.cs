@@ -1,17 +1,17 @@
 using System.Globalization;
 using AiEng.Evaluation;
 using AiEng.Retrieval;
-using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.AI.Evaluation;
-using Microsoft.Extensions.VectorData;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Samples.Evaluation;
 
 /// <summary>
 /// The sample's pipeline: ingest a docs folder into an in-memory store, answer each question through
 /// <c>UseRetrieval</c> over the chat client, score the answers and the retrieval, write every report, compare with a
-/// baseline and apply a gate.
+/// baseline and apply a gate. Every piece comes from the services <see cref="EvaluationSampleServices.AddEvaluationSample"/>
+/// registers.
 /// </summary>
 public static class RagEvaluation
 {
@@ -32,25 +32,31 @@ public static class RagEvaluation
     /// <summary>Metrics whose significant drop against the baseline fails the gate.</summary>
     public static IReadOnlyList<string> NoRegressionMetrics { get; } = ["nDCG@5", "Token F1"];
 
+    /// <summary>Returns the retriever named <paramref name="name"/>: <c>hybrid</c>, <c>dense</c> or <c>keyword</c>, in any letter case.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not one of them.</exception>
+    public static RetrieverKind ParseRetriever(string name) =>
+        Enum.TryParse(name, ignoreCase: true, out RetrieverKind kind) && Enum.IsDefined(kind) && !char.IsAsciiDigit(name.FirstOrDefault())
+            ? kind
+            : throw new ArgumentException($"Unknown retriever '{name}': use hybrid, dense or keyword.", nameof(name));
+
     /// <summary>Runs the evaluation.</summary>
-    /// <param name="settings">What to evaluate and where to write.</param>
-    /// <param name="chat">The answering model (the offline extractive responder or a configured one).</param>
-    /// <param name="embeddings">Embeds the chunks, the queries and the answers for embedding similarity.</param>
-    /// <param name="judge">The judge model; <see langword="null"/> skips the LLM judges.</param>
+    /// <param name="services">
+    /// The services of <see cref="EvaluationSampleServices.AddEvaluationSample"/>: the answering model (the offline
+    /// extractive responder or a configured one), the judge of the <see cref="EvaluationRunnerFactory"/> (none offline: the
+    /// LLM judges are skipped), the ingestor, the recorded retriever and the evaluators.
+    /// </param>
+    /// <param name="settings">What to evaluate and where to write; the same as given to <c>AddEvaluationSample</c>.</param>
     /// <param name="output">Receives the summary.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The finished run and its exit code.</returns>
     public static async Task<(EvaluationRun Run, int ExitCode)> RunAsync(
+        IServiceProvider services,
         RagEvaluationSettings settings,
-        IChatClient chat,
-        IEmbeddingGenerator<string, Embedding<float>> embeddings,
-        IChatClient? judge,
         TextWriter output,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(chat);
-        ArgumentNullException.ThrowIfNull(embeddings);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Top, 1);
 
@@ -59,19 +65,19 @@ public static class RagEvaluation
         EvaluationReports.EnsureWritable(settings.OutputDirectory);
         EvaluationRun? baseline = settings.BaselinePath is null ? null : await EvaluationRun.LoadAsync(ReportPath(settings.BaselinePath), cancellationToken);
 
-        // 1. Ingest the docs into an in-memory store.
-        int dimensions = (await embeddings.GenerateAsync(["dimensions"], cancellationToken: cancellationToken))[0].Vector.Length;
-        using var store = new InMemoryVectorStore();
-        var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(dimensions));
-        var ingestor = new DocumentIngestor(collection, embeddings, new MarkdownSectionChunker(
-            TiktokenTokenCounter.O200kBase,
-            new ChunkerOptions { ChunkSize = 160, ChunkOverlap = 16 }));   // within MiniLM's 256 word pieces
+        var chat = services.GetRequiredService<IChatClient>();
+        var embeddings = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+        var factory = services.GetRequiredService<EvaluationRunnerFactory>();
+        IChatClient? judge = factory.Judge;
+
+        // 1. Ingest the docs into the registered (in-memory) store.
+        var ingestor = services.GetRequiredService<DocumentIngestor>();
         var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["**/*.md"] });
         var ingested = await ingestor.IngestDirectoryAsync(loader, settings.DocsDirectory, cancellationToken: cancellationToken);
         await output.WriteLineAsync($"Ingested {settings.DocsDirectory}: {ingested}");
 
-        // 2. The retriever under test, recorded so the retrieval metrics see what the model was given.
-        var retriever = new RecordingRetriever(await CreateRetrieverAsync(settings.Retriever, collection, embeddings, cancellationToken));
+        // 2. The registered retriever under test, recorded so the retrieval metrics see what the model was given.
+        var retriever = services.GetRequiredService<RecordingRetriever>();
         var builder = chat.AsBuilder().UseRetrieval(retriever, options =>
         {
             options.Top = settings.Top;
@@ -82,7 +88,8 @@ public static class RagEvaluation
             builder.UseDiskResponseCache(cache);   // a configured model: a re-run with the same prompts costs nothing
         }
 
-        using var rag = builder.Build();
+        // Not disposed: disposing the pipeline would dispose the container's chat client.
+        var rag = builder.Build();
         EvaluationTarget target = async (evaluationCase, token) =>
         {
             var recorded = RecordingRetriever.BeginRecording();
@@ -94,15 +101,8 @@ public static class RagEvaluation
             };
         };
 
-        // 3. Evaluate.
-        List<IEvaluator> evaluators =
-        [
-            new TokenF1Evaluator(),
-            new RougeLEvaluator(),
-            new KeyPhraseEvaluator(dataset),
-            new EmbeddingSimilarityEvaluator(embeddings),
-            new RetrievalEvaluator(1, 3, 5),
-        ];
+        // 3. Evaluate with the registered evaluators, this question set's key phrases and, with a judge, the LLM judges.
+        List<IEvaluator> evaluators = [.. services.GetServices<IEvaluator>(), new KeyPhraseEvaluator(dataset)];
         if (judge is not null)
         {
             evaluators.Add(new FaithfulnessEvaluator());
@@ -110,15 +110,7 @@ public static class RagEvaluation
             evaluators.Add(LlmJudgeEvaluator.Correctness());
         }
 
-        var runner = new EvaluationRunner(evaluators, new EvaluationRunnerOptions
-        {
-            RunName = settings.Name,
-            MaxConcurrency = 4,
-            OutputDirectory = settings.OutputDirectory,
-            Resume = settings.Resume,
-            JudgeChatClient = judge,
-            CacheDirectory = settings.CacheDirectory,
-        });
+        var runner = factory.Create(evaluators);   // run name, output folder, resume, cache and judge from AddEvaluation
         var run = await runner.RunAsync(dataset, target, cancellationToken);
 
         // 4. Gate, reports, summary.
@@ -150,23 +142,6 @@ public static class RagEvaluation
     /// <summary>The <c>report.json</c> of a run folder, or the path itself when it names a file.</summary>
     public static string ReportPath(string folderOrFile) =>
         Directory.Exists(folderOrFile) ? Path.Combine(folderOrFile, "report.json") : folderOrFile;
-
-    private static async Task<IRetriever> CreateRetrieverAsync(
-        string kind, VectorStoreCollection<string, ChunkRecord> collection, IEmbeddingGenerator<string, Embedding<float>> embeddings, CancellationToken cancellationToken)
-    {
-        switch (kind.ToUpperInvariant())
-        {
-            case "DENSE":
-                return new VectorStoreRetriever(collection, embeddings);
-            case "KEYWORD":
-                return await KeywordRetriever.LoadAsync(collection, cancellationToken: cancellationToken);
-            case "HYBRID":
-                var keyword = await KeywordRetriever.LoadAsync(collection, cancellationToken: cancellationToken);
-                return new HybridRetriever([keyword, new VectorStoreRetriever(collection, embeddings)]);
-            default:
-                throw new ArgumentException($"Unknown retriever '{kind}': use hybrid, dense or keyword.", nameof(kind));
-        }
-    }
 
     private static async Task WriteSummaryAsync(EvaluationRun run, EvaluationRun? baseline, GateResult? gate, RagEvaluationSettings settings, TextWriter output)
     {

@@ -36,6 +36,9 @@ public sealed class RagEvaluationSettings
     /// <summary>A folder for the judge/model response cache; <see langword="null"/> for none.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>A folder for the embedding disk cache; <see langword="null"/> for none.</summary>
+    public string? EmbeddingCacheDirectory { get; init; }
+
     /// <summary>The effective run name.</summary>
     public string Name => RunName ?? $"{Retriever}-top{Top}";
 }

@@ -12,7 +12,11 @@ namespace AiEng.Samples.PromptEngineering;
 /// selected examples and token and cost estimates; with a model configured it also runs each variant on the labelled test
 /// set and prints accuracy and cost side by side.
 /// </summary>
-internal sealed class PromptEngineeringApp(IChatClient chat, IEmbeddingGenerator<string, Embedding<float>> embeddings, TextWriter output)
+/// <param name="chat">The configured chat model, or the offline extractive responder.</param>
+/// <param name="embeddings">Embeds the examples and the tickets for few-shot selection (the local MiniLM by default).</param>
+/// <param name="registry">The registered prompt registry (<c>AddPrompts</c>) holding the three versions of the prompt.</param>
+/// <param name="output">Where the preview and the scores go.</param>
+internal sealed class PromptEngineeringApp(IChatClient chat, IEmbeddingGenerator<string, Embedding<float>> embeddings, IPromptRegistry registry, TextWriter output)
 {
     /// <summary>The model whose list prices the estimates use.</summary>
     public const string PricedModel = "gpt-4o-mini";
@@ -27,18 +31,17 @@ internal sealed class PromptEngineeringApp(IChatClient chat, IEmbeddingGenerator
     public static ModelPrice Price { get; } = new() { InputPerMillion = 0.15m, OutputPerMillion = 0.60m };
 
     /// <summary>Prints the preview and, with a model configured, scores every variant.</summary>
-    /// <param name="root">The folder holding <c>prompts/</c> and <c>data/</c>.</param>
+    /// <param name="root">The folder holding <c>data/</c>.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The score of every variant, or an empty list when no model is configured.</returns>
     public async Task<IReadOnlyList<VariantScore>> RunAsync(string root, CancellationToken cancellationToken = default)
     {
-        PromptRegistry registry = PromptRegistry.FromDirectory(Path.Combine(root, "prompts"));
         ExampleSet pool = ExampleSet.LoadJsonl(Path.Combine(root, "data", "examples.jsonl"));
         ExampleSet test = ExampleSet.LoadJsonl(Path.Combine(root, "data", "test.jsonl"));
         EmbeddedExamples embedded = await EmbeddedExamples.CreateAsync(embeddings, pool.Examples, cancellationToken);
         var selector = new SemanticExampleSelector(embedded, embeddings, count: 3);
 
-        await PreviewAsync(registry, selector, test.Examples[0].Input, cancellationToken);
+        await PreviewAsync(selector, test.Examples[0].Input, cancellationToken);
         if (chat.GetService<ChatClientMetadata>()?.ProviderName == ExtractiveResponder.ProviderName)
         {
             output.WriteLine();
@@ -73,7 +76,7 @@ internal sealed class PromptEngineeringApp(IChatClient chat, IEmbeddingGenerator
         return string.Create(CultureInfo.InvariantCulture, $"{score.Variant,-12} {accuracy,-16} {score.InputTokens,12} {score.OutputTokens,15}   {score.CostPerThousand,21:F4}");
     }
 
-    private async Task PreviewAsync(PromptRegistry registry, SemanticExampleSelector selector, string sample, CancellationToken cancellationToken)
+    private async Task PreviewAsync(SemanticExampleSelector selector, string sample, CancellationToken cancellationToken)
     {
         ITokenCounter counter = TiktokenTokenCounter.ForModel(PricedModel);
         foreach (string variant in Variants)

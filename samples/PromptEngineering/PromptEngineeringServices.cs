@@ -8,11 +8,12 @@ internal static class PromptEngineeringServices
 {
     /// <summary>
     /// Adds AiEng's chat and embedding models from the <c>AiEng</c> section: the offline responder and local MiniLM when
-    /// nothing is configured; an OpenAI-compatible endpoint or Ollama when <c>AiEng:Chat</c> is configured.
+    /// nothing is configured; an OpenAI-compatible endpoint or Ollama when <c>AiEng:Chat</c> is configured. Adds the prompt
+    /// registry of the <c>prompts/</c> folder under <paramref name="root"/>.
     /// </summary>
-    public static IServiceCollection AddPromptEngineeringSample(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPromptEngineeringSample(this IServiceCollection services, IConfiguration configuration, string root)
     {
-        services.AddAiEng(configuration).AddOnnx().AddOpenAI().AddOllama();
+        services.AddAiEng(configuration).AddOnnx().AddOpenAI().AddOllama().AddPrompts(Path.Combine(root, "prompts"));
         return services;
     }
 }

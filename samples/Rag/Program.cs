@@ -5,7 +5,6 @@
 //
 //   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR] [--trace]
 using AiEng.Samples.Rag;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,10 +76,7 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 140;                  // a log or CI: no terminal width to follow, so do not wrap at 80
 }
 
-var app = new RagApp(
-    host.Services.GetRequiredService<IChatClient>(),
-    host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-    AnsiConsole.Console);
+var app = ActivatorUtilities.CreateInstance<RagApp>(host.Services, AnsiConsole.Console);   // its pieces come from the container
 await app.RunAsync(paths, ask is null ? RagApp.DefaultQuestions : [ask], cancellation.Token);
 
 await host.StopAsync();

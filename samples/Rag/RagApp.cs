@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using AiEng.Offline;
-using AiEng.Onnx;
 using AiEng.Retrieval;
-using AiEng.Tokens;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 using Spectre.Console;
 
@@ -14,7 +12,8 @@ namespace AiEng.Samples.Rag;
 /// <summary>
 /// The RAG sample's core: ingests a folder of Markdown documents into a SQLite vector store (incrementally), then answers
 /// questions with hybrid retrieval (BM25 + dense) and grounded generation, printing the answer, its citations and the
-/// retrieved chunks with their scores.
+/// retrieved chunks with their scores. Every piece comes from the services <see cref="RagServices.AddRagSample"/>
+/// registers; create it with <c>ActivatorUtilities.CreateInstance&lt;RagApp&gt;(services, console)</c>.
 /// </summary>
 internal sealed class RagApp
 {
@@ -26,24 +25,39 @@ internal sealed class RagApp
         "How do I set the API key of an OpenAI model?",
     ];
 
-    // Chunks are sized in the tokens of the local encoder (BERT WordPiece): all-MiniLM-L6-v2 reads at most 256 tokens,
-    // so 200 (heading path included) stays whole, and a small overlap keeps sentences that straddle a cut findable.
-    private const int ChunkSize = 200;
-    private const int ChunkOverlap = 32;
     private const int Top = 6;
 
     private readonly IChatClient _chatClient;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
+    private readonly DocumentIngestor _ingestor;
+    private readonly RecordingRetriever _retriever;
+    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly RetrievalServiceOptions _retrievalOptions;
     private readonly IAnsiConsole _console;
 
     /// <summary>Initializes a new instance of the <see cref="RagApp"/> class.</summary>
     /// <param name="chatClient">Answers from the retrieved sources: a real model, or the offline extractive responder.</param>
-    /// <param name="embeddingGenerator">Embeds chunks and questions (the local MiniLM by default).</param>
+    /// <param name="embeddingGenerator">Embeds chunks and questions (the local MiniLM by default); described at the start.</param>
+    /// <param name="ingestor">The registered ingestor: chunks, embeds and stores the documents.</param>
+    /// <param name="retriever">The registered hybrid retriever, recorded.</param>
+    /// <param name="collection">The registered collection of chunks, counted after the ingestion.</param>
+    /// <param name="retrievalOptions">The retrieval options (the collection's name).</param>
     /// <param name="console">Where the progress bar and the results go.</param>
-    public RagApp(IChatClient chatClient, IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator, IAnsiConsole console)
+    public RagApp(
+        IChatClient chatClient,
+        IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
+        DocumentIngestor ingestor,
+        RecordingRetriever retriever,
+        VectorStoreCollection<string, ChunkRecord> collection,
+        IOptions<RetrievalServiceOptions> retrievalOptions,
+        IAnsiConsole console)
     {
         _chatClient = chatClient ?? throw new ArgumentNullException(nameof(chatClient));
         _embeddingGenerator = embeddingGenerator ?? throw new ArgumentNullException(nameof(embeddingGenerator));
+        _ingestor = ingestor ?? throw new ArgumentNullException(nameof(ingestor));
+        _retriever = retriever ?? throw new ArgumentNullException(nameof(retriever));
+        _collection = collection ?? throw new ArgumentNullException(nameof(collection));
+        _retrievalOptions = (retrievalOptions ?? throw new ArgumentNullException(nameof(retrievalOptions))).Value;
         _console = console ?? throw new ArgumentNullException(nameof(console));
     }
 
@@ -69,28 +83,23 @@ internal sealed class RagApp
         ArgumentNullException.ThrowIfNull(questions);
 
         DescribeModels();
-        Directory.CreateDirectory(paths.StoreDirectory);
-        using var store = new SqliteVectorStore(paths.DatabasePath);
-        int dimensions = await GetDimensionsAsync(cancellationToken);
-        string collectionName = CollectionName(_embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId, dimensions);
-        using VectorStoreCollection<string, ChunkRecord> collection =
-            store.GetCollection<string, ChunkRecord>(collectionName, ChunkRecord.CreateDefinition(dimensions));
-        await collection.EnsureCollectionExistsAsync(cancellationToken);
-
         _console.WriteLine();
         _console.Write(new Rule("Ingestion").LeftJustified());
         _console.WriteLine($"Documents: {paths.DocsDirectory}");
-        _console.WriteLine($"Store:     {paths.DatabasePath} (collection {collectionName})");
-        IngestionResult ingestion = await IngestAsync(collection, paths.DocsDirectory, dimensions, cancellationToken);
+        _console.WriteLine($"Store:     {paths.DatabasePath} (collection {_retrievalOptions.Collection})");
+        IngestionResult ingestion = await IngestAsync(paths.DocsDirectory, cancellationToken);
 
-        // Hybrid retrieval: BM25 over the stored chunks (rebuilt in memory from the store) fused with dense search in SQLite.
-        KeywordRetriever keyword = await KeywordRetriever.LoadAsync(collection, cancellationToken: cancellationToken);
-        var dense = new VectorStoreRetriever(collection, _embeddingGenerator);
-        var retriever = new RecordingRetriever(new HybridRetriever([keyword, dense]));
+        // The registered retriever is hybrid: BM25 over the stored chunks (read into memory from the store at the first
+        // question, and again after an ingestion) fused with dense search in SQLite.
+        int indexedChunks = 0;
+        await foreach (ChunkRecord _ in _collection.GetAsync(static _ => true, int.MaxValue, cancellationToken: cancellationToken))
+        {
+            indexedChunks++;
+        }
 
         // Not disposed: disposing the pipeline would dispose the caller's client.
         IChatClient rag = _chatClient.AsBuilder()
-            .UseRetrieval(retriever, options =>
+            .UseRetrieval(_retriever, options =>
             {
                 options.Top = Top;
                 options.Packing.MaxTokens = 1_500;
@@ -101,12 +110,12 @@ internal sealed class RagApp
         foreach (string question in questions)
         {
             ChatResponse response = await rag.GetResponseAsync(question, cancellationToken: cancellationToken);
-            var answer = new RagAnswer(question, response.Text, response.GetCitations(), retriever.LastResults);
+            var answer = new RagAnswer(question, response.Text, response.GetCitations(), _retriever.LastResults);
             answers.Add(answer);
             Print(answer);
         }
 
-        return new RagRunResult(ingestion, keyword.Count, answers);
+        return new RagRunResult(ingestion, indexedChunks, answers);
     }
 
     private void DescribeModels()
@@ -129,46 +138,8 @@ internal sealed class RagApp
         }
     }
 
-    private async Task<int> GetDimensionsAsync(CancellationToken cancellationToken)
+    private async Task<IngestionResult> IngestAsync(string docsDirectory, CancellationToken cancellationToken)
     {
-        int? dimensions = _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
-        if (dimensions is > 0)
-        {
-            return dimensions.Value;
-        }
-
-        // A provider that does not say: embed one word (cached on disk after the first run).
-        Embedding<float> probe = await _embeddingGenerator.GenerateAsync("dimensions", cancellationToken: cancellationToken);
-        return probe.Vector.Length;
-    }
-
-    // One collection per embedding model: vectors of different models cannot be compared, and a store refuses to reopen a
-    // collection with other dimensions.
-    private static string CollectionName(string? modelId, int dimensions)
-    {
-        var name = new StringBuilder("docs_");
-        foreach (char c in modelId ?? "model")
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
-        }
-
-        return name.Append('_').Append(dimensions.ToString(CultureInfo.InvariantCulture)).ToString();
-    }
-
-    private async Task<IngestionResult> IngestAsync(
-        VectorStoreCollection<string, ChunkRecord> collection, string docsDirectory, int dimensions, CancellationToken cancellationToken)
-    {
-        ITokenCounter tokenCounter;
-        using (Stream vocabulary = MiniLmModel.OpenVocabulary())
-        {
-            tokenCounter = BertTokenCounter.Create(vocabulary);
-        }
-
-        var ingestor = new DocumentIngestor(
-            collection,
-            _embeddingGenerator,
-            new MarkdownSectionChunker(tokenCounter, new ChunkerOptions { ChunkSize = ChunkSize, ChunkOverlap = ChunkOverlap }),
-            new DocumentIngestorOptions { Dimensions = dimensions });
         var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["**/*.md"] });
         int files = Directory.EnumerateFiles(docsDirectory, "*.md", SearchOption.AllDirectories).Count();
 
@@ -193,7 +164,7 @@ internal sealed class RagApp
                     task.Value = report.DocumentsCompleted;
                     task.Description = $"Ingesting: {added} new, {updated} changed, {unchanged} unchanged, {report.ChunksEmbedded} chunks embedded";
                 });
-                IngestionResult ingested = await ingestor.IngestDirectoryAsync(
+                IngestionResult ingested = await _ingestor.IngestDirectoryAsync(
                     loader, docsDirectory, new IngestionOptions { DeleteMissing = true }, progress, cancellationToken);
                 task.Value = task.MaxValue;
                 return ingested;

@@ -1,23 +1,57 @@
+using System.Globalization;
+using System.Text;
+using AiEng.Retrieval;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Samples.Rag;
 
-/// <summary>The sample's models, from configuration: the same wiring for the program and its tests.</summary>
+/// <summary>The sample's services, from configuration: the same wiring for the program and its tests.</summary>
 internal static class RagServices
 {
     /// <summary>
     /// Adds AiEng's chat and embedding models from the <c>AiEng</c> section (offline responder and local MiniLM when
     /// nothing is configured; OpenAI-compatible endpoints or Ollama when configured), with embeddings cached on disk
-    /// under <see cref="RagPaths.EmbeddingCacheDirectory"/>.
+    /// under <see cref="RagPaths.EmbeddingCacheDirectory"/>, and retrieval over a SQLite file at
+    /// <see cref="RagPaths.DatabasePath"/>: the registered <see cref="DocumentIngestor"/> fills it and the registered hybrid
+    /// <see cref="IRetriever"/> searches it. The sample adds a <see cref="RecordingRetriever"/> over that retriever, to show
+    /// what the model was given.
     /// </summary>
     public static IServiceCollection AddRagSample(this IServiceCollection services, IConfiguration configuration, RagPaths paths)
     {
+        Directory.CreateDirectory(paths.StoreDirectory);
         services.AddAiEng(configuration)
             .AddOnnx()
             .AddOpenAI()
             .AddOllama()
-            .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory);
+            .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory)
+            .AddSqliteVectorStore(paths.DatabasePath)
+            .AddRetrieval();   // AiEng:Retrieval: hybrid, chunks of 200 tokens with 32 of overlap (within MiniLM's 256)
+
+        // One collection per embedding model unless AiEng:Retrieval:Collection names one: vectors of different models cannot
+        // be compared, and a store refuses to reopen a collection with other dimensions.
+        services.AddOptions<RetrievalServiceOptions>()
+            .Configure<IEmbeddingGenerator<string, Embedding<float>>>((options, embeddings) =>
+            {
+                if (options.Collection == RetrievalServiceOptions.DefaultCollection)
+                {
+                    var metadata = embeddings.GetService<EmbeddingGeneratorMetadata>();
+                    options.Collection = CollectionName(metadata?.DefaultModelId, metadata?.DefaultModelDimensions ?? options.Dimensions);
+                }
+            });
+        services.AddSingleton(provider => new RecordingRetriever(provider.GetRequiredService<IRetriever>()));
         return services;
+    }
+
+    private static string CollectionName(string? modelId, int? dimensions)
+    {
+        var name = new StringBuilder("docs_");
+        foreach (char c in modelId ?? "model")
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '_');
+        }
+
+        return dimensions is int known ? name.Append('_').Append(known.ToString(CultureInfo.InvariantCulture)).ToString() : name.ToString();
     }
 }

@@ -2,7 +2,10 @@ using AiEng.Retrieval;
 
 namespace AiEng.Samples.Rag;
 
-/// <summary>Passes retrieval through and keeps the last result, so the sample can show what the model was given.</summary>
+/// <summary>
+/// Passes retrieval through to the registered <see cref="IRetriever"/> and keeps the last result, so the sample can show
+/// what the model was given. Registered by <see cref="RagServices.AddRagSample"/>.
+/// </summary>
 internal sealed class RecordingRetriever(IRetriever inner) : IRetriever
 {
     /// <summary>Gets the chunks of the last retrieval.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.VectorData.ConformanceTests;
 
 /// <summary>
-/// The behaviour every AiEng vector store must have (the store semantics rules 1-11 of docs/retrieval.md). A store's test project derives
+/// The behaviour every AiEng vector store must have (rules 1-11, listed in docs/retrieval.md, section "Stores", item "Conformance suite"). A store's test project derives
 /// a class that supplies a fresh store per test through <see cref="CreateStore"/>, and a persistent store also overrides
 /// <see cref="ReopenAsync"/>. Test names start with the rule number they check.
 /// </summary>

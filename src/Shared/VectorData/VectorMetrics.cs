@@ -13,7 +13,7 @@ namespace AiEng.Retrieval;
 /// so the in-memory stores and <c>AiEng.Sqlite</c> rank and score identically.
 /// </para>
 /// <para>
-/// Zero, NaN and infinity (docs/retrieval.md, store semantics): a vector holding NaN or an infinity is rejected at upsert
+/// Zero, NaN and infinity (docs/retrieval.md, section "Stores", item "Zero, NaN and infinite values"): a vector holding NaN or an infinity is rejected at upsert
 /// and at search (<see cref="CheckFinite"/>); the cosine of a zero vector (record or query) is 0, never NaN, because a
 /// zero row's inverse norm is 0 and a zero query is left unnormalised; a NaN internal score is never returned
 /// (<see cref="TopKHeap"/> drops it).

@@ -1,16 +1,15 @@
-using AiEng.Offline;
+using AiEng.Evaluation;
 using AiEng.Samples.Evaluation;
 using AiEng.Testing;
-using AiEng.Tokens;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Samples.Tests.Evaluation;
 
 public sealed class RagEvaluationTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("aieng-eval-sample-").FullName;
-    private readonly ExtractiveResponder _chat = new(TiktokenTokenCounter.O200kBase);
-
     // Bag of hashed words: deterministic, fast, and similar texts get similar vectors.
     private readonly TestEmbeddingGenerator _embeddings = TestEmbeddingGenerator.FromFunction(static text =>
     {
@@ -40,7 +39,6 @@ public sealed class RagEvaluationTests : IDisposable
 
     public void Dispose()
     {
-        _chat.Dispose();
         _embeddings.Dispose();
         Directory.Delete(_root, recursive: true);
     }
@@ -49,7 +47,7 @@ public sealed class RagEvaluationTests : IDisposable
     public async Task Writes_every_report_with_answer_and_retrieval_metrics()
     {
         var output = new StringWriter();
-        var (run, exitCode) = await RagEvaluation.RunAsync(Settings("hybrid", 2), _chat, _embeddings, judge: null, output);
+        var (run, exitCode) = await RunAsync(Settings("hybrid", 2), judge: null, output);
 
         Assert.Equal(RagEvaluation.Passed, exitCode);
         foreach (string file in new[] { "report.json", "summary.md", "junit.xml", "report.html", "cases.jsonl" })
@@ -84,7 +82,7 @@ public sealed class RagEvaluationTests : IDisposable
             },
         };
 
-        var (run, _) = await RagEvaluation.RunAsync(Settings("hybrid", 2), _chat, _embeddings, judge, new StringWriter());
+        var (run, _) = await RunAsync(Settings("hybrid", 2), judge, new StringWriter());
 
         Assert.True(judge.CallCount > 0);
         var cats = run.Cases[0];
@@ -100,11 +98,10 @@ public sealed class RagEvaluationTests : IDisposable
     [Fact]
     public async Task A_second_run_with_another_setting_is_compared_with_the_first()
     {
-        await RagEvaluation.RunAsync(Settings("hybrid", 2), _chat, _embeddings, judge: null, TextWriter.Null);
+        await RunAsync(Settings("hybrid", 2), judge: null, TextWriter.Null);
         var output = new StringWriter();
 
-        var (run, _) = await RagEvaluation.RunAsync(
-            Settings("keyword", 1, baseline: Path.Combine(_root, "out", "hybrid")), _chat, _embeddings, judge: null, output);
+        var (run, _) = await RunAsync(Settings("keyword", 1, baseline: Path.Combine(_root, "out", "hybrid")), judge: null, output);
 
         string text = output.ToString();
         Assert.Contains("Compared with 'hybrid'", text, StringComparison.Ordinal);
@@ -116,16 +113,41 @@ public sealed class RagEvaluationTests : IDisposable
     [Fact]
     public async Task The_gate_fails_with_exit_code_1_when_a_threshold_is_raised_above_the_score()
     {
-        var (_, passing) = await RagEvaluation.RunAsync(
-            Settings("hybrid", 2, gate: [new("HitRate@3", 1.0)]), _chat, _embeddings, judge: null, TextWriter.Null);
+        var (_, passing) = await RunAsync(Settings("hybrid", 2, gate: [new("HitRate@3", 1.0)]), judge: null, TextWriter.Null);
         var output = new StringWriter();
-        var (_, failing) = await RagEvaluation.RunAsync(
-            Settings("hybrid", 2, gate: [new("HitRate@3", 1.01)]), _chat, _embeddings, judge: null, output);
+        var (_, failing) = await RunAsync(Settings("hybrid", 2, gate: [new("HitRate@3", 1.01)]), judge: null, output);
 
         Assert.Equal(RagEvaluation.Passed, passing);
         Assert.Equal(RagEvaluation.GateFailed, failing);
         Assert.Contains("FAIL mean(HitRate@3) >= 1.01", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("<testcase", File.ReadAllText(Path.Combine(_root, "out", "hybrid", "junit.xml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_retriever_is_refused_when_the_services_are_added()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddEvaluationSample(new ConfigurationBuilder().Build(), Settings("sparse", 2)));
+
+        Assert.Contains("Unknown retriever 'sparse'", error.Message, StringComparison.Ordinal);
+    }
+
+    // One run of the program: its own container with no chat model configured (the offline extractive responder answers),
+    // the test's embeddings (which do not report their size: AiEng:Retrieval:Dimensions gives it) and, when given, a judge
+    // model named by AiEng:Evaluation:JudgeModel.
+    private async Task<(EvaluationRun Run, int ExitCode)> RunAsync(RagEvaluationSettings settings, IChatClient? judge, TextWriter output)
+    {
+        var configuration = new Dictionary<string, string?> { ["AiEng:Retrieval:Dimensions"] = "64" };
+        var services = new ServiceCollection().AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_embeddings);
+        if (judge is not null)
+        {
+            services.AddKeyedSingleton("judge", judge);
+            configuration["AiEng:Evaluation:JudgeModel"] = "judge";
+        }
+
+        using ServiceProvider provider = services
+            .AddEvaluationSample(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build(), settings)
+            .BuildServiceProvider();
+        return await RagEvaluation.RunAsync(provider, settings, output);
     }
 
     private RagEvaluationSettings Settings(string retriever, int top, string? baseline = null, IReadOnlyList<KeyValuePair<string, double>>? gate = null) => new()

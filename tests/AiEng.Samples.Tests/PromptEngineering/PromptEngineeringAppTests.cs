@@ -18,7 +18,7 @@ public sealed class PromptEngineeringAppTests
     [Fact]
     public async Task Offline_prints_every_variant_with_its_examples_tokens_and_the_budget_cut_and_says_no_model_is_configured()
     {
-        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(new ConfigurationBuilder().Build(), s_root).BuildServiceProvider();
         var output = new StringWriter();
 
         IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(s_root);
@@ -84,7 +84,7 @@ public sealed class PromptEngineeringAppTests
             ["AiEng:Chat:Model"] = "gpt-test",
             ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
         }).Build();
-        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(configuration).BuildServiceProvider();
+        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(configuration, s_root).BuildServiceProvider();
         var output = new StringWriter();
 
         IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(s_root);
@@ -109,8 +109,6 @@ public sealed class PromptEngineeringAppTests
         Assert.DoesNotContain("No language model is configured", text, StringComparison.Ordinal);
     }
 
-    private static PromptEngineeringApp CreateApp(ServiceProvider services, TextWriter output) => new(
-        services.GetRequiredService<IChatClient>(),
-        services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-        output);
+    private static PromptEngineeringApp CreateApp(ServiceProvider services, TextWriter output) =>
+        ActivatorUtilities.CreateInstance<PromptEngineeringApp>(services, output);
 }

@@ -7,13 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Samples.Tests.Rag;
 
-public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
+public sealed class RagAppTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "aieng-rag-tests-" + Guid.NewGuid().ToString("N"));
     private readonly RagPaths _paths;
-    private readonly ServiceProvider _services;
 
-    public RagAppTests(OfflineRagServices services)
+    public RagAppTests()
     {
         string docs = Path.Combine(_root, "docs");
         Directory.CreateDirectory(Path.Combine(docs, "guide"));
@@ -41,7 +40,6 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
             Unused products can be returned within 30 days for a full refund; keep the receipt.
             """);
         _paths = new RagPaths(docs, Path.Combine(_root, "store"));
-        _services = services.Provider;
     }
 
     public void Dispose()
@@ -62,7 +60,7 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
     {
         var output = new StringWriter();
 
-        RagRunResult result = await CreateApp(output).RunAsync(_paths, ["How long is the warranty of a router?"]);
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?"]);
 
         Assert.Equal(3, result.Ingestion.Added);
         RagAnswer answer = Assert.Single(result.Answers);
@@ -86,9 +84,9 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
     [Fact]
     public async Task A_second_run_skips_unchanged_documents_and_a_changed_one_is_replaced()
     {
-        RagRunResult first = await CreateApp(new StringWriter()).RunAsync(_paths, []);
+        RagRunResult first = await RunAsync(new StringWriter(), []);
         var secondOutput = new StringWriter();
-        RagRunResult second = await CreateApp(secondOutput).RunAsync(_paths, ["How long are cables guaranteed?"]);
+        RagRunResult second = await RunAsync(secondOutput, ["How long are cables guaranteed?"]);
 
         Assert.Equal(3, first.Ingestion.Added);
         Assert.Equal((0, 0, 3, 0), (second.Ingestion.Added, second.Ingestion.Updated, second.Ingestion.Unchanged, second.Ingestion.Chunks));
@@ -98,7 +96,7 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
 
         File.WriteAllText(Path.Combine(_paths.DocsDirectory, "returns.md"), "# Returns\n\nReturns are accepted within 60 days.\n");
         File.Delete(Path.Combine(_paths.DocsDirectory, "guide", "install.md"));
-        RagRunResult third = await CreateApp(new StringWriter()).RunAsync(_paths, ["Within how many days are returns accepted?"]);
+        RagRunResult third = await RunAsync(new StringWriter(), ["Within how many days are returns accepted?"]);
 
         Assert.Equal((0, 1, 1, 1), (third.Ingestion.Added, third.Ingestion.Updated, third.Ingestion.Unchanged, third.Ingestion.Deleted));
         Assert.Contains("60 days", third.Answers[0].Text, StringComparison.Ordinal);
@@ -121,14 +119,9 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
             ["AiEng:Chat:Model"] = "gpt-test",
             ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
         }).Build();
-        using ServiceProvider configured = new ServiceCollection().AddRagSample(configuration, _paths).BuildServiceProvider();
         var output = new StringWriter();
-        var app = new RagApp(
-            configured.GetRequiredService<IChatClient>(),
-            configured.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-            RagApp.CreatePlainConsole(output));
 
-        RagRunResult result = await app.RunAsync(_paths, ["How long is the warranty of a router?"]);
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?"], configuration);
 
         RagAnswer answer = Assert.Single(result.Answers);
         Assert.Equal("Routers have a three-year warranty [1].", answer.Text);
@@ -140,8 +133,24 @@ public sealed class RagAppTests : IClassFixture<OfflineRagServices>, IDisposable
         Assert.DoesNotContain("no language model is configured", output.ToString(), StringComparison.Ordinal);
     }
 
-    private RagApp CreateApp(TextWriter output) => new(
-        _services.GetRequiredService<IChatClient>(),
-        _services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
-        RagApp.CreatePlainConsole(output));
+    [Fact]
+    public void The_sample_resolves_the_ingestor_and_the_retriever_registered_by_AddRetrieval_over_its_SQLite_file()
+    {
+        using ServiceProvider services = new ServiceCollection().AddRagSample(new ConfigurationBuilder().Build(), _paths).BuildServiceProvider();
+
+        Assert.IsType<SqliteVectorStore>(services.GetRequiredService<Microsoft.Extensions.VectorData.VectorStore>());
+        Assert.NotNull(services.GetRequiredService<DocumentIngestor>());
+        Assert.Equal("docs_all_minilm_l6_v2_384", services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrievalServiceOptions>>().Value.Collection);
+    }
+
+    // One run of the program: its own container (as a new process would have) over the test's folders, with no
+    // configuration the offline defaults (extractive responder, local MiniLM) as on a fresh clone.
+    private async Task<RagRunResult> RunAsync(TextWriter output, IReadOnlyList<string> questions, IConfiguration? configuration = null)
+    {
+        using ServiceProvider services = new ServiceCollection()
+            .AddRagSample(configuration ?? new ConfigurationBuilder().Build(), _paths)
+            .BuildServiceProvider();
+        RagApp app = ActivatorUtilities.CreateInstance<RagApp>(services, RagApp.CreatePlainConsole(output));
+        return await app.RunAsync(_paths, questions);
+    }
 }
