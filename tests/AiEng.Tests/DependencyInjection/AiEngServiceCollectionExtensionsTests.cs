@@ -416,4 +416,18 @@ public class AiEngServiceCollectionExtensionsTests
 
         Assert.Contains("AiEng:Resilience:MaxRetryAttempts", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_out_of_range_resilience_setting_is_reported_together_with_its_environment_variable()
+    {
+        using var services = TestServices.Build(
+            ("AiEng:Resilience:MaxRetryAttempts", "-1"), ("AiEng:Resilience:CircuitBreaker:FailureRatio", "2"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Equal(2, error.Failures.Count());
+        Assert.Contains(error.Failures, failure => failure.Contains("AiEng__Resilience__MaxRetryAttempts", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.Contains("AiEng:Resilience:CircuitBreaker:FailureRatio", StringComparison.Ordinal)
+            && failure.Contains("AiEng__Resilience__CircuitBreaker__FailureRatio", StringComparison.Ordinal));
+    }
 }
