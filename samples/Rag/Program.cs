@@ -5,6 +5,7 @@
 //
 //   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR] [--trace]
 using AiEng.Samples.Rag;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -72,7 +72,8 @@ public static class EvaluationAiEngBuilderExtensions
             OptionsBuilder<EvaluationServiceOptions> options = services.AddOptions<EvaluationServiceOptions>().ValidateOnStart();
             if (builder.Configuration is { } configuration)
             {
-                options.Configure(value => EvaluationServiceOptionsBinder.Bind(configuration.GetSection("Evaluation"), value));
+                // The standard binder; a value it cannot convert is kept as a message that start-up validation reports with its key.
+                options.Configure(value => StandardBinding.Bind(configuration.GetSection("Evaluation"), value, value.ConfigurationErrors, EvaluationServiceOptionsValidator.Example));
             }
         }
 

@@ -62,9 +62,9 @@ public sealed class EvaluationRunnerFactory
         {
             RunName = _options.RunName,
             MaxConcurrency = _options.MaxConcurrency,
-            OutputDirectory = _options.OutputDirectory,
+            OutputDirectory = NullIfEmpty(_options.OutputDirectory),   // an empty value (AiEng__Evaluation__OutputDirectory=) means none
             Resume = _options.Resume,
-            CacheDirectory = _options.CacheDirectory,
+            CacheDirectory = NullIfEmpty(_options.CacheDirectory),
             JudgeChatClient = Judge,
             UseResilienceForJudge = false,   // AiEng's pipeline already retries the judge's calls
             UsageLedger = _ledger,
@@ -73,6 +73,8 @@ public sealed class EvaluationRunnerFactory
         configure?.Invoke(options);
         return new EvaluationRunner(evaluators, options, _loggerFactory?.CreateLogger<EvaluationRunner>());
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static bool IsJudge(IChatClient client) =>
         !string.Equals(client.GetService<ChatClientMetadata>()?.ProviderName, ExtractiveResponder.ProviderName, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AiEng.Providers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,16 +10,16 @@ namespace AiEng.Evaluation;
 internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<EvaluationServiceOptions>
 {
     private readonly AiEngBuilder _aiEng;
-    private readonly IServiceProviderIsKeyedService? _keyed;
+    private readonly IServiceProvider _services;
     private readonly string _section;
 
     /// <summary>Initializes a new instance of the <see cref="EvaluationServiceOptionsValidator"/> class.</summary>
-    /// <param name="aiEng">Knows the configuration path AiEng was bound from and the named chat models.</param>
-    /// <param name="services">Tells whether a keyed chat client of the judge's name is registered, when the container can.</param>
+    /// <param name="aiEng">Knows the configuration path AiEng was bound from and the keyed chat clients registered.</param>
+    /// <param name="services">Gives AiEng's options, whose named chat models can judge.</param>
     public EvaluationServiceOptionsValidator(AiEngBuilder aiEng, IServiceProvider services)
     {
         _aiEng = aiEng;
-        _keyed = services.GetService<IServiceProviderIsKeyedService>();
+        _services = services;
         _section = aiEng.ConfigurationPath + ":Evaluation";
     }
 
@@ -32,13 +33,44 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
     };
 
     /// <summary>
-    /// Gets the registered spelling of the named chat model <paramref name="judgeModel"/> (configuration keys match in any
-    /// letter case, keyed services do not), or <paramref name="judgeModel"/> itself when AiEng does not know it.
+    /// Gets the key to resolve the judge <paramref name="judgeModel"/> with: the spelling of a chat client registered under a
+    /// specific key (keyed services match exactly), else <paramref name="judgeModel"/> itself, which AiEng's keyed registration
+    /// for any name serves when it is a configured model (configuration keys match in any letter case).
     /// </summary>
-    public static string KeyOf(AiEngBuilder aiEng, string judgeModel) =>
-        aiEng.ChatModelNames.FirstOrDefault(name => string.Equals(name, judgeModel, StringComparison.Ordinal))
-        ?? aiEng.ChatModelNames.FirstOrDefault(name => string.Equals(name, judgeModel, StringComparison.OrdinalIgnoreCase))
-        ?? judgeModel;
+    public static string KeyOf(AiEngBuilder aiEng, string judgeModel)
+    {
+        var registered = RegisteredNames(aiEng).ToList();
+        return registered.FirstOrDefault(name => string.Equals(name, judgeModel, StringComparison.Ordinal))
+            ?? registered.FirstOrDefault(name => string.Equals(name, judgeModel, StringComparison.OrdinalIgnoreCase))
+            ?? judgeModel;
+    }
+
+    /// <summary>
+    /// Gets the names of the chat clients registered under a specific string key (by the application, or by
+    /// <c>UseChatClient(factory, name)</c>), not AiEng's registration for any key.
+    /// </summary>
+    private static IEnumerable<string> RegisteredNames(AiEngBuilder aiEng) =>
+        aiEng.Services
+            .Where(descriptor => descriptor.IsKeyedService && descriptor.ServiceType == typeof(IChatClient))
+            .Select(descriptor => descriptor.ServiceKey as string)
+            .OfType<string>();
+
+    /// <summary>Gets the chat models that can judge: the named models of AiEng's options and the keyed chat clients registered.</summary>
+    private string[]? ChatModelNames()
+    {
+        IEnumerable<string> configured;
+        try
+        {
+            configured = _services.GetService<IOptions<AiEngOptions>>()?.Value.ChatModels.Keys ?? [];
+        }
+        catch (OptionsValidationException)
+        {
+            // AiEng's own validation reports its options; the judge cannot be checked against them.
+            return null;
+        }
+
+        return configured.Union(RegisteredNames(_aiEng), StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EvaluationServiceOptions options)
@@ -55,9 +87,9 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
             {
                 errors.Add($"{Key(nameof(options.JudgeModel))} is blank: set it to the name of a chat model under {_aiEng.ConfigurationPath}:ChatModels, for example {Example(nameof(options.JudgeModel))}, or leave it unset to judge with the default chat model.");
             }
-            else if (!(_keyed?.IsKeyedService(typeof(IChatClient), KeyOf(_aiEng, judge)) ?? _aiEng.ChatModelNames.Any(known => string.Equals(known, judge, StringComparison.OrdinalIgnoreCase))))
+            else if (ChatModelNames() is { } known && !known.Contains(judge, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add(UnknownJudgeModel(judge));
+                errors.Add(UnknownJudgeModel(judge, known));
             }
         }
 
@@ -74,13 +106,13 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private string UnknownJudgeModel(string judgeModel)
+    private string UnknownJudgeModel(string judgeModel, string[] names)
     {
         string path = _aiEng.ConfigurationPath;
         string key = Key(nameof(EvaluationServiceOptions.JudgeModel));
-        string known = _aiEng.ChatModelNames.Count == 0
+        string known = names.Length == 0
             ? "No named chat model is configured."
-            : $"Configured chat models: {string.Join(", ", _aiEng.ChatModelNames.Order(StringComparer.OrdinalIgnoreCase))}.";
+            : $"Configured chat models: {string.Join(", ", names)}.";
         return $"{key} is '{judgeModel}', but no chat model of that name is configured: add it under {path}:ChatModels:{judgeModel} "
             + $"(for example {path}:ChatModels:{judgeModel}:Provider = OpenAI and {path}:ChatModels:{judgeModel}:Model = gpt-4o-mini), "
             + $"serve it with UseChatClient(factory, \"{judgeModel}\"), or leave {key} unset to judge with the default chat model. {known}";

@@ -28,6 +28,13 @@ public sealed class OllamaModelProvider : ModelProvider
     /// <summary>The endpoint used when none is configured, <c>http://localhost:11434</c>.</summary>
     public const string DefaultEndpoint = "http://localhost:11434";
 
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> every Ollama model's requests go through, <c>AiEng.Ollama</c>, taken from the
+    /// host's <see cref="IHttpClientFactory"/>: configure it with <c>services.AddHttpClient(OllamaModelProvider.HttpClientName)</c>
+    /// to add handlers, a proxy or resilience. Without a factory in the services, a plain <see cref="HttpClient"/> is used.
+    /// </summary>
+    public const string HttpClientName = "AiEng.Ollama";
+
     /// <inheritdoc />
     public override string Name => ProviderName;
 
@@ -57,7 +64,7 @@ public sealed class OllamaModelProvider : ModelProvider
     {
         Throw.IfNull(options);
         Throw.IfNull(services);
-        return CreateClient(options, ModelKind.Chat);
+        return CreateClient(options, ModelKind.Chat, services);
     }
 
     /// <inheritdoc />
@@ -67,16 +74,18 @@ public sealed class OllamaModelProvider : ModelProvider
     {
         Throw.IfNull(options);
         Throw.IfNull(services);
-        return CreateClient(options, ModelKind.Embeddings);
+        return CreateClient(options, ModelKind.Embeddings, services);
     }
 
-    private OllamaApiClient CreateClient(ModelOptions options, ModelKind kind)
+    private OllamaApiClient CreateClient(ModelOptions options, ModelKind kind, IServiceProvider services)
     {
         ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
         var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
 
         // A trailing slash keeps a path prefix (a reverse proxy's /ollama/) when OllamaSharp resolves api/chat against it.
-        var http = new HttpClient { BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/") };
+        // The host's IHttpClientFactory gives a new HttpClient per call (its handlers pooled), so setting its address is safe.
+        var http = (services.GetService(typeof(IHttpClientFactory)) as IHttpClientFactory)?.CreateClient(HttpClientName) ?? new HttpClient();
+        http.BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
         if (!string.IsNullOrWhiteSpace(options.ApiKey))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey.Trim());

@@ -1,4 +1,5 @@
 using AiEng.OpenAI;
+using AiEng.Providers;
 using AiEng.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,9 @@ public static class OpenAIAiEngBuilderExtensions
     /// <summary>
     /// Adds <see cref="OpenAIModelProvider"/>, so that models configured with <c>Provider</c> <c>OpenAI</c> are served by any
     /// OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1, Ollama's <c>/v1</c>, vLLM, llama.cpp server, LM Studio).
-    /// Adding it twice has no further effect.
+    /// Its requests go through the <see cref="HttpClient"/> named <see cref="OpenAIModelProvider.HttpClientName"/> (<c>AiEng.OpenAI</c>) of
+    /// <see cref="IHttpClientFactory"/>, registered here: add handlers with
+    /// <c>services.AddHttpClient("AiEng.OpenAI").AddHttpMessageHandler(...)</c>. Adding it twice has no further effect.
     /// </summary>
     /// <param name="builder">The AiEng builder.</param>
     /// <returns>The same builder.</returns>
@@ -17,6 +20,35 @@ public static class OpenAIAiEngBuilderExtensions
     public static AiEngBuilder AddOpenAI(this AiEngBuilder builder)
     {
         Throw.IfNull(builder);
+        builder.Services.AddHttpClient(OpenAIModelProvider.HttpClientName);
         return builder.AddProvider(new OpenAIModelProvider());
+    }
+
+    /// <summary>
+    /// Adds the <c>OpenAI</c> provider (see <see cref="AddOpenAI(AiEngBuilder)"/>) and makes it serve the default chat model,
+    /// whose options are set in code: <paramref name="configure"/> receives the default chat model's
+    /// <see cref="ModelOptions"/> (the <c>AiEng:Chat</c> section, already bound from configuration when
+    /// <c>AddAiEng(configuration)</c> was used) with <see cref="ModelOptions.Provider"/> set to <c>OpenAI</c>, and sets
+    /// <see cref="ModelOptions.Model"/>, <see cref="ModelOptions.Endpoint"/>, <see cref="ModelOptions.ApiKey"/> or
+    /// <see cref="ModelOptions.Settings"/>. Values set here win over configuration; start-up validation checks them as it
+    /// checks configured ones, naming the <c>AiEng:Chat</c> keys.
+    /// </summary>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <param name="configure">Sets the default chat model's options; called when AiEng's options are created.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <remarks>Named models and embedding models stay configured through <c>AiEngOptions</c> or configuration.</remarks>
+    public static AiEngBuilder AddOpenAI(this AiEngBuilder builder, Action<ModelOptions> configure)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(configure);
+        builder.AddOpenAI();
+        builder.Services.Configure<AiEngOptions>(options =>
+        {
+            options.Chat ??= new ModelOptions();
+            options.Chat.Provider = OpenAIModelProvider.ProviderName;
+            configure(options.Chat);
+        });
+        return builder;
     }
 }

@@ -26,6 +26,12 @@ namespace AiEng.OpenAI;
 /// <item><description><c>Settings:Dimensions</c> (embeddings): the number of dimensions to ask for, for models that support it.</description></item>
 /// </list>
 /// <para>
+/// HTTP goes through the <see cref="HttpClient"/> named <see cref="HttpClientName"/> (<c>AiEng.OpenAI</c>) from the host's
+/// <see cref="IHttpClientFactory"/>, so the application adds handlers, a proxy or its own resilience with
+/// <c>services.AddHttpClient("AiEng.OpenAI").AddHttpMessageHandler(...)</c>; without a factory in the services, the OpenAI
+/// client's own transport is used.
+/// </para>
+/// <para>
 /// The OpenAI client's built-in retries are turned off: AiEng adds its own resilience middleware (with <c>Retry-After</c>
 /// awareness) around every model, and two retry layers would multiply attempts and hide the real error rate.
 /// </para>
@@ -37,6 +43,12 @@ public sealed class OpenAIModelProvider : ModelProvider
 
     /// <summary>The endpoint used when none is configured, <c>https://api.openai.com/v1</c>.</summary>
     public const string DefaultEndpoint = "https://api.openai.com/v1";
+
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> every OpenAI model's requests go through, <c>AiEng.OpenAI</c>: configure it with
+    /// <c>services.AddHttpClient(OpenAIModelProvider.HttpClientName)</c> to add handlers.
+    /// </summary>
+    public const string HttpClientName = "AiEng.OpenAI";
 
     /// <summary>The API key sent to endpoints that need none (local servers), because the client always sends one.</summary>
     internal const string PlaceholderApiKey = "no-key";
@@ -81,7 +93,7 @@ public sealed class OpenAIModelProvider : ModelProvider
     {
         Throw.IfNull(options);
         Throw.IfNull(services);
-        var client = CreateClient(options, ModelKind.Chat);
+        var client = CreateClient(options, ModelKind.Chat, services);
         return client.GetChatClient(options.Model!.Trim()).AsIChatClient();
     }
 
@@ -92,7 +104,7 @@ public sealed class OpenAIModelProvider : ModelProvider
     {
         Throw.IfNull(options);
         Throw.IfNull(services);
-        var client = CreateClient(options, ModelKind.Embeddings);
+        var client = CreateClient(options, ModelKind.Embeddings, services);
         var dimensions = ModelOptionsChecks.CheckPositiveInt(options, "Dimensions", "(options)", "256", []);
         return client.GetEmbeddingClient(options.Model!.Trim()).AsIEmbeddingGenerator(dimensions);
     }
@@ -102,7 +114,7 @@ public sealed class OpenAIModelProvider : ModelProvider
         endpoint.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase)
         || endpoint.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase);
 
-    private OpenAIClient CreateClient(ModelOptions options, ModelKind kind)
+    private OpenAIClient CreateClient(ModelOptions options, ModelKind kind, IServiceProvider services)
     {
         ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
         var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
@@ -113,6 +125,12 @@ public sealed class OpenAIModelProvider : ModelProvider
             // AiEng's resilience middleware retries; see the remarks of this type.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
+        if (services.GetService(typeof(IHttpClientFactory)) is IHttpClientFactory httpClients)
+        {
+            // The host's handlers, proxy and resilience configured for the named client apply to every request.
+            clientOptions.Transport = new HttpClientPipelineTransport(httpClients.CreateClient(HttpClientName));
+        }
+
         if (options.Settings.TryGetValue("Organization", out var organization) && !string.IsNullOrWhiteSpace(organization))
         {
             clientOptions.OrganizationId = organization.Trim();

@@ -42,7 +42,6 @@ internal sealed class AiEngOptionsValidator : IValidateOptions<AiEngOptions>
             }
         }
 
-        _resolver.ValidateKeyedNames(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -2,7 +2,7 @@ namespace AiEng.Composition;
 
 /// <summary>
 /// What the application registered through <c>AiEngBuilder</c> for one kind of model: its own clients (which replace a
-/// configured model of the same name), the keyed names registered in the service collection and its pipeline callbacks.
+/// configured model of the same name) and its pipeline callbacks.
 /// </summary>
 /// <typeparam name="TClient">The client type (<c>IChatClient</c> or the embedding generator).</typeparam>
 /// <typeparam name="TBuilder">The MEAI pipeline builder of that client type.</typeparam>
@@ -10,7 +10,6 @@ internal sealed class ModelRegistrations<TClient, TBuilder>
     where TClient : class
 {
     private readonly Dictionary<string, Func<IServiceProvider, TClient>> _custom = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _keyedNames = new(StringComparer.Ordinal);
     private readonly List<(bool AllModels, string? Name, Action<TBuilder> Configure)> _pipeline = [];
     private Func<IServiceProvider, TClient>? _customDefault;
 
@@ -41,12 +40,6 @@ internal sealed class ModelRegistrations<TClient, TBuilder>
     public Func<IServiceProvider, TClient>? GetCustom(string? name) =>
         name is null ? _customDefault : _custom.GetValueOrDefault(name);
 
-    /// <summary>Records that a keyed service named <paramref name="name"/> is registered; returns false when it already was.</summary>
-    public bool AddKeyedName(string name) => _keyedNames.Add(name);
-
-    /// <summary>Gets the names of the keyed services registered, spelled as registered.</summary>
-    public IReadOnlyCollection<string> KeyedNames => _keyedNames;
-
-    /// <summary>Gets a value indicating whether a keyed service is registered for <paramref name="name"/> (any letter case).</summary>
-    public bool IsKeyed(string name) => _keyedNames.Any(keyed => string.Equals(keyed, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Gets the names of the models the application serves with its own clients.</summary>
+    public IEnumerable<string> CustomNames => _custom.Keys;
 }

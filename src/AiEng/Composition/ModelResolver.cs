@@ -80,24 +80,6 @@ internal sealed class ModelResolver
         && options.Settings.Count == 0
         && FindProvider(options.Provider) is null;
 
-    /// <summary>Checks the named models of <paramref name="options"/> have keyed services (they were known when <c>AddAiEng</c> ran).</summary>
-    public void ValidateKeyedNames(AiEngOptions options, ICollection<string> errors)
-    {
-        foreach (var kind in new[] { ModelKind.Chat, ModelKind.Embeddings })
-        {
-            foreach (var name in Models(options, kind).Keys.Order(StringComparer.OrdinalIgnoreCase))
-            {
-                var keyed = kind == ModelKind.Chat ? _registry.Chat.IsKeyed(name) : _registry.Embeddings.IsKeyed(name);
-                if (!keyed)
-                {
-                    errors.Add(
-                        $"{PathOf(kind, name)} was added after AddAiEng ran, so no keyed {ServiceName(kind)} '{name}' is registered. " +
-                        $"Put it in the configuration passed to AddAiEng (for example {PathOf(kind, name)}:Model=...) or in the AddAiEng(options => ...) callback.");
-                }
-            }
-        }
-    }
-
     /// <summary>Checks one model and adds a message per problem; no message contains the model's API key.</summary>
     public void Validate(ModelDescriptor model, ICollection<string> errors)
     {
@@ -185,8 +167,6 @@ internal sealed class ModelResolver
         string.IsNullOrWhiteSpace(apiKey) ? message : message.Replace(apiKey, "***", StringComparison.Ordinal);
 
     private static string ExampleModel(ModelKind kind) => kind == ModelKind.Chat ? "gpt-4o-mini" : "text-embedding-3-small";
-
-    private static string ServiceName(ModelKind kind) => kind == ModelKind.Chat ? "IChatClient" : "IEmbeddingGenerator<string, Embedding<float>>";
 
     private string PathOf(ModelKind kind, string? name) => (kind, name) switch
     {

@@ -17,14 +17,9 @@ internal sealed class ResilienceOptionsValidator : IValidateOptions<ResilienceOp
             return ValidateOptionsResult.Skip;
         }
 
-        try
-        {
-            options.Validate();
-            return ValidateOptionsResult.Success;
-        }
-        catch (ArgumentException error)
-        {
-            return ValidateOptionsResult.Fail(error.Message);
-        }
+        // Every value out of range is reported together, not only the first.
+        var errors = new List<string>();
+        options.Validate(errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -44,14 +44,6 @@ public sealed class AiEngBuilder
     /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
     public string ConfigurationPath => Registry.ConfigurationPath;
 
-    /// <summary>Gets the names of the keyed chat models AiEng serves (from configuration and <see cref="UseChatClient"/>), as registered.</summary>
-    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
-    public IReadOnlyCollection<string> ChatModelNames => Registry.Chat.KeyedNames;
-
-    /// <summary>Gets the names of the keyed embedding models AiEng serves, as registered.</summary>
-    /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
-    public IReadOnlyCollection<string> EmbeddingModelNames => Registry.Embeddings.KeyedNames;
-
     private AiEngRegistry Registry => _registry ??= FindRegistry(Services)
         ?? throw new InvalidOperationException("AiEng is not added to this service collection: call services.AddAiEng(configuration) and use the builder it returns.");
 
@@ -87,7 +79,8 @@ public sealed class AiEngBuilder
         Registry.Chat.SetCustom(name, factory);
         if (name is not null)
         {
-            AddKeyedChatModel(name);
+            // The name is known now, so the keyed client is registered under it (the registration for any key would serve it too).
+            Services.TryAddKeyedSingleton<IChatClient>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateChatClient(name));
         }
 
         return this;
@@ -113,7 +106,7 @@ public sealed class AiEngBuilder
         Registry.Embeddings.SetCustom(name, factory);
         if (name is not null)
         {
-            AddKeyedEmbeddingModel(name);
+            Services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name));
         }
 
         return this;
@@ -190,24 +183,6 @@ public sealed class AiEngBuilder
         Throw.IfNull(configure);
         Registry.Embeddings.AddPipeline(configure);
         return this;
-    }
-
-    /// <summary>Registers the keyed <see cref="IChatClient"/> of a named model once.</summary>
-    internal void AddKeyedChatModel(string name)
-    {
-        if (Registry.Chat.AddKeyedName(name))
-        {
-            Services.TryAddKeyedSingleton<IChatClient>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateChatClient(name));
-        }
-    }
-
-    /// <summary>Registers the keyed embedding generator of a named model once.</summary>
-    internal void AddKeyedEmbeddingModel(string name)
-    {
-        if (Registry.Embeddings.AddKeyedName(name))
-        {
-            Services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(name, (services, _) => services.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name));
-        }
     }
 
     internal static AiEngRegistry? FindRegistry(IServiceCollection services) =>

@@ -29,8 +29,11 @@ public static class AiEngServiceCollectionExtensions
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <remarks>
     /// <para>
-    /// Named models (<c>AiEng:ChatModels:&lt;name&gt;</c>, <c>AiEng:EmbeddingModels:&lt;name&gt;</c>) are registered as keyed services
-    /// under the names present in <paramref name="configuration"/> now, spelled as there.
+    /// Named models (<c>AiEng:ChatModels:&lt;name&gt;</c>, <c>AiEng:EmbeddingModels:&lt;name&gt;</c>) are served as keyed services: one
+    /// keyed registration under <see cref="KeyedService.AnyKey"/> creates the client of any name when it is first resolved (one
+    /// singleton per name) and checks then that the name is a configured model; resolving a name that is not configured throws
+    /// <see cref="OptionsValidationException"/> naming the key to set. A keyed client the application registers under a
+    /// specific name wins over it, as specific keys do in the container.
     /// </para>
     /// <para>
     /// The offline responder counts tokens with the <c>ITokenCounter</c> registered in <paramref name="services"/>. Clients are
@@ -42,12 +45,7 @@ public static class AiEngServiceCollectionExtensions
         Throw.IfNull(services);
         Throw.IfNull(configuration);
         var section = configuration as IConfigurationSection ?? configuration.GetSection(AiEngOptions.SectionName);
-        var builder = AddCore(
-            services,
-            section.Path,
-            section,
-            section.GetSection(nameof(AiEngOptions.ChatModels)).GetChildren().Select(child => child.Key),
-            section.GetSection(nameof(AiEngOptions.EmbeddingModels)).GetChildren().Select(child => child.Key));
+        var builder = AddCore(services, section.Path, section);
 
         // AddAiEng binds only what it registers; AddRetrieval, AddPrompts, AddEvaluation and the providers bind their own sections.
         services.AddOptions<AiEngOptions>().Bind(section);
@@ -58,10 +56,7 @@ public static class AiEngServiceCollectionExtensions
 
     /// <summary>Adds AiEng configured in code; see <see cref="AddAiEng(IServiceCollection, IConfiguration)"/>.</summary>
     /// <param name="services">The services to add to.</param>
-    /// <param name="configure">
-    /// Sets the options. It is called once now, on a fresh instance, to learn the names of the named models (each becomes a keyed
-    /// service), and again whenever the options are created; it should only set options.
-    /// </param>
+    /// <param name="configure">Sets the options; registered with <c>services.Configure(configure)</c> and called when the options are created.</param>
     /// <returns>The builder, to add providers, clients and middleware.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <remarks>Messages name keys as the configuration would (<c>AiEng:Chat:Model</c>).</remarks>
@@ -69,21 +64,18 @@ public static class AiEngServiceCollectionExtensions
     {
         Throw.IfNull(services);
         Throw.IfNull(configure);
-        var probe = new AiEngOptions();
-        configure(probe);
-        var builder = AddCore(services, AiEngOptions.SectionName, configuration: null, probe.ChatModels?.Keys ?? [], probe.EmbeddingModels?.Keys ?? []);
+        var builder = AddCore(services, AiEngOptions.SectionName, configuration: null);
         services.Configure(configure);
         return builder;
     }
 
-    private static AiEngBuilder AddCore(
-        IServiceCollection services, string configurationPath, IConfiguration? configuration, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
+    private static AiEngBuilder AddCore(IServiceCollection services, string configurationPath, IConfiguration? configuration)
     {
         if (AiEngBuilder.FindRegistry(services) is { } existing)
         {
-            // A second call (the application's and a library's, say) adds its named models to the same registrations.
+            // A second call (the application's and a library's, say) binds its section into the same options; the keyed
+            // registrations below already serve every name.
             existing.Configuration ??= configuration;
-            AddKeyedModels(existing.Builder, chatNames, embeddingNames);
             return existing.Builder;
         }
 
@@ -114,20 +106,16 @@ public static class AiEngServiceCollectionExtensions
         // kept; one it registers after this call wins anyway, as the last registration of a service does.
         services.TryAddSingleton<IChatClient>(provider => provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name: null));
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(provider => provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name: null));
-        AddKeyedModels(builder, chatNames, embeddingNames);
+
+        // Named models: one registration for any key, so that the names need not be known now (configuration sources and
+        // Configure<AiEngOptions> callbacks may add models later). The container caches one singleton per key; the factory
+        // checks the name against the options when it is resolved. A key that is not a string is not AiEng's: null (no service).
+        services.TryAddKeyedSingleton<IChatClient>(
+            KeyedService.AnyKey,
+            (provider, key) => key is string name ? provider.GetRequiredService<AiEngModelFactory>().CreateChatClient(name) : null!);
+        services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
+            KeyedService.AnyKey,
+            (provider, key) => key is string name ? provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name) : null!);
         return builder;
-    }
-
-    private static void AddKeyedModels(AiEngBuilder builder, IEnumerable<string> chatNames, IEnumerable<string> embeddingNames)
-    {
-        foreach (var name in chatNames)
-        {
-            builder.AddKeyedChatModel(name);
-        }
-
-        foreach (var name in embeddingNames)
-        {
-            builder.AddKeyedEmbeddingModel(name);
-        }
     }
 }

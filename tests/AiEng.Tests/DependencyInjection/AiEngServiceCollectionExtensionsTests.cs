@@ -229,7 +229,6 @@ public class AiEngServiceCollectionExtensionsTests
         Assert.Same(first, second);
         Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IChatClient) && !descriptor.IsKeyedService);
         Assert.Single(services, descriptor => descriptor.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>) && !descriptor.IsKeyedService);
-        Assert.Equal(["app", "library"], first.ChatModelNames.Order(StringComparer.Ordinal));
         using var provider = services.BuildServiceProvider();
         Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>("app"));
         Assert.NotNull(provider.GetRequiredKeyedService<IChatClient>("library"));
@@ -278,6 +277,38 @@ public class AiEngServiceCollectionExtensionsTests
         using var provider = services.BuildServiceProvider();
 
         Assert.Same(chat, provider.GetRequiredKeyedService<IChatClient>("fast"));
+    }
+
+    [Fact]
+    public void The_code_callback_runs_only_when_the_options_are_created()
+    {
+        var calls = 0;
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(options =>
+        {
+            calls++;
+            options.ChatModels["fast"] = new ModelOptions { Provider = "Remote", Model = "gpt-4o-mini" };
+        }).AddProvider(new RemoteModelProvider());
+
+        Assert.Equal(0, calls);
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal("gpt-4o-mini", provider.GetRequiredKeyedService<IChatClient>("fast").GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void A_named_model_that_is_not_configured_fails_when_resolved_naming_its_key_its_environment_variable_and_an_example()
+    {
+        using var services = TestServices.Build();
+
+        var chat = Assert.Throws<OptionsValidationException>(() => services.GetRequiredKeyedService<IChatClient>("missing"));
+        var embeddings = Assert.Throws<OptionsValidationException>(() => services.GetRequiredKeyedService<IEmbeddingGenerator<string, Embedding<float>>>("absent"));
+
+        Assert.Contains("AiEng:ChatModels:missing is not configured", chat.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng__ChatModels__missing__Model=gpt-4o-mini", chat.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:EmbeddingModels:absent is not configured", embeddings.Message, StringComparison.Ordinal);
+        Assert.Null(services.GetKeyedService<IChatClient>(42));
     }
 
     [Fact]
@@ -384,5 +415,19 @@ public class AiEngServiceCollectionExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains("AiEng:Resilience:MaxRetryAttempts", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_out_of_range_resilience_setting_is_reported_together_with_its_environment_variable()
+    {
+        using var services = TestServices.Build(
+            ("AiEng:Resilience:MaxRetryAttempts", "-1"), ("AiEng:Resilience:CircuitBreaker:FailureRatio", "2"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Equal(2, error.Failures.Count());
+        Assert.Contains(error.Failures, failure => failure.Contains("AiEng__Resilience__MaxRetryAttempts", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, failure => failure.Contains("AiEng:Resilience:CircuitBreaker:FailureRatio", StringComparison.Ordinal)
+            && failure.Contains("AiEng__Resilience__CircuitBreaker__FailureRatio", StringComparison.Ordinal));
     }
 }

@@ -163,6 +163,31 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
     }
 
     [Fact]
+    public void Every_invalid_option_is_reported_together_including_two_values_the_binder_cannot_convert()
+    {
+        using ServiceProvider services = Build(
+            [("AiEng:Evaluation:MaxConcurrency", "many"), ("AiEng:Evaluation:Resume", "maybe"), ("AiEng:Evaluation:RunName", " ")]);
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Contains("AiEng:Evaluation:MaxConcurrency is 'many', which is not a whole number, for example 4.", error.Failures);
+        Assert.Contains("AiEng:Evaluation:Resume is 'maybe', which is not true or false, for example false.", error.Failures);
+        Assert.Contains("AiEng:Evaluation:RunName is empty: set it to the name the reports give the run, for example nightly.", error.Failures);
+    }
+
+    [Fact]
+    public void An_empty_output_directory_from_configuration_means_none()
+    {
+        using ServiceProvider services = Build([("AiEng:Evaluation:OutputDirectory", ""), ("AiEng:Evaluation:JudgeModel", "")]);
+        StartupValidation.Validate(services);
+
+        string? outputDirectory = "unset";
+        services.GetRequiredService<EvaluationRunnerFactory>().Create([new TokenF1Evaluator()], options => outputDirectory = options.OutputDirectory);
+
+        Assert.Null(outputDirectory);
+    }
+
+    [Fact]
     public void An_unknown_judge_model_fails_the_first_resolution_when_the_host_was_not_started()
     {
         using ServiceProvider services = Build([("AiEng:Evaluation:JudgeModel", "missing")]);

@@ -50,25 +50,37 @@ public sealed class CircuitBreakerOptions
     /// <exception cref="ArgumentException">A value is out of range; the message names the property and the allowed range.</exception>
     public void Validate()
     {
+        var errors = new List<string>();
+        Validate(errors);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(errors[0], "options");
+        }
+    }
+
+    /// <summary>Checks every value and adds a message for each one out of its allowed range.</summary>
+    /// <param name="errors">Receives one message per value out of range.</param>
+    internal void Validate(ICollection<string> errors)
+    {
         if (!(FailureRatio > 0 && FailureRatio <= 1))
         {
-            throw ResilienceOptions.Invalid("CircuitBreaker.FailureRatio", FailureRatio.ToString(CultureInfo.InvariantCulture), "greater than 0 and at most 1");
+            errors.Add(ResilienceOptions.Invalid("CircuitBreaker.FailureRatio", FailureRatio.ToString(CultureInfo.InvariantCulture), "greater than 0 and at most 1"));
         }
 
         if (MinimumThroughput < 2)
         {
-            throw ResilienceOptions.Invalid("CircuitBreaker.MinimumThroughput", MinimumThroughput, "at least 2");
+            errors.Add(ResilienceOptions.Invalid("CircuitBreaker.MinimumThroughput", MinimumThroughput, "at least 2"));
         }
 
-        CheckDuration("CircuitBreaker.SamplingDuration", SamplingDuration);
-        CheckDuration("CircuitBreaker.BreakDuration", BreakDuration);
+        CheckDuration("CircuitBreaker.SamplingDuration", SamplingDuration, errors);
+        CheckDuration("CircuitBreaker.BreakDuration", BreakDuration, errors);
     }
 
-    private static void CheckDuration(string name, TimeSpan value)
+    private static void CheckDuration(string name, TimeSpan value, ICollection<string> errors)
     {
         if (value < MinDuration || value > MaxDuration)
         {
-            throw ResilienceOptions.Invalid(name, value, "between 00:00:00.500 (0.5 seconds) and 1.00:00:00 (1 day)");
+            errors.Add(ResilienceOptions.Invalid(name, value, "between 00:00:00.500 (0.5 seconds) and 1.00:00:00 (1 day)"));
         }
     }
 }

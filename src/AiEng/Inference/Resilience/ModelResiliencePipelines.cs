@@ -1,5 +1,7 @@
 using AiEng.Composition;
+using AiEng.Providers;
 using AiEng.Shared;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -81,17 +83,38 @@ public static class ModelResiliencePipelines
         TryAdd(registry, services, EmbeddingsKey(null));
         if (services.GetService<AiEngRegistry>() is { } models)
         {
-            foreach (var name in models.Chat.KeyedNames)
+            // The named models of the options and those the application serves itself; a name resolved later gets its
+            // pipeline then (GetOrAdd).
+            var (chat, embeddings) = NamedModels(services, models);
+            foreach (var name in chat.Union(models.Chat.CustomNames, StringComparer.OrdinalIgnoreCase))
             {
                 TryAdd(registry, services, ChatKey(name));
             }
 
-            foreach (var name in models.Embeddings.KeyedNames)
+            foreach (var name in embeddings.Union(models.Embeddings.CustomNames, StringComparer.OrdinalIgnoreCase))
             {
                 TryAdd(registry, services, EmbeddingsKey(name));
             }
         }
     }
+
+    private static (IEnumerable<string> Chat, IEnumerable<string> Embeddings) NamedModels(IServiceProvider services, AiEngRegistry models)
+    {
+        try
+        {
+            var options = services.GetRequiredService<IOptions<AiEngOptions>>().Value;
+            return (options.ChatModels.Keys, options.EmbeddingModels.Keys);
+        }
+        catch (OptionsValidationException)
+        {
+            // Invalid options are reported by start-up validation and when a model is resolved, not by Polly's registry; the
+            // names in AiEng's configuration section still get their pipelines.
+            return (Children(models, nameof(AiEngOptions.ChatModels)), Children(models, nameof(AiEngOptions.EmbeddingModels)));
+        }
+    }
+
+    private static IEnumerable<string> Children(AiEngRegistry models, string section) =>
+        models.Configuration?.GetSection(section).GetChildren().Select(child => child.Key) ?? [];
 
     /// <summary>Gets the pipeline of a model, adding AiEng's under <paramref name="key"/> if nothing is registered there.</summary>
     internal static ResiliencePipeline GetOrAdd(IServiceProvider services, string key)

@@ -111,36 +111,47 @@ public sealed class ResilienceOptions
     /// <exception cref="ArgumentException">A value is out of range; the message names the property and the allowed range.</exception>
     public void Validate()
     {
+        var errors = new List<string>();
+        Validate(errors);
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(errors[0], "options");
+        }
+    }
+
+    /// <summary>Checks every value and adds a message for each one out of its allowed range, so that all are reported together.</summary>
+    /// <param name="errors">Receives one message per value out of range, naming its configuration key and environment variable.</param>
+    internal void Validate(ICollection<string> errors)
+    {
         if (MaxRetryAttempts is < 0 or > MaxAllowedRetryAttempts)
         {
-            throw Invalid(nameof(MaxRetryAttempts), MaxRetryAttempts, $"between 0 and {MaxAllowedRetryAttempts}");
+            errors.Add(Invalid(nameof(MaxRetryAttempts), MaxRetryAttempts, $"between 0 and {MaxAllowedRetryAttempts}"));
         }
 
         if (BaseDelay < TimeSpan.Zero || BaseDelay > MaxAllowedDelay)
         {
-            throw Invalid(nameof(BaseDelay), BaseDelay, "between 00:00:00 and 1.00:00:00 (1 day)");
+            errors.Add(Invalid(nameof(BaseDelay), BaseDelay, "between 00:00:00 and 1.00:00:00 (1 day)"));
         }
 
         if (MaxDelay < BaseDelay || MaxDelay > MaxAllowedDelay)
         {
-            throw Invalid(nameof(MaxDelay), MaxDelay, $"between BaseDelay ({BaseDelay}) and 1.00:00:00 (1 day)");
+            errors.Add(Invalid(nameof(MaxDelay), MaxDelay, $"between BaseDelay ({BaseDelay}) and 1.00:00:00 (1 day)"));
         }
 
-        CheckTimeout(nameof(AttemptTimeout), AttemptTimeout);
-        CheckTimeout(nameof(TotalTimeout), TotalTimeout);
+        CheckTimeout(nameof(AttemptTimeout), AttemptTimeout, errors);
+        CheckTimeout(nameof(TotalTimeout), TotalTimeout, errors);
         if (AttemptTimeout is { } attempt && TotalTimeout is { } total && total < attempt)
         {
-            throw Invalid(nameof(TotalTimeout), total, $"at least AttemptTimeout ({attempt}), or null for no limit");
+            errors.Add(Invalid(nameof(TotalTimeout), total, $"at least AttemptTimeout ({attempt}), or null for no limit"));
         }
 
         if (CircuitBreaker is null)
         {
-            throw new ArgumentException(
-                $"ResilienceOptions.CircuitBreaker must not be null; set CircuitBreaker.Enabled to false (configuration key '{SectionName}:CircuitBreaker:Enabled') to turn the circuit breaker off.",
-                "options");
+            errors.Add($"ResilienceOptions.CircuitBreaker must not be null; set CircuitBreaker.Enabled to false (configuration key '{SectionName}:CircuitBreaker:Enabled') to turn the circuit breaker off.");
+            return;
         }
 
-        CircuitBreaker.Validate();
+        CircuitBreaker.Validate(errors);
     }
 
     /// <summary>
@@ -157,22 +168,21 @@ public sealed class ResilienceOptions
         return options;
     }
 
-    /// <summary>Creates the exception for a value out of range.</summary>
+    /// <summary>Creates the message for a value out of range.</summary>
     /// <param name="property">The property path under <see cref="ResilienceOptions"/>, for example <c>CircuitBreaker.FailureRatio</c>.</param>
     /// <param name="value">The rejected value.</param>
     /// <param name="allowed">The allowed range, in words.</param>
-    /// <returns>The exception to throw.</returns>
-    internal static ArgumentException Invalid(string property, object value, string allowed) => new(
+    /// <returns>The message.</returns>
+    internal static string Invalid(string property, object value, string allowed) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"ResilienceOptions.{property} is {value}; it must be {allowed} (configuration key '{SectionName}:{property.Replace('.', ':')}')."),
-        "options");
+            $"ResilienceOptions.{property} is {value}; it must be {allowed} (configuration key '{SectionName}:{property.Replace('.', ':')}', environment variable {SectionName.Replace(":", "__", StringComparison.Ordinal)}__{property.Replace(".", "__", StringComparison.Ordinal)}).");
 
-    private static void CheckTimeout(string name, TimeSpan? timeout)
+    private static void CheckTimeout(string name, TimeSpan? timeout, ICollection<string> errors)
     {
         if (timeout is { } value && (value < MinTimeout || value > MaxTimeout))
         {
-            throw Invalid(name, value, "between 00:00:00.010 (10 ms) and 1.00:00:00 (24 hours), or null for no limit");
+            errors.Add(Invalid(name, value, "between 00:00:00.010 (10 ms) and 1.00:00:00 (24 hours), or null for no limit"));
         }
     }
 }
