@@ -23,18 +23,18 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class HtmlDocumentLoader : IDocumentLoader
 {
-    private static readonly HashSet<string> s_dropped = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
     {
         "script", "style", "noscript", "template", "head", "svg", "canvas", "iframe", "object", "embed", "button", "select",
     };
 
-    private static readonly HashSet<string> s_paragraphBlocks = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> ParagraphBlocks = new(StringComparer.OrdinalIgnoreCase)
     {
         "p", "div", "section", "article", "header", "footer", "nav", "main", "aside", "blockquote", "pre", "table", "ul", "ol",
         "dl", "figure", "form", "fieldset", "details", "hr", "address",
     };
 
-    private static readonly HashSet<string> s_lineBlocks = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> LineBlocks = new(StringComparer.OrdinalIgnoreCase)
     {
         "li", "tr", "dt", "dd", "figcaption", "caption", "summary", "legend", "option",
     };
@@ -86,7 +86,7 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
                 {
                     AppendText(textNode.Data);
                 }
-                else if (child is IElement element && !s_dropped.Contains(element.LocalName))
+                else if (child is IElement element && !Dropped.Contains(element.LocalName))
                 {
                     VisitElement(element);
                 }
@@ -113,7 +113,7 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
                 return;
             }
 
-            int breakLevel = headingLevel > 0 || s_paragraphBlocks.Contains(name) ? 2 : s_lineBlocks.Contains(name) ? 1 : 0;
+            int breakLevel = headingLevel > 0 || ParagraphBlocks.Contains(name) ? 2 : LineBlocks.Contains(name) ? 1 : 0;
             Break(breakLevel);
             if (headingLevel > 0)
             {

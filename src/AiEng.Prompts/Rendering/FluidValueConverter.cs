@@ -15,7 +15,7 @@ internal static class FluidValueConverter
 {
     // Examples are immutable records reused across renders (a selector returns the same instances), and Fluid values are
     // read-only to templates, so each example is converted once.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PromptExample, FluidValue> s_examples = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PromptExample, FluidValue> ConvertedExamples = new();
 
     public static FluidValue ToFluid(object? value, TemplateOptions options) => value switch
     {
@@ -38,13 +38,13 @@ internal static class FluidValueConverter
 
     private static FluidValue FromExampleCached(PromptExample example, TemplateOptions options)
     {
-        if (s_examples.TryGetValue(example, out FluidValue? value))
+        if (ConvertedExamples.TryGetValue(example, out FluidValue? value))
         {
             return value;
         }
 
         value = FromExample(example, options);
-        s_examples.AddOrUpdate(example, value);
+        ConvertedExamples.AddOrUpdate(example, value);
         return value;
     }
 

@@ -8,7 +8,7 @@ namespace AiEng.Prompts;
 internal static class PromptInputValidator
 {
     // Whether a type implements IReadOnlyDictionary<,>, cached: the interface scan allocates and renders are hot.
-    private static readonly ConcurrentDictionary<Type, bool> s_isDictionary = new();
+    private static readonly ConcurrentDictionary<Type, bool> IsDictionary = new();
 
     public static bool Matches(PromptInputType type, object? value) => value is null || type switch
     {
@@ -35,7 +35,7 @@ internal static class PromptInputValidator
     private static bool IsNumber(object value) => IsInteger(value) || value is float or double or decimal or Half;
 
     private static bool IsGenericDictionary(object value)
-        => value is not (string or Array) && s_isDictionary.GetOrAdd(
+        => value is not (string or Array) && IsDictionary.GetOrAdd(
             value.GetType(),
             static type => type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>)));
 }

@@ -29,8 +29,8 @@ namespace AiEng.Prompts;
 /// </remarks>
 public sealed partial class PromptTemplate : IPromptTemplate
 {
-    private static readonly FluidParser s_parser = new();
-    private static readonly PromptRenderOptions s_defaultRenderOptions = new();
+    private static readonly FluidParser Parser = new();
+    private static readonly PromptRenderOptions DefaultRenderOptions = new();
 
     // The unknown variables met by the lenient render running on this thread. Renders are synchronous (partials are in
     // memory), so a thread-static list is enough and costs nothing in strict mode, the default.
@@ -71,7 +71,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
                 continue;
             }
 
-            if (!s_parser.TryParse(section.Text, out IFluidTemplate? template, out string? error))
+            if (!Parser.TryParse(section.Text, out IFluidTemplate? template, out string? error))
             {
                 throw ParseError(error, section);
             }
@@ -81,7 +81,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
 
         foreach ((string name, string text) in _options.Partials)
         {
-            if (!s_parser.TryParse(text, out _, out string? error))
+            if (!Parser.TryParse(text, out _, out string? error))
             {
                 (string reason, int line, int column) = SplitParseError(error);
                 throw new PromptException($"In partial '{name}' at line {line}, column {column}: {reason}", file.Source, 0, 0);
@@ -170,7 +170,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
     public PromptRenderResult Render(IReadOnlyDictionary<string, object?> inputs, PromptRenderOptions? options = null)
     {
         Throw.IfNull(inputs);
-        options ??= s_defaultRenderOptions;
+        options ??= DefaultRenderOptions;
         if (options.MaxInputTokens is int max)
         {
             Throw.IfLessThan(max, 1, nameof(options.MaxInputTokens));

@@ -13,7 +13,7 @@ namespace AiEng.Prompts;
 /// </summary>
 public static class StructuredOutputChatClientExtensions
 {
-    private static readonly ConcurrentDictionary<(Type, JsonSerializerOptions), (JsonElement Element, JsonSchema Schema)> s_schemas = new();
+    private static readonly ConcurrentDictionary<(Type, JsonSerializerOptions), (JsonElement Element, JsonSchema Schema)> Schemas = new();
 
     /// <summary>Gets a response as <typeparamref name="T"/>, validated against its JSON schema, repairing invalid replies.</summary>
     /// <typeparam name="T">The result type: an object type (class, record or struct with properties).</typeparam>
@@ -103,7 +103,7 @@ public static class StructuredOutputChatClientExtensions
     internal static JsonSchema GetSchemaFor(Type type, JsonSerializerOptions serializerOptions) => GetSchema(type, serializerOptions).Schema;
 
     private static (JsonElement Element, JsonSchema Schema) GetSchema(Type type, JsonSerializerOptions serializerOptions)
-        => s_schemas.GetOrAdd((type, serializerOptions), static key =>
+        => Schemas.GetOrAdd((type, serializerOptions), static key =>
         {
             JsonElement element = AIJsonUtilities.CreateJsonSchema(key.Item1, serializerOptions: key.Item2);
             if (!element.TryGetProperty("type", out JsonElement kind) || kind.ToString() != "object")

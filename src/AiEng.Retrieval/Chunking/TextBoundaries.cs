@@ -6,7 +6,7 @@ namespace AiEng.Retrieval;
 /// </summary>
 internal static class TextBoundaries
 {
-    private static readonly HashSet<string> s_abbreviations = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
     {
         "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "fig", "no", "approx", "cf", "al", "inc", "ltd", "jr", "sr", "st", "eq", "ref",
     };
@@ -185,6 +185,6 @@ internal static class TextBoundaries
         }
 
         ReadOnlySpan<char> word = text.AsSpan(wordStart, dot - wordStart).TrimStart("(\"'");
-        return (word.Length == 1 && char.IsLetter(word[0])) || s_abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+        return (word.Length == 1 && char.IsLetter(word[0])) || Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
     }
 }

@@ -33,7 +33,7 @@ public sealed class DirectoryDocumentLoader
     private const int SniffBytes = 8192;
 
     // File names are case-insensitive on Windows and (by default) macOS, case-sensitive elsewhere.
-    private static readonly StringComparison s_pathComparison =
+    private static readonly StringComparison PathComparison =
         OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
     private readonly DirectoryDocumentLoaderOptions _options;
@@ -73,7 +73,7 @@ public sealed class DirectoryDocumentLoader
         string rootPath = Path.TrimEndingDirectorySeparator(root.FullName);
         string realRootPath = root.LinkTarget is null ? rootPath : Path.TrimEndingDirectorySeparator(root.ResolveLinkTarget(true)?.FullName ?? rootPath);
 
-        var matcher = new Matcher(s_pathComparison);
+        var matcher = new Matcher(PathComparison);
         matcher.AddIncludePatterns(_options.Include);
         matcher.AddExcludePatterns(_options.Exclude);
         List<string> files = [.. matcher.Execute(new DirectoryInfoWrapper(root)).Files.Select(f => f.Path).Distinct().Order(StringComparer.Ordinal)];
@@ -141,7 +141,7 @@ public sealed class DirectoryDocumentLoader
     private static bool IsUnder(string path, string root)
     {
         string prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
-        return path.Length > prefix.Length && path.StartsWith(prefix, s_pathComparison);
+        return path.Length > prefix.Length && path.StartsWith(prefix, PathComparison);
     }
 
     /// <summary>Tells whether a symbolic link on the way from the root to the file (the file included) resolves outside the root.</summary>

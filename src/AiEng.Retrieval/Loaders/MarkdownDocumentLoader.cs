@@ -20,7 +20,7 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class MarkdownDocumentLoader : IDocumentLoader
 {
-    private static readonly MarkdownPipeline s_pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseYamlFrontMatter().Build();
 
     /// <inheritdoc />
     public IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, CancellationToken cancellationToken = default) =>
@@ -28,7 +28,7 @@ public sealed class MarkdownDocumentLoader : IDocumentLoader
 
     private static Document Parse(DocumentSource source, string text)
     {
-        MarkdownDocument markdown = Markdown.Parse(text, s_pipeline);
+        MarkdownDocument markdown = Markdown.Parse(text, Pipeline);
         var sections = new List<DocumentSection>();
         var path = new List<(int Level, string Text)>();
         string? firstHeading = null, firstH1 = null;

@@ -82,7 +82,7 @@ public static class ChatTokenEstimator
     }
 
     // MEAI's defaults, written compactly as providers receive arguments (the defaults indent).
-    private static readonly JsonSerializerOptions s_compactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
     private static int Count(ITokenCounter counter, string? text) => string.IsNullOrEmpty(text) ? 0 : counter.CountTokens(text);
 
@@ -90,7 +90,7 @@ public static class ChatTokenEstimator
     {
         try
         {
-            return JsonSerializer.Serialize(value, s_compactJson.GetTypeInfo(value.GetType()));
+            return JsonSerializer.Serialize(value, CompactJson.GetTypeInfo(value.GetType()));
         }
         catch (NotSupportedException)
         {

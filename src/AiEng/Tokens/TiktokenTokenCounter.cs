@@ -27,11 +27,11 @@ public sealed class TiktokenTokenCounter : ITokenCounter
 
     // Model-id prefixes per encoding, checked in order: the o200k_base families first, so that "gpt-4o" and "gpt-4.1"
     // are not taken for the cl100k_base family "gpt-4".
-    private static readonly string[] s_o200kPrefixes = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4"];
-    private static readonly string[] s_cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002"];
+    private static readonly string[] O200kPrefixes = ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4"];
+    private static readonly string[] Cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002"];
 
-    private static readonly Lazy<TiktokenTokenCounter> s_o200k = new(() => new TiktokenTokenCounter(O200kBaseEncoding));
-    private static readonly Lazy<TiktokenTokenCounter> s_cl100k = new(() => new TiktokenTokenCounter(Cl100kBaseEncoding));
+    private static readonly Lazy<TiktokenTokenCounter> O200k = new(() => new TiktokenTokenCounter(O200kBaseEncoding));
+    private static readonly Lazy<TiktokenTokenCounter> Cl100k = new(() => new TiktokenTokenCounter(Cl100kBaseEncoding));
 
     private TiktokenTokenCounter(string encodingName)
     {
@@ -40,10 +40,10 @@ public sealed class TiktokenTokenCounter : ITokenCounter
     }
 
     /// <summary>Gets the shared counter for the <c>o200k_base</c> encoding.</summary>
-    public static TiktokenTokenCounter O200kBase => s_o200k.Value;
+    public static TiktokenTokenCounter O200kBase => O200k.Value;
 
     /// <summary>Gets the shared counter for the <c>cl100k_base</c> encoding.</summary>
-    public static TiktokenTokenCounter Cl100kBase => s_cl100k.Value;
+    public static TiktokenTokenCounter Cl100kBase => Cl100k.Value;
 
     /// <summary>Gets the encoding name: <c>o200k_base</c> or <c>cl100k_base</c>.</summary>
     public string Name { get; }
@@ -109,7 +109,7 @@ public sealed class TiktokenTokenCounter : ITokenCounter
             id = id[3..];
         }
 
-        foreach (string prefix in s_o200kPrefixes)
+        foreach (string prefix in O200kPrefixes)
         {
             if (id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
@@ -117,7 +117,7 @@ public sealed class TiktokenTokenCounter : ITokenCounter
             }
         }
 
-        foreach (string prefix in s_cl100kPrefixes)
+        foreach (string prefix in Cl100kPrefixes)
         {
             if (id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {

@@ -13,15 +13,15 @@ namespace AiEng.Samples.Tests.PromptEngineering;
 public sealed class PromptEngineeringAppTests
 {
     // The sample's prompts/ and data/ are copied next to the test assembly with the sample's other output.
-    private static readonly string s_root = AppContext.BaseDirectory;
+    private static readonly string Root = AppContext.BaseDirectory;
 
     [Fact]
     public async Task Offline_prints_every_variant_with_its_examples_tokens_and_the_budget_cut_and_says_no_model_is_configured()
     {
-        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(new ConfigurationBuilder().Build(), s_root).BuildServiceProvider();
+        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(new ConfigurationBuilder().Build(), Root).BuildServiceProvider();
         var output = new StringWriter();
 
-        IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(s_root);
+        IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(Root);
 
         Assert.Empty(scores);
         string text = output.ToString();
@@ -41,7 +41,7 @@ public sealed class PromptEngineeringAppTests
     [Fact]
     public async Task With_a_model_configured_prints_the_accuracy_and_cost_of_what_the_model_answered()
     {
-        Dictionary<string, string> labels = ExampleSet.LoadJsonl(Path.Combine(s_root, "data", "test.jsonl")).Examples.ToDictionary(e => e.Input, e => e.Output);
+        Dictionary<string, string> labels = ExampleSet.LoadJsonl(Path.Combine(Root, "data", "test.jsonl")).Examples.ToDictionary(e => e.Input, e => e.Output);
         List<string> tickets = [.. labels.Keys];
         var models = new List<string>();
         var fewShotMessageCounts = new List<int>();
@@ -84,10 +84,10 @@ public sealed class PromptEngineeringAppTests
             ["AiEng:Chat:Model"] = "gpt-test",
             ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
         }).Build();
-        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(configuration, s_root).BuildServiceProvider();
+        using ServiceProvider services = new ServiceCollection().AddPromptEngineeringSample(configuration, Root).BuildServiceProvider();
         var output = new StringWriter();
 
-        IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(s_root);
+        IReadOnlyList<VariantScore> scores = await CreateApp(services, output).RunAsync(Root);
 
         Assert.Equal(6, tickets.Count);
         Assert.Equal(

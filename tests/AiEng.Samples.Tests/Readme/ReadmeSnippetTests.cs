@@ -14,7 +14,7 @@ namespace AiEng.Samples.Tests.Readme;
 /// </summary>
 public sealed partial class ReadmeSnippetTests
 {
-    private static readonly string[] s_usings =
+    private static readonly string[] Usings =
     [
         "System",
         "System.Collections.Generic",
@@ -74,7 +74,7 @@ public sealed partial class ReadmeSnippetTests
     private static IReadOnlyList<string> Compile(IReadOnlyList<(int Line, string Code)> snippets, string path)
     {
         var source = new StringBuilder();
-        foreach (string name in s_usings)
+        foreach (string name in Usings)
         {
             source.Append("using ").Append(name).Append(";\n");
         }

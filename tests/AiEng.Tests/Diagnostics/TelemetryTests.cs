@@ -26,7 +26,7 @@ public sealed class TelemetryTests
 
     // Listeners are process-wide and other test classes run in parallel, so every test opens its own root span and keeps
     // only the spans of its trace.
-    private static readonly ActivitySource s_testSource = new("AiEng.Tests.Telemetry");
+    private static readonly ActivitySource TestSource = new("AiEng.Tests.Telemetry");
 
     [Fact]
     public async Task Ingestion_retrieval_grounded_generation_and_evaluation_emit_AiEng_spans_with_GenAI_attributes()
@@ -34,11 +34,11 @@ public sealed class TelemetryTests
         var exported = new List<Activity>();
         using (TracerProvider provider = Sdk.CreateTracerProviderBuilder()
             .AddSource("AiEng")
-            .AddSource(s_testSource.Name)
+            .AddSource(TestSource.Name)
             .AddInMemoryExporter(exported)
             .Build())
         {
-            using Activity root = s_testSource.StartActivity("test")!;
+            using Activity root = TestSource.StartActivity("test")!;
             await RunPipelineAsync();
         }
 

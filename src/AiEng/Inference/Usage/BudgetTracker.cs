@@ -9,13 +9,13 @@ namespace AiEng.Inference;
 /// </summary>
 internal sealed class BudgetTracker
 {
-    private static readonly ConditionalWeakTable<IUsageLedger, BudgetTracker> s_foreign = [];
+    private static readonly ConditionalWeakTable<IUsageLedger, BudgetTracker> Foreign = [];
 
     private readonly Lock _gate = new();
     private BudgetAccumulator[] _accumulators = [];
 
     /// <summary>Gets the tracker kept beside a ledger that is not a <see cref="UsageLedger"/> (which owns its own).</summary>
-    public static BudgetTracker ForForeignLedger(IUsageLedger ledger) => s_foreign.GetValue(ledger, static _ => new BudgetTracker());
+    public static BudgetTracker ForForeignLedger(IUsageLedger ledger) => Foreign.GetValue(ledger, static _ => new BudgetTracker());
 
     /// <summary>Gets or creates the accumulator for the filters and window of <paramref name="budget"/>, seeded with <paramref name="existing"/> records.</summary>
     public BudgetAccumulator Register(UsageBudget budget, IEnumerable<UsageRecord> existing)

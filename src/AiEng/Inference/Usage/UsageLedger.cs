@@ -17,7 +17,7 @@ public sealed class UsageLedger : IUsageLedger
     /// <summary>The default number of records retained: 10,000.</summary>
     public const int DefaultMaxRecords = 10_000;
 
-    private static readonly UsageGrouping[] s_groupings = [UsageGrouping.Model, UsageGrouping.Operation, UsageGrouping.CallerTag, UsageGrouping.Provider];
+    private static readonly UsageGrouping[] Groupings = [UsageGrouping.Model, UsageGrouping.Operation, UsageGrouping.CallerTag, UsageGrouping.Provider];
 
     private readonly Lock _gate = new();
     private readonly Queue<UsageRecord> _records = new();
@@ -113,7 +113,7 @@ public sealed class UsageLedger : IUsageLedger
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="grouping"/> is not a defined value.</exception>
     public IReadOnlyDictionary<string, UsageTotals> GetTotalsBy(UsageGrouping grouping)
     {
-        int index = Array.IndexOf(s_groupings, grouping);
+        int index = Array.IndexOf(Groupings, grouping);
         if (index < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "Group by Model, Operation, CallerTag or Provider.");

@@ -30,10 +30,10 @@ internal sealed class UsageMetrics
     private const string BudgetNameTag = "aieng.budget.name";
 
     // Used when no IMeterFactory is registered; shared so that instruments are not duplicated per client.
-    private static readonly Lazy<Meter> s_sharedMeter = new(() => new Meter(MeterName));
+    private static readonly Lazy<Meter> SharedMeter = new(() => new Meter(MeterName));
 
-    private static readonly object s_true = true;
-    private static readonly object s_false = false;
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
 
     private readonly Counter<double> _cost;
     private readonly Counter<long> _budgetExceeded;
@@ -41,7 +41,7 @@ internal sealed class UsageMetrics
 
     public UsageMetrics(IMeterFactory? meterFactory, string currency)
     {
-        Meter meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? s_sharedMeter.Value;
+        Meter meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? SharedMeter.Value;
         _currency = currency;
         _cost = meter.CreateCounter<double>(CostName, "{" + currency + "}", "Cost of model calls computed from the configured price table");
         _budgetExceeded = meter.CreateCounter<long>(BudgetExceededName, "{call}", "Model calls refused before they were sent because they would exceed a usage budget");
@@ -56,7 +56,7 @@ internal sealed class UsageMetrics
 
         TagList tags = CreateTags(record.Operation, record.Provider, requestModel, record.CallerTag);
         tags.Add(ResponseModelTag, record.Model);
-        tags.Add(EstimatedTag, record.IsEstimated ? s_true : s_false);
+        tags.Add(EstimatedTag, record.IsEstimated ? BoxedTrue : BoxedFalse);
         tags.Add(CurrencyTag, _currency);
         _cost.Add((double)cost, tags);
     }

@@ -19,7 +19,7 @@ public sealed class UsageScope : IDisposable
     /// </summary>
     public const string CallerTagKey = "aieng.caller_tag";
 
-    private static readonly AsyncLocal<string?> s_current = new();
+    private static readonly AsyncLocal<string?> Current = new();
 
     private readonly string? _previous;
     private bool _disposed;
@@ -31,7 +31,7 @@ public sealed class UsageScope : IDisposable
     }
 
     /// <summary>Gets the caller tag of the innermost active scope, or <see langword="null"/> when there is none.</summary>
-    public static string? CurrentCallerTag => s_current.Value;
+    public static string? CurrentCallerTag => Current.Value;
 
     /// <summary>Gets the caller tag this scope sets.</summary>
     public string CallerTag { get; }
@@ -44,8 +44,8 @@ public sealed class UsageScope : IDisposable
     public static UsageScope Begin(string callerTag)
     {
         Throw.IfNullOrWhitespace(callerTag);
-        var scope = new UsageScope(callerTag, s_current.Value);
-        s_current.Value = callerTag;
+        var scope = new UsageScope(callerTag, Current.Value);
+        Current.Value = callerTag;
         return scope;
     }
 
@@ -55,7 +55,7 @@ public sealed class UsageScope : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            s_current.Value = _previous;
+            Current.Value = _previous;
         }
     }
 }

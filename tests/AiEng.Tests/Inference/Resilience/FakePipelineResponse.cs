@@ -7,7 +7,7 @@ namespace AiEng.Tests.Inference.Resilience;
 internal sealed class FakePipelineResponse : PipelineResponse
 {
     private readonly FakeHeaders _headers;
-    private BinaryData _content;
+    private readonly BinaryData _content;
 
     public FakePipelineResponse(int status, string? body = null, params (string Name, string Value)[] headers)
     {

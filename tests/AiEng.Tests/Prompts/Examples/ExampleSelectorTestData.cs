@@ -6,7 +6,7 @@ namespace AiEng.Tests.Prompts.Examples;
 /// <summary>Examples and a bag-of-words embedding over a tiny vocabulary, so that tests can reason about similarity.</summary>
 internal static class ExampleSelectorTestData
 {
-    private static readonly string[] s_vocabulary = ["refund", "invoice", "password", "login", "shipping", "late"];
+    private static readonly string[] Vocabulary = ["refund", "invoice", "password", "login", "shipping", "late"];
 
     public static PromptExample[] Examples { get; } =
     [
@@ -18,7 +18,7 @@ internal static class ExampleSelectorTestData
     ];
 
     public static TestEmbeddingGenerator Generator { get; } = TestEmbeddingGenerator.FromFunction(
-        text => [.. s_vocabulary.Select(word => (float)text.Split(' ').Count(w => w == word))]);
+        text => [.. Vocabulary.Select(word => (float)text.Split(' ').Count(w => w == word))]);
 
     public static Task<EmbeddedExamples> EmbedAsync() => EmbeddedExamples.CreateAsync(Generator, Examples);
 }

@@ -28,7 +28,7 @@ public class PromptTemplateBudgetTests
         {{ question }}
         """;
 
-    private static readonly WordTokenCounter s_words = new();
+    private static readonly WordTokenCounter Words = new();
 
     private static Dictionary<string, object?> Inputs(int examples, int contextWords) => new()
     {
@@ -38,7 +38,7 @@ public class PromptTemplateBudgetTests
     };
 
     private static PromptRenderResult Render(int budget, int examples = 4, int contextWords = 20)
-        => PromptTemplate.Parse(Rag).Render(Inputs(examples, contextWords), new PromptRenderOptions { MaxInputTokens = budget, TokenCounter = s_words });
+        => PromptTemplate.Parse(Rag).Render(Inputs(examples, contextWords), new PromptRenderOptions { MaxInputTokens = budget, TokenCounter = Words });
 
     [Fact]
     public void Cuts_nothing_when_the_prompt_fits()
@@ -80,7 +80,7 @@ public class PromptTemplateBudgetTests
         Assert.DoesNotContain("w19", result.Messages[0].Text, StringComparison.Ordinal);
         Assert.Equal("why is the sky blue", result.Messages[1].Text);
         Assert.InRange(result.InputTokens!.Value, 25, 30);
-        Assert.Equal(result.InputTokens, AiEng.Tokens.ChatTokenEstimator.CountTokens(s_words, result.Messages));
+        Assert.Equal(result.InputTokens, AiEng.Tokens.ChatTokenEstimator.CountTokens(Words, result.Messages));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class PromptTemplateBudgetTests
     {
         PromptRenderResult result = Render(budget: 30);
 
-        Assert.Equal(result.Messages.Select(m => s_words.CountTokens(m.Text)), result.Sections.Select(s => s.Tokens));
+        Assert.Equal(result.Messages.Select(m => Words.CountTokens(m.Text)), result.Sections.Select(s => s.Tokens));
         Assert.Equal(["system", "user"], result.Sections.Select(s => s.Section));
     }
 
@@ -129,7 +129,7 @@ public class PromptTemplateBudgetTests
             inputs[name] = value;
         }
 
-        return PromptTemplate.Parse(text, "sources.prompty").Render(inputs, new PromptRenderOptions { MaxInputTokens = budget, TokenCounter = s_words });
+        return PromptTemplate.Parse(text, "sources.prompty").Render(inputs, new PromptRenderOptions { MaxInputTokens = budget, TokenCounter = Words });
     }
 
     [Fact]
