@@ -30,7 +30,7 @@ public sealed class KeywordRetrieverOptions
             throw new ArgumentException($"{nameof(KeywordRetrieverOptions)}.{nameof(MaxRecords)} is {MaxRecords} but must be at least 1, for example {DefaultMaxRecords}.", "options");
         }
 
-        var bm25 = Bm25 is null ? null : new Bm25Options { K1 = Bm25.K1, B = Bm25.B };
+        var bm25 = Bm25 is null ? null : new Bm25Options { K1 = Bm25.K1, B = Bm25.B, LuceneLengthEncoding = Bm25.LuceneLengthEncoding };
         return new KeywordRetrieverOptions { Bm25 = bm25, IndexTitle = IndexTitle, MaxRecords = MaxRecords };
     }
 }

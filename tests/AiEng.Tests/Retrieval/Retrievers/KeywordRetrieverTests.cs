@@ -26,6 +26,26 @@ public class KeywordRetrieverTests
     }
 
     [Fact]
+    public async Task Passes_every_bm25_option_to_the_index_including_the_length_encoding()
+    {
+        ChunkRecord[] records =
+        [
+            Chunks.Record("a", 0, "router reset guide with many more words than the other short record has in it today"),
+            Chunks.Record("b", 0, "router reset"),
+            Chunks.Record("c", 0, "warranty terms and conditions for hardware"),
+        ];
+        var lucene = new KeywordRetriever(records, new KeywordRetrieverOptions { Bm25 = new Bm25Options { LuceneLengthEncoding = true } });
+        var exact = new KeywordRetriever(records, new KeywordRetrieverOptions { Bm25 = new Bm25Options { LuceneLengthEncoding = false } });
+
+        var withEncoding = await lucene.RetrieveAsync("router reset", 2);
+        var withoutEncoding = await exact.RetrieveAsync("router reset", 2);
+
+        // Lucene's one-byte length encoding rounds document lengths, so the scores differ when it is off.
+        Assert.Equal(withEncoding.Keys(), withoutEncoding.Keys());
+        Assert.NotEqual(withEncoding[0].Score, withoutEncoding[0].Score, 6);
+    }
+
+    [Fact]
     public async Task Indexes_the_title_with_the_text_unless_turned_off()
     {
         var withTitles = new KeywordRetriever(Records());
