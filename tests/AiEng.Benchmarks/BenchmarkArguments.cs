@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace AiEng.Benchmarks;
 
-/// <summary><c>--name value</c> options of a benchmark.</summary>
+/// <summary><c>--name value</c> options and <c>--flag</c> switches (value <c>true</c>) of a benchmark.</summary>
 internal sealed class BenchmarkArguments
 {
     private readonly Dictionary<string, string> _values;
@@ -14,12 +14,14 @@ internal sealed class BenchmarkArguments
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"expected '--name value' but found '{args[i]}'.");
+                throw new ArgumentException($"expected '--name value' or '--flag' but found '{args[i]}'.");
             }
 
-            values[args[i][2..]] = args[++i];
+            // A name followed by another name, or last, is a flag: its value is "true".
+            bool isFlag = i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            values[args[i][2..]] = isFlag ? "true" : args[++i];
         }
 
         return new BenchmarkArguments(values);

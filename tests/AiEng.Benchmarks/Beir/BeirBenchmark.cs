@@ -36,6 +36,12 @@ internal static class BeirBenchmark
 {
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
+        if (string.Equals(arguments.GetString("pipeline"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            await BeirPipelineBenchmark.RunAsync(arguments).ConfigureAwait(false);
+            return;
+        }
+
         string directory = arguments.GetString("data") ?? throw new ArgumentException("--data DIR is required (a BEIR-format directory with corpus.jsonl, queries.jsonl and qrels/).");
         string split = arguments.GetString("split") ?? "test";
         string retriever = (arguments.GetString("retriever") ?? "all").ToLowerInvariant();
@@ -128,40 +134,19 @@ internal static class BeirBenchmark
 
     private static async Task EvaluateAsync(BeirDataset dataset, string retriever, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Func<string, Task<IReadOnlyList<SearchHit>>> search, double indexSeconds)
     {
-        // Warm up (JIT, ONNX Runtime session) on a few queries before timing.
-        foreach (string id in queryIds.Take(5))
-        {
-            await search(QueryText(dataset, id)).ConfigureAwait(false);
-        }
-
-        var times = new double[queryIds.Length];
-        double ndcg = 0, recall = 0, mrr = 0;
-        for (int q = 0; q < queryIds.Length; q++)
-        {
-            var watch = Stopwatch.StartNew();
-            var hits = await search(QueryText(dataset, queryIds[q])).ConfigureAwait(false);
-            times[q] = watch.Elapsed.TotalMilliseconds;
-            var ranking = RetrievalMetrics.RankAsTrecEval(hits);
-            var judged = qrels[queryIds[q]];
-            ndcg += RetrievalMetrics.NdcgAtK(ranking, judged, 10);
-            recall += RetrievalMetrics.RecallAtK(ranking, judged, 100);
-            mrr += RetrievalMetrics.ReciprocalRankAtK(ranking, judged, 10);
-        }
-
-        Array.Sort(times);
-        int n = Math.Max(1, queryIds.Length);
+        var scores = await BeirScores.MeasureAsync(dataset, queryIds, qrels, search).ConfigureAwait(false);
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             bench = "beir",
             dataset = dataset.Name,
             retriever,
             docs = dataset.Corpus.Length,
-            queries = queryIds.Length,
-            ndcg_at_10 = Math.Round(ndcg / n, 4),
-            recall_at_100 = Math.Round(recall / n, 4),
-            mrr_at_10 = Math.Round(mrr / n, 4),
+            queries = scores.Queries,
+            ndcg_at_10 = scores.Ndcg,
+            recall_at_100 = scores.Recall,
+            mrr_at_10 = scores.Mrr,
             index_s = Math.Round(indexSeconds, 2),
-            query_ms_p50 = times.Length == 0 ? 0 : Math.Round(Median(times), 3),
+            query_ms_p50 = scores.P50,
         }));
     }
 
@@ -207,7 +192,7 @@ internal static class BeirBenchmark
         return dense.Search(embeddings[0].Vector.Span, top);
     }
 
-    private static string[] JudgedQueries(BeirDataset dataset, Dictionary<string, Dictionary<string, int>> qrels, string split)
+    internal static string[] JudgedQueries(BeirDataset dataset, Dictionary<string, Dictionary<string, int>> qrels, string split)
     {
         var missing = qrels.Keys.Where(id => !dataset.Queries.ContainsKey(id)).ToArray();
         if (missing.Length > 0)
@@ -222,8 +207,6 @@ internal static class BeirBenchmark
 
     private static IReadOnlyList<SearchHit> Take(IReadOnlyList<SearchHit> hits, int top) => hits.Count <= top ? hits : hits.Take(top).ToArray();
 
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     private static void Log(string message) => Console.Error.WriteLine(message);
 }
