@@ -1,14 +1,24 @@
 namespace AiEng.Retrieval;
 
 /// <summary>Options of <see cref="HybridRetriever"/>.</summary>
-/// <remarks>The retriever copies the options; changing them afterwards has no effect on it.</remarks>
+/// <remarks>
+/// <para>The retriever copies the options; changing them afterwards has no effect on it.</para>
+/// <para>
+/// The defaults (min-max normalised scores with equal weights, 200 candidates per retriever) were chosen on the train
+/// queries of BEIR SciFact through the shipped pipeline (<c>beir --pipeline --tune-on train</c>, see docs/retrieval.md):
+/// they reached a train nDCG@10 of 0.7388, against 0.7180 for reciprocal-rank fusion (k 60) at its best depth.
+/// </para>
+/// </remarks>
 public sealed class HybridRetrieverOptions
 {
-    /// <summary>The default <see cref="CandidateDepth"/>: 50.</summary>
-    public const int DefaultCandidateDepth = 50;
+    /// <summary>The default <see cref="CandidateDepth"/>: 200.</summary>
+    public const int DefaultCandidateDepth = 200;
 
-    /// <summary>Gets or sets how rankings are merged. Default: <see cref="FusionMethod.ReciprocalRank"/>.</summary>
-    public FusionMethod Fusion { get; set; } = FusionMethod.ReciprocalRank;
+    /// <summary>
+    /// Gets or sets how rankings are merged. Default: <see cref="FusionMethod.NormalizedScore"/>, which kept more of both
+    /// retrievers' evidence than reciprocal-rank fusion in the measurements on SciFact's train split.
+    /// </summary>
+    public FusionMethod Fusion { get; set; } = FusionMethod.NormalizedScore;
 
     /// <summary>Gets or sets the rank offset k of reciprocal-rank fusion. Default: 60. At least 1.</summary>
     public int RrfK { get; set; } = ReciprocalRankFusion.DefaultK;

@@ -5,11 +5,12 @@ using AiEng.Retrieval;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Benchmarks.Beir;
 
 /// <summary>
-/// <c>beir --data DIR --pipeline [--split test] [--retriever keyword|dense|hybrid|all] [--set Key=Value;Key=Value] [--cache DIR|none]</c>:
+/// <c>beir --data DIR --pipeline [--split test] [--retriever keyword|dense|hybrid|all] [--set Key=Value;Key=Value] [--cache DIR|none] [--tune-on SPLIT]</c>:
 /// retrieval quality of what ships. A BEIR collection goes through the product's own path, as an application would use it:
 /// <c>services.AddAiEng(configuration).AddOnnx().AddRetrieval()</c>, the corpus ingested by the registered
 /// <see cref="DocumentIngestor"/> from <c>corpus.jsonl</c> (<see cref="JsonlDocumentLoaderOptions.ForBeirCorpus"/>), and
@@ -28,7 +29,16 @@ namespace AiEng.Benchmarks.Beir;
 /// <c>$TMPDIR/aieng-beir-cache/pipeline</c>; <c>--cache none</c> turns it off), so that runs after the first, and retrievers
 /// after the first, do not embed the corpus again. The cache returns the vectors the model computed, so quality is the same
 /// with or without it; the ingestion throughput is only the model's when the cache was cold (<c>embedding_cache</c> says
-/// whether one was used; measure throughput with <c>--cache none</c>).
+/// whether one was used; measure throughput with <c>--cache none</c>). Query embeddings go through the same cache, so
+/// the latency of a query asked before (by an earlier retriever or run) excludes the model: take latency figures with
+/// <c>--cache none</c> too.
+/// </para>
+/// <para>
+/// <c>--tune-on SPLIT</c> (another split than the evaluated one, such as <c>train</c>) chooses fusion defaults without
+/// seeing the evaluated queries: the corpus is ingested once as above, and <see cref="HybridRetriever"/> over the keyword
+/// and dense retrievers of the same collection is run with each fusion setting of a grid (reciprocal rank with k 60, and
+/// normalised scores with dense weights 0.3 to 0.7, each at candidate depths 100 to 1000) on that split's judged queries.
+/// One JSON line per setting (<c>"tune":true</c>) is printed; nothing is evaluated on the evaluated split.
 /// </para>
 /// </remarks>
 internal static class BeirPipelineBenchmark
@@ -55,6 +65,18 @@ internal static class BeirPipelineBenchmark
         var queryIds = BeirBenchmark.JudgedQueries(dataset, qrels, split);
         Log($"beir --pipeline: {dataset.Name}: {dataset.Corpus.Length} documents, {queryIds.Length} judged queries in split '{split}'");
 
+        if (arguments.GetString("tune-on") is { } tuneOn)
+        {
+            if (tuneOn == split)
+            {
+                throw new ArgumentException($"--tune-on {tuneOn} would tune on the evaluated split; tune on another split, such as train.");
+            }
+
+            var tuneQrels = dataset.LoadQrels(tuneOn);
+            await TuneAsync(dataset, tuneOn, BeirBenchmark.JudgedQueries(dataset, tuneQrels, tuneOn), tuneQrels, settings, cached ? cache : null).ConfigureAwait(false);
+            return;
+        }
+
         foreach (string kind in kinds)
         {
             await RunOneAsync(dataset, split, queryIds, qrels, kind, settings, cached ? cache : null).ConfigureAwait(false);
@@ -63,6 +85,78 @@ internal static class BeirPipelineBenchmark
 
     private static async Task RunOneAsync(
         BeirDataset dataset, string split, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, string kind, Dictionary<string, string?> settings, string? cache)
+    {
+        await using var provider = await IngestAsync(dataset, kind, settings, cache).ConfigureAwait(false);
+        var ingested = provider.GetRequiredService<IngestionFigures>();
+        var retriever = provider.GetRequiredService<IRetriever>();
+        var scores = await MeasureAsync(dataset, queryIds, qrels, retriever).ConfigureAwait(false);
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            bench = "beir",
+            dataset = dataset.Name,
+            retriever = kind,
+            pipeline = true,
+            split,
+            docs = dataset.Corpus.Length,
+            chunks = ingested.Chunks,
+            queries = scores.Queries,
+            ndcg_at_10 = scores.Ndcg,
+            recall_at_100 = scores.Recall,
+            mrr_at_10 = scores.Mrr,
+            ingest_s = Math.Round(ingested.Seconds, 2),
+            ingest_chunks_per_s = Math.Round(ingested.Chunks / ingested.Seconds, 1),
+            embedding_cache = cache is not null,
+            query_ms_p50 = scores.P50,
+            query_ms_p95 = scores.P95,
+            settings = Describe(settings),
+        }));
+    }
+
+    private static async Task TuneAsync(
+        BeirDataset dataset, string split, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Dictionary<string, string?> settings, string? cache)
+    {
+        await using var provider = await IngestAsync(dataset, "hybrid", settings, cache).ConfigureAwait(false);
+        var collection = provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var keyword = await KeywordRetriever.LoadAsync(collection).ConfigureAwait(false);
+        var dense = new VectorStoreRetriever(collection, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        var grid = new List<HybridRetrieverOptions>();
+        foreach (int depth in new[] { 100, 200, 500, 1000 })
+        {
+            grid.Add(new HybridRetrieverOptions { Fusion = FusionMethod.ReciprocalRank, CandidateDepth = depth });
+            foreach (double weight in new[] { 0.3, 0.4, 0.5, 0.6, 0.7 })
+            {
+                grid.Add(new HybridRetrieverOptions { Fusion = FusionMethod.NormalizedScore, Weights = [1 - weight, weight], CandidateDepth = depth });
+            }
+        }
+
+        foreach (var options in grid)
+        {
+            // The same order as the registered hybrid retriever: keyword first, dense second (weights in that order).
+            var hybrid = new HybridRetriever([keyword, dense], options);
+            var scores = await MeasureAsync(dataset, queryIds, qrels, hybrid).ConfigureAwait(false);
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                bench = "beir",
+                dataset = dataset.Name,
+                retriever = "hybrid",
+                pipeline = true,
+                tune = true,
+                split,
+                queries = scores.Queries,
+                fusion = options.Fusion == FusionMethod.ReciprocalRank ? "rrf" : "normalized_score",
+                dense_weight = options.Weights?[1],
+                rrf_k = options.Fusion == FusionMethod.ReciprocalRank ? options.RrfK : (int?)null,
+                candidate_depth = options.CandidateDepth,
+                ndcg_at_10 = scores.Ndcg,
+                recall_at_100 = scores.Recall,
+                mrr_at_10 = scores.Mrr,
+                settings = Describe(settings),
+            }));
+        }
+    }
+
+    /// <summary>Builds the application's services for <paramref name="kind"/> and ingests the corpus through its <see cref="DocumentIngestor"/>.</summary>
+    private static async Task<ServiceProvider> IngestAsync(BeirDataset dataset, string kind, Dictionary<string, string?> settings, string? cache)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["AiEng:Retrieval:Retriever"] = kind };
         foreach (var (key, value) in settings)
@@ -78,43 +172,32 @@ internal static class BeirPipelineBenchmark
             aieng.ConfigureEmbeddingPipeline(pipeline => pipeline.UseDiskCache(cache));
         }
 
-        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var figures = new IngestionFigures();
+        services.AddSingleton(figures);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await provider.GetRequiredService<Microsoft.Extensions.Options.IAsyncStartupValidator>().ValidateAsync(CancellationToken.None).ConfigureAwait(false);
 
         var ingestor = provider.GetRequiredService<DocumentIngestor>();
         var loader = new JsonlDocumentLoader(JsonlDocumentLoaderOptions.ForBeirCorpus());
         long started = Stopwatch.GetTimestamp();
         var ingested = await ingestor.IngestSourceAsync(loader, DocumentSource.FromFile(dataset.CorpusPath)).ConfigureAwait(false);
-        double ingestSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        figures.Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        figures.Chunks = ingested.Chunks;
         if (ingested.Issues.Count > 0 || ingested.Added != dataset.Corpus.Length)
         {
+            await provider.DisposeAsync().ConfigureAwait(false);
             throw new InvalidOperationException($"ingestion added {ingested.Added} of {dataset.Corpus.Length} documents with {ingested.Issues.Count} issues (first: {ingested.Issues.FirstOrDefault()}).");
         }
 
-        Log($"beir --pipeline: {kind}: ingested {ingested.Added} documents as {ingested.Chunks} chunks in {ingestSeconds:F1} s");
-        var retriever = provider.GetRequiredService<IRetriever>();
-        var scores = await BeirScores.MeasureAsync(dataset, queryIds, qrels, async text => DocumentsByBestChunk(await retriever.RetrieveAsync(new RetrievalRequest(text) { Top = Top }).ConfigureAwait(false))).ConfigureAwait(false);
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            bench = "beir",
-            dataset = dataset.Name,
-            retriever = kind,
-            pipeline = true,
-            split,
-            docs = dataset.Corpus.Length,
-            chunks = ingested.Chunks,
-            queries = scores.Queries,
-            ndcg_at_10 = scores.Ndcg,
-            recall_at_100 = scores.Recall,
-            mrr_at_10 = scores.Mrr,
-            ingest_s = Math.Round(ingestSeconds, 2),
-            ingest_chunks_per_s = Math.Round(ingested.Chunks / ingestSeconds, 1),
-            embedding_cache = cache is not null,
-            query_ms_p50 = scores.P50,
-            query_ms_p95 = scores.P95,
-            settings = settings.Count == 0 ? null : string.Join(";", settings.Select(pair => $"{pair.Key}={pair.Value}")),
-        }));
+        Log($"beir --pipeline: {kind}: ingested {ingested.Added} documents as {ingested.Chunks} chunks in {figures.Seconds:F1} s");
+        return provider;
     }
+
+    private static Task<BeirScores> MeasureAsync(BeirDataset dataset, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, IRetriever retriever) =>
+        BeirScores.MeasureAsync(dataset, queryIds, qrels, async text => DocumentsByBestChunk(await retriever.RetrieveAsync(new RetrievalRequest(text) { Top = Top }).ConfigureAwait(false)));
+
+    private static string? Describe(Dictionary<string, string?> settings) =>
+        settings.Count == 0 ? null : string.Join(";", settings.Select(pair => $"{pair.Key}={pair.Value}"));
 
     /// <summary>Ranks each document by its best chunk: the first time its id appears in the chunk ranking, with that chunk's score.</summary>
     private static IReadOnlyList<SearchHit> DocumentsByBestChunk(IReadOnlyList<RetrievedChunk> chunks)
@@ -150,4 +233,12 @@ internal static class BeirPipelineBenchmark
     }
 
     private static void Log(string message) => Console.Error.WriteLine(message);
+
+    /// <summary>What the ingestion of one run took.</summary>
+    private sealed class IngestionFigures
+    {
+        public int Chunks { get; set; }
+
+        public double Seconds { get; set; }
+    }
 }

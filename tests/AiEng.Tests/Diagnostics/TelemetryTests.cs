@@ -77,7 +77,7 @@ public sealed class TelemetryTests
         Activity fusion = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.fusion");
         Assert.Equal(grounded.SpanId, fusion.ParentSpanId);
         Assert.Equal("retrieval", fusion.GetTagItem("gen_ai.operation.name"));
-        Assert.Equal("rrf", fusion.GetTagItem("aieng.retrieval.fusion.method"));
+        Assert.Equal("normalized_score", fusion.GetTagItem("aieng.retrieval.fusion.method"));
         Assert.Equal(2, fusion.GetTagItem("aieng.retrieval.fusion.sources"));
         Assert.Equal(4, fusion.GetTagItem("aieng.retrieval.top_k"));
 

@@ -9,11 +9,30 @@ public class HybridRetrieverTests
     private static readonly ChunkRecord C = Chunks.Record("d", 2, "c");
 
     [Fact]
-    public async Task Fuses_by_reciprocal_rank_with_k_60_by_default_and_asks_each_retriever_for_the_candidate_depth()
+    public async Task Fuses_normalised_scores_with_equal_weights_by_default_and_asks_each_retriever_for_the_candidate_depth()
+    {
+        // Keyword scores 1, 0.9, 0.8 normalise to 1, 0.5, 0; dense scores 1, 0.9 to 1, 0.
+        var keyword = Chunks.Fixed(new() { ["q"] = [A, B, C] });
+        var dense = Chunks.Fixed(new() { ["q"] = [B, C] });
+        var retriever = new HybridRetriever([keyword, dense]);
+
+        var chunks = await retriever.RetrieveAsync("q", 2);
+
+        // b: 0.5 + 1; a: 1 + 0 (absent from dense); c: 0 + 0 (cut).
+        Assert.Equal(["d#1", "d#0"], chunks.Keys());
+        Assert.Equal([1.5, 1.0], chunks.Select(c => Math.Round(c.Score, 9)));
+        Assert.Same(B, chunks[0].Chunk);
+        Assert.Equal(200, HybridRetrieverOptions.DefaultCandidateDepth);
+        Assert.Equal(("q", HybridRetrieverOptions.DefaultCandidateDepth), Assert.Single(keyword.Calls));
+        Assert.Equal(("q", HybridRetrieverOptions.DefaultCandidateDepth), Assert.Single(dense.Calls));
+    }
+
+    [Fact]
+    public async Task Fuses_by_reciprocal_rank_with_k_60_when_asked()
     {
         var keyword = Chunks.Fixed(new() { ["q"] = [A, B, C] });
         var dense = Chunks.Fixed(new() { ["q"] = [C, A] });
-        var retriever = new HybridRetriever([keyword, dense]);
+        var retriever = new HybridRetriever([keyword, dense], new HybridRetrieverOptions { Fusion = FusionMethod.ReciprocalRank });
 
         var chunks = await retriever.RetrieveAsync("q", 2);
 
@@ -21,8 +40,6 @@ public class HybridRetrieverTests
         Assert.Equal(["d#0", "d#2"], chunks.Keys());
         Assert.Equal((1.0 / 61) + (1.0 / 62), chunks[0].Score, 12);
         Assert.Same(A, chunks[0].Chunk);
-        Assert.Equal(("q", HybridRetrieverOptions.DefaultCandidateDepth), Assert.Single(keyword.Calls));
-        Assert.Equal(("q", HybridRetrieverOptions.DefaultCandidateDepth), Assert.Single(dense.Calls));
     }
 
     [Fact]
