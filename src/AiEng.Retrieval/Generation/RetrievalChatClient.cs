@@ -149,26 +149,51 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The span covers grounding and the whole stream; a failure ends it without an error status, as C# allows no catch around a yield.
+        // The span covers grounding and the whole stream. C# allows no catch around a yield, so each step that can fail
+        // (grounding, opening the stream, each MoveNextAsync) marks the span failed on its own.
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.GroundedGeneration);
-        var grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
-        if (grounded is null)
+        Grounded? grounded;
+        IAsyncEnumerator<ChatResponseUpdate> updates;
+        try
         {
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken).ConfigureAwait(false))
-            {
-                yield return update;
-            }
-
-            yield break;
+            grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
+            updates = base.GetStreamingResponseAsync(grounded?.Messages ?? messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
         }
 
-        var text = new StringBuilder();
+        StringBuilder? text = grounded is null ? null : new StringBuilder();
         ChatResponseUpdate? last = null;
-        await foreach (var update in base.GetStreamingResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false))
+        await using (updates.ConfigureAwait(false))
         {
-            text.Append(update.Text);
-            last = update;
-            yield return update;
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await updates.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+                {
+                    throw; // Not reached: the filter only marks the span.
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                text?.Append(updates.Current.Text);
+                last = updates.Current;
+                yield return updates.Current;
+            }
+        }
+
+        if (grounded is null || text is null)
+        {
+            yield break;
         }
 
         var citations = SelectCitations(grounded.Citations, text.ToString());

@@ -222,38 +222,45 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.EmbeddingsOperation);
             activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
             activity?.SetTag(AiEngTelemetry.IngestionBatchChunks, _batch.Count);
-            var texts = new string[_batch.Count];
-            for (int i = 0; i < texts.Length; i++)
+            try
             {
-                texts[i] = _batch[i].Chunk.Text;
-            }
-
-            GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
-            if (embeddings.Count != texts.Length)
-            {
-                throw new IngestionException(
-                    $"The embedding generator returned {embeddings.Count} embeddings for {texts.Length} texts; it must return one embedding per text, in order.")
+                var texts = new string[_batch.Count];
+                for (int i = 0; i < texts.Length; i++)
                 {
-                    DocumentId = _batch[0].Pending.Document.Id,
-                    CollectionName = _collection.Name,
-                };
-            }
+                    texts[i] = _batch[i].Chunk.Text;
+                }
 
-            long tokens = embeddings.Usage?.InputTokenCount ?? 0;
-            _tokens += tokens;
-            activity?.SetTag(AiEngTelemetry.UsageInputTokens, tokens);
-            IngestionLog.BatchEmbedded(_logger, texts.Length, tokens);
-            for (int i = 0; i < texts.Length; i++)
+                GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
+                if (embeddings.Count != texts.Length)
+                {
+                    throw new IngestionException(
+                        $"The embedding generator returned {embeddings.Count} embeddings for {texts.Length} texts; it must return one embedding per text, in order.")
+                    {
+                        DocumentId = _batch[0].Pending.Document.Id,
+                        CollectionName = _collection.Name,
+                    };
+                }
+
+                long tokens = embeddings.Usage?.InputTokenCount ?? 0;
+                _tokens += tokens;
+                activity?.SetTag(AiEngTelemetry.UsageInputTokens, tokens);
+                IngestionLog.BatchEmbedded(_logger, texts.Length, tokens);
+                for (int i = 0; i < texts.Length; i++)
+                {
+                    (PendingDocument pending, DocumentChunk chunk) = _batch[i];
+                    ReadOnlyMemory<float> vector = embeddings[i].Vector;
+                    await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
+                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector));
+                }
+
+                _chunksEmbedded += texts.Length;
+                _batch.Clear();
+                ReportProgress(IngestionEvent.ChunksEmbedded, null);
+            }
+            catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
             {
-                (PendingDocument pending, DocumentChunk chunk) = _batch[i];
-                ReadOnlyMemory<float> vector = embeddings[i].Vector;
-                await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
-                pending.Add(ChunkRecords.Create(pending.Document, chunk, vector));
+                throw; // Not reached: the filter only marks the span.
             }
-
-            _chunksEmbedded += texts.Length;
-            _batch.Clear();
-            ReportProgress(IngestionEvent.ChunksEmbedded, null);
         }
 
         await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);

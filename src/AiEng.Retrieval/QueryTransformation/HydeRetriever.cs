@@ -47,30 +47,37 @@ public sealed class HydeRetriever : IRetriever
         activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
         activity?.SetTag(AiEngTelemetry.QueryTransformationMethod, "hyde");
         activity?.SetTag(AiEngTelemetry.RetrievalTopK, top);
-        string passage = string.Empty;
-        if (!string.IsNullOrWhiteSpace(query))
+        try
         {
-            passage = StripFences(await QueryRewriter.AskAsync(_chatClient, Instructions, query, _options.ChatOptions, cancellationToken).ConfigureAwait(false));
-        }
+            string passage = string.Empty;
+            if (!string.IsNullOrWhiteSpace(query))
+            {
+                passage = StripFences(await QueryRewriter.AskAsync(_chatClient, Instructions, query, _options.ChatOptions, cancellationToken).ConfigureAwait(false));
+            }
 
-        activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, passage.Length == 0 ? 0 : 1);
-        IReadOnlyList<RetrievedChunk> chunks;
-        if (passage.Length == 0)
-        {
-            chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        else if (!_options.IncludeOriginalQuery)
-        {
-            chunks = await _retriever.RetrieveAsync(request.ForQuery(passage), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, [passage, query], cancellationToken).ConfigureAwait(false);
-            chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
-        }
+            activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, passage.Length == 0 ? 0 : 1);
+            IReadOnlyList<RetrievedChunk> chunks;
+            if (passage.Length == 0)
+            {
+                chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!_options.IncludeOriginalQuery)
+            {
+                chunks = await _retriever.RetrieveAsync(request.ForQuery(passage), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, [passage, query], cancellationToken).ConfigureAwait(false);
+                chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
+            }
 
-        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-        return chunks;
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+            return chunks;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 
     private static string StripFences(string text)

@@ -44,26 +44,33 @@ public sealed class MultiQueryRetriever : IRetriever
         activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
         activity?.SetTag(AiEngTelemetry.QueryTransformationMethod, "multi_query");
         activity?.SetTag(AiEngTelemetry.RetrievalTopK, top);
-        var queries = new List<string> { query };
-        if (!string.IsNullOrWhiteSpace(query))
+        try
         {
-            queries.AddRange(await RephraseAsync(query, cancellationToken).ConfigureAwait(false));
-        }
+            var queries = new List<string> { query };
+            if (!string.IsNullOrWhiteSpace(query))
+            {
+                queries.AddRange(await RephraseAsync(query, cancellationToken).ConfigureAwait(false));
+            }
 
-        activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, queries.Count - 1);
-        IReadOnlyList<RetrievedChunk> chunks;
-        if (queries.Count == 1)
-        {
-            chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, queries, cancellationToken).ConfigureAwait(false);
-            chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
-        }
+            activity?.SetTag(AiEngTelemetry.QueryTransformationQueries, queries.Count - 1);
+            IReadOnlyList<RetrievedChunk> chunks;
+            if (queries.Count == 1)
+            {
+                chunks = await _retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var lists = await ChunkFusion.RetrieveAllAsync(_retriever, request, queries, cancellationToken).ConfigureAwait(false);
+                chunks = ChunkFusion.Fuse(lists, FusionMethod.ReciprocalRank, _options.RrfK, weights: null, top);
+            }
 
-        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-        return chunks;
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+            return chunks;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 
     private async Task<IReadOnlyList<string>> RephraseAsync(string query, CancellationToken cancellationToken)

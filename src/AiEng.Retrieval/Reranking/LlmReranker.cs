@@ -65,34 +65,41 @@ public sealed class LlmReranker : IReranker
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
         }
 
-        var scores = new double?[candidates.Count];
-        for (int start = 0; start < judged; start += _options.BatchSize)
+        try
         {
-            int size = Math.Min(_options.BatchSize, judged - start);
-            var messages = new List<ChatMessage>
+            var scores = new double?[candidates.Count];
+            for (int start = 0; start < judged; start += _options.BatchSize)
             {
-                new(ChatRole.System, Instructions),
-                new(ChatRole.User, BuildPrompt(query, candidates, start, size)),
-            };
-            var response = await _chatClient.GetResponseAsync(messages, _options.ChatOptions!.Clone(), cancellationToken).ConfigureAwait(false);
-            foreach (var (index, score) in RelevanceJudgmentParser.Parse(response.Text, size))
-            {
-                scores[start + index] = score;
+                int size = Math.Min(_options.BatchSize, judged - start);
+                var messages = new List<ChatMessage>
+                {
+                    new(ChatRole.System, Instructions),
+                    new(ChatRole.User, BuildPrompt(query, candidates, start, size)),
+                };
+                var response = await _chatClient.GetResponseAsync(messages, _options.ChatOptions!.Clone(), cancellationToken).ConfigureAwait(false);
+                foreach (var (index, score) in RelevanceJudgmentParser.Parse(response.Text, size))
+                {
+                    scores[start + index] = score;
+                }
             }
-        }
 
-        var order = Enumerable.Range(0, candidates.Count)
-            .OrderBy(i => scores[i] is null ? 1 : 0)
-            .ThenByDescending(i => scores[i] ?? 0)
-            .ThenBy(i => i);
-        RetrievedChunk[] reranked = order.Take(top).Select(i => new RetrievedChunk(candidates[i].Chunk, scores[i] ?? UnscoredScore)).ToArray();
-        if (activity is not null)
+            var order = Enumerable.Range(0, candidates.Count)
+                .OrderBy(i => scores[i] is null ? 1 : 0)
+                .ThenByDescending(i => scores[i] ?? 0)
+                .ThenBy(i => i);
+            RetrievedChunk[] reranked = order.Take(top).Select(i => new RetrievedChunk(candidates[i].Chunk, scores[i] ?? UnscoredScore)).ToArray();
+            if (activity is not null)
+            {
+                activity.SetTag(AiEngTelemetry.RerankUnscored, scores.Count(static score => score is null));
+                activity.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
+            }
+
+            return reranked;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
         {
-            activity.SetTag(AiEngTelemetry.RerankUnscored, scores.Count(static score => score is null));
-            activity.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
+            throw; // Not reached: the filter only marks the span.
         }
-
-        return reranked;
     }
 
     private string BuildPrompt(string query, IReadOnlyList<RetrievedChunk> candidates, int start, int size)

@@ -50,38 +50,45 @@ public sealed class MmrReranker : IReranker
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
         }
 
-        var queryVector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var vectors = new ReadOnlyMemory<float>[candidates.Count];
-        var missing = new List<int>();
-        for (int i = 0; i < candidates.Count; i++)
+        try
         {
-            vectors[i] = candidates[i].Chunk.Embedding;
-            if (vectors[i].Length != queryVector.Length)
+            var queryVector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var vectors = new ReadOnlyMemory<float>[candidates.Count];
+            var missing = new List<int>();
+            for (int i = 0; i < candidates.Count; i++)
             {
-                missing.Add(i);
-            }
-        }
-
-        if (missing.Count > 0)
-        {
-            var embeddings = await _embeddingGenerator.GenerateAsync(missing.Select(i => candidates[i].Chunk.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (embeddings.Count != missing.Count)
-            {
-                throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {missing.Count} texts.");
-            }
-
-            for (int j = 0; j < missing.Count; j++)
-            {
-                vectors[missing[j]] = embeddings[j].Vector;
-                if (embeddings[j].Vector.Length != queryVector.Length)
+                vectors[i] = candidates[i].Chunk.Embedding;
+                if (vectors[i].Length != queryVector.Length)
                 {
-                    throw new InvalidOperationException($"The embedding generator returned an embedding of {embeddings[j].Vector.Length} dimensions for a candidate but {queryVector.Length} for the query.");
+                    missing.Add(i);
                 }
             }
-        }
 
-        RetrievedChunk[] reranked = Mmr.Select(queryVector, vectors, top, _options.Lambda).Select(pick => new RetrievedChunk(candidates[pick.Index].Chunk, pick.Score)).ToArray();
-        activity?.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
-        return reranked;
+            if (missing.Count > 0)
+            {
+                var embeddings = await _embeddingGenerator.GenerateAsync(missing.Select(i => candidates[i].Chunk.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (embeddings.Count != missing.Count)
+                {
+                    throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {missing.Count} texts.");
+                }
+
+                for (int j = 0; j < missing.Count; j++)
+                {
+                    vectors[missing[j]] = embeddings[j].Vector;
+                    if (embeddings[j].Vector.Length != queryVector.Length)
+                    {
+                        throw new InvalidOperationException($"The embedding generator returned an embedding of {embeddings[j].Vector.Length} dimensions for a candidate but {queryVector.Length} for the query.");
+                    }
+                }
+            }
+
+            RetrievedChunk[] reranked = Mmr.Select(queryVector, vectors, top, _options.Lambda).Select(pick => new RetrievedChunk(candidates[pick.Index].Chunk, pick.Score)).ToArray();
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, reranked.Length);
+            return reranked;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 }

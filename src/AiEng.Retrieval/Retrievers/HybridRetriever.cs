@@ -55,9 +55,16 @@ public sealed class HybridRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
         }
 
-        var lists = await Task.WhenAll(_retrievers.Select(retriever => retriever.RetrieveAsync(request.ForQuery(query, depth), cancellationToken))).ConfigureAwait(false);
-        var fused = ChunkFusion.Fuse(lists, _options.Fusion, _options.RrfK, _options.Weights?.ToArray(), top);
-        activity?.SetTag(AiEngTelemetry.RetrievalResults, fused.Count);
-        return fused;
+        try
+        {
+            var lists = await Task.WhenAll(_retrievers.Select(retriever => retriever.RetrieveAsync(request.ForQuery(query, depth), cancellationToken))).ConfigureAwait(false);
+            var fused = ChunkFusion.Fuse(lists, _options.Fusion, _options.RrfK, _options.Weights?.ToArray(), top);
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, fused.Count);
+            return fused;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 }

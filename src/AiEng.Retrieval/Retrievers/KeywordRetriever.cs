@@ -106,9 +106,6 @@ public sealed class KeywordRetriever : IRetriever
         cancellationToken.ThrowIfCancellationRequested();
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalKeyword);
         var snapshot = _snapshot;
-        Func<ChunkRecord, bool>? filter = request.Filter?.Compile();
-        Func<int, bool>? include = filter is null ? null : ordinal => filter(snapshot.Ordered[ordinal]);
-        IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top, include).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
         if (activity is not null)
         {
             activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
@@ -118,12 +115,22 @@ public sealed class KeywordRetriever : IRetriever
             }
 
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
             activity.SetTag(AiEngTelemetry.RetrievalIndexedChunks, snapshot.Index.Count);
-            activity.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
         }
 
-        return Task.FromResult(chunks);
+        try
+        {
+            Func<ChunkRecord, bool>? filter = request.Filter?.Compile();
+            Func<int, bool>? include = filter is null ? null : ordinal => filter(snapshot.Ordered[ordinal]);
+            IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top, include).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+            return Task.FromResult(chunks);
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 
     private Snapshot Build(IEnumerable<ChunkRecord> records)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiEng.Shared;
 
 namespace AiEng.Retrieval;
@@ -6,6 +7,10 @@ namespace AiEng.Retrieval;
 /// A retrieval stage followed by a reranking stage: retrieves a deeper candidate list with one <see cref="IRetriever"/>
 /// and keeps the best of them by an <see cref="IReranker"/> (for example <see cref="LlmReranker"/> or <see cref="MmrReranker"/>).
 /// </summary>
+/// <remarks>
+/// Each call is a span <c>aieng.retrieval.two_stage</c> on the activity source <c>AiEng</c>, around the spans of the
+/// candidate retrieval and of the reranker (docs/observability.md).
+/// </remarks>
 public sealed class RerankingRetriever : IRetriever
 {
     /// <summary>The default number of candidates: 30.</summary>
@@ -34,7 +39,27 @@ public sealed class RerankingRetriever : IRetriever
     {
         Throw.IfNull(request);
         (string query, int top) = (request.Query, request.Top);
-        var candidates = await _retriever.RetrieveAsync(request.ForQuery(query, Math.Max(top, _candidateCount)), cancellationToken).ConfigureAwait(false);
-        return candidates.Count == 0 ? candidates : await _reranker.RerankAsync(query, candidates, top, cancellationToken).ConfigureAwait(false);
+        int depth = Math.Max(top, _candidateCount);
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalTwoStage);
+        if (activity is not null)
+        {
+            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
+            activity.SetTag(AiEngTelemetry.CandidateDepth, depth);
+            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
+        }
+
+        try
+        {
+            var candidates = await _retriever.RetrieveAsync(request.ForQuery(query, depth), cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(AiEngTelemetry.RerankCandidates, candidates.Count);
+            var results = candidates.Count == 0 ? candidates : await _reranker.RerankAsync(query, candidates, top, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, results.Count);
+            return results;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 }

@@ -54,15 +54,22 @@ public sealed class VectorStoreRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.RetrievalFiltered, _options.Filter is not null || request.Filter is not null);
         }
 
-        var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_options.Filter, request.Filter), IncludeVectors = _options.IncludeEmbeddings };
-        var chunks = new List<RetrievedChunk>(top);
-        await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
+        try
         {
-            chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
-        }
+            var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_options.Filter, request.Filter), IncludeVectors = _options.IncludeEmbeddings };
+            var chunks = new List<RetrievedChunk>(top);
+            await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
+            {
+                chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
+            }
 
-        activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-        return chunks;
+            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
+            return chunks;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
     }
 }

@@ -34,11 +34,13 @@ internal static class AiEngPipeline
 
         // AiEng's middleware: usage outside resilience, so a logical call is one record, a budget stops it before any
         // attempt is sent, and each provider attempt is retried on its own. The resilience pipeline is the model's entry in
-        // Polly's registry: AiEng's (from AiEng:Resilience) unless the application registered one under the same key.
+        // Polly's registry: AiEng's (from AiEng:Resilience) unless the application registered one under the same key. A typed
+        // pipeline the application registered under the key (hedging, fallback) runs the non-streaming calls around it.
         builder.UseUsageTracking();
         var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
+        var responses = ModelResiliencePipelines.GetTyped<ChatResponse>(services, pipelineKey);
         var timeProvider = services.GetService<TimeProvider>();
-        builder.Use(client => new ResilientChatClient(client, pipeline, timeProvider, configurationPath));
+        builder.Use(client => new ResilientChatClient(client, pipeline, responses, timeProvider, configurationPath));
         return builder.Build(services);
     }
 
@@ -62,8 +64,9 @@ internal static class AiEngPipeline
         // AiEng's middleware, in the same order as for chat.
         builder.UseUsageTracking();
         var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
+        var embeddings = ModelResiliencePipelines.GetTyped<GeneratedEmbeddings<Embedding<float>>>(services, pipelineKey);
         var timeProvider = services.GetService<TimeProvider>();
-        builder.Use(generator => new ResilientEmbeddingGenerator<string, Embedding<float>>(generator, pipeline, timeProvider, configurationPath));
+        builder.Use(generator => new ResilientEmbeddingGenerator<string, Embedding<float>>(generator, pipeline, embeddings, timeProvider, configurationPath));
         return builder.Build(services);
     }
 }

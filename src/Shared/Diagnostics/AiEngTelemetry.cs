@@ -24,6 +24,7 @@ internal static class AiEngTelemetry
     public const string RetrievalDense = "aieng.retrieval.dense";
     public const string RetrievalFusion = "aieng.retrieval.fusion";
     public const string RetrievalRerank = "aieng.retrieval.rerank";
+    public const string RetrievalTwoStage = "aieng.retrieval.two_stage";
     public const string RetrievalQueryTransformation = "aieng.retrieval.query_transformation";
     public const string GroundedGeneration = "aieng.generation.grounded";
     public const string EvaluationRun = "aieng.evaluation.run";

@@ -71,10 +71,11 @@ public sealed partial class ReadmeSnippetTests
         return snippets;
     }
 
-    private static IReadOnlyList<string> Compile(IReadOnlyList<(int Line, string Code)> snippets, string path)
+    /// <summary>Compiles each snippet as the body of a method, with the README's usings and <paramref name="moreUsings"/>; returns the errors, located in <paramref name="path"/>.</summary>
+    internal static IReadOnlyList<string> Compile(IReadOnlyList<(int Line, string Code)> snippets, string path, params string[] moreUsings)
     {
         var source = new StringBuilder();
-        foreach (string name in Usings)
+        foreach (string name in Usings.Concat(moreUsings))
         {
             source.Append("using ").Append(name).Append(";\n");
         }
@@ -112,10 +113,11 @@ public sealed partial class ReadmeSnippetTests
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(static file => MetadataReference.CreateFromFile(file));
 
-    private static string ReadmePath() =>
-        Path.Combine(
-            RagPaths.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new DirectoryNotFoundException($"No {RagPaths.SolutionFileName} above {AppContext.BaseDirectory}."),
-            "README.md");
+    private static string ReadmePath() => Path.Combine(RepositoryRoot(), "README.md");
+
+    /// <summary>Gets the directory of the solution file above the test's output.</summary>
+    internal static string RepositoryRoot() =>
+        RagPaths.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new DirectoryNotFoundException($"No {RagPaths.SolutionFileName} above {AppContext.BaseDirectory}.");
 
     [GeneratedRegex(@"^```csharp[ \t]*\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

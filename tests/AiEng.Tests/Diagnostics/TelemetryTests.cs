@@ -201,6 +201,188 @@ public sealed class TelemetryTests
         Assert.Single(provider.GetRequiredService<AiEng.Inference.IUsageLedger>().GetRecords(), r => r.Model == model);
     }
 
+    [Fact]
+    public async Task A_reranking_retriever_emits_a_two_stage_span_around_its_candidate_retrieval_and_its_reranker()
+    {
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            var (_, keyword, embedder) = await BuildCorpusAsync();
+            var retriever = new RerankingRetriever(keyword, new MmrReranker(embedder), candidateCount: 5);
+            Assert.NotEmpty(await retriever.RetrieveAsync(new RetrievalRequest(Question) { Top = 2 }));
+        });
+
+        Activity twoStage = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.two_stage");
+        Assert.Equal("retrieval", twoStage.GetTagItem("gen_ai.operation.name"));
+        Assert.Equal(5, twoStage.GetTagItem("aieng.retrieval.candidate_depth"));
+        Assert.Equal(2, twoStage.GetTagItem("aieng.retrieval.top_k"));
+        Assert.Equal(false, twoStage.GetTagItem("aieng.retrieval.filtered"));
+        Assert.Equal(3, twoStage.GetTagItem("aieng.rerank.candidates"));
+        Assert.Equal(2, twoStage.GetTagItem("aieng.retrieval.results"));
+        Assert.Equal(ActivityStatusCode.Unset, twoStage.Status);
+
+        Activity keyword = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.keyword");
+        Activity rerank = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.rerank");
+        Assert.Equal(twoStage.SpanId, keyword.ParentSpanId);
+        Assert.Equal(twoStage.SpanId, rerank.ParentSpanId);
+        Assert.Equal(5, keyword.GetTagItem("aieng.retrieval.top_k"));
+        Assert.Equal("mmr", rerank.GetTagItem("aieng.rerank.method"));
+    }
+
+    [Fact]
+    public async Task Retrieval_spans_that_throw_end_with_the_error_status_and_error_type_up_to_the_outermost()
+    {
+        var failure = new InvalidOperationException("The embedding service is down.");
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            var (collection, keyword, _) = await BuildCorpusAsync();
+            var dense = new VectorStoreRetriever(collection, Embedder(onCall: () => throw failure));
+            var retriever = new RerankingRetriever(new HybridRetriever([keyword, dense]), new PassThroughReranker());
+            Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => retriever.RetrieveAsync(new RetrievalRequest(Question) { Top = 2 })));
+        });
+
+        foreach (string name in new[] { "aieng.retrieval.dense", "aieng.retrieval.fusion", "aieng.retrieval.two_stage" })
+        {
+            Activity span = Assert.Single(spans, a => a.OperationName == name);
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.Equal(nameof(InvalidOperationException), span.StatusDescription);
+            Assert.Equal("System.InvalidOperationException", span.GetTagItem("error.type"));
+        }
+
+        Activity keyword = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.keyword");
+        Assert.Equal(ActivityStatusCode.Unset, keyword.Status);
+        Assert.Null(keyword.GetTagItem("error.type"));
+    }
+
+    [Fact]
+    public async Task A_failing_reranker_or_query_transformation_marks_its_span_failed()
+    {
+        var failing = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new TimeoutException("model timed out") };
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            var (_, keyword, _) = await BuildCorpusAsync();
+            var candidates = await keyword.RetrieveAsync(new RetrievalRequest(Question) { Top = 3 });
+            await Assert.ThrowsAsync<TimeoutException>(() => new LlmReranker(failing).RerankAsync(Question, candidates, 2));
+            await Assert.ThrowsAsync<TimeoutException>(() => new MultiQueryRetriever(failing, keyword).RetrieveAsync(new RetrievalRequest(Question) { Top = 2 }));
+            await Assert.ThrowsAsync<TimeoutException>(() => new HydeRetriever(failing, keyword).RetrieveAsync(new RetrievalRequest(Question) { Top = 2 }));
+        });
+
+        Activity rerank = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.rerank");
+        Assert.Equal(ActivityStatusCode.Error, rerank.Status);
+        Assert.Equal("System.TimeoutException", rerank.GetTagItem("error.type"));
+        Assert.Equal(2, spans.Count(a => a.OperationName == "aieng.retrieval.query_transformation"));
+        Assert.All(
+            spans.Where(a => a.OperationName == "aieng.retrieval.query_transformation"),
+            span => Assert.Equal((ActivityStatusCode.Error, "System.TimeoutException"), (span.Status, span.GetTagItem("error.type"))));
+    }
+
+    [Fact]
+    public async Task A_streaming_grounded_call_marks_its_span_failed_when_grounding_or_the_stream_fails()
+    {
+        var (_, keyword, _) = await BuildCorpusAsync();
+        var failure = new IOException("connection reset");
+        IChatClient streamFails = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, _) => FailingStream(failure),
+        }.AsBuilder().UseRetrieval(keyword).Build();
+        IChatClient groundingFails = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException("never called"),
+        }.AsBuilder().UseRetrieval(new VectorStoreRetrieverThatFails()).Build();
+
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            var seen = new List<string>();
+            await Assert.ThrowsAsync<IOException>(async () =>
+            {
+                await foreach (var update in streamFails.GetStreamingResponseAsync(Question))
+                {
+                    seen.Add(update.Text);
+                }
+            });
+            Assert.Equal(["Open "], seen);
+
+            await Assert.ThrowsAsync<NotSupportedException>(async () =>
+            {
+                await foreach (var update in groundingFails.GetStreamingResponseAsync(Question))
+                {
+                    Assert.Fail("No update was expected: " + update.Text);
+                }
+            });
+        });
+
+        var grounded = spans.Where(a => a.OperationName == "aieng.generation.grounded").OrderBy(a => a.StartTimeUtc).ToList();
+        Assert.Equal(2, grounded.Count);
+        Assert.Equal((ActivityStatusCode.Error, "System.IO.IOException"), (grounded[0].Status, grounded[0].GetTagItem("error.type")));
+        Assert.Equal((ActivityStatusCode.Error, "System.NotSupportedException"), (grounded[1].Status, grounded[1].GetTagItem("error.type")));
+    }
+
+    [Fact]
+    public async Task A_failing_embedding_batch_marks_the_batch_and_the_ingestion_run_failed()
+    {
+        var failure = new HttpRequestException("Service unavailable", null, System.Net.HttpStatusCode.ServiceUnavailable);
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            using var store = new InMemoryVectorStore();
+            var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
+            var ingestor = new DocumentIngestor(collection, Embedder(onCall: () => throw failure), new AiEng.Tests.Retrieval.Ingestion.ParagraphChunker());
+            await Assert.ThrowsAnyAsync<Exception>(() => ingestor.IngestAsync(Stream(Doc("widgets", "The zephyr widget."))));
+        });
+
+        foreach (string name in new[] { "aieng.ingestion.batch", "aieng.ingestion.run" })
+        {
+            Activity span = Assert.Single(spans, a => a.OperationName == name);
+            Assert.Equal(ActivityStatusCode.Error, span.Status);
+            Assert.NotNull(span.GetTagItem("error.type"));
+        }
+
+        Assert.Equal("System.Net.Http.HttpRequestException", Assert.Single(spans, a => a.OperationName == "aieng.ingestion.batch").GetTagItem("error.type"));
+    }
+
+    /// <summary>Runs <paramref name="action"/> under a root span of its own and returns the AiEng spans of that trace.</summary>
+    private static async Task<List<Activity>> CollectAiEngSpansAsync(Func<Task> action)
+    {
+        var exported = new List<Activity>();
+        using (TracerProvider provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource("AiEng")
+            .AddSource(TestSource.Name)
+            .AddInMemoryExporter(exported)
+            .Build())
+        {
+            using Activity root = TestSource.StartActivity("test")!;
+            await action();
+        }
+
+        ActivityTraceId trace = Assert.Single(exported, a => a.OperationName == "test").TraceId;
+        return exported.Where(a => a.TraceId == trace && a.Source.Name == "AiEng").ToList();
+    }
+
+    /// <summary>Ingests three chunks into an in-memory collection; returns it, a keyword retriever over it and the embedder.</summary>
+    private static async Task<(VectorStoreCollection<string, ChunkRecord> Collection, KeywordRetriever Keyword, TestEmbeddingGenerator Embedder)> BuildCorpusAsync()
+    {
+        var store = new InMemoryVectorStore();
+        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
+        TestEmbeddingGenerator embedder = Embedder();
+        await new DocumentIngestor(collection, embedder, new AiEng.Tests.Retrieval.Ingestion.ParagraphChunker()).IngestAsync(Stream(
+            Doc("widgets", "The zephyr widget is configured in settings.", "Restart after configuring the widget."),
+            Doc("gadgets", "Gadgets need no configuration.")));
+
+        return (collection, await KeywordRetriever.LoadAsync(collection), embedder);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> FailingStream(Exception failure)
+    {
+        await Task.Yield();
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "Open ");
+        throw failure;
+    }
+
+    /// <summary>A retriever that fails, standing in for a store that cannot be reached.</summary>
+    private sealed class VectorStoreRetrieverThatFails : IRetriever
+    {
+        public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The store cannot be reached.");
+    }
+
     private static async Task RunPipelineAsync()
     {
         using var store = new InMemoryVectorStore();

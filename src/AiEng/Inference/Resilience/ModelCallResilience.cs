@@ -137,6 +137,59 @@ internal sealed class ModelCallResilience
     }
 
     /// <summary>
+    /// Runs one non-streaming call through a typed pipeline (hedging, fallback, any strategy of Polly's
+    /// <see cref="ResiliencePipelineBuilder{TResult}"/>) around this instance's pipeline: each attempt the typed pipeline
+    /// makes (a hedged attempt, a retry) runs through this instance's pipeline (its retries, timeouts and circuit breaker).
+    /// </summary>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <typeparam name="TState">The state passed to <paramref name="call"/>, so that it needs no closure.</typeparam>
+    /// <param name="outer">The typed pipeline.</param>
+    /// <param name="describe">Puts the call's request in the context's properties (<see cref="ModelResilienceProperties"/>) for the typed pipeline's strategies.</param>
+    /// <param name="call">Makes one attempt; must honour the token it is given.</param>
+    /// <param name="state">The state for <paramref name="call"/>.</param>
+    /// <param name="modelId">The model id of this call, if it overrides the default.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <returns>The typed pipeline's result: an attempt's response or what a fallback produced.</returns>
+    /// <remarks>
+    /// The callback may run several times and concurrently (hedging): every attempt gets the <see cref="ResilienceContext"/>
+    /// the typed pipeline gives it, and the inner call only ever sees that context's token, so a hedged attempt that loses
+    /// is cancelled on its own; the call's arguments are only read.
+    /// </remarks>
+    public async Task<TResult> ExecuteAsync<TResult, TState>(
+        ResiliencePipeline<TResult> outer,
+        Action<ResilienceProperties, TState> describe,
+        Func<TState, CancellationToken, Task<TResult>> call,
+        TState state,
+        string? modelId,
+        CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            describe(context.Properties, state);
+            return await outer.ExecuteAsync(
+                static (attemptContext, state) => state.Self.RunAsync(
+                    static (context, state) =>
+                    {
+                        NoteAttempt(context);
+                        return new ValueTask<TResult>(state.Call(state.State, context.CancellationToken));
+                    },
+                    attemptContext,
+                    (state.Call, state.State)),
+                context,
+                (Self: this, Call: call, State: state)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Translate(exception, context, modelId, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
     /// Opens a stream through the pipeline and waits for its first item, retrying failures until then. The returned
     /// enumerator is bound to a token linked only to the caller's, so it outlives the pipeline's timeouts.
     /// </summary>
@@ -344,7 +397,9 @@ internal sealed class ModelCallResilience
     /// <summary>Turns the final failure of a call into the exception to throw, or <see langword="null"/> to rethrow it unchanged.</summary>
     private ModelRequestException? Translate(Exception exception, ResilienceContext context, string? modelId, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        // A ModelRequestException comes from another resilience middleware further in (UseResilience called twice): it
+        // already says what happened, so it propagates as it is.
+        if (cancellationToken.IsCancellationRequested || exception is ModelRequestException)
         {
             return null;
         }

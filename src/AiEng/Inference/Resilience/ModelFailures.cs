@@ -10,7 +10,7 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// The failure classification of AiEng's resilience, public so that your own Polly strategies (a retry of your own,
-/// hedging or fallback in a generic pipeline) can reuse it: which failures of a model call are transient (worth retrying), which HTTP status an
+/// hedging or fallback in a typed pipeline) can reuse it: which failures of a model call are transient (worth retrying), which HTTP status an
 /// exception carries, and how long the provider asked to wait (<c>Retry-After</c>).
 /// </summary>
 /// <remarks>
@@ -27,8 +27,14 @@ namespace AiEng.Inference;
 /// knows the caller's token and never handles a cancellation the caller asked for. Use the latter in strategies.
 /// </para>
 /// <para>
-/// Streaming is not a predicate: the resilience middleware runs a streaming call through the pipeline only until the first
-/// update, so any strategy (retry, hedging) may repeat an attempt only before the caller has seen output.
+/// Streaming is not a predicate: the resilience middleware runs a streaming call through the untyped pipeline only until
+/// the first update, so a retry may repeat an attempt only before the caller has seen output; typed pipelines (hedging,
+/// fallback) run only the non-streaming calls.
+/// </para>
+/// <para>
+/// The predicates take an <see cref="Outcome{TResult}"/> of any result type, so they fit untyped strategies and the typed
+/// ones of a <c>ResiliencePipelineBuilder&lt;ChatResponse&gt;</c> or
+/// <c>ResiliencePipelineBuilder&lt;GeneratedEmbeddings&lt;Embedding&lt;float&gt;&gt;&gt;</c> alike.
 /// </para>
 /// </remarks>
 /// <example>
@@ -38,6 +44,18 @@ namespace AiEng.Inference;
 ///     ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
 ///     DelayGenerator = args => new(ModelFailures.TryGetRetryAfter(args.Outcome.Exception, TimeProvider.System.GetUtcNow(), out var wait) ? wait : null),
 /// });
+///
+/// new ResiliencePipelineBuilder&lt;ChatResponse&gt;()
+///     .AddFallback(new FallbackStrategyOptions&lt;ChatResponse&gt;
+///     {
+///         ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+///         FallbackAction = async args => Outcome.FromResult(await backupClient.GetResponseAsync("...", cancellationToken: args.Context.CancellationToken)),
+///     })
+///     .AddHedging(new HedgingStrategyOptions&lt;ChatResponse&gt;
+///     {
+///         ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
+///         Delay = TimeSpan.FromSeconds(3),
+///     });
 /// </code>
 /// </example>
 public static class ModelFailures
@@ -101,6 +119,25 @@ public static class ModelFailures
     }
 
     /// <summary>
+    /// Decides whether a fallback should answer instead of the model: what <see cref="ShouldHandle{TResult}(Outcome{TResult}, ResilienceContext)"/>
+    /// handles (a transient failure that the caller did not cancel, also after the last retry or at a timeout), and calls
+    /// rejected by an open circuit breaker, which another model can still answer. Client errors (4xx other than 408 and
+    /// 429) and successful outcomes are not handled.
+    /// </summary>
+    /// <typeparam name="TResult">The result type of the outcome.</typeparam>
+    /// <param name="outcome">The outcome of the call.</param>
+    /// <param name="context">The resilience context of the call.</param>
+    /// <returns><see langword="true"/> to fall back.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is <see langword="null"/>.</exception>
+    /// <remarks>Fits the <c>ShouldHandle</c> of Polly's <c>FallbackStrategyOptions&lt;TResult&gt;</c>.</remarks>
+    public static ValueTask<bool> ShouldFallBack<TResult>(Outcome<TResult> outcome, ResilienceContext context)
+    {
+        Throw.IfNull(context);
+        return new ValueTask<bool>(
+            outcome.Exception is { } exception && !context.CancellationToken.IsCancellationRequested && (IsTransient(exception) || IsOpenCircuit(exception)));
+    }
+
+    /// <summary>
     /// Makes a Polly <see cref="PredicateBuilder"/> handle the transient failures of model calls
     /// (<see cref="IsTransient(Exception)"/>), for strategies configured with <c>new PredicateBuilder()</c>.
     /// </summary>
@@ -117,6 +154,39 @@ public static class ModelFailures
         Throw.IfNull(builder);
         builder.Handle<Exception>(IsTransient);
         return builder;
+    }
+
+    /// <summary>
+    /// Makes a typed Polly <see cref="PredicateBuilder{TResult}"/> handle the transient failures of model calls
+    /// (<see cref="IsTransient(Exception)"/>), for typed strategies (hedging, fallback, retry of a
+    /// <c>ResiliencePipelineBuilder&lt;ChatResponse&gt;</c>) configured with <c>new PredicateBuilder&lt;ChatResponse&gt;()</c>.
+    /// </summary>
+    /// <typeparam name="TResult">The result type of the strategies.</typeparam>
+    /// <param name="builder">The predicate builder.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// As with the untyped overload, the builder does not see the caller's token; prefer
+    /// <see cref="ShouldHandle{TResult}(Outcome{TResult}, ResilienceContext)"/> where a delegate is accepted.
+    /// </remarks>
+    public static PredicateBuilder<TResult> HandleTransientModelFailures<TResult>(this PredicateBuilder<TResult> builder)
+    {
+        Throw.IfNull(builder);
+        return builder.Handle<Exception>(IsTransient);
+    }
+
+    /// <summary>Gets a value indicating whether <paramref name="exception"/> (or an inner exception) is a call rejected by an open circuit breaker.</summary>
+    private static bool IsOpenCircuit(Exception exception)
+    {
+        for (var (current, depth) = (exception, 0); current is not null && depth < MaxDepth; current = current.InnerException, depth++)
+        {
+            if (current is BrokenCircuitException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Gets the HTTP status carried by <paramref name="exception"/> (or an inner exception), if a response was received.</summary>

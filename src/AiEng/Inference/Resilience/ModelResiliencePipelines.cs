@@ -27,6 +27,15 @@ namespace AiEng.Inference;
 /// <c>AddAiEng</c>: AiEng adds its own only for keys the application left free. To extend it, call <c>AddModelResilience</c>
 /// in your builder and add your strategies (a rate limiter, a retry or timeout of your own) around or inside it.
 /// </para>
+/// <para>
+/// Hedging and fallback, which Polly offers only on typed pipelines, go in a typed pipeline registered under the same key:
+/// <c>services.AddResiliencePipeline&lt;string, ChatResponse&gt;(ChatKey(...), ...)</c> for a chat model,
+/// <c>services.AddResiliencePipeline&lt;string, GeneratedEmbeddings&lt;Embedding&lt;float&gt;&gt;&gt;(EmbeddingsKey(...), ...)</c>
+/// for an embedding model. It does not replace the untyped pipeline of the key but runs around it: the model's
+/// non-streaming calls (every embedding call) run through the typed pipeline, and each of its attempts through the untyped
+/// one (AiEng's, or yours under that key). Streaming chat calls run through the untyped pipeline only. AiEng never registers
+/// a typed pipeline itself.
+/// </para>
 /// </remarks>
 public static class ModelResiliencePipelines
 {
@@ -124,16 +133,47 @@ public static class ModelResiliencePipelines
         return registry.GetPipeline(key);
     }
 
-    /// <summary>Resolves a registered pipeline for <c>UseResilience(key)</c>.</summary>
-    internal static ResiliencePipeline Resolve(IServiceProvider services, string key)
+    /// <summary>Gets the typed pipeline the application registered under a model's key, if any (AiEng registers none).</summary>
+    /// <typeparam name="TResult">The result type of the model's non-streaming calls.</typeparam>
+    internal static ResiliencePipeline<TResult>? GetTyped<TResult>(IServiceProvider services, string key) =>
+        services.GetRequiredService<ResiliencePipelineRegistry<string>>().TryGetPipeline<TResult>(key, out var pipeline) ? pipeline : null;
+
+    /// <summary>
+    /// Resolves the pipelines registered under <paramref name="key"/> for <c>UseResilience(key)</c>: the untyped one
+    /// (<see cref="ResiliencePipeline.Empty"/> when only a typed one is registered) and the typed one of
+    /// <typeparamref name="TResult"/>, if any.
+    /// </summary>
+    /// <typeparam name="TResult">The result type of the non-streaming calls.</typeparam>
+    /// <exception cref="InvalidOperationException">There is no registry, or neither pipeline is registered under the key.</exception>
+    internal static (ResiliencePipeline Pipeline, ResiliencePipeline<TResult>? Typed) Resolve<TResult>(IServiceProvider services, string key)
     {
+        var typeName = TypeName(typeof(TResult));
         var provider = services.GetService<ResiliencePipelineProvider<string>>()
             ?? throw new InvalidOperationException(
                 $"UseResilience(\"{key}\") needs Polly's pipeline registry in the builder's services: register the pipeline with services.AddResiliencePipeline(\"{key}\", builder => ...) (Polly.Extensions) or call AddAiEng, and build the client with those services.");
-        return provider.TryGetPipeline(key, out var pipeline)
-            ? pipeline
+        var hasPipeline = provider.TryGetPipeline(key, out var pipeline);
+        var hasTyped = provider.TryGetPipeline<TResult>(key, out var typed);
+        return hasPipeline || hasTyped
+            ? (pipeline ?? ResiliencePipeline.Empty, typed)
             : throw new InvalidOperationException(
-                $"No resilience pipeline is registered under the key '{key}'. Register one with services.AddResiliencePipeline(\"{key}\", builder => ...) (Polly.Extensions); AiEng's own keys are '{ChatKey(null)}', '{ChatKey("<name>")}', '{EmbeddingsKey(null)}' and '{EmbeddingsKey("<name>")}'.");
+                $"No resilience pipeline is registered under the key '{key}'. Register one with services.AddResiliencePipeline(\"{key}\", builder => ...) or, for hedging and fallback, services.AddResiliencePipeline<string, {typeName}>(\"{key}\", builder => ...) (Polly.Extensions); AiEng's own keys are '{ChatKey(null)}', '{ChatKey("<name>")}', '{EmbeddingsKey(null)}' and '{EmbeddingsKey("<name>")}'.");
+    }
+
+    /// <summary>Writes a type as in C#: <c>GeneratedEmbeddings&lt;Embedding&lt;float&gt;&gt;</c> rather than <c>GeneratedEmbeddings`1</c>.</summary>
+    private static string TypeName(Type type)
+    {
+        if (type == typeof(float))
+        {
+            return "float";
+        }
+
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name;
+        return $"{name[..name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";
     }
 
     private static void TryAdd(ResiliencePipelineRegistry<string> registry, IServiceProvider services, string key) =>

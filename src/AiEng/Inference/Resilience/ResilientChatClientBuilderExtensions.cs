@@ -56,15 +56,27 @@ public static class ResilientChatClientBuilderExtensions
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="pipelineKey"/> is empty or whitespace.</exception>
     /// <remarks>
-    /// The pipeline is resolved when the client is built: <c>Build</c> throws <see cref="InvalidOperationException"/> when
-    /// no pipeline is registered under the key. Polly's telemetry of registered pipelines is on (Polly.Extensions).
+    /// <para>
+    /// A typed pipeline of <see cref="ChatResponse"/> registered under the same key
+    /// (<c>services.AddResiliencePipeline&lt;string, ChatResponse&gt;(pipelineKey, ...)</c>, for hedging or fallback) runs
+    /// the non-streaming calls around the untyped one, as with
+    /// <see cref="UseResilience(ChatClientBuilder, ResiliencePipeline, ResiliencePipeline{ChatResponse})"/>; either may be
+    /// registered alone.
+    /// </para>
+    /// <para>
+    /// The pipelines are resolved when the client is built: <c>Build</c> throws <see cref="InvalidOperationException"/> when
+    /// none is registered under the key. Polly's telemetry of registered pipelines is on (Polly.Extensions).
+    /// </para>
     /// </remarks>
     public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, string pipelineKey)
     {
         Throw.IfNull(builder);
         Throw.IfNullOrWhitespace(pipelineKey);
-        return builder.Use((innerClient, services) => new ResilientChatClient(
-            innerClient, ModelResiliencePipelines.Resolve(services, pipelineKey), services.GetService<TimeProvider>()));
+        return builder.Use((innerClient, services) =>
+        {
+            var (pipeline, responses) = ModelResiliencePipelines.Resolve<ChatResponse>(services, pipelineKey);
+            return new ResilientChatClient(innerClient, pipeline, responses, services.GetService<TimeProvider>(), configurationPath: null);
+        });
     }
 
     /// <summary>Adds resilience to the chat client pipeline with a Polly pipeline you built, for example with <see cref="ModelResiliencePipelineBuilderExtensions.AddModelResilience"/> and your own strategies.</summary>
@@ -77,5 +89,46 @@ public static class ResilientChatClientBuilderExtensions
         Throw.IfNull(builder);
         Throw.IfNull(pipeline);
         return builder.Use((innerClient, services) => new ResilientChatClient(innerClient, pipeline, services.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// Adds resilience to the chat client pipeline with a typed Polly pipeline you built, for strategies that Polly offers
+    /// only on typed pipelines (hedging, fallback): <see cref="IChatClient.GetResponseAsync"/> calls run through it;
+    /// streaming calls do not (they only get their final failure reported as a <see cref="ModelRequestException"/>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="responsePipeline">The pipeline the non-streaming calls run through.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// To keep retries, timeouts and a circuit breaker for every attempt and for streams, use
+    /// <see cref="UseResilience(ChatClientBuilder, ResiliencePipeline, ResiliencePipeline{ChatResponse})"/>.
+    /// </remarks>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline<ChatResponse> responsePipeline)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(responsePipeline);
+        return builder.Use((innerClient, services) => new ResilientChatClient(
+            innerClient, ResiliencePipeline.Empty, responsePipeline, services.GetService<TimeProvider>(), configurationPath: null));
+    }
+
+    /// <summary>
+    /// Adds resilience to the chat client pipeline with two Polly pipelines you built: <paramref name="responsePipeline"/>
+    /// (typed: hedging, fallback) runs the non-streaming calls, and each of its attempts runs through
+    /// <paramref name="pipeline"/> (retries, timeouts, circuit breaker), which also runs the streaming calls until their
+    /// first update. This is how <c>AddAiEng</c> composes the two pipelines registered under a model's key.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pipeline">The untyped pipeline of every attempt and of streaming calls, for example one built with <see cref="ModelResiliencePipelineBuilderExtensions.AddModelResilience"/>.</param>
+    /// <param name="responsePipeline">The typed pipeline around <paramref name="pipeline"/> for the non-streaming calls.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResiliencePipeline pipeline, ResiliencePipeline<ChatResponse> responsePipeline)
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(pipeline);
+        Throw.IfNull(responsePipeline);
+        return builder.Use((innerClient, services) => new ResilientChatClient(
+            innerClient, pipeline, responsePipeline, services.GetService<TimeProvider>(), configurationPath: null));
     }
 }

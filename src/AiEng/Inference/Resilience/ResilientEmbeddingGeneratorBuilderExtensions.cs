@@ -62,15 +62,22 @@ public static class ResilientEmbeddingGeneratorBuilderExtensions
     /// <returns>The <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="pipelineKey"/> is empty or whitespace.</exception>
-    /// <remarks><c>Build</c> throws <see cref="InvalidOperationException"/> when no pipeline is registered under the key.</remarks>
+    /// <remarks>
+    /// A typed pipeline of <see cref="GeneratedEmbeddings{TEmbedding}"/> registered under the same key (hedging, fallback)
+    /// runs every call around the untyped one; either may be registered alone. <c>Build</c> throws
+    /// <see cref="InvalidOperationException"/> when none is registered under the key.
+    /// </remarks>
     public static EmbeddingGeneratorBuilder<TInput, TEmbedding> UseResilience<TInput, TEmbedding>(
         this EmbeddingGeneratorBuilder<TInput, TEmbedding> builder, string pipelineKey)
         where TEmbedding : Embedding
     {
         Throw.IfNull(builder);
         Throw.IfNullOrWhitespace(pipelineKey);
-        return builder.Use((innerGenerator, services) => new ResilientEmbeddingGenerator<TInput, TEmbedding>(
-            innerGenerator, ModelResiliencePipelines.Resolve(services, pipelineKey), services.GetService<TimeProvider>()));
+        return builder.Use((innerGenerator, services) =>
+        {
+            var (pipeline, embeddings) = ModelResiliencePipelines.Resolve<GeneratedEmbeddings<TEmbedding>>(services, pipelineKey);
+            return new ResilientEmbeddingGenerator<TInput, TEmbedding>(innerGenerator, pipeline, embeddings, services.GetService<TimeProvider>(), configurationPath: null);
+        });
     }
 
     /// <summary>Adds resilience to the embedding generator pipeline with a Polly pipeline you built.</summary>
@@ -87,5 +94,49 @@ public static class ResilientEmbeddingGeneratorBuilderExtensions
         Throw.IfNull(builder);
         Throw.IfNull(pipeline);
         return builder.Use((innerGenerator, services) => new ResilientEmbeddingGenerator<TInput, TEmbedding>(innerGenerator, pipeline, services.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// Adds resilience to the embedding generator pipeline with a typed Polly pipeline you built, for strategies that Polly
+    /// offers only on typed pipelines (hedging, fallback).
+    /// </summary>
+    /// <typeparam name="TInput">The type of the values embedded.</typeparam>
+    /// <typeparam name="TEmbedding">The type of the embeddings generated.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="embeddingsPipeline">The pipeline every call runs through.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static EmbeddingGeneratorBuilder<TInput, TEmbedding> UseResilience<TInput, TEmbedding>(
+        this EmbeddingGeneratorBuilder<TInput, TEmbedding> builder, ResiliencePipeline<GeneratedEmbeddings<TEmbedding>> embeddingsPipeline)
+        where TEmbedding : Embedding
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(embeddingsPipeline);
+        return builder.Use((innerGenerator, services) => new ResilientEmbeddingGenerator<TInput, TEmbedding>(
+            innerGenerator, ResiliencePipeline.Empty, embeddingsPipeline, services.GetService<TimeProvider>(), configurationPath: null));
+    }
+
+    /// <summary>
+    /// Adds resilience to the embedding generator pipeline with two Polly pipelines you built: every call runs through
+    /// <paramref name="embeddingsPipeline"/> (typed: hedging, fallback), and each of its attempts through
+    /// <paramref name="pipeline"/> (retries, timeouts, circuit breaker), as <c>AddAiEng</c> composes the two pipelines
+    /// registered under a model's key.
+    /// </summary>
+    /// <typeparam name="TInput">The type of the values embedded.</typeparam>
+    /// <typeparam name="TEmbedding">The type of the embeddings generated.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pipeline">The untyped pipeline of every attempt.</param>
+    /// <param name="embeddingsPipeline">The typed pipeline around <paramref name="pipeline"/>.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static EmbeddingGeneratorBuilder<TInput, TEmbedding> UseResilience<TInput, TEmbedding>(
+        this EmbeddingGeneratorBuilder<TInput, TEmbedding> builder, ResiliencePipeline pipeline, ResiliencePipeline<GeneratedEmbeddings<TEmbedding>> embeddingsPipeline)
+        where TEmbedding : Embedding
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(pipeline);
+        Throw.IfNull(embeddingsPipeline);
+        return builder.Use((innerGenerator, services) => new ResilientEmbeddingGenerator<TInput, TEmbedding>(
+            innerGenerator, pipeline, embeddingsPipeline, services.GetService<TimeProvider>(), configurationPath: null));
     }
 }

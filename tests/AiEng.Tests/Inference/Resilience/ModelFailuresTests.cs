@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using AiEng.Inference;
+using Microsoft.Extensions.AI;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Fallback;
+using Polly.Hedging;
 using Polly.Retry;
 using Polly.Timeout;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
@@ -150,6 +153,55 @@ public class ModelFailuresTests
     }
 
     [Fact]
+    public async Task ShouldHandle_fits_the_ShouldHandle_of_typed_hedging_and_fallback()
+    {
+        var hedging = new HedgingStrategyOptions<ChatResponse> { ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context) };
+        var fallback = new FallbackStrategyOptions<ChatResponse> { ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context) };
+        var context = ResilienceContextPool.Shared.Get();
+
+        Assert.True(await hedging.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(Status(503)), 0)));
+        Assert.False(await hedging.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(Status(400)), 0)));
+        Assert.False(await hedging.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromResult(Answer()), 0)));
+        Assert.True(await fallback.ShouldHandle(new FallbackPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(ConnectionRefused()))));
+        Assert.False(await fallback.ShouldHandle(new FallbackPredicateArguments<ChatResponse>(context, Outcome.FromResult(Answer()))));
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Fact]
+    public async Task ShouldFallBack_also_handles_an_open_circuit_but_not_client_errors_successes_or_the_callers_cancellation()
+    {
+        var context = ResilienceContextPool.Shared.Get();
+        Assert.True(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(Status(503)), context));
+        Assert.True(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new TimeoutRejectedException()), context));
+        Assert.True(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new BrokenCircuitException()), context));
+        Assert.True(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new InvalidOperationException("wrapped", new IsolatedCircuitException())), context));
+        Assert.False(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(Status(401)), context));
+        Assert.False(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new InvalidOperationException()), context));
+        Assert.False(await ModelFailures.ShouldFallBack(Outcome.FromResult(Answer()), context));
+        ResilienceContextPool.Shared.Return(context);
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var callerCancelled = ResilienceContextPool.Shared.Get(cancelled.Token);
+        Assert.False(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new OperationCanceledException(cancelled.Token)), callerCancelled));
+        Assert.False(await ModelFailures.ShouldFallBack(Outcome.FromException<ChatResponse>(new BrokenCircuitException()), callerCancelled));
+        ResilienceContextPool.Shared.Return(callerCancelled);
+    }
+
+    [Fact]
+    public async Task A_typed_PredicateBuilder_handles_transient_model_failures()
+    {
+        var options = new HedgingStrategyOptions<ChatResponse> { ShouldHandle = new PredicateBuilder<ChatResponse>().HandleTransientModelFailures() };
+        var context = ResilienceContextPool.Shared.Get();
+
+        Assert.True(await options.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(Status(429)), 0)));
+        Assert.True(await options.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(new TimeoutRejectedException()), 0)));
+        Assert.False(await options.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromException<ChatResponse>(Status(404)), 0)));
+        Assert.False(await options.ShouldHandle(new HedgingPredicateArguments<ChatResponse>(context, Outcome.FromResult(Answer()), 0)));
+        ResilienceContextPool.Shared.Return(context);
+    }
+
+    [Fact]
     public void TryGetRetryAfter_gives_the_providers_delay_exactly()
     {
         Assert.True(ModelFailures.TryGetRetryAfter(Status(429, headers: ("retry-after-ms", "1234")), Now, out var delay));
@@ -165,5 +217,7 @@ public class ModelFailuresTests
     {
         Assert.Throws<ArgumentNullException>("exception", () => ModelFailures.IsTransient(null!));
         Assert.Throws<ArgumentNullException>("builder", () => ModelFailures.HandleTransientModelFailures(null!));
+        Assert.Throws<ArgumentNullException>("builder", () => ModelFailures.HandleTransientModelFailures<ChatResponse>(null!));
+        Assert.Throws<ArgumentNullException>("context", () => ModelFailures.ShouldFallBack(Outcome.FromResult(1), null!));
     }
 }

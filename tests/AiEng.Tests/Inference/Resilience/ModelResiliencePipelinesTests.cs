@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Polly;
+using Polly.Fallback;
+using Polly.Hedging;
 using Polly.Registry;
 using Polly.Retry;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
@@ -211,6 +213,154 @@ public class ModelResiliencePipelinesTests
         Assert.Equal(["a", "b"], texts);
         Assert.Equal(2, attempts);
     }
+
+    [Fact]
+    public async Task A_typed_pipeline_under_a_models_key_runs_its_non_streaming_calls_around_AiEngs_pipeline()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline<string, ChatResponse>(ModelResiliencePipelines.ChatKey(null), builder => builder.AddFallback(Fallback("from the fallback")));
+        var inner = Scripted(Status(503));
+        services.AddAiEng(Configuration(("AiEng:Resilience:BaseDelay", "00:00:00"), ("AiEng:Resilience:MaxRetryAttempts", "2"))).UseChatClient(_ => inner);
+        using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IChatClient>();
+
+        Assert.Equal("from the fallback", (await client.GetResponseAsync("hello")).Text);
+
+        // AiEng's untyped pipeline of the key is still there, inside: it retried twice before the fallback answered.
+        Assert.Equal(3, inner.CallCount);
+        Assert.True(provider.GetRequiredService<ResiliencePipelineProvider<string>>().TryGetPipeline(ModelResiliencePipelines.ChatKey(null), out _));
+    }
+
+    [Fact]
+    public async Task A_typed_pipeline_does_not_apply_to_streaming_calls_which_keep_the_untyped_pipeline()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline<string, ChatResponse>(ModelResiliencePipelines.ChatKey(null), builder => builder.AddFallback(Fallback("from the fallback")));
+        var inner = Scripted(Status(503));
+        services.AddAiEng(Configuration(("AiEng:Resilience:BaseDelay", "00:00:00"), ("AiEng:Resilience:MaxRetryAttempts", "1"))).UseChatClient(_ => inner);
+        using var provider = services.BuildServiceProvider();
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(async () =>
+        {
+            await foreach (var update in provider.GetRequiredService<IChatClient>().GetStreamingResponseAsync("hello"))
+            {
+                Assert.Fail("The failing stream produced an update: " + update.Text);
+            }
+        });
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task Typed_pipelines_are_picked_up_under_the_keys_of_named_chat_models_and_of_embedding_models()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline<string, ChatResponse>(ModelResiliencePipelines.ChatKey("fast"), builder => builder.AddFallback(Fallback("fast fallback")));
+        services.AddResiliencePipeline<string, GeneratedEmbeddings<Embedding<float>>>(ModelResiliencePipelines.EmbeddingsKey(null), builder => builder
+            .AddFallback(new FallbackStrategyOptions<GeneratedEmbeddings<Embedding<float>>>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = _ => Outcome.FromResultAsValueTask(new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(new float[] { 7, 7 })])),
+            }));
+        services.AddAiEng(Configuration(("AiEng:Resilience:MaxRetryAttempts", "0")))
+            .UseChatClient(_ => Scripted(Status(503)))
+            .UseChatClient(_ => Scripted(Status(503)), "fast")
+            .UseEmbeddingGenerator(_ => ScriptedEmbeddings(Status(503)));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("fast fallback", (await provider.GetRequiredKeyedService<IChatClient>("fast").GetResponseAsync("hello")).Text);
+        Assert.Equal(7f, (await provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GenerateAsync(["a"]))[0].Vector.Span[0]);
+
+        // The default chat model has no typed pipeline: its failure is reported as before.
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => provider.GetRequiredService<IChatClient>().GetResponseAsync("hello"));
+        Assert.Equal(503, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hedging_pipeline_registered_under_a_models_key_logs_its_hedged_attempts_with_Pollys_telemetry()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddFakeLogging());
+        services.AddResiliencePipeline<string, ChatResponse>(ModelResiliencePipelines.ChatKey(null), builder => builder.AddHedging(new HedgingStrategyOptions<ChatResponse>
+        {
+            ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
+        }));
+        var inner = Scripted(Status(503), "hedged");
+        services.AddAiEng(Configuration(("AiEng:Resilience:MaxRetryAttempts", "0"))).UseChatClient(_ => inner);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("hedged", (await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello")).Text);
+
+        Assert.Equal(2, inner.CallCount);
+        var hedged = Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), record =>
+            record.Category == "Polly" && record.Message.Contains("OnHedging", StringComparison.Ordinal));
+        Assert.Contains("aieng:chat", hedged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseResilience_with_a_key_runs_a_typed_pipeline_registered_alone_under_it()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline<string, ChatResponse>("my-chat", builder => builder.AddFallback(Fallback("from the fallback")));
+        using var provider = services.BuildServiceProvider();
+        var inner = Scripted(Status(503));
+        using var client = new ChatClientBuilder(inner).UseResilience("my-chat").Build(provider);
+
+        Assert.Equal("from the fallback", (await client.GetResponseAsync("hello")).Text);
+        Assert.Equal(1, inner.CallCount);
+
+        // Streams have no pipeline then: sent once, their failure reported.
+        var error = await Assert.ThrowsAsync<ModelRequestException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hello"))
+            {
+                Assert.Fail("The failing stream produced an update: " + update.Text);
+            }
+        });
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task UseResilience_with_a_key_composes_the_typed_and_the_untyped_pipeline_of_the_key()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline<string, GeneratedEmbeddings<Embedding<float>>>("my-embeddings", builder => builder
+            .AddFallback(new FallbackStrategyOptions<GeneratedEmbeddings<Embedding<float>>>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = _ => Outcome.FromResultAsValueTask(new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(new float[] { 5, 5 })])),
+            }));
+        services.AddResiliencePipeline("my-embeddings", builder => builder.AddModelResilience(Exact(o => { o.BaseDelay = TimeSpan.Zero; o.MaxRetryAttempts = 2; })));
+        using var provider = services.BuildServiceProvider();
+        var inner = ScriptedEmbeddings(Status(503));
+        using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner).UseResilience("my-embeddings").Build(provider);
+
+        Assert.Equal(5f, (await generator.GenerateAsync(["a"]))[0].Vector.Span[0]);
+        Assert.Equal(3, inner.CallCount);
+    }
+
+    [Fact]
+    public void UseResilience_with_a_key_that_has_no_pipeline_names_both_registrations()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePipeline("other", _ => { });
+        using var provider = services.BuildServiceProvider();
+
+        var chat = Assert.Throws<InvalidOperationException>(() => new ChatClientBuilder(Scripted("ok")).UseResilience("missing").Build(provider));
+        Assert.Contains("AddResiliencePipeline<string, ChatResponse>(\"missing\"", chat.Message, StringComparison.Ordinal);
+        var embeddings = Assert.Throws<InvalidOperationException>(
+            () => new EmbeddingGeneratorBuilder<string, Embedding<float>>(ScriptedEmbeddings("ok")).UseResilience("missing").Build(provider));
+        Assert.Contains("AddResiliencePipeline<string, GeneratedEmbeddings<Embedding<float>>>(\"missing\"", embeddings.Message, StringComparison.Ordinal);
+    }
+
+    private static FallbackStrategyOptions<ChatResponse> Fallback(string text) => new()
+    {
+        ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+        FallbackAction = _ => Outcome.FromResultAsValueTask(Answer(text)),
+    };
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();

@@ -4,7 +4,10 @@ using AiEng.Inference;
 using AiEng.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
+using Polly;
 using Polly.CircuitBreaker;
+using Polly.Fallback;
+using Polly.Hedging;
 using Polly.Timeout;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
 
@@ -654,6 +657,243 @@ public class ResilientChatClientTests
     public void Rejects_a_null_inner_client()
     {
         Assert.Throws<ArgumentNullException>("innerClient", () => new ResilientChatClient(null!));
+    }
+
+    [Fact]
+    public async Task Hedging_the_fast_hedged_attempt_wins_and_the_slow_first_attempt_is_cancelled()
+    {
+        var time = Clock();
+        var tokens = new List<CancellationToken>();
+        var slowCancelled = false;
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, token) =>
+            {
+                tokens.Add(token);
+                if (tokens.Count > 1)
+                {
+                    return Task.FromResult(Answer("fast"));
+                }
+
+                var slow = new TaskCompletionSource<ChatResponse>();
+                token.Register(() =>
+                {
+                    slowCancelled = true;
+                    slow.TrySetCanceled(token);
+                });
+                return slow.Task;
+            },
+        };
+        var hedging = new ResiliencePipelineBuilder<ChatResponse> { TimeProvider = time }
+            .AddHedging(new HedgingStrategyOptions<ChatResponse>
+            {
+                Delay = TimeSpan.FromSeconds(2),
+                ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
+            })
+            .Build();
+        var attempts = new ResiliencePipelineBuilder { TimeProvider = time }.AddModelResilience(Exact()).Build();
+        using var client = new ResilientChatClient(inner, attempts, hedging);
+        using var caller = new CancellationTokenSource();
+
+        var call = client.GetResponseAsync("hello", cancellationToken: caller.Token);
+        time.AdvanceJustBefore(TimeSpan.FromSeconds(2));
+        Assert.Single(tokens);
+        Assert.False(call.IsCompleted);
+        time.AdvanceOneTick();
+
+        // Polly's hedging returns only after the losing attempt has ended, so an attempt that did not get its own token (or
+        // ignored it) would keep the call from completing: fail after a generous wait instead of hanging the test run.
+        Assert.Equal("fast", (await call.WaitAsync(TimeSpan.FromSeconds(30))).Text);
+        Assert.Equal(2, tokens.Count);
+        Assert.True(slowCancelled);
+        Assert.NotEqual(caller.Token, tokens[0]);
+        Assert.NotEqual(tokens[0], tokens[1]);
+        Assert.False(caller.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task Hedging_after_a_failed_attempt_answers_from_the_next_attempt_at_once()
+    {
+        var inner = Scripted(Status(503), "second");
+        var hedging = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddHedging(new HedgingStrategyOptions<ChatResponse> { ShouldHandle = new PredicateBuilder<ChatResponse>().HandleTransientModelFailures() })
+            .Build();
+        using var client = new ResilientChatClient(inner, pipeline: null, hedging);
+
+        Assert.Equal("second", (await client.GetResponseAsync("hello")).Text);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task A_fallback_answers_when_the_model_still_fails_after_the_untyped_pipelines_retries()
+    {
+        var inner = Scripted(Status(503));
+        var attempts = new ResiliencePipelineBuilder().AddModelResilience(Exact(o => { o.MaxRetryAttempts = 2; o.BaseDelay = TimeSpan.Zero; })).Build();
+        Exception? handled = null;
+        var fallback = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddFallback(new FallbackStrategyOptions<ChatResponse>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = args =>
+                {
+                    handled = args.Outcome.Exception;
+                    return Outcome.FromResultAsValueTask(Answer("from the fallback"));
+                },
+            })
+            .Build();
+        using var client = new ChatClientBuilder(inner).UseResilience(attempts, fallback).Build();
+
+        var response = await client.GetResponseAsync("hello");
+
+        Assert.Equal("from the fallback", response.Text);
+        Assert.Equal(3, inner.CallCount);
+        Assert.Equal(503, Assert.IsType<ClientResultException>(handled).Status);
+    }
+
+    [Fact]
+    public async Task A_client_error_passes_the_fallback_and_surfaces_as_a_ModelRequestException()
+    {
+        var inner = Scripted(Status(401), "never");
+        var fallbacks = 0;
+        var fallback = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddFallback(new FallbackStrategyOptions<ChatResponse>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = _ =>
+                {
+                    fallbacks++;
+                    return Outcome.FromResultAsValueTask(Answer("from the fallback"));
+                },
+            })
+            .Build();
+        using var client = new ResilientChatClient(inner, new ResiliencePipelineBuilder().AddModelResilience(Exact()).Build(), fallback);
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => client.GetResponseAsync("hello"));
+
+        Assert.Equal(401, error.StatusCode);
+        Assert.Contains("AiEng:Chat:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Attempts);
+        Assert.Equal(1, inner.CallCount);
+        Assert.Equal(0, fallbacks);
+    }
+
+    [Fact]
+    public async Task A_typed_pipeline_keeps_the_exact_Retry_After_of_the_untyped_pipeline_inside_it()
+    {
+        var time = Clock();
+        var inner = Scripted(Status(429, headers: ("retry-after-ms", "1500")), "done");
+        var attempts = new ResiliencePipelineBuilder { TimeProvider = time }.AddModelResilience(Exact(o => o.UseJitter = true)).Build();
+        var fallback = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddFallback(new FallbackStrategyOptions<ChatResponse>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = _ => Outcome.FromResultAsValueTask(Answer("from the fallback")),
+            })
+            .Build();
+        using var client = new ResilientChatClient(inner, attempts, fallback);
+
+        var call = client.GetResponseAsync("hello");
+
+        time.AdvanceJustBefore(TimeSpan.FromMilliseconds(1500));
+        Assert.Equal(1, inner.CallCount);
+        Assert.False(call.IsCompleted);
+        time.AdvanceOneTick();
+        Assert.Equal("done", (await call).Text);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task Streaming_calls_run_through_the_untyped_pipeline_only_never_the_typed_one()
+    {
+        var inner = Scripted(Status(503));
+        var typedRuns = 0;
+        var fallback = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddFallback(new FallbackStrategyOptions<ChatResponse>
+            {
+                ShouldHandle = args =>
+                {
+                    typedRuns++;
+                    return ModelFailures.ShouldFallBack(args.Outcome, args.Context);
+                },
+                FallbackAction = _ => Outcome.FromResultAsValueTask(Answer("from the fallback")),
+            })
+            .Build();
+        var attempts = new ResiliencePipelineBuilder().AddModelResilience(Exact(o => { o.MaxRetryAttempts = 1; o.BaseDelay = TimeSpan.Zero; })).Build();
+        using var client = new ResilientChatClient(inner, attempts, fallback);
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hello"))
+            {
+                Assert.Fail("The failing stream produced an update: " + update.Text);
+            }
+        });
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal(2, inner.CallCount);
+        Assert.Equal(0, typedRuns);
+
+        // The same client's non-streaming call does run through the typed pipeline.
+        Assert.Equal("from the fallback", (await client.GetResponseAsync("hello")).Text);
+        Assert.Equal(1, typedRuns);
+    }
+
+    [Fact]
+    public async Task With_only_a_typed_pipeline_streams_are_sent_once_and_their_failures_still_become_ModelRequestExceptions()
+    {
+        var streams = 0;
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, token) => ++streams == 1 ? Stream(Status(401), token) : Stream(null, token, "a", "b"),
+        };
+        var hedging = new ResiliencePipelineBuilder<ChatResponse>()
+            .AddHedging(new HedgingStrategyOptions<ChatResponse> { Delay = TimeSpan.Zero, ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context) })
+            .Build();
+        using var client = new ChatClientBuilder(inner).UseResilience(hedging).Build();
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hello"))
+            {
+                Assert.Fail("The failing stream produced an update: " + update.Text);
+            }
+        });
+        Assert.Equal(401, error.StatusCode);
+        Assert.Equal(1, inner.CallCount);
+
+        var texts = new List<string>();
+        await foreach (var update in client.GetStreamingResponseAsync("hello"))
+        {
+            texts.Add(update.Text);
+        }
+
+        Assert.Equal(["a", "b"], texts);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task Does_not_wrap_the_ModelRequestException_of_a_resilience_middleware_further_in()
+    {
+        var inner = Scripted(Status(503));
+        using var client = new ChatClientBuilder(inner)
+            .UseResilience(o => { o.MaxRetryAttempts = 0; o.CircuitBreaker.Enabled = false; })
+            .UseResilience(new ResiliencePipelineBuilder().AddModelResilience(Exact(o => { o.MaxRetryAttempts = 1; o.BaseDelay = TimeSpan.Zero; })).Build())
+            .Build();
+
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => client.GetResponseAsync("hello"));
+
+        Assert.IsType<ClientResultException>(error.InnerException);
+        Assert.Equal(503, error.StatusCode);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal(2, inner.CallCount);
+    }
+
+    [Fact]
+    public void Rejects_a_null_typed_pipeline()
+    {
+        Assert.Throws<ArgumentNullException>("responsePipeline", () => new ResilientChatClient(Scripted("x"), ResiliencePipeline.Empty, (ResiliencePipeline<ChatResponse>)null!));
+        Assert.Throws<ArgumentNullException>("pipeline", () => new ResilientChatClient(Scripted("x"), (ResiliencePipeline)null!));
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> HangingStream([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken token)

@@ -1,6 +1,9 @@
 using System.ClientModel;
 using AiEng.Inference;
 using Microsoft.Extensions.AI;
+using Polly;
+using Polly.Fallback;
+using Polly.Hedging;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
 
 namespace AiEng.Tests.Inference.Resilience;
@@ -87,6 +90,69 @@ public class ResilientEmbeddingGeneratorTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(1, inner.CallCount);
+    }
+
+    [Fact]
+    public async Task Hedging_the_fast_hedged_attempt_wins_and_the_slow_first_attempt_is_cancelled()
+    {
+        var time = Clock();
+        var tokens = new List<CancellationToken>();
+        var inner = new AiEng.Testing.TestEmbeddingGenerator
+        {
+            GenerateAsyncCallback = async (values, _, token) =>
+            {
+                tokens.Add(token);
+                if (tokens.Count == 1)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, token).ConfigureAwait(false);
+                }
+
+                return new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new float[] { tokens.Count, 0 })));
+            },
+        };
+        var hedging = new ResiliencePipelineBuilder<GeneratedEmbeddings<Embedding<float>>> { TimeProvider = time }
+            .AddHedging(new HedgingStrategyOptions<GeneratedEmbeddings<Embedding<float>>>
+            {
+                Delay = TimeSpan.FromSeconds(1),
+                ShouldHandle = args => ModelFailures.ShouldHandle(args.Outcome, args.Context),
+            })
+            .Build();
+        var attempts = new ResiliencePipelineBuilder { TimeProvider = time }.AddModelResilience(Exact()).Build();
+        using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner).UseResilience(attempts, hedging).Build();
+
+        var call = generator.GenerateAsync(["a"]);
+        time.AdvanceJustBefore(TimeSpan.FromSeconds(1));
+        Assert.Single(tokens);
+        time.AdvanceOneTick();
+
+        var embeddings = await call.WaitAsync(TimeSpan.FromSeconds(30)); // Polly waits for the losing attempt to end: fail rather than hang if it is not cancelled
+        Assert.Equal(2f, embeddings[0].Vector.Span[0]);
+        Assert.Equal(2, tokens.Count);
+        Assert.True(tokens[0].IsCancellationRequested);
+        Assert.NotEqual(tokens[0], tokens[1]);
+    }
+
+    [Fact]
+    public async Task A_fallback_answers_when_the_model_fails_and_the_typed_pipeline_alone_still_reports_client_errors()
+    {
+        var fallback = new ResiliencePipelineBuilder<GeneratedEmbeddings<Embedding<float>>>()
+            .AddFallback(new FallbackStrategyOptions<GeneratedEmbeddings<Embedding<float>>>
+            {
+                ShouldHandle = args => ModelFailures.ShouldFallBack(args.Outcome, args.Context),
+                FallbackAction = _ => Outcome.FromResultAsValueTask(new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(new float[] { 9, 9 })])),
+            })
+            .Build();
+
+        var failing = ScriptedEmbeddings(Status(503));
+        using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(failing).UseResilience(fallback).Build();
+        Assert.Equal(9f, (await generator.GenerateAsync(["a"]))[0].Vector.Span[0]);
+        Assert.Equal(1, failing.CallCount);
+
+        var rejected = ScriptedEmbeddings(Status(401));
+        using var rejecting = new ResilientEmbeddingGenerator<string, Embedding<float>>(rejected, pipeline: null, fallback);
+        var error = await Assert.ThrowsAsync<ModelRequestException>(() => rejecting.GenerateAsync(["a"]));
+        Assert.Equal(401, error.StatusCode);
+        Assert.Contains("AiEng:Embeddings:ApiKey", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
