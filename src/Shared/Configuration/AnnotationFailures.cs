@@ -21,7 +21,9 @@ namespace AiEng.Shared;
 /// when the value is an enum value that is not defined, the names of the enum follow the requirement. Any other message
 /// (the attributes' default texts) keeps its words, with the key in place of the member and the value after it. Each ends
 /// with an example and the environment variable. The example is the member's <c>[ConfigurationExample]</c>, else its value
-/// in a new instance of the options. The default texts of the form <c>The field {0} must ...</c> read like AiEng's.
+/// in a new instance of the options. The default texts of the form <c>The field {0} must ...</c> read like AiEng's. A message
+/// that does not name the member (<c>too heavy</c>) is put after the key of the failing member, when that member is the
+/// options' own; otherwise after the section's path.
 /// </para>
 /// <para>
 /// The generator's copy of <c>[Range]</c> drops the attribute's <c>ErrorMessage</c> (dotnet/runtime#123137), so a failing
@@ -72,7 +74,15 @@ internal static partial class AnnotationFailures
 
         if (FindPath(message, member, options.GetType()) is not { } found)
         {
-            return $"{sectionPath}: {message}";
+            // A message that does not name the member ("too heavy"): the failing member names it, when it is the options' own.
+            if (member is null || !Exists(member, options.GetType()))
+            {
+                return $"{sectionPath}: {failure}";
+            }
+
+            string memberKey = sectionPath + ":" + member;
+            OptionsMembers.TryGetMember(options, [member], out object? memberValue, out _, out _);
+            return $"{memberKey}: {message.TrimEnd('.')} (it is {ConfigurationKeys.Format(memberValue)}){ConfigurationKeys.ForExample(memberKey, OptionsMembers.ExampleAt(options.GetType(), [member]))}.";
         }
 
         List<string> path = Segments(found.Path);

@@ -18,6 +18,11 @@ internal sealed class GadgetOptions
     [ConfigurationExample("blue")]
     public string? Color { get; set; } = "red";
 
+    // A message that does not name the member.
+    [MaxLength(3, ErrorMessage = "too long")]
+    [ConfigurationExample("abc")]
+    public string? Code { get; set; }
+
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(1);
 
     [ValidateObjectMembers]
