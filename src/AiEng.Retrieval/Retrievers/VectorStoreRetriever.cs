@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -19,12 +20,13 @@ public sealed class VectorStoreRetriever : IRetriever
 {
     private readonly VectorStoreCollection<string, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
-    private readonly VectorStoreRetrieverOptions _options;
+    private readonly Expression<Func<ChunkRecord, bool>>? _filter;
+    private readonly bool _includeEmbeddings;
 
     /// <summary>Initializes a new instance of the <see cref="VectorStoreRetriever"/> class.</summary>
     /// <param name="collection">The collection to search.</param>
     /// <param name="embeddingGenerator">Embeds queries; the model that embedded the records.</param>
-    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The options, read here (later changes have no effect), or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="collection"/> or <paramref name="embeddingGenerator"/> is <see langword="null"/>.</exception>
     public VectorStoreRetriever(
         VectorStoreCollection<string, ChunkRecord> collection,
@@ -33,7 +35,7 @@ public sealed class VectorStoreRetriever : IRetriever
     {
         _collection = Throw.IfNull(collection);
         _embeddingGenerator = Throw.IfNull(embeddingGenerator);
-        _options = (options ?? new VectorStoreRetrieverOptions()).Clone();
+        (_filter, _includeEmbeddings) = options is null ? (null, false) : (options.Filter, options.IncludeEmbeddings);
     }
 
     /// <inheritdoc />
@@ -51,13 +53,13 @@ public sealed class VectorStoreRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
             activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _options.Filter is not null || request.Filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _filter is not null || request.Filter is not null);
         }
 
         try
         {
             var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_options.Filter, request.Filter), IncludeVectors = _options.IncludeEmbeddings };
+            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_filter, request.Filter), IncludeVectors = _includeEmbeddings };
             var chunks = new List<RetrievedChunk>(top);
             await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
             {

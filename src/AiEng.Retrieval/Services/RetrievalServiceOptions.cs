@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using AiEng.Configuration;
+
 namespace AiEng.Retrieval;
 
 /// <summary>
@@ -20,9 +23,11 @@ public sealed class RetrievalServiceOptions
 
     /// <summary>Gets or sets the name of the vector store collection the chunks are stored in. Default: <see cref="DefaultCollection"/>.</summary>
     /// <remarks>Vectors of different embedding models cannot be compared: give each model its own collection.</remarks>
+    [Required(ErrorMessage = "{0} must not be empty: set it to the name of the vector store collection")]
     public string Collection { get; set; } = DefaultCollection;
 
     /// <summary>Gets or sets which retriever is registered as <see cref="IRetriever"/>. Default: <see cref="RetrieverKind.Hybrid"/>.</summary>
+    [EnumDataType(typeof(RetrieverKind), ErrorMessage = "{0} must be a retriever")]
     public RetrieverKind Retriever { get; set; } = RetrieverKind.Hybrid;
 
     /// <summary>
@@ -34,20 +39,21 @@ public sealed class RetrievalServiceOptions
     /// which reads 256 of its own (WordPiece) tokens, about 200 o200k_base tokens of English; a larger chunk would be cut
     /// before it is embedded. Raise it for models that read more (OpenAI's embedding models read 8,191 tokens).
     /// </remarks>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 token")]
     public int ChunkSize { get; set; } = DefaultChunkSize;
 
     /// <summary>
     /// Gets or sets how many tokens consecutive chunks of the default chunker may share. Default:
     /// <see cref="DefaultChunkOverlap"/> (32). At least 0 and less than <see cref="ChunkSize"/>.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{0} must be at least 0")]
     public int ChunkOverlap { get; set; } = DefaultChunkOverlap;
 
     /// <summary>
     /// Gets or sets the number of dimensions of the stored vectors. Default: <see langword="null"/>, the
     /// <c>EmbeddingGeneratorMetadata.DefaultModelDimensions</c> of the default embedding generator. At least 1 when set.
     /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 when set (leave it unset to take the embedding model's)")]
+    [ConfigurationExample("384")]
     public int? Dimensions { get; set; }
-
-    /// <summary>Gets the configuration values that could not be read (each message names its key); reported when the options are validated.</summary>
-    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -174,14 +174,14 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     }
 
     [Theory]
-    [InlineData("Retriever", "Sparse", "AiEng:Retrieval:Retriever is 'Sparse', which is not a retriever: use Hybrid, Dense, Keyword, for example Hybrid.")]
-    [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is '7', which is not a retriever")]
-    [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 200.")]
-    [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200.")]
-    [InlineData("ChunkOverlap", "200", "AiEng:Retrieval:ChunkOverlap is 200 but must be at least 0 and less than AiEng:Retrieval:ChunkSize (200), for example 25.")]
-    [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0")]
-    [InlineData("Collection", " ", "AiEng:Retrieval:Collection is empty: set it to the name of the vector store collection, for example chunks.")]
-    [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set, for example 384")]
+    [InlineData("Retriever", "Sparse", "AiEng:Retrieval:Retriever is 'Sparse', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).")]
+    [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is 7 but must be a retriever: Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).")]
+    [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
+    [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
+    [InlineData("ChunkOverlap", "200", "AiEng:Retrieval:ChunkOverlap is 200 but must be less than AiEng:Retrieval:ChunkSize (200), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).")]
+    [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0, for example 32 (environment variable AiEng__Retrieval__ChunkOverlap=32).")]
+    [InlineData("Collection", " ", "AiEng:Retrieval:Collection is ' ' but must not be empty: set it to the name of the vector store collection, for example chunks (environment variable AiEng__Retrieval__Collection=chunks).")]
+    [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).")]
     public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
     {
         using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
@@ -189,6 +189,22 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_invalid_option_is_reported_also_those_after_a_value_the_binder_cannot_convert()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Retriever", "Sparse"), ("AiEng:Retrieval:ChunkSize", "big"), ("AiEng:Retrieval:Dimensions", "0"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Equal(
+            [
+                "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).",
+                "AiEng:Retrieval:Retriever is 'Sparse', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).",
+                "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).",
+            ],
+            error.Failures);
     }
 
     [Fact]
@@ -282,8 +298,12 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
-        Assert.Contains("AiEng:Retrieval:Corpora:support:ChunkSize is 0 but must be at least 1 token", error.Message, StringComparison.Ordinal);
-        Assert.Contains("AiEng:Retrieval:Corpora:support:Retriever is 'Fuzzy'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "AiEng:Retrieval:Corpora:support:ChunkSize is 0 but must be at least 1 token, for example 200 (environment variable AiEng__Retrieval__Corpora__support__ChunkSize=200).",
+            error.Failures);
+        Assert.Contains(
+            "AiEng:Retrieval:Corpora:support:Retriever is 'Fuzzy', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Corpora__support__Retriever=Hybrid).",
+            error.Failures);
     }
 
     /// <summary>Embeds texts by concept (animals, money, anything), so that a paraphrase is near its document while sharing no word with it.</summary>

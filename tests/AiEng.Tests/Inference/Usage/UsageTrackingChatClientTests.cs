@@ -600,6 +600,23 @@ public sealed class UsageTrackingChatClientTests
         throw new InvalidOperationException("The stream broke.");
     }
 
+    [Fact]
+    public async Task Keeps_its_own_prices_and_budgets_when_the_caller_changes_its_options_afterwards()
+    {
+        var options = new UsageTrackingOptions();
+        options.Prices["gpt-4o"] = new ModelPrice { InputPerMillion = 1_000_000m };
+        options.Budgets["tokens"] = new UsageBudget { MaxTokens = 100_000 };
+        using var client = new UsageTrackingChatClient(
+            Replying("ok", new UsageDetails { InputTokenCount = 2, OutputTokenCount = 0 }, model: "gpt-4o"), _ledger, options, _time);
+
+        options.Prices["gpt-4o"].InputPerMillion = 9m;
+        options.Budgets["tokens"].MaxTokens = 0;
+        options.Budgets["none"] = new UsageBudget { MaxCost = 0m };
+        await client.GetResponseAsync(Question);
+
+        Assert.Equal(2m, Assert.Single(_ledger.GetRecords()).Cost);
+    }
+
     private UsageTrackingChatClient Create(TestChatClient inner, Action<UsageTrackingOptions>? configure = null, TestMeterFactory? meterFactory = null)
     {
         var options = new UsageTrackingOptions();
