@@ -1,4 +1,6 @@
+using AiEng.Inference;
 using AiEng.Shared;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -14,7 +16,16 @@ namespace AiEng.Onnx;
 /// <para>
 /// Semantics are those of the Python <c>sentence-transformers</c> library: BERT basic tokenization (lower case, accents
 /// stripped, punctuation split) and WordPiece, <c>[CLS]</c> + at most <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/>
-/// - 2 word pieces + <c>[SEP]</c>, mean pooling over the attention mask and L2 normalization, so every vector has unit length.
+/// - 2 word pieces + <c>[SEP]</c>, mean pooling over the attention mask (or the <c>[CLS]</c> token,
+/// <see cref="OnnxEmbeddingGeneratorOptions.Pooling"/>) and L2 normalization, so every vector has unit length (unless
+/// <see cref="OnnxEmbeddingGeneratorOptions.Normalize"/> is off).
+/// </para>
+/// <para>
+/// Queries and documents: a call whose options say <see cref="EmbeddingInputKind.Query"/> or <see cref="EmbeddingInputKind.Document"/>
+/// (<see cref="EmbeddingGenerationOptionsExtensions.WithInputKind"/>) gets <see cref="OnnxEmbeddingGeneratorOptions.QueryPrefix"/>
+/// or <see cref="OnnxEmbeddingGeneratorOptions.DocumentPrefix"/> before each text, as asymmetric models such as e5 and bge
+/// expect; a call that says neither gets no prefix. <see cref="GetService"/> answers <see cref="EmbeddingTokenWindow"/> and
+/// <see cref="ITokenCounter"/> with the model's own WordPiece tokenizer and window, so chunks can be sized in its tokens.
 /// </para>
 /// <para>
 /// Truncation is never silent: the response's <see cref="GeneratedEmbeddings{TEmbedding}.AdditionalProperties"/> holds the
@@ -39,6 +50,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly EmbeddingGeneratorMetadata _metadata;
     private readonly string _modelId;
     private readonly int _batchSize;
+    private readonly string? _queryPrefix;
+    private readonly string? _documentPrefix;
+    private readonly EmbeddingTokenWindow _tokenWindow;
     private readonly ILogger? _logger;
     private BatchBuffers? _idleBuffers;
     private bool _disposed;
@@ -46,7 +60,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>Initializes a new instance of the <see cref="OnnxEmbeddingGenerator"/> class and loads the model.</summary>
     /// <param name="options">The options, read here (later changes have no effect); <see langword="null"/> runs the embedded all-MiniLM-L6-v2 with the defaults.</param>
     /// <param name="logger">Receives a warning when inputs are truncated; never the texts themselves.</param>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or a prefix leaves no room for text within <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/>; the message names it.</exception>
     /// <exception cref="FileNotFoundException"><see cref="OnnxEmbeddingGeneratorOptions.ModelPath"/> or <see cref="OnnxEmbeddingGeneratorOptions.VocabularyPath"/> does not exist; the message names the path.</exception>
     /// <exception cref="InvalidDataException">ONNX Runtime cannot load the model file.</exception>
     /// <exception cref="NotSupportedException">The model's inputs or outputs are not those of a BERT-style sentence-transformer.</exception>
@@ -61,6 +75,24 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         _model = SentenceTransformerModel.Load(options);
+        try
+        {
+            _queryPrefix = string.IsNullOrEmpty(options.QueryPrefix) ? null : options.QueryPrefix;
+            _documentPrefix = string.IsNullOrEmpty(options.DocumentPrefix) ? null : options.DocumentPrefix;
+            var counter = BertTokenCounter.Create(_model.Tokenizer);
+            int maxPieces = _model.MaxSequenceLength - 2;
+            _tokenWindow = new EmbeddingTokenWindow(
+                counter,
+                maxPieces,
+                PrefixTokens(counter, _queryPrefix, nameof(OnnxEmbeddingGeneratorOptions.QueryPrefix), maxPieces),
+                PrefixTokens(counter, _documentPrefix, nameof(OnnxEmbeddingGeneratorOptions.DocumentPrefix), maxPieces));
+        }
+        catch
+        {
+            _model.Dispose();
+            throw;
+        }
+
         _batchSize = options.BatchSize;
         _logger = logger;
         _modelId = options.ModelId ?? DefaultModelId(options.ModelPath);
@@ -79,7 +111,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     /// <summary>Generates one unit-length embedding per text, in input order.</summary>
     /// <param name="values">The texts; none may be null, empty or whitespace.</param>
-    /// <param name="options">Options; <see cref="EmbeddingGenerationOptions.Dimensions"/>, when set, must equal the model's dimensions.</param>
+    /// <param name="options">
+    /// Options; <see cref="EmbeddingGenerationOptions.Dimensions"/>, when set, must equal the model's dimensions. Their
+    /// <see cref="EmbeddingInputKind"/> (<see cref="EmbeddingGenerationOptionsExtensions.GetInputKind"/>) selects the prefix.
+    /// </param>
     /// <param name="cancellationToken">Stops the work between batches and interrupts a running batch.</param>
     /// <returns>The embeddings, with token usage and <see cref="TruncatedInputCountKey"/> in the additional properties.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is <see langword="null"/>.</exception>
@@ -105,15 +140,31 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Generate(texts, cancellationToken));
+        string? prefix = options.GetInputKind() switch
+        {
+            EmbeddingInputKind.Query => _queryPrefix,
+            EmbeddingInputKind.Document => _documentPrefix,
+            _ => null,
+        };
+        return Task.FromResult(Generate(texts, prefix, cancellationToken));
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Returns <see cref="EmbeddingGeneratorMetadata"/>; an <see cref="EmbeddingTokenWindow"/> with the model's WordPiece
+    /// counter and window (<see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/> - 2 word pieces, less each kind's
+    /// prefix); that <see cref="ITokenCounter"/> itself; or the generator.
+    /// </summary>
+    /// <param name="serviceType">The type of the service.</param>
+    /// <param name="serviceKey">Must be <see langword="null"/>; keyed services are not offered.</param>
+    /// <returns>The service, or <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+            : serviceType == typeof(EmbeddingTokenWindow) ? _tokenWindow
+            : serviceType == typeof(ITokenCounter) ? _tokenWindow.TokenCounter
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -126,6 +177,19 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             _disposed = true;
             _model.Dispose();
         }
+    }
+
+    private static int PrefixTokens(ITokenCounter counter, string? prefix, string name, int maxPieces)
+    {
+        int tokens = prefix is null ? 0 : counter.CountTokens(prefix);
+        if (tokens >= maxPieces)
+        {
+            throw new ArgumentException(
+                $"Invalid {nameof(OnnxEmbeddingGeneratorOptions)}: {name} has {tokens} word pieces, which leaves no room for text within MaxSequenceLength ({maxPieces + 2} tokens including [CLS] and [SEP]); shorten it, for example to 'query: '.",
+                "options");
+        }
+
+        return tokens;
     }
 
     private static string DefaultModelId(string? modelPath)
@@ -141,7 +205,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return name.Equals("model", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(folder) ? folder : name;
     }
 
-    private GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    private GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, string? prefix, CancellationToken cancellationToken)
     {
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Count);
         if (texts.Count == 0)
@@ -156,7 +220,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         for (int i = 0; i < encoded.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            encoded[i] = _model.Encode(texts[i]);
+            // The prefix is part of the text, as sentence-transformers' prompts are: tokenized with it and cut with it.
+            encoded[i] = _model.Encode(prefix is null ? texts[i] : string.Concat(prefix, texts[i]));
             inputTokens += encoded[i].TokenCount;
             truncated += encoded[i].IsTruncated ? 1 : 0;
         }

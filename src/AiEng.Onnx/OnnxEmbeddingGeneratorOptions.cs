@@ -69,6 +69,38 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// </summary>
     public int? IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Gets or sets how token embeddings are pooled into one vector. Default: <see cref="PoolingMode.Mean"/>, which
+    /// all-MiniLM-L6-v2 and e5 use; set <see cref="PoolingMode.Cls"/> for a model that pools the <c>[CLS]</c> token, such as
+    /// bge-small-en-v1.5 (its <c>1_Pooling/config.json</c> says <c>pooling_mode_cls_token</c>).
+    /// </summary>
+    public PoolingMode Pooling { get; set; } = PoolingMode.Mean;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether every vector is scaled to unit length (L2), as sentence-transformers'
+    /// <c>Normalize</c> module does. Default: <see langword="true"/>, so cosine similarity is the dot product. Turn it off only
+    /// for a model whose reference vectors are not normalized and a store that compares them by a measure that needs length.
+    /// </summary>
+    public bool Normalize { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the text put before every text embedded as a query (<see cref="AiEng.Inference.EmbeddingInputKind.Query"/>):
+    /// e5's <c>"query: "</c>, bge's instruction <c>"Represent this sentence for searching relevant passages: "</c>.
+    /// Default: <see langword="null"/>, no prefix. Texts of an unspecified kind get no prefix.
+    /// </summary>
+    /// <remarks>
+    /// The prefix is joined to the text as it is (end it with a space or a colon, as the model card writes it) and counts
+    /// toward <see cref="MaxSequenceLength"/>; it must leave room for at least one token of text.
+    /// </remarks>
+    public string? QueryPrefix { get; set; }
+
+    /// <summary>
+    /// Gets or sets the text put before every text embedded as a document (<see cref="AiEng.Inference.EmbeddingInputKind.Document"/>),
+    /// such as e5's <c>"passage: "</c>. Default: <see langword="null"/>, no prefix (bge embeds documents without one).
+    /// </summary>
+    /// <remarks>As for <see cref="QueryPrefix"/>; the chunk size of <c>AddRetrieval</c>'s default chunker leaves room for it.</remarks>
+    public string? DocumentPrefix { get; set; }
+
     /// <summary>Gets a value indicating whether the options select the embedded all-MiniLM-L6-v2.</summary>
     internal bool UsesEmbeddedModel => ModelPath is null && VocabularyPath is null;
 
@@ -98,6 +130,11 @@ public sealed class OnnxEmbeddingGeneratorOptions
         if (BatchSize < 1 || BatchSize > MaxSupportedBatchSize)
         {
             errors.Add($"{nameof(BatchSize)} is {BatchSize} but must be between 1 and {MaxSupportedBatchSize}, for example {DefaultBatchSize}.");
+        }
+
+        if (!Enum.IsDefined(Pooling))
+        {
+            errors.Add($"{nameof(Pooling)} is {(int)Pooling} but must be {nameof(PoolingMode.Mean)} or {nameof(PoolingMode.Cls)}, for example {nameof(PoolingMode.Mean)}.");
         }
 
         if (IntraOpThreads is < 1)

@@ -9,8 +9,9 @@ namespace AiEng.Onnx;
 
 /// <summary>
 /// The <c>Onnx</c> provider: serves embedding models (no chat models) with <see cref="OnnxEmbeddingGenerator"/>, configured by
-/// <see cref="ModelOptions.Settings"/> keys <c>ModelPath</c>, <c>VocabularyPath</c>, <c>IntraOpThreads</c>, <c>BatchSize</c> and
-/// <c>MaxSequenceLength</c>. With no settings it runs the embedded all-MiniLM-L6-v2.
+/// <see cref="ModelOptions.Settings"/> keys <c>ModelPath</c>, <c>VocabularyPath</c>, <c>IntraOpThreads</c>, <c>BatchSize</c>,
+/// <c>MaxSequenceLength</c>, <c>Pooling</c>, <c>Normalize</c>, <c>QueryPrefix</c> and <c>DocumentPrefix</c>. With no settings it
+/// runs the embedded all-MiniLM-L6-v2.
 /// </summary>
 internal sealed class OnnxModelProvider : ModelProvider
 {
@@ -29,7 +30,20 @@ internal sealed class OnnxModelProvider : ModelProvider
     /// <summary>The settings key of <see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/>.</summary>
     public const string MaxSequenceLengthKey = nameof(OnnxEmbeddingGeneratorOptions.MaxSequenceLength);
 
-    private static readonly string[] KnownKeys = [ModelPathKey, VocabularyPathKey, IntraOpThreadsKey, BatchSizeKey, MaxSequenceLengthKey];
+    /// <summary>The settings key of <see cref="OnnxEmbeddingGeneratorOptions.Pooling"/>.</summary>
+    public const string PoolingKey = nameof(OnnxEmbeddingGeneratorOptions.Pooling);
+
+    /// <summary>The settings key of <see cref="OnnxEmbeddingGeneratorOptions.Normalize"/>.</summary>
+    public const string NormalizeKey = nameof(OnnxEmbeddingGeneratorOptions.Normalize);
+
+    /// <summary>The settings key of <see cref="OnnxEmbeddingGeneratorOptions.QueryPrefix"/>.</summary>
+    public const string QueryPrefixKey = nameof(OnnxEmbeddingGeneratorOptions.QueryPrefix);
+
+    /// <summary>The settings key of <see cref="OnnxEmbeddingGeneratorOptions.DocumentPrefix"/>.</summary>
+    public const string DocumentPrefixKey = nameof(OnnxEmbeddingGeneratorOptions.DocumentPrefix);
+
+    private static readonly string[] KnownKeys =
+        [ModelPathKey, VocabularyPathKey, IntraOpThreadsKey, BatchSizeKey, MaxSequenceLengthKey, PoolingKey, NormalizeKey, QueryPrefixKey, DocumentPrefixKey];
 
     /// <inheritdoc />
     public override string Name => "Onnx";
@@ -107,7 +121,72 @@ internal sealed class OnnxModelProvider : ModelProvider
         result.BatchSize = ReadInt(settings, BatchSizeKey, path, 1, OnnxEmbeddingGeneratorOptions.MaxSupportedBatchSize, OnnxEmbeddingGeneratorOptions.DefaultBatchSize, errors) ?? result.BatchSize;
         int maxLength = embedded ? MiniLmModel.MaxPositions : OnnxEmbeddingGeneratorOptions.MaxSupportedSequenceLength;
         result.MaxSequenceLength = ReadInt(settings, MaxSequenceLengthKey, path, 3, maxLength, OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength, errors) ?? result.MaxSequenceLength;
+        result.Pooling = ReadPooling(settings, path, errors) ?? result.Pooling;
+        result.Normalize = ReadBool(settings, NormalizeKey, path, errors) ?? result.Normalize;
+
+        // A prefix is taken as written, trailing space included ("query: "); a value of only white space counts as none.
+        result.QueryPrefix = Get(settings, QueryPrefixKey);
+        result.DocumentPrefix = Get(settings, DocumentPrefixKey);
+        if (checkFiles && (result.QueryPrefix is not null || result.DocumentPrefix is not null)
+            && (result.VocabularyPath is null ? embedded : File.Exists(result.VocabularyPath)))
+        {
+            CheckPrefixLengths(result, path, errors);
+        }
+
         return result;
+    }
+
+    /// <summary>Reports a prefix that leaves no room for text, counted with the model's vocabulary (read only when a prefix is set).</summary>
+    private static void CheckPrefixLengths(OnnxEmbeddingGeneratorOptions options, string path, ICollection<string> errors)
+    {
+        var tokenizer = SentenceTransformerModel.LoadTokenizer(options.VocabularyPath);
+        int maxPieces = options.MaxSequenceLength - 2;
+        foreach ((string key, string? prefix) in (ReadOnlySpan<(string, string?)>)[(QueryPrefixKey, options.QueryPrefix), (DocumentPrefixKey, options.DocumentPrefix)])
+        {
+            int pieces = prefix is null ? 0 : tokenizer.EncodeToIds(prefix, addSpecialTokens: false).Count;
+            if (pieces >= maxPieces)
+            {
+                errors.Add($"{path}:Settings:{key}: the prefix has {pieces} word pieces, which leaves no room for text within {path}:Settings:{MaxSequenceLengthKey} ({options.MaxSequenceLength} tokens including [CLS] and [SEP]); shorten it, for example to 'query: '.");
+            }
+        }
+    }
+
+    private static PoolingMode? ReadPooling(IDictionary<string, string?> settings, string path, ICollection<string> errors)
+    {
+        string? text = Get(settings, PoolingKey);
+        if (text is null)
+        {
+            return null;
+        }
+
+        // Names only: Enum.TryParse would also take numbers ("1") and undefined values.
+        foreach (PoolingMode mode in Enum.GetValues<PoolingMode>())
+        {
+            if (text.Trim().Equals(mode.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return mode;
+            }
+        }
+
+        errors.Add($"{path}:Settings:{PoolingKey}: '{text}' is not a pooling mode; use {nameof(PoolingMode.Mean)} (all-MiniLM-L6-v2, e5) or {nameof(PoolingMode.Cls)} (bge), as the model's 1_Pooling/config.json says, for example {path}:Settings:{PoolingKey}={nameof(PoolingMode.Cls)}.");
+        return null;
+    }
+
+    private static bool? ReadBool(IDictionary<string, string?> settings, string key, string path, ICollection<string> errors)
+    {
+        string? text = Get(settings, key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(text.Trim(), out bool value))
+        {
+            errors.Add($"{path}:Settings:{key}: '{text}' is not true or false; for example true.");
+            return null;
+        }
+
+        return value;
     }
 
     private static string? Get(IDictionary<string, string?> settings, string key)

@@ -19,12 +19,16 @@ internal sealed class SentenceTransformerModel : IDisposable
     private readonly BertTokenizer _tokenizer;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly PoolingMode _pooling;
+    private readonly bool _normalize;
 
-    private SentenceTransformerModel(InferenceSession session, BertTokenizer tokenizer, int maxSequenceLength, string modelDescription)
+    private SentenceTransformerModel(InferenceSession session, BertTokenizer tokenizer, OnnxEmbeddingGeneratorOptions options, string modelDescription)
     {
         _session = session;
         _tokenizer = tokenizer;
-        MaxSequenceLength = maxSequenceLength;
+        MaxSequenceLength = options.MaxSequenceLength;
+        _pooling = options.Pooling;
+        _normalize = options.Normalize;
 
         var inputs = session.InputMetadata;
         foreach (var required in (ReadOnlySpan<string>)[InputIdsName, AttentionMaskName])
@@ -87,20 +91,7 @@ internal sealed class SentenceTransformerModel : IDisposable
             throw new FileNotFoundException($"The vocabulary file '{options.VocabularyPath}' was not found. Set VocabularyPath to the model's WordPiece vocab.txt.", options.VocabularyPath);
         }
 
-        BertTokenizer tokenizer;
-        using (var vocabulary = options.VocabularyPath is null ? MiniLmModel.OpenVocabulary() : File.OpenRead(options.VocabularyPath))
-        {
-            // sentence-transformers' BertTokenizer for uncased models: basic tokenization (whitespace, punctuation and CJK
-            // splitting), lower case, accents stripped (NFD then non-spacing marks removed), then greedy WordPiece.
-            tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
-            {
-                LowerCaseBeforeTokenization = true,
-                RemoveNonSpacingMarks = true,
-                ApplyBasicTokenization = true,
-                IndividuallyTokenizeCjk = true,
-                SplitOnSpecialTokens = true,
-            });
-        }
+        BertTokenizer tokenizer = LoadTokenizer(options.VocabularyPath);
 
         using var sessionOptions = new SessionOptions
         {
@@ -124,13 +115,32 @@ internal sealed class SentenceTransformerModel : IDisposable
 
         try
         {
-            return new SentenceTransformerModel(session, tokenizer, options.MaxSequenceLength, description);
+            return new SentenceTransformerModel(session, tokenizer, options, description);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Loads the WordPiece tokenizer of a vocabulary file, or of the embedded model's vocabulary.</summary>
+    /// <param name="vocabularyPath">The path of an existing <c>vocab.txt</c>, or <see langword="null"/> for the embedded one.</param>
+    /// <returns>The tokenizer, configured as sentence-transformers tokenizes for uncased BERT models.</returns>
+    public static BertTokenizer LoadTokenizer(string? vocabularyPath)
+    {
+        using var vocabulary = vocabularyPath is null ? MiniLmModel.OpenVocabulary() : File.OpenRead(vocabularyPath);
+
+        // sentence-transformers' BertTokenizer for uncased models: basic tokenization (whitespace, punctuation and CJK
+        // splitting), lower case, accents stripped (NFD then non-spacing marks removed), then greedy WordPiece.
+        return BertTokenizer.Create(vocabulary, new BertOptions
+        {
+            LowerCaseBeforeTokenization = true,
+            RemoveNonSpacingMarks = true,
+            ApplyBasicTokenization = true,
+            IndividuallyTokenizeCjk = true,
+            SplitOnSpecialTokens = true,
+        });
     }
 
     /// <summary>Tokenizes one text into word pieces, keeping at most <see cref="MaxSequenceLength"/> - 2 of them.</summary>
@@ -190,8 +200,9 @@ internal sealed class SentenceTransformerModel : IDisposable
     }
 
     /// <summary>
-    /// Mean-pools the token embeddings of one row over its attention mask and scales the mean to unit length, as
-    /// sentence-transformers' <c>Pooling(mean)</c> + <c>Normalize</c> modules do.
+    /// Pools the token embeddings of one row into its sentence vector, as sentence-transformers' <c>Pooling</c> module does:
+    /// the mean over the attention mask (<see cref="PoolingMode.Mean"/>) or the first token, <c>[CLS]</c>
+    /// (<see cref="PoolingMode.Cls"/>); then, unless normalization is off, scales it to unit length as the <c>Normalize</c> module does.
     /// </summary>
     /// <param name="buffers">Buffers after <see cref="Run"/>.</param>
     /// <param name="row">The row of the text in the batch.</param>
@@ -203,15 +214,28 @@ internal sealed class SentenceTransformerModel : IDisposable
         int dimensions = Dimensions;
         ReadOnlySpan<float> tokens = buffers.Hidden.AsSpan(row * sequenceLength * dimensions, tokenCount * dimensions);
         tokens[..dimensions].CopyTo(destination);
-        for (int t = 1; t < tokenCount; t++)
+        int count = 1;
+        if (_pooling == PoolingMode.Mean)
         {
-            TensorPrimitives.Add(destination, tokens.Slice(t * dimensions, dimensions), destination);
+            for (int t = 1; t < tokenCount; t++)
+            {
+                TensorPrimitives.Add(destination, tokens.Slice(t * dimensions, dimensions), destination);
+            }
+
+            count = tokenCount;
         }
 
-        // destination holds the sum; the mean is sum / n. Normalizing the mean as F.normalize does (divide by
-        // max(|mean|, 1e-12)) equals dividing the sum by max(|sum| / n, 1e-12) * n, done in one pass.
-        float norm = TensorPrimitives.Norm((ReadOnlySpan<float>)destination) / tokenCount;
-        TensorPrimitives.Divide(destination, MathF.Max(norm, 1e-12f) * tokenCount, destination);
+        // destination holds the sum of count vectors; the pooled vector is sum / count. Normalizing it as F.normalize does
+        // (divide by max(|pooled|, 1e-12)) equals dividing the sum by max(|sum| / count, 1e-12) * count, done in one pass.
+        if (_normalize)
+        {
+            float norm = TensorPrimitives.Norm((ReadOnlySpan<float>)destination) / count;
+            TensorPrimitives.Divide(destination, MathF.Max(norm, 1e-12f) * count, destination);
+        }
+        else if (count > 1)
+        {
+            TensorPrimitives.Divide(destination, count, destination);
+        }
     }
 
     /// <inheritdoc />

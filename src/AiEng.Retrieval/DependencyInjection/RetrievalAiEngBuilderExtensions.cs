@@ -56,9 +56,10 @@ public static class RetrievalAiEngBuilderExtensions
     /// <item><description>
     /// <see cref="IChunker"/>: a <see cref="MarkdownSectionChunker"/> (which also splits plain text) of
     /// <see cref="RetrievalServiceOptions.ChunkSize"/> and <see cref="RetrievalServiceOptions.ChunkOverlap"/> tokens, counted
-    /// by the registered <see cref="ITokenCounter"/>.
+    /// in the default embedding model's own tokens when its generator offers an <see cref="EmbeddingTokenWindow"/> (AiEng.Onnx's
+    /// does; the size then defaults to what the model reads of a document), else by the registered <see cref="ITokenCounter"/>.
     /// </description></item>
-    /// <item><description><see cref="DocumentIngestor"/>: over the collection, the default embedding generator and the chunker.</description></item>
+    /// <item><description><see cref="DocumentIngestor"/>: over the collection, the default embedding generator (chunks embedded as documents) and the chunker.</description></item>
     /// <item><description>
     /// <see cref="IRetriever"/>: per <see cref="RetrievalServiceOptions.Retriever"/>, hybrid (the default), dense or keyword
     /// retrieval over the collection. It creates the collection when missing, and its keyword index (BM25, in memory) is read
@@ -142,12 +143,12 @@ public static class RetrievalAiEngBuilderExtensions
 
         // The retriever and the ingestor share one change-counting view of the collection, so the keyword index sees ingestions.
         Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<string, ChunkRecord>>(provider, name)));
-        Add<IChunker>(services, name, provider =>
-        {
-            RetrievalServiceOptions options = OptionsOf(provider, name);
-            var chunker = new ChunkerOptions { ChunkSize = options.ChunkSize, ChunkOverlap = options.ChunkOverlap };
-            return new MarkdownSectionChunker(provider.GetRequiredService<ITokenCounter>(), chunker);
-        });
+        Add<IChunker>(services, name, provider => DefaultChunker.Create(
+            OptionsOf(provider, name),
+            provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+            provider.GetRequiredService<ITokenCounter>,
+            RetrievalCorpus.SectionOf(provider.GetRequiredService<AiEngBuilder>().ConfigurationPath, name),
+            provider.GetService<ILoggerFactory>()?.CreateLogger<IChunker>()));
         Add(services, name, provider => new DocumentIngestor(
             Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -230,7 +231,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                     texts[i] = _batch[i].Chunk.Text;
                 }
 
-                GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, null, cancellationToken).ConfigureAwait(false);
+                GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Document), cancellationToken).ConfigureAwait(false);
                 if (embeddings.Count != texts.Length)
                 {
                     throw new IngestionException(

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 
@@ -52,7 +53,7 @@ public sealed class MmrReranker : IReranker
 
         try
         {
-            var queryVector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var queryVector = await _embeddingGenerator.GenerateVectorAsync(query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
             var vectors = new ReadOnlyMemory<float>[candidates.Count];
             var missing = new List<int>();
             for (int i = 0; i < candidates.Count; i++)
@@ -66,7 +67,7 @@ public sealed class MmrReranker : IReranker
 
             if (missing.Count > 0)
             {
-                var embeddings = await _embeddingGenerator.GenerateAsync(missing.Select(i => candidates[i].Chunk.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var embeddings = await _embeddingGenerator.GenerateAsync(missing.Select(i => candidates[i].Chunk.Text), new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Document), cancellationToken).ConfigureAwait(false);
                 if (embeddings.Count != missing.Count)
                 {
                     throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {missing.Count} texts.");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Linq.Expressions;
+using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -58,7 +59,7 @@ public sealed class VectorStoreRetriever : IRetriever
 
         try
         {
-            var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var vector = await _embeddingGenerator.GenerateVectorAsync(query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
             var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.And(_filter, request.Filter), IncludeVectors = _includeEmbeddings };
             var chunks = new List<RetrievedChunk>(top);
             await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))

@@ -15,7 +15,10 @@ public sealed class RetrievalServiceOptions
     /// <summary>The default <see cref="Collection"/>: <c>chunks</c>.</summary>
     public const string DefaultCollection = "chunks";
 
-    /// <summary>The default <see cref="ChunkSize"/>: 200 tokens, within the input of the default embedding model, all-MiniLM-L6-v2.</summary>
+    /// <summary>
+    /// The chunk size used when <see cref="ChunkSize"/> is not set and the embedding model's tokenizer is not known: 200
+    /// tokens of the registered <c>ITokenCounter</c> (o200k_base by default), which leaves room for most embedding models' inputs.
+    /// </summary>
     public const int DefaultChunkSize = 200;
 
     /// <summary>The default <see cref="ChunkOverlap"/>: 32 tokens.</summary>
@@ -31,20 +34,30 @@ public sealed class RetrievalServiceOptions
     public RetrieverKind Retriever { get; set; } = RetrieverKind.Hybrid;
 
     /// <summary>
-    /// Gets or sets the largest number of tokens in a chunk of the default chunker (<see cref="MarkdownSectionChunker"/>),
-    /// counted by the registered <c>ITokenCounter</c>. Default: <see cref="DefaultChunkSize"/> (200). At least 1.
+    /// Gets or sets the largest number of tokens in a chunk of the default chunker (<see cref="MarkdownSectionChunker"/>).
+    /// Default: <see langword="null"/>, as many as the embedding model reads of a document. At least 1 when set.
     /// </summary>
     /// <remarks>
-    /// Keep it within what the embedding model reads. The default suits the default embedding model, all-MiniLM-L6-v2,
-    /// which reads 256 of its own (WordPiece) tokens, about 200 o200k_base tokens of English; a larger chunk would be cut
-    /// before it is embedded. Raise it for models that read more (OpenAI's embedding models read 8,191 tokens).
+    /// <para>
+    /// Tokens are counted in the embedding model's own tokenizer when the default embedding generator offers one
+    /// (an <c>EmbeddingTokenWindow</c> from <c>GetService</c>, as AiEng.Onnx's generator does), else by the registered
+    /// <c>ITokenCounter</c> (o200k_base unless replaced).
+    /// </para>
+    /// <para>
+    /// Unset, the size is the model's window for a document: for all-MiniLM-L6-v2, 254 word pieces (its 256 tokens less
+    /// <c>[CLS]</c> and <c>[SEP]</c>), less the tokens of a configured document prefix; so no chunk is cut before it is
+    /// embedded. When the model's tokenizer is not known (a hosted model) it is <see cref="DefaultChunkSize"/> (200) tokens of
+    /// the registered counter; raise it for models that read more (OpenAI's embedding models read 8,191 tokens). A size set
+    /// above the model's window is used as set, and a warning is logged when the chunker is created.
+    /// </para>
     /// </remarks>
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 token")]
-    public int ChunkSize { get; set; } = DefaultChunkSize;
+    [ConfigurationExample("200")]
+    public int? ChunkSize { get; set; }
 
     /// <summary>
-    /// Gets or sets how many tokens consecutive chunks of the default chunker may share. Default:
-    /// <see cref="DefaultChunkOverlap"/> (32). At least 0 and less than <see cref="ChunkSize"/>.
+    /// Gets or sets how many tokens consecutive chunks of the default chunker may share, counted as <see cref="ChunkSize"/> is.
+    /// Default: <see cref="DefaultChunkOverlap"/> (32). At least 0 and less than the chunk size.
     /// </summary>
     [Range(0, int.MaxValue, ErrorMessage = "{0} must be at least 0")]
     public int ChunkOverlap { get; set; } = DefaultChunkOverlap;

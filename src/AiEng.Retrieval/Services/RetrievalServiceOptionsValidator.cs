@@ -27,13 +27,14 @@ internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<Retrie
             return ValidateOptionsResult.Skip;
         }
 
-        // Values out of their own range are the annotations' to report.
-        if (options.ChunkSize >= 1 && options.ChunkOverlap >= 0 && options.ChunkOverlap >= options.ChunkSize)
+        // Values out of their own range are the annotations' to report. An unset size is the embedding model's, known only
+        // when the model is loaded: the chunker checks the overlap against it when it is created.
+        if (options.ChunkSize is int size && size >= 1 && options.ChunkOverlap >= 0 && options.ChunkOverlap >= size)
         {
             string key = section + ":" + nameof(RetrievalServiceOptions.ChunkOverlap);
-            string example = Math.Min(RetrievalServiceOptions.DefaultChunkOverlap, options.ChunkSize / 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string example = Math.Min(RetrievalServiceOptions.DefaultChunkOverlap, size / 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return ValidateOptionsResult.Fail(ConfigurationKeys.Invalid(
-                key, options.ChunkOverlap, $"must be less than {section}:{nameof(RetrievalServiceOptions.ChunkSize)} ({options.ChunkSize})", example));
+                key, options.ChunkOverlap, $"must be less than {section}:{nameof(RetrievalServiceOptions.ChunkSize)} ({size})", example));
         }
 
         return ValidateOptionsResult.Success;

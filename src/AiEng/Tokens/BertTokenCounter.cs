@@ -56,6 +56,15 @@ public sealed class BertTokenCounter : ITokenCounter
         return Create(stream);
     }
 
+    /// <summary>
+    /// Creates a counter over an existing tokenizer, so that counts are exactly those of a model that tokenizes with it
+    /// (AiEng.Onnx's embedding generator offers its own this way).
+    /// </summary>
+    /// <param name="tokenizer">The tokenizer, used as it is configured (casing, accents, CJK and special-token handling).</param>
+    /// <returns>The counter.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tokenizer"/> is <see langword="null"/>.</exception>
+    public static BertTokenCounter Create(BertTokenizer tokenizer) => new(Throw.IfNull(tokenizer));
+
     /// <inheritdoc />
     public int CountTokens(string text)
     {

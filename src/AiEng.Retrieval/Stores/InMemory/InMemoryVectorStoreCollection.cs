@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
+using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -315,7 +316,7 @@ public sealed class InMemoryVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         TInput searchValue, int top, int skip, VectorSearchOptions<TRecord>? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var generator = (IEmbeddingGenerator<TInput, Embedding<float>>)_generator!;
-        var embedding = await generator.GenerateAsync(searchValue, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var embedding = await generator.GenerateAsync(searchValue, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
         _model.CheckDimensions(embedding.Vector.Length, "the generated search embedding", nameof(searchValue));
         VectorMetrics.CheckFinite(_model, embedding.Vector.Span, "the generated search embedding", nameof(searchValue));
         foreach (var result in Search(embedding.Vector, top, skip, options))
