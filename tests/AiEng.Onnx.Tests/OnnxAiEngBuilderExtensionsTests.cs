@@ -1,6 +1,10 @@
 using AiEng.Providers;
 using AiEng.Retrieval;
+using AiEng.Tokens;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Onnx.Tests;
@@ -40,10 +44,69 @@ public sealed class OnnxAiEngBuilderExtensionsTests
         Assert.Equal("pets.md", Assert.Single(chunks).Chunk.DocumentId);
     }
 
+    [Theory]
+    [InlineData(null, 254)]
+    [InlineData("passage: ", 252)]
+    public async Task Retrieval_chunks_to_the_models_window_in_its_word_pieces_so_no_chunk_is_truncated(string? documentPrefix, int window)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Embeddings:Provider"] = "Onnx",
+            ["AiEng:Embeddings:Settings:IntraOpThreads"] = "2",
+            ["AiEng:Embeddings:Settings:DocumentPrefix"] = documentPrefix,
+        }).Build();
+        var services = new ServiceCollection().AddLogging(logging => logging.AddFakeLogging());
+        services.AddAiEng(configuration).AddOnnx().AddRetrieval();
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        StartupValidation.Validate(provider);
+        Document document = LongDocument();
+
+        var chunks = provider.GetRequiredService<IChunker>().Chunk(document).ToList();
+        IngestionResult result = await provider.GetRequiredService<DocumentIngestor>().IngestAsync(Documents(document));
+
+        BertTokenCounter wordPieces;
+        using (var vocabulary = MiniLmModel.OpenVocabulary())
+        {
+            wordPieces = BertTokenCounter.Create(vocabulary);
+        }
+
+        int[] sizes = [.. chunks.Select(chunk => wordPieces.CountTokens(chunk.Text))];
+        Assert.Equal(chunks.Count, result.Chunks);
+        Assert.True(sizes.Length > 3, $"{sizes.Length} chunks");
+        Assert.All(sizes, size => Assert.InRange(size, 1, window));
+
+        // Chunks fill the window rather than the 200 o200k tokens of a model whose tokenizer is unknown, which overflow it here.
+        Assert.True(sizes.Max() > 230, $"the largest chunk has {sizes.Max()} word pieces");
+        var o200k = new MarkdownSectionChunker(TiktokenTokenCounter.O200kBase, new ChunkerOptions { ChunkSize = 200, ChunkOverlap = 32 }).Chunk(document);
+        Assert.Contains(o200k, chunk => wordPieces.CountTokens(chunk.Text) > window);
+
+        Assert.DoesNotContain(provider.GetFakeLogCollector().GetSnapshot(), record => record.Level >= LogLevel.Warning);
+    }
+
     [Fact]
     public void Rejects_a_null_builder()
     {
         Assert.Throws<ArgumentNullException>(() => OnnxAiEngBuilderExtensions.AddOnnx(null!));
+    }
+
+    /// <summary>
+    /// A long Markdown document of configuration notes: code, keys, paths and addresses, which WordPiece splits at every
+    /// punctuation mark into more pieces than o200k_base has tokens (as in the repository's own docs).
+    /// </summary>
+    private static Document LongDocument()
+    {
+        string[] settings = ["BatchSize", "IntraOpThreads", "MaxSequenceLength", "QueryPrefix", "DocumentPrefix", "Pooling"];
+        var text = new System.Text.StringBuilder("# Configuration notes\n\n");
+        for (int i = 0; i < 150; i++)
+        {
+            string setting = settings[i % settings.Length];
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Step {i}: call services.AddAiEng(configuration).AddOnnx(). ");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Set AiEng__Embeddings__Settings__{setting}={i + 1} in ./config/appsettings.{i}.json. ");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"See https://example.org/docs/embeddings.md#{setting.ToLowerInvariant()}-{i}.");
+            text.Append((i % 10) == 9 ? "\n\n" : " ");
+        }
+
+        return new Document("notes.md", text.ToString()) { Sections = [new DocumentSection(0, text.Length) { HeadingPath = ["Configuration notes"] }] };
     }
 
     private static async IAsyncEnumerable<Document> Documents(params Document[] documents)

@@ -1,15 +1,21 @@
 using System.Collections;
 using System.Numerics.Tensors;
+using AiEng.Inference;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace AiEng.Onnx.Tests;
 
-public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
+public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>, IClassFixture<MiniLmVariantsFixture>
 {
-    private readonly MiniLmFixture _fixture;
+    private const string Sentence = "The cat sits on the mat.";
 
-    public OnnxEmbeddingGeneratorTests(MiniLmFixture fixture) => _fixture = fixture;
+    private readonly MiniLmFixture _fixture;
+    private readonly MiniLmVariantsFixture _variants;
+
+    public OnnxEmbeddingGeneratorTests(MiniLmFixture fixture, MiniLmVariantsFixture variants) => (_fixture, _variants) = (fixture, variants);
 
     private OnnxEmbeddingGenerator Generator => _fixture.Generator;
 
@@ -23,7 +29,7 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
         for (int i = 0; i < ours.Count; i++)
         {
             Assert.Equal(reference[i].Length, ours[i].Vector.Length);
-            float maxDiff = TensorPrimitives.MaxMagnitude(Subtract(ours[i].Vector.Span, reference[i]));
+            float maxDiff = MaxAbs(Subtract(ours[i].Vector.Span, reference[i]));
             Assert.True(maxDiff <= 1e-4f, $"sentence {i} '{ShortAsciiSentences.All[i]}' differs by {maxDiff}");
         }
     }
@@ -53,7 +59,7 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
         for (int i = 0; i < texts.Length; i++)
         {
             var single = await Generator.GenerateAsync([texts[i]]);
-            float maxDiff = TensorPrimitives.MaxMagnitude(Subtract(batched[i].Vector.Span, single[0].Vector.ToArray()));
+            float maxDiff = MaxAbs(Subtract(batched[i].Vector.Span, single[0].Vector.ToArray()));
             Assert.True(maxDiff <= 1e-5f, $"text {i} differs from its one-at-a-time embedding by {maxDiff}");
         }
     }
@@ -82,7 +88,7 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
         var result = await Generator.GenerateAsync([string.Join(' ', words), string.Join(' ', words[..254])]);
 
         Assert.Equal(1, result.AdditionalProperties?[OnnxEmbeddingGenerator.TruncatedInputCountKey]);
-        float maxDiff = TensorPrimitives.MaxMagnitude(Subtract(result[0].Vector.Span, result[1].Vector.ToArray()));
+        float maxDiff = MaxAbs(Subtract(result[0].Vector.Span, result[1].Vector.ToArray()));
         Assert.True(maxDiff <= 1e-5f, $"the truncated text differs from its first 254 pieces by {maxDiff}");
     }
 
@@ -232,6 +238,163 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>
 
         Assert.Contains("BatchSize is 0", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Pools_the_token_mean_by_default_and_the_CLS_token_when_asked()
+    {
+        float[][] tokens = TokenEmbeddings(Sentence);
+        float[] mean = new float[MiniLmModel.Dimensions];
+        foreach (float[] token in tokens)
+        {
+            TensorPrimitives.Add(mean, token, mean);
+        }
+
+        TensorPrimitives.Divide(mean, tokens.Length, mean);
+
+        float[] meanRaw = (await _variants.MeanRaw.GenerateAsync([Sentence]))[0].Vector.ToArray();
+        float[] clsRaw = (await _variants.ClsRaw.GenerateAsync([Sentence]))[0].Vector.ToArray();
+
+        AssertClose(mean, meanRaw, 1e-5f);
+        AssertClose(tokens[0], clsRaw, 1e-5f);
+        Assert.True(MaxAbs(Subtract(meanRaw, clsRaw)) > 0.05f, "CLS pooling gave the mean");
+    }
+
+    [Fact]
+    public async Task Normalizes_the_pooled_vector_unless_told_not_to()
+    {
+        float[] meanRaw = (await _variants.MeanRaw.GenerateAsync([Sentence]))[0].Vector.ToArray();
+        float[] clsRaw = (await _variants.ClsRaw.GenerateAsync([Sentence]))[0].Vector.ToArray();
+        float[] mean = (await Generator.GenerateAsync([Sentence]))[0].Vector.ToArray();
+        float[] cls = (await _variants.Cls.GenerateAsync([Sentence]))[0].Vector.ToArray();
+
+        Assert.True(MathF.Abs(TensorPrimitives.Norm(meanRaw) - 1) > 0.1f, $"the unnormalized mean has length {TensorPrimitives.Norm(meanRaw)}");
+        Assert.True(MathF.Abs(TensorPrimitives.Norm(clsRaw) - 1) > 0.1f, $"the unnormalized CLS vector has length {TensorPrimitives.Norm(clsRaw)}");
+        AssertClose(Scaled(meanRaw, 1 / TensorPrimitives.Norm(meanRaw)), mean, 1e-5f);
+        AssertClose(Scaled(clsRaw, 1 / TensorPrimitives.Norm(clsRaw)), cls, 1e-5f);
+        Assert.Equal(1f, TensorPrimitives.Norm(cls), 1e-5f);
+    }
+
+    [Fact]
+    public async Task Pools_the_CLS_token_of_a_text_alike_alone_and_padded_in_a_batch()
+    {
+        string longer = "A much longer sentence about cats, dogs and the mats they sleep on all afternoon.";
+
+        var batched = await _variants.Cls.GenerateAsync([Sentence, longer]);
+        var alone = await _variants.Cls.GenerateAsync([Sentence]);
+
+        AssertClose(alone[0].Vector.ToArray(), batched[0].Vector.ToArray(), 1e-5f);
+    }
+
+    [Fact]
+    public async Task Embeds_queries_and_documents_alike_and_as_before_when_no_prefix_is_configured()
+    {
+        float[] plain = (await Generator.GenerateAsync([Sentence]))[0].Vector.ToArray();
+
+        float[] query = (await Generator.GenerateAsync([Sentence], Kind(EmbeddingInputKind.Query)))[0].Vector.ToArray();
+        float[] document = (await Generator.GenerateAsync([Sentence], Kind(EmbeddingInputKind.Document)))[0].Vector.ToArray();
+
+        Assert.Equal(plain, query);
+        Assert.Equal(plain, document);
+        AssertClose(_fixture.Reference.Value.Encode([Sentence])[0], plain, 1e-4f);
+    }
+
+    [Fact]
+    public async Task Puts_the_configured_prefix_before_queries_and_documents_and_none_before_unspecified_texts()
+    {
+        var query = await _variants.E5Style.GenerateAsync([Sentence], Kind(EmbeddingInputKind.Query));
+        var document = await _variants.E5Style.GenerateAsync([Sentence], Kind(EmbeddingInputKind.Document));
+        var unspecified = await _variants.E5Style.GenerateAsync([Sentence]);
+        var written = await Generator.GenerateAsync(["query: " + Sentence, "passage: " + Sentence, Sentence]);
+
+        // Within float noise: the written texts run in one padded batch, the others alone.
+        AssertClose(written[0].Vector.ToArray(), query[0].Vector.ToArray(), 1e-5f);
+        AssertClose(written[1].Vector.ToArray(), document[0].Vector.ToArray(), 1e-5f);
+        AssertClose(written[2].Vector.ToArray(), unspecified[0].Vector.ToArray(), 1e-5f);
+        Assert.True(MaxAbs(Subtract(query[0].Vector.Span, document[0].Vector.ToArray())) > 1e-3f, "query and document vectors are the same");
+
+        // [CLS] query : the cat sits on the mat . [SEP]
+        Assert.Equal(11, query.Usage?.InputTokenCount);
+        Assert.Equal(9, unspecified.Usage?.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task Counts_the_prefix_toward_the_sequence_length()
+    {
+        // 254 one-piece words fill the window exactly; "passage: " adds two pieces, so the document is cut.
+        string full = string.Join(' ', Enumerable.Repeat("cat", 254));
+
+        var unspecified = await _variants.E5Style.GenerateAsync([full]);
+        var document = await _variants.E5Style.GenerateAsync([full], Kind(EmbeddingInputKind.Document));
+
+        Assert.Equal(0, unspecified.AdditionalProperties?[OnnxEmbeddingGenerator.TruncatedInputCountKey]);
+        Assert.Equal(1, document.AdditionalProperties?[OnnxEmbeddingGenerator.TruncatedInputCountKey]);
+    }
+
+    [Fact]
+    public void Offers_its_WordPiece_counter_and_window_less_each_prefix()
+    {
+        var window = _variants.E5Style.GetService<EmbeddingTokenWindow>();
+        var plainWindow = Generator.GetService<EmbeddingTokenWindow>();
+
+        Assert.NotNull(window);
+        Assert.Equal((254, 2, 2), (window.MaxTokens, window.QueryPrefixTokens, window.DocumentPrefixTokens));
+        Assert.Equal(252, window.GetMaxTokens(EmbeddingInputKind.Document));
+        Assert.Same(window.TokenCounter, _variants.E5Style.GetService<ITokenCounter>());
+        Assert.Equal(BertTokenCounter.WordPieceName, window.TokenCounter.Name);
+        Assert.Equal(Generator.Model.Tokenizer.EncodeToIds("Unbelievable café, 中文!", addSpecialTokens: false).Count, plainWindow!.TokenCounter.CountTokens("Unbelievable café, 中文!"));
+        Assert.Equal((254, 0, 0), (plainWindow.MaxTokens, plainWindow.QueryPrefixTokens, plainWindow.DocumentPrefixTokens));
+        Assert.Null(Generator.GetService<EmbeddingTokenWindow>("key"));
+    }
+
+    [Fact]
+    public void Rejects_a_prefix_that_leaves_no_room_for_text_naming_it()
+    {
+        // Four tokens: [CLS] and [SEP] leave two word pieces, which "query: " fills.
+        var ex = Assert.Throws<ArgumentException>(() => new OnnxEmbeddingGenerator(new OnnxEmbeddingGeneratorOptions { MaxSequenceLength = 4, QueryPrefix = "query: " }));
+
+        Assert.Contains("QueryPrefix has 2 word pieces, which leaves no room for text within MaxSequenceLength (4 tokens", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_an_undefined_pooling_mode_naming_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new OnnxEmbeddingGenerator(new OnnxEmbeddingGeneratorOptions { Pooling = (PoolingMode)5 }));
+
+        Assert.Contains("Pooling is 5 but must be Mean or Cls", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static EmbeddingGenerationOptions Kind(EmbeddingInputKind kind) => new EmbeddingGenerationOptions().WithInputKind(kind);
+
+    /// <summary>Runs the model on one text and returns its token embeddings ([CLS] first), as the pooling reads them.</summary>
+    private float[][] TokenEmbeddings(string text)
+    {
+        var model = Generator.Model;
+        var buffers = model.CreateBuffers(1);
+        int sequenceLength = model.Fill([model.Encode(text)], buffers);
+        using (var runOptions = new RunOptions())
+        {
+            model.Run(buffers, 1, sequenceLength, runOptions);
+        }
+
+        return [.. Enumerable.Range(0, sequenceLength).Select(t => buffers.Hidden.AsSpan(t * model.Dimensions, model.Dimensions).ToArray())];
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, float tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float maxDiff = MaxAbs(Subtract(actual, expected));
+        Assert.True(maxDiff <= tolerance, $"the vectors differ by {maxDiff}");
+    }
+
+    private static float[] Scaled(float[] vector, float factor)
+    {
+        var scaled = new float[vector.Length];
+        TensorPrimitives.Multiply(vector, factor, scaled);
+        return scaled;
+    }
+
+    /// <summary>The largest absolute value (<see cref="TensorPrimitives.MaxMagnitude{T}(ReadOnlySpan{T})"/> keeps the sign).</summary>
+    private static float MaxAbs(ReadOnlySpan<float> values) => MathF.Abs(TensorPrimitives.MaxMagnitude(values));
 
     private static float[] Subtract(ReadOnlySpan<float> left, float[] right)
     {

@@ -1,3 +1,4 @@
+using AiEng.Inference;
 using AiEng.Providers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,71 @@ public sealed class OnnxModelProviderTests
         var error = Assert.Single(Validate(Options(("ModelPth", "/x/model.onnx"))));
 
         Assert.StartsWith("AiEng:Embeddings:Settings:ModelPth: unknown setting", error, StringComparison.Ordinal);
-        Assert.Contains("ModelPath, VocabularyPath, IntraOpThreads, BatchSize, MaxSequenceLength", error, StringComparison.Ordinal);
+        Assert.Contains("ModelPath, VocabularyPath, IntraOpThreads, BatchSize, MaxSequenceLength, Pooling, Normalize, QueryPrefix, DocumentPrefix", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_pooling_normalization_and_prefixes_in_any_case()
+    {
+        Assert.Empty(Validate(Options(("Pooling", "cls"), ("Normalize", "False"), ("QueryPrefix", "Represent this sentence for searching relevant passages: "), ("DocumentPrefix", "passage: "))));
+        Assert.Empty(Validate(Options(("pooling", "Mean"), ("normalize", "true"))));
+    }
+
+    [Theory]
+    [InlineData("max")]
+    [InlineData("1")]
+    public void Rejects_an_unknown_pooling_mode_naming_the_key_and_the_modes(string value)
+    {
+        var error = Assert.Single(Validate(Options(("Pooling", value))));
+
+        Assert.Equal(
+            $"AiEng:Embeddings:Settings:Pooling: '{value}' is not a pooling mode; use Mean (all-MiniLM-L6-v2, e5) or Cls (bge), as the model's 1_Pooling/config.json says, for example AiEng:Embeddings:Settings:Pooling=Cls.",
+            error);
+    }
+
+    [Fact]
+    public void Rejects_a_normalization_that_is_not_true_or_false_naming_the_key()
+    {
+        var error = Assert.Single(Validate(Options(("Normalize", "yes"))));
+
+        Assert.Equal("AiEng:Embeddings:Settings:Normalize: 'yes' is not true or false; for example true.", error);
+    }
+
+    [Fact]
+    public void Rejects_a_prefix_that_leaves_no_room_for_text_at_start_up_naming_the_key()
+    {
+        var error = Assert.Single(Validate(Options(("MaxSequenceLength", "4"), ("DocumentPrefix", "passage: "), ("QueryPrefix", "q"))));
+
+        Assert.Equal(
+            "AiEng:Embeddings:Settings:DocumentPrefix: the prefix has 2 word pieces, which leaves no room for text within AiEng:Embeddings:Settings:MaxSequenceLength (4 tokens including [CLS] and [SEP]); shorten it, for example to 'query: '.",
+            error);
+    }
+
+    [Fact]
+    public async Task Creates_a_generator_with_the_configured_pooling_normalization_and_prefixes()
+    {
+        const string Text = "The cat sits on the mat.";
+        using var serviceProvider = new ServiceCollection().AddLogging().BuildServiceProvider();
+        using var generator = _provider.CreateEmbeddingGenerator(
+            Options(("IntraOpThreads", "1"), ("Pooling", "Cls"), ("Normalize", "false"), ("QueryPrefix", "query: "), ("DocumentPrefix", "passage: ")), serviceProvider);
+
+        float[] query = (await generator.GenerateAsync([Text], new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query)))[0].Vector.ToArray();
+        float[] written = (await generator.GenerateAsync(["query: " + Text]))[0].Vector.ToArray();
+
+        // The [CLS] token's embedding of the prefixed text, as the model gives it: CLS pooling, not normalized.
+        var model = Assert.IsType<OnnxEmbeddingGenerator>(generator).Model;
+        var buffers = model.CreateBuffers(1);
+        int sequenceLength = model.Fill([model.Encode("query: " + Text)], buffers);
+        using (var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions())
+        {
+            model.Run(buffers, 1, sequenceLength, runOptions);
+        }
+
+        Assert.Equal(model.Dimensions, query.Length);
+        Assert.All(query, (value, i) => Assert.Equal(buffers.Hidden[i], value, 1e-5f));
+        Assert.Equal(written, query);
+        var window = generator.GetService<AiEng.Tokens.EmbeddingTokenWindow>()!;
+        Assert.Equal((2, 2), (window.QueryPrefixTokens, window.DocumentPrefixTokens));
     }
 
     [Fact]

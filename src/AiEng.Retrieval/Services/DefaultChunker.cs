@@ -42,7 +42,7 @@ internal static partial class DefaultChunker
             throw new InvalidOperationException(ConfigurationKeys.Invalid(
                 key,
                 options.ChunkOverlap,
-                $"must be less than the chunk size, {size} {counter.Name} tokens (the embedding model's window, as {section}:{nameof(RetrievalServiceOptions.ChunkSize)} is not set)",
+                $"must be less than the chunk size, {size} {counter.Name} tokens ({(window is null ? "the default when the embedding model's tokenizer is not known" : "the embedding model's window")}, as {section}:{nameof(RetrievalServiceOptions.ChunkSize)} is not set)",
                 Math.Min(RetrievalServiceOptions.DefaultChunkOverlap, size / 8).ToString(CultureInfo.InvariantCulture)));
         }
 

@@ -1,8 +1,11 @@
 using AiEng.Retrieval;
 using AiEng.Testing;
 using AiEng.Tests.TestSupport;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 
@@ -150,6 +153,55 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     }
 
     [Fact]
+    public void Chunks_to_the_embedding_models_document_window_in_its_own_tokens_when_its_generator_offers_them()
+    {
+        // The model reads 8 of its tokens (two per word) and puts a prefix of 2 before documents: 6 tokens, 3 words a chunk.
+        using ServiceProvider model = Build(WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 8, documentPrefixTokens: 2)), ("AiEng:Retrieval:ChunkOverlap", "0"));
+        using ServiceProvider other = Build(("AiEng:Retrieval:ChunkOverlap", "0"));
+
+        Assert.Equal([3, 3, 1], WordsPerChunk(model.GetRequiredService<IChunker>()));
+
+        // A model whose tokenizer is not known: the registered counter (words here) and the default size, 200.
+        Assert.Equal([7], WordsPerChunk(other.GetRequiredService<IChunker>()));
+    }
+
+    [Fact]
+    public void Counts_a_configured_chunk_size_in_the_embedding_models_tokens()
+    {
+        using ServiceProvider services = Build(
+            WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 8)), ("AiEng:Retrieval:ChunkSize", "4"), ("AiEng:Retrieval:ChunkOverlap", "0"));
+
+        Assert.Equal([2, 2, 2, 1], WordsPerChunk(services.GetRequiredService<IChunker>()));
+    }
+
+    [Fact]
+    public void Warns_when_the_configured_chunk_size_exceeds_the_embedding_models_window_and_uses_it()
+    {
+        using ServiceProvider services = Build(
+            WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 8, documentPrefixTokens: 2)),
+            [("AiEng:Retrieval:ChunkSize", "10"), ("AiEng:Retrieval:ChunkOverlap", "0")],
+            more: collection => collection.AddLogging(logging => logging.AddFakeLogging()));
+
+        Assert.Equal([5, 2], WordsPerChunk(services.GetRequiredService<IChunker>()));
+        var warning = Assert.Single(services.GetFakeLogCollector().GetSnapshot(), record => record.Level == LogLevel.Warning);
+        Assert.Equal(
+            "AiEng:Retrieval:ChunkSize is 10 but embedding model concepts reads 6 doubled-words tokens of a document: longer chunks are cut before they are embedded. Leave it unset to chunk to the model's window.",
+            warning.Message);
+    }
+
+    [Fact]
+    public void Reports_an_overlap_not_below_the_models_window_when_the_chunk_size_is_unset()
+    {
+        using ServiceProvider services = Build(WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 8, documentPrefixTokens: 2)));
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IChunker>());
+
+        Assert.Equal(
+            "AiEng:Retrieval:ChunkOverlap is 32 but must be less than the chunk size, 6 doubled-words tokens (the embedding model's window, as AiEng:Retrieval:ChunkSize is not set), for example 0 (environment variable AiEng__Retrieval__ChunkOverlap=0).",
+            error.Message);
+    }
+
+    [Fact]
     public async Task Options_set_in_code_override_configuration()
     {
         using ServiceProvider services = Build(
@@ -178,7 +230,6 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is 7 but must be a retriever: Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).")]
     [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
     [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
-    [InlineData("ChunkOverlap", "200", "AiEng:Retrieval:ChunkOverlap is 200 but must be less than AiEng:Retrieval:ChunkSize (200), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).")]
     [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0, for example 32 (environment variable AiEng__Retrieval__ChunkOverlap=32).")]
     [InlineData("Collection", " ", "AiEng:Retrieval:Collection is ' ' but must not be empty: set it to the name of the vector store collection, for example chunks (environment variable AiEng__Retrieval__Collection=chunks).")]
     [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).")]
@@ -189,6 +240,34 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_overlap_not_below_a_configured_chunk_size_fails_start_up_naming_both_keys()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:ChunkSize", "200"), ("AiEng:Retrieval:ChunkOverlap", "200"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Contains(
+            "AiEng:Retrieval:ChunkOverlap is 200 but must be less than AiEng:Retrieval:ChunkSize (200), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_overlap_not_below_the_default_chunk_size_fails_when_the_chunker_is_created_naming_the_key()
+    {
+        // With ChunkSize unset the size is the embedding model's, known only once the model is loaded; this one's tokenizer is
+        // not known, so the size is the default 200 of the registered counter.
+        using ServiceProvider services = Build(("AiEng:Retrieval:ChunkOverlap", "200"));
+        StartupValidation.Validate(services);
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IChunker>());
+
+        Assert.Equal(
+            "AiEng:Retrieval:ChunkOverlap is 200 but must be less than the chunk size, 200 words tokens (the default when the embedding model's tokenizer is not known, as AiEng:Retrieval:ChunkSize is not set), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).",
+            error.Message);
     }
 
     [Fact]
@@ -210,7 +289,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     [Fact]
     public void An_invalid_option_set_in_code_fails_start_up_naming_the_key()
     {
-        using ServiceProvider services = Build(ConceptGenerator(), [], configure: options => options.ChunkOverlap = 600);
+        using ServiceProvider services = Build(ConceptGenerator(), [], configure: options => (options.ChunkSize, options.ChunkOverlap) = (200, 600));
 
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
@@ -320,6 +399,23 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         return generator;
     }
 
+    /// <summary>The concept generator, offering <paramref name="window"/> as its model's tokenizer and window.</summary>
+    private static TestEmbeddingGenerator WindowGenerator(EmbeddingTokenWindow window)
+    {
+        var generator = ConceptGenerator();
+        generator.GetServiceCallback = (type, key) =>
+            key is not null ? null
+            : type == typeof(EmbeddingTokenWindow) ? window
+            : type == typeof(EmbeddingGeneratorMetadata) ? generator.Metadata
+            : type.IsInstanceOfType(generator) ? generator
+            : null;
+        return generator;
+    }
+
+    /// <summary>The number of words of each chunk of a seven-word document without headings.</summary>
+    private static int[] WordsPerChunk(IChunker chunker) =>
+        [.. chunker.Chunk(new Document("d", "The kitten sleeps on the warm mat.")).Select(chunk => new WordTokenCounter().CountTokens(chunk.Text))];
+
     private static ServiceProvider Build(params (string Key, string? Value)[] configuration) => Build(ConceptGenerator(), configuration);
 
     private static ServiceProvider Build(
@@ -362,5 +458,15 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         }
 
         await Task.CompletedTask;
+    }
+
+    /// <summary>A model tokenizer that reads every word as two tokens, unlike the registered word counter.</summary>
+    private sealed class DoubledWordCounter : ITokenCounter
+    {
+        public string Name => "doubled-words";
+
+        public int CountTokens(string text) => 2 * new WordTokenCounter().CountTokens(text);
+
+        public IReadOnlyList<string> GetTokens(string text) => [.. new WordTokenCounter().GetTokens(text).SelectMany(word => new[] { word, word })];
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using AiEng.Tokens;
+using Microsoft.ML.Tokenizers;
 
 namespace AiEng.Tests.Tokens;
 
@@ -65,6 +66,20 @@ public sealed class BertTokenCounterTests
 
         var ex = Assert.Throws<FileNotFoundException>(() => BertTokenCounter.Create(path));
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wraps_an_existing_tokenizer_and_counts_as_it_is_configured()
+    {
+        // A cased tokenizer over the uncased vocabulary: "Hello" is not in it, where Create(stream) would lower-case it first.
+        BertTokenizer tokenizer = BertTokenizer.Create(new MemoryStream(Encoding.UTF8.GetBytes(Vocabulary)), new BertOptions { LowerCaseBeforeTokenization = false });
+
+        BertTokenCounter counter = BertTokenCounter.Create(tokenizer);
+
+        Assert.Same(tokenizer, counter.Tokenizer);
+        Assert.Equal(["[UNK]", "world"], counter.GetTokens("Hello world"));
+        Assert.Equal(2, counter.CountTokens("Hello world"));
+        Assert.Throws<ArgumentNullException>("tokenizer", () => BertTokenCounter.Create((BertTokenizer)null!));
     }
 
     private static BertTokenCounter CreateCounter() => BertTokenCounter.Create(new MemoryStream(Encoding.UTF8.GetBytes(Vocabulary)));

@@ -69,6 +69,34 @@ public sealed class EmbeddingCacheBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task Keys_entries_by_the_input_kind_so_that_a_query_never_gets_a_documents_vector()
+    {
+        using var cacheDirectory = new TempDirectory();
+        var model = new TestEmbeddingGenerator
+        {
+            // A model with prefixes: the vector depends on what the text is embedded as.
+            GenerateAsyncCallback = (values, options, _) => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(
+                values.Select(_ => new Embedding<float>(new[] { (float)options.GetInputKind() })))),
+        };
+        using var cached = model.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+        var query = new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query);
+        var document = new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Document);
+
+        var asDocument = await cached.GenerateAsync(["same text"], document);
+        var asQuery = await cached.GenerateAsync(["same text"], query);
+        var unspecified = await cached.GenerateAsync(["same text"]);
+        int calls = model.CallCount;
+        var againAsQuery = await cached.GenerateAsync(["same text"], new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query));
+        var againAsDocument = await cached.GenerateAsync(["same text"], document);
+
+        Assert.Equal(3, calls);
+        Assert.Equal(calls, model.CallCount);
+        Assert.Equal(
+            [EmbeddingInputKind.Document, EmbeddingInputKind.Query, EmbeddingInputKind.Unspecified, EmbeddingInputKind.Query, EmbeddingInputKind.Document],
+            new[] { asDocument, asQuery, unspecified, againAsQuery, againAsDocument }.Select(result => (EmbeddingInputKind)result[0].Vector.Span[0]));
+    }
+
+    [Fact]
     public void Rejects_missing_arguments()
     {
         var builder = TestEmbeddingGenerator.FromFunction(_ => [1f]).AsBuilder();
