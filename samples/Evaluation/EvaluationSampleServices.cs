@@ -34,8 +34,7 @@ public static class EvaluationSampleServices
         aiEng.AddRetrieval(options =>
             {
                 options.Retriever = retriever;
-                options.ChunkSize = 160;   // within MiniLM's 256 word pieces
-                options.ChunkOverlap = 16;
+                options.ChunkOverlap = 16;   // ChunkSize unset: the embedding model's window, in its own tokens (254 MiniLM word pieces)
             })
             .AddEvaluation(options =>
             {

@@ -27,7 +27,20 @@ internal static class RagServices
             .AddOllama()
             .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory)
             .AddSqliteVectorStore(paths.DatabasePath)
-            .AddRetrieval();   // AiEng:Retrieval: hybrid, chunks of 200 tokens with 32 of overlap (within MiniLM's 256)
+            .AddRetrieval();   // AiEng:Retrieval: hybrid; chunks sized in the embedding model's own tokens, up to its window
+                               // (254 MiniLM word pieces), 32 of overlap; chunks embedded as documents, questions as queries
+
+        // Another local model is configuration only, for example bge-small-en-v1.5 exported to ONNX, which pools the [CLS]
+        // token, reads 512 tokens and wants an instruction before queries (none before documents):
+        //   AiEng__Embeddings__Model=bge-small-en-v1.5
+        //   AiEng__Embeddings__Settings__ModelPath=/models/bge-small-en-v1.5/model.onnx
+        //   AiEng__Embeddings__Settings__VocabularyPath=/models/bge-small-en-v1.5/vocab.txt
+        //   AiEng__Embeddings__Settings__MaxSequenceLength=512
+        //   AiEng__Embeddings__Settings__Pooling=Cls
+        //   AiEng__Embeddings__Settings__QueryPrefix="Represent this sentence for searching relevant passages: "
+        // or e5-small-v2: mean pooling (the default), QueryPrefix "query: " and DocumentPrefix "passage: ". Chunks then fit
+        // the new model's window less its document prefix, with no code change.
+        // The collection below is named after the model, so the new model gets a new index. See docs/embeddings.md.
 
         // One collection per embedding model unless AiEng:Retrieval:Collection names one: vectors of different models cannot
         // be compared, and a store refuses to reopen a collection with other dimensions.
