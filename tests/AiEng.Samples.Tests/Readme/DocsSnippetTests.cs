@@ -9,8 +9,8 @@ namespace AiEng.Samples.Tests.Readme;
 /// </summary>
 public sealed partial class DocsSnippetTests
 {
-    // The namespaces a page about resilience and the other capabilities uses beyond the README's.
-    private static readonly string[] MoreUsings = ["AiEng.Inference", "Polly", "Polly.Fallback", "Polly.Hedging", "Polly.Retry"];
+    // The namespaces the pages about resilience, embeddings and the other capabilities use beyond the README's.
+    private static readonly string[] MoreUsings = ["AiEng.Inference", "AiEng.Onnx", "AiEng.Tokens", "Polly", "Polly.Fallback", "Polly.Hedging", "Polly.Retry"];
 
     [Fact]
     public void The_resilience_page_has_a_compiled_snippet()
