@@ -10,8 +10,9 @@ public static class OnnxAiEngBuilderExtensions
     /// Registers the <c>Onnx</c> provider, which serves embedding models locally with <see cref="OnnxEmbeddingGenerator"/>:
     /// set <c>AiEng:Embeddings:Provider</c> to <c>Onnx</c> to use it. With no settings it runs the embedded
     /// all-MiniLM-L6-v2; settings <c>AiEng:Embeddings:Settings:ModelPath</c> and <c>VocabularyPath</c> select your own
-    /// sentence-transformer, <c>IntraOpThreads</c>, <c>BatchSize</c> and <c>MaxSequenceLength</c> tune it
-    /// (see <see cref="OnnxEmbeddingGeneratorOptions"/>).
+    /// sentence-transformer, <c>Pooling</c>, <c>Normalize</c>, <c>QueryPrefix</c> and <c>DocumentPrefix</c> match it to the
+    /// model (bge: CLS pooling and a query instruction; e5: <c>query: </c> and <c>passage: </c>), <c>IntraOpThreads</c>,
+    /// <c>BatchSize</c> and <c>MaxSequenceLength</c> tune it (see <see cref="OnnxEmbeddingGeneratorOptions"/>).
     /// </summary>
     /// <param name="builder">The AiEng builder.</param>
     /// <returns>The same builder.</returns>

@@ -109,7 +109,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>Gets the number of texts per batch.</summary>
     internal int BatchSize => _batchSize;
 
-    /// <summary>Generates one unit-length embedding per text, in input order.</summary>
+    /// <summary>Generates one embedding per text (of unit length unless <see cref="OnnxEmbeddingGeneratorOptions.Normalize"/> is off), in input order.</summary>
     /// <param name="values">The texts; none may be null, empty or whitespace.</param>
     /// <param name="options">
     /// Options; <see cref="EmbeddingGenerationOptions.Dimensions"/>, when set, must equal the model's dimensions. Their
