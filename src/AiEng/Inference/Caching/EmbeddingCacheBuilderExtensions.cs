@@ -40,8 +40,9 @@ public static class EmbeddingCacheBuilderExtensions
     /// <returns>The <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="cache"/> is <see langword="null"/>.</exception>
     /// <remarks>
-    /// MEAI's key covers the text and the call's <see cref="EmbeddingGenerationOptions"/> (so a per-call model id or
-    /// dimension count is included), but not the model the generator uses by default. This middleware adds the inner
+    /// MEAI's key covers the text and the call's <see cref="EmbeddingGenerationOptions"/>, their additional properties
+    /// included (so a per-call model id, dimension count or input kind, query or document, is included), but not the model
+    /// the generator uses by default. This middleware adds the inner
     /// generator's <see cref="EmbeddingGeneratorMetadata"/> (provider name and endpoint, default model id and dimensions) to
     /// every key, so one cache can serve several models without ever returning one model's vector for another's.
     /// </remarks>
