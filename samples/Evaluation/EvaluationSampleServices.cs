@@ -34,7 +34,7 @@ public static class EvaluationSampleServices
         aiEng.AddRetrieval(options =>
             {
                 options.Retriever = retriever;
-                options.ChunkOverlap = 16;   // ChunkSize unset: the embedding model's window, in its own tokens (254 MiniLM word pieces)
+                options.ChunkOverlap = 16;   // ChunkSize unset: 200 of the embedding model's own tokens (MiniLM reads 254)
             })
             .AddEvaluation(options =>
             {

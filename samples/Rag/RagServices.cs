@@ -27,8 +27,8 @@ internal static class RagServices
             .AddOllama()
             .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory)
             .AddSqliteVectorStore(paths.DatabasePath)
-            .AddRetrieval();   // AiEng:Retrieval: hybrid; chunks sized in the embedding model's own tokens, up to its window
-                               // (254 MiniLM word pieces), 32 of overlap; chunks embedded as documents, questions as queries
+            .AddRetrieval();   // AiEng:Retrieval: hybrid; chunks of 200 of the embedding model's own tokens (MiniLM word pieces,
+                               // within its 254), 32 of overlap; chunks embedded as documents, questions as queries
 
         // Another local model is configuration only, for example bge-small-en-v1.5 exported to ONNX, which pools the [CLS]
         // token, reads 512 tokens and wants an instruction before queries (none before documents):
@@ -38,8 +38,8 @@ internal static class RagServices
         //   AiEng__Embeddings__Settings__MaxSequenceLength=512
         //   AiEng__Embeddings__Settings__Pooling=Cls
         //   AiEng__Embeddings__Settings__QueryPrefix="Represent this sentence for searching relevant passages: "
-        // or e5-small-v2: mean pooling (the default), QueryPrefix "query: " and DocumentPrefix "passage: ". Chunks then fit
-        // the new model's window less its document prefix, with no code change.
+        // or e5-small-v2: mean pooling (the default), QueryPrefix "query: " and DocumentPrefix "passage: ". Chunks are then
+        // counted in the new model's word pieces and fit its window less its document prefix, with no code change.
         // The collection below is named after the model, so the new model gets a new index. See docs/embeddings.md.
 
         // One collection per embedding model unless AiEng:Retrieval:Collection names one: vectors of different models cannot

@@ -57,7 +57,7 @@ public static class RetrievalAiEngBuilderExtensions
     /// <see cref="IChunker"/>: a <see cref="MarkdownSectionChunker"/> (which also splits plain text) of
     /// <see cref="RetrievalServiceOptions.ChunkSize"/> and <see cref="RetrievalServiceOptions.ChunkOverlap"/> tokens, counted
     /// in the default embedding model's own tokens when its generator offers an <see cref="EmbeddingTokenWindow"/> (AiEng.Onnx's
-    /// does; the size then defaults to what the model reads of a document), else by the registered <see cref="ITokenCounter"/>.
+    /// does; an unset size is then capped to what the model reads of a document), else by the registered <see cref="ITokenCounter"/>.
     /// </description></item>
     /// <item><description><see cref="DocumentIngestor"/>: over the collection, the default embedding generator (chunks embedded as documents) and the chunker.</description></item>
     /// <item><description>

@@ -9,8 +9,9 @@ namespace AiEng.Retrieval;
 
 /// <summary>
 /// Creates the <see cref="IChunker"/> that <c>AddRetrieval</c> registers: a <see cref="MarkdownSectionChunker"/> that counts
-/// in the embedding model's own tokens when the model's generator offers an <see cref="EmbeddingTokenWindow"/>, so that no
-/// chunk is longer than what the model reads of a document, and in the registered <see cref="ITokenCounter"/>'s otherwise.
+/// in the embedding model's own tokens when the model's generator offers an <see cref="EmbeddingTokenWindow"/>, and in the
+/// registered <see cref="ITokenCounter"/>'s otherwise. An unset size is <see cref="RetrievalServiceOptions.DefaultChunkSize"/>,
+/// capped to what the model reads of a document, so that no chunk is cut before it is embedded.
 /// </summary>
 internal static partial class DefaultChunker
 {
@@ -28,7 +29,7 @@ internal static partial class DefaultChunker
         EmbeddingTokenWindow? window = embeddingGenerator.GetService<EmbeddingTokenWindow>();
         ITokenCounter counter = window?.TokenCounter ?? registeredCounter();
         int? modelSize = window?.GetMaxTokens(EmbeddingInputKind.Document);
-        int size = options.ChunkSize ?? modelSize ?? RetrievalServiceOptions.DefaultChunkSize;
+        int size = options.ChunkSize ?? Math.Min(RetrievalServiceOptions.DefaultChunkSize, modelSize ?? int.MaxValue);
         if (options.ChunkSize > modelSize && logger is not null)
         {
             string model = embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? "the embedding model";
@@ -42,7 +43,7 @@ internal static partial class DefaultChunker
             throw new InvalidOperationException(ConfigurationKeys.Invalid(
                 key,
                 options.ChunkOverlap,
-                $"must be less than the chunk size, {size} {counter.Name} tokens ({(window is null ? "the default when the embedding model's tokenizer is not known" : "the embedding model's window")}, as {section}:{nameof(RetrievalServiceOptions.ChunkSize)} is not set)",
+                $"must be less than the chunk size, {size} {counter.Name} tokens ({section}:{nameof(RetrievalServiceOptions.ChunkSize)} is not set: {RetrievalServiceOptions.DefaultChunkSize}, or the embedding model's window for a document when smaller)",
                 Math.Min(RetrievalServiceOptions.DefaultChunkOverlap, size / 8).ToString(CultureInfo.InvariantCulture)));
         }
 
@@ -50,6 +51,6 @@ internal static partial class DefaultChunker
     }
 
     [LoggerMessage(EventId = 300, EventName = "ChunkSizeAboveEmbeddingWindow", Level = LogLevel.Warning,
-        Message = "{Key} is {ChunkSize} but embedding model {ModelId} reads {ModelTokens} {Tokenizer} tokens of a document: longer chunks are cut before they are embedded. Leave it unset to chunk to the model's window.")]
+        Message = "{Key} is {ChunkSize} but embedding model {ModelId} reads {ModelTokens} {Tokenizer} tokens of a document: longer chunks are cut before they are embedded. Set it to {ModelTokens} or less, or leave it unset.")]
     private static partial void ChunkSizeAboveWindow(ILogger logger, string key, int chunkSize, string modelId, int modelTokens, string tokenizer);
 }

@@ -16,8 +16,10 @@ public sealed class RetrievalServiceOptions
     public const string DefaultCollection = "chunks";
 
     /// <summary>
-    /// The chunk size used when <see cref="ChunkSize"/> is not set and the embedding model's tokenizer is not known: 200
-    /// tokens of the registered <c>ITokenCounter</c> (o200k_base by default), which leaves room for most embedding models' inputs.
+    /// The chunk size used when <see cref="ChunkSize"/> is not set: 200 tokens, of the embedding model when its tokenizer is
+    /// known (and fewer when its window for a document is smaller), else of the registered <c>ITokenCounter</c>. Chosen on
+    /// BEIR SciFact's train queries through the shipped pipeline with all-MiniLM-L6-v2: chunks of 200 word pieces scored
+    /// nDCG@10 0.7391 (hybrid) against 0.7330 for chunks filling the model's window of 254.
     /// </summary>
     public const int DefaultChunkSize = 200;
 
@@ -35,7 +37,8 @@ public sealed class RetrievalServiceOptions
 
     /// <summary>
     /// Gets or sets the largest number of tokens in a chunk of the default chunker (<see cref="MarkdownSectionChunker"/>).
-    /// Default: <see langword="null"/>, as many as the embedding model reads of a document. At least 1 when set.
+    /// Default: <see langword="null"/>, <see cref="DefaultChunkSize"/> (200) or, when smaller, what the embedding model reads
+    /// of a document. At least 1 when set.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -44,11 +47,11 @@ public sealed class RetrievalServiceOptions
     /// <c>ITokenCounter</c> (o200k_base unless replaced).
     /// </para>
     /// <para>
-    /// Unset, the size is the model's window for a document: for all-MiniLM-L6-v2, 254 word pieces (its 256 tokens less
-    /// <c>[CLS]</c> and <c>[SEP]</c>), less the tokens of a configured document prefix; so no chunk is cut before it is
-    /// embedded. When the model's tokenizer is not known (a hosted model) it is <see cref="DefaultChunkSize"/> (200) tokens of
-    /// the registered counter; raise it for models that read more (OpenAI's embedding models read 8,191 tokens). A size set
-    /// above the model's window is used as set, and a warning is logged when the chunker is created.
+    /// Unset, the size is <see cref="DefaultChunkSize"/> (200) tokens, capped to the model's window for a document (for
+    /// all-MiniLM-L6-v2 254 word pieces: its 256 tokens less <c>[CLS]</c> and <c>[SEP]</c>, less the tokens of a configured
+    /// document prefix), so no chunk is cut before it is embedded. When the model's tokenizer is not known (a hosted model)
+    /// the 200 tokens are the registered counter's. A size set above the model's window is used as set, and a warning is
+    /// logged when the chunker is created.
     /// </para>
     /// </remarks>
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 token")]

@@ -153,9 +153,10 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     }
 
     [Fact]
-    public void Chunks_to_the_embedding_models_document_window_in_its_own_tokens_when_its_generator_offers_them()
+    public void Chunks_within_the_embedding_models_document_window_in_its_own_tokens_when_its_generator_offers_them()
     {
-        // The model reads 8 of its tokens (two per word) and puts a prefix of 2 before documents: 6 tokens, 3 words a chunk.
+        // The model reads 8 of its tokens (two per word) and puts a prefix of 2 before documents: 6 tokens (below the default
+        // 200), so 3 words a chunk.
         using ServiceProvider model = Build(WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 8, documentPrefixTokens: 2)), ("AiEng:Retrieval:ChunkOverlap", "0"));
         using ServiceProvider other = Build(("AiEng:Retrieval:ChunkOverlap", "0"));
 
@@ -163,6 +164,16 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
 
         // A model whose tokenizer is not known: the registered counter (words here) and the default size, 200.
         Assert.Equal([7], WordsPerChunk(other.GetRequiredService<IChunker>()));
+    }
+
+    [Fact]
+    public void Chunks_to_the_default_200_of_the_models_tokens_when_its_window_is_larger()
+    {
+        using ServiceProvider services = Build(WindowGenerator(new EmbeddingTokenWindow(new DoubledWordCounter(), 1000)), ("AiEng:Retrieval:ChunkOverlap", "0"));
+        var document = new Document("d", string.Join(' ', Enumerable.Range(0, 250).Select(i => $"w{i}")));
+
+        // 200 doubled-word tokens: 100 words a chunk.
+        Assert.Equal([100, 100, 50], services.GetRequiredService<IChunker>().Chunk(document).Select(chunk => new WordTokenCounter().CountTokens(chunk.Text)));
     }
 
     [Fact]
@@ -185,7 +196,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         Assert.Equal([5, 2], WordsPerChunk(services.GetRequiredService<IChunker>()));
         var warning = Assert.Single(services.GetFakeLogCollector().GetSnapshot(), record => record.Level == LogLevel.Warning);
         Assert.Equal(
-            "AiEng:Retrieval:ChunkSize is 10 but embedding model concepts reads 6 doubled-words tokens of a document: longer chunks are cut before they are embedded. Leave it unset to chunk to the model's window.",
+            "AiEng:Retrieval:ChunkSize is 10 but embedding model concepts reads 6 doubled-words tokens of a document: longer chunks are cut before they are embedded. Set it to 6 or less, or leave it unset.",
             warning.Message);
     }
 
@@ -197,7 +208,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IChunker>());
 
         Assert.Equal(
-            "AiEng:Retrieval:ChunkOverlap is 32 but must be less than the chunk size, 6 doubled-words tokens (the embedding model's window, as AiEng:Retrieval:ChunkSize is not set), for example 0 (environment variable AiEng__Retrieval__ChunkOverlap=0).",
+            "AiEng:Retrieval:ChunkOverlap is 32 but must be less than the chunk size, 6 doubled-words tokens (AiEng:Retrieval:ChunkSize is not set: 200, or the embedding model's window for a document when smaller), for example 0 (environment variable AiEng__Retrieval__ChunkOverlap=0).",
             error.Message);
     }
 
@@ -266,7 +277,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IChunker>());
 
         Assert.Equal(
-            "AiEng:Retrieval:ChunkOverlap is 200 but must be less than the chunk size, 200 words tokens (the default when the embedding model's tokenizer is not known, as AiEng:Retrieval:ChunkSize is not set), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).",
+            "AiEng:Retrieval:ChunkOverlap is 200 but must be less than the chunk size, 200 words tokens (AiEng:Retrieval:ChunkSize is not set: 200, or the embedding model's window for a document when smaller), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).",
             error.Message);
     }
 
