@@ -155,9 +155,16 @@ public static class RetrievalAiEngBuilderExtensions
             logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         Add<IRetriever>(services, name, provider =>
         {
-            RetrieverKind kind = OptionsOf(provider, name).Retriever;
+            RetrievalServiceOptions options = OptionsOf(provider, name);
+            RetrieverKind kind = options.Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
+            var fusion = new HybridRetrieverOptions
+            {
+                Fusion = options.Fusion,
+                CandidateDepth = options.FusionDepth,
+                Weights = [1 - options.DenseWeight, options.DenseWeight],
+            };
+            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, fusion, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
     }
 

@@ -22,6 +22,7 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly IRetriever? _dense;
     private readonly bool _keywordEnabled;
     private readonly RetrieverKind _kind;
+    private readonly HybridRetrieverOptions? _fusion;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IRetriever? _retriever;
@@ -32,9 +33,12 @@ internal sealed class CollectionRetriever : IRetriever
     /// <param name="collection">The collection to search.</param>
     /// <param name="kind">The kind of retrieval.</param>
     /// <param name="embeddingGenerator">Embeds queries for dense retrieval; unused (may be <see langword="null"/>) for keyword retrieval.</param>
+    /// <param name="fusion">How hybrid retrieval fuses the keyword and dense rankings (weights in that order); <see langword="null"/> for the defaults.</param>
     /// <param name="logger">Receives each retrieval's start and end (Debug) and keyword index loads (Information); <see langword="null"/> for none.</param>
-    public CollectionRetriever(ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator, ILogger? logger = null)
+    public CollectionRetriever(
+        ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator, HybridRetrieverOptions? fusion = null, ILogger? logger = null)
     {
+        _fusion = fusion;
         _collection = Throw.IfNull(collection);
         _kind = kind;
         _logger = logger ?? NullLogger.Instance;
@@ -94,7 +98,7 @@ internal sealed class CollectionRetriever : IRetriever
             {
                 IRetriever created = (_keyword, _dense) switch
                 {
-                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense]),
+                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense], _fusion),
                     ({ } keyword, null) => keyword,
                     _ => _dense!,
                 };

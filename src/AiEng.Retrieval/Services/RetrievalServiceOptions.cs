@@ -56,4 +56,27 @@ public sealed class RetrievalServiceOptions
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 when set (leave it unset to take the embedding model's)")]
     [ConfigurationExample("384")]
     public int? Dimensions { get; set; }
+
+    /// <summary>
+    /// Gets or sets how the hybrid retriever merges the keyword and dense rankings. Default:
+    /// <see cref="FusionMethod.NormalizedScore"/>, chosen on BEIR SciFact's train queries through the shipped pipeline
+    /// (see docs/retrieval.md). Used when <see cref="Retriever"/> is <see cref="RetrieverKind.Hybrid"/>.
+    /// </summary>
+    [EnumDataType(typeof(FusionMethod), ErrorMessage = "{0} must be a fusion method")]
+    public FusionMethod Fusion { get; set; } = FusionMethod.NormalizedScore;
+
+    /// <summary>
+    /// Gets or sets how many chunks each side of the hybrid retriever returns before fusion (at least the number asked for).
+    /// Default: <see cref="HybridRetrieverOptions.DefaultCandidateDepth"/> (200). At least 1.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 chunk")]
+    public int FusionDepth { get; set; } = HybridRetrieverOptions.DefaultCandidateDepth;
+
+    /// <summary>
+    /// Gets or sets the weight of the dense ranking in <see cref="FusionMethod.NormalizedScore"/> fusion; the keyword ranking
+    /// gets 1 minus it. Default: 0.5 (equal weights). Between 0 and 1. Ignored by reciprocal-rank fusion.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "{0} must be between 0 and 1")]
+    [ConfigurationExample("0.5")]
+    public double DenseWeight { get; set; } = 0.5;
 }

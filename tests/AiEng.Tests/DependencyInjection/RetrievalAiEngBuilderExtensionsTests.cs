@@ -22,15 +22,33 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         await IngestAsync(services);
         IRetriever retriever = services.GetRequiredService<IRetriever>();
 
-        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and equal weights sum them to 2.
+        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and the weights 0.5 and 0.5 sum them to 1.
         var kitten = await retriever.RetrieveAsync("kitten", 2);
         Assert.Equal("animals.md", kitten[0].Chunk.DocumentId);
-        Assert.Equal(2.0, kitten[0].Score, 6);
+        Assert.Equal(1.0, kitten[0].Score, 6);
 
         // Only the dense ranking knows that a feline is a kitten; the keyword ranking knows nothing of it.
         var feline = await retriever.RetrieveAsync("feline", 2);
         Assert.Equal("animals.md", feline[0].Chunk.DocumentId);
-        Assert.Equal(1.0, feline[0].Score, 6);
+        Assert.Equal(0.5, feline[0].Score, 6);
+    }
+
+    [Fact]
+    public async Task The_fusion_of_the_hybrid_retriever_is_configured_by_Fusion_FusionDepth_and_DenseWeight()
+    {
+        using ServiceProvider byRank = Build(("AiEng:Retrieval:Fusion", "ReciprocalRank"));
+        using ServiceProvider denseOnly = Build(("AiEng:Retrieval:DenseWeight", "1"));
+        await IngestAsync(byRank);
+        await IngestAsync(denseOnly);
+
+        // Reciprocal rank: the kitten is first in both rankings, 1/61 + 1/61.
+        var kitten = await byRank.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal(2.0 / 61, kitten[0].Score, 6);
+
+        // All the weight on the dense side: the kitten's fused score is its normalised dense score alone, 1.
+        var weighted = await denseOnly.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal("animals.md", weighted[0].Chunk.DocumentId);
+        Assert.Equal(1.0, weighted[0].Score, 6);
     }
 
     [Fact]
@@ -182,6 +200,8 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0, for example 32 (environment variable AiEng__Retrieval__ChunkOverlap=32).")]
     [InlineData("Collection", " ", "AiEng:Retrieval:Collection is ' ' but must not be empty: set it to the name of the vector store collection, for example chunks (environment variable AiEng__Retrieval__Collection=chunks).")]
     [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).")]
+    [InlineData("DenseWeight", "1.5", "AiEng:Retrieval:DenseWeight is 1.5 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Retrieval__DenseWeight=0.5).")]
+    [InlineData("FusionDepth", "0", "AiEng:Retrieval:FusionDepth is 0 but must be at least 1 chunk, for example 200 (environment variable AiEng__Retrieval__FusionDepth=200).")]
     public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
     {
         using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
