@@ -165,11 +165,9 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
     private sealed class Writer(HeadingStyles headings, CancellationToken cancellationToken)
     {
         private readonly StringBuilder _text = new();
-        private readonly List<(int Level, string Text)> _path = [];
-        private IReadOnlyList<string> _sectionPath = [];
-        private int _sectionStart;
+        private readonly HeadingSections _sections = new();
 
-        public List<DocumentSection> Sections { get; } = [];
+        public List<DocumentSection> Sections => _sections.Sections;
 
         public string? FirstH1 { get; private set; }
 
@@ -197,11 +195,7 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
 
         public string Finish()
         {
-            if (_text.Length > _sectionStart || Sections.Count == 0)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, _text.Length) { HeadingPath = _sectionPath });
-            }
-
+            _sections.Finish(_text.Length);
             return _text.ToString();
         }
 
@@ -257,16 +251,7 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
                 FirstH1 ??= heading;
             }
 
-            int start = _text.Length;
-            if (start > _sectionStart)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, start) { HeadingPath = _sectionPath });
-            }
-
-            _path.RemoveAll(h => h.Level >= level);
-            _path.Add((level, heading));
-            _sectionStart = start;
-            _sectionPath = _path.ConvertAll(h => h.Text);
+            _sections.StartHeading(level, heading, _text.Length);
         }
 
         /// <summary>Separates the next block from the text before it (nothing at the start).</summary>
