@@ -66,10 +66,6 @@ internal static class Int8Kernels
     /// </para>
     /// <list type="bullet">
     /// <item><description>
-    /// AVX-512BW (<see cref="DotRowsAvx512BW"/>): sign-extend 32 row bytes to 16-bit lanes (vpmovsxbw) and multiply-add
-    /// them with the widened query (vpmaddwd), 512 bits at a time.
-    /// </description></item>
-    /// <item><description>
     /// AVX-VNNI (<see cref="DotRowsAvxVnni"/>): vpdpbusd multiplies 32 unsigned bytes by 32 signed bytes and adds each group
     /// of four products to an int32 lane, with no widening. Both sides are signed, so it is given <c>|q|</c> and
     /// <c>r * sign(q)</c> (vpabsb, vpsignb), whose product is <c>q * r</c>; neither overflows a byte, since no code is
@@ -77,32 +73,35 @@ internal static class Int8Kernels
     /// would need each row's code sum, read along with the codes). .NET 10 offers vpdpbusd at 256 bits only
     /// (<see cref="AvxVnni"/>; it has no AVX512-VNNI class).
     /// </description></item>
+    /// <item><description>
+    /// AVX-512BW (<see cref="DotRowsAvx512BW"/>): sign-extend 32 row bytes to 16-bit lanes (vpmovsxbw) and multiply-add
+    /// them with the widened query (vpmaddwd), 512 bits at a time.
+    /// </description></item>
     /// <item><description>AVX2 (<see cref="DotRowsAvx2"/>): the AVX-512BW loop at 256 bits.</description></item>
     /// <item><description>Otherwise <see cref="Dot"/> per row (<see cref="DotRowsPortable"/>).</description></item>
     /// </list>
     /// <para>
     /// Each row byte is read once, a quarter of the bytes of the float scan. As in <see cref="VectorKernels.DotRows"/>, the
     /// rows <see cref="VectorKernels.PrefetchDistanceBytes"/> ahead are prefetched, since a scan of a matrix larger than the
-    /// cache is bound by memory bandwidth: over 200,000 x 384 codes every path measured took about the same time (1.8-2.2
-    /// ms per pass on the 2-core Zen 5 development VM). The paths differ in computation, which shows when the codes fit in
-    /// the cache (20,000 x 384 codes, best of 30 passes, three runs, on that VM): AVX-512BW 0.093-0.095 ms (one row at a
-    /// time, as before: 0.135-0.139), AVX-VNNI 0.102-0.117 ms (one row at a time: 0.142-0.156), AVX2 0.144-0.151 ms (one row
-    /// at a time: 0.203-0.237). So where both are supported AVX-512BW comes first: 512-bit vpmaddwd beats 256-bit vpdpbusd
-    /// on that CPU (this may differ on CPUs whose 512-bit multiplies are slower; none was at hand), and AVX-VNNI serves CPUs
-    /// that have it without AVX-512. AVX-VNNI with stored row sums (one instruction per 32 codes, no vpsignb) took 0.086-0.100
-    /// ms but reads the sums besides the codes, so it was not kept.
+    /// cache is bound by memory bandwidth: over 200,000 x 384 codes the variants measured (one or four rows, each path) were
+    /// all within the run-to-run noise of the shared 2-core Zen 5 development VM (about 2 to 3.5 ms per pass). They differ
+    /// in computation, which shows when the codes fit in the cache (20,000 x 384 codes, best of 30 passes, six rounds on that
+    /// VM): AVX-VNNI 0.085-0.093 ms (one row at a time: 0.140-0.144), AVX-512BW 0.094-0.105 ms (one row at a time, the
+    /// kernel before AVX-VNNI was added: 0.140-0.160), AVX2 0.173-0.179 ms (one row at a time: 0.204-0.232). Hence AVX-VNNI
+    /// before AVX-512BW. AVX-VNNI with stored row sums instead of vpsignb was no faster (0.086-0.112 ms) and reads the sums
+    /// besides the codes, so it was not kept.
     /// </para>
     /// </remarks>
     public static void DotRows(ReadOnlySpan<sbyte> codes, int firstRow, ReadOnlySpan<sbyte> query, ReadOnlySpan<short> queryWide, Span<int> results)
     {
         int dimensions = query.Length;
-        if (Avx512BW.IsSupported && dimensions >= 32)
-        {
-            DotRowsAvx512BW(codes, firstRow, query, queryWide, results);
-        }
-        else if (AvxVnni.IsSupported && dimensions >= 32)
+        if (AvxVnni.IsSupported && dimensions >= 32)
         {
             DotRowsAvxVnni(codes, firstRow, query, results);
+        }
+        else if (Avx512BW.IsSupported && dimensions >= 32)
+        {
+            DotRowsAvx512BW(codes, firstRow, query, queryWide, results);
         }
         else if (Avx2.IsSupported && dimensions >= 16)
         {

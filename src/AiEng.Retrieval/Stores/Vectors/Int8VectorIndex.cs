@@ -156,8 +156,10 @@ internal sealed class Int8VectorIndex : IVectorIndex
     /// One pass over the block: once the candidates are full almost no row reaches the threshold, so whole vectors of
     /// scores are computed and compared with it, and only the lanes that pass are visited. This matters because the scan
     /// is bound by memory and no rows are read while this runs (the kernel prefetches only a few rows ahead), so its time
-    /// adds to the scan's: computing the scores with three TensorPrimitives calls per block and then comparing row by row
-    /// made up about a quarter of the int8 search time (200,000 x 384).
+    /// adds to the scan's. Computing the scores with three TensorPrimitives calls per block and then comparing row by row
+    /// made up about a quarter of the int8 search time: over 200,000 x 384 codes on the 2-core development VM (best chunk of
+    /// three rounds, tiered compilation off), 3.35 ms per query with that code, 2.56 ms with the comparisons left out, and
+    /// 2.57 ms with this pass.
     /// </remarks>
     private void OfferBlock(ReadOnlySpan<int> dots, int start, float factor, bool euclidean, Func<int, bool> accept, TopKHeap candidates)
     {
