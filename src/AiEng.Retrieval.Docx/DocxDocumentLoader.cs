@@ -213,7 +213,7 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
                 TitleParagraph ??= text;
             }
 
-            Separate("\n\n");
+            BeginBlock();
             if (headings.LevelOf(paragraph) is int level)
             {
                 StartHeading(level, text);
@@ -224,23 +224,20 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
 
         private void WriteTable(Table table)
         {
-            Separate("\n\n");
-            bool firstRow = true;
+            var rows = new List<string>();
             foreach (TableRow row in table.Elements<TableRow>())
             {
                 var cells = row.Elements<TableCell>().Select(cell => string.Join(' ', cell.Descendants<Paragraph>().Select(p => ParagraphText(p).Trim()).Where(t => t.Length > 0))).ToArray();
-                if (cells.All(cell => cell.Length == 0))
+                if (cells.Any(cell => cell.Length > 0))
                 {
-                    continue;
+                    rows.Add(string.Join('\t', cells));
                 }
+            }
 
-                if (!firstRow)
-                {
-                    _text.Append('\n');
-                }
-
-                _text.Append(string.Join('\t', cells));
-                firstRow = false;
+            if (rows.Count > 0)
+            {
+                BeginBlock();
+                _text.AppendJoin('\n', rows);
             }
         }
 
@@ -254,12 +251,12 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
             _sections.StartHeading(level, heading, _text.Length);
         }
 
-        /// <summary>Separates the next block from the text before it (nothing at the start).</summary>
-        private void Separate(string separator)
+        /// <summary>Separates the block about to be written from the text before it by a blank line (nothing at the start).</summary>
+        private void BeginBlock()
         {
-            if (_text.Length > 0 && !_text.ToString(Math.Max(0, _text.Length - separator.Length), Math.Min(separator.Length, _text.Length)).Equals(separator, StringComparison.Ordinal))
+            if (_text.Length > 0)
             {
-                _text.Append(separator);
+                _text.Append("\n\n");
             }
         }
 
