@@ -113,45 +113,6 @@ internal static class Int8Kernels
         }
     }
 
-    /// <summary>The AVX-512BW path of <see cref="DotRows"/>; the caller checks <see cref="Avx512BW.IsSupported"/>.</summary>
-    internal static unsafe void DotRowsAvx512BW(ReadOnlySpan<sbyte> codes, int firstRow, ReadOnlySpan<sbyte> query, ReadOnlySpan<short> queryWide, Span<int> results)
-    {
-        int dimensions = query.Length;
-        var rows = codes.Slice(firstRow * dimensions, results.Length * dimensions);
-        ref sbyte rowRef = ref MemoryMarshal.GetReference(rows);
-        ref short queryRef = ref MemoryMarshal.GetReference(queryWide);
-        ref int resultRef = ref MemoryMarshal.GetReference(results);
-        int vectorEnd = dimensions & ~31;
-        int r = 0;
-        fixed (sbyte* start = codes)
-        {
-            byte* end = (byte*)(start + codes.Length);
-            byte* ahead = (byte*)(start + ((long)firstRow * dimensions)) + VectorKernels.PrefetchDistanceBytes;
-            for (; r <= results.Length - 4; r += 4, ahead += 4 * dimensions)
-            {
-                VectorKernels.Prefetch(ahead, 4 * dimensions, end);
-                ref sbyte row0 = ref Unsafe.Add(ref rowRef, r * dimensions);
-                ref sbyte row1 = ref Unsafe.Add(ref row0, dimensions);
-                ref sbyte row2 = ref Unsafe.Add(ref row1, dimensions);
-                ref sbyte row3 = ref Unsafe.Add(ref row2, dimensions);
-                Vector512<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-                for (int d = 0; d < vectorEnd; d += 32)
-                {
-                    var q = Vector512.LoadUnsafe(ref queryRef, (nuint)d);
-                    sum0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row0, (nuint)d)), q);
-                    sum1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row1, (nuint)d)), q);
-                    sum2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row2, (nuint)d)), q);
-                    sum3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row3, (nuint)d)), q);
-                }
-
-                SumEach(sum0, sum1, sum2, sum3).StoreUnsafe(ref resultRef, (nuint)r);
-            }
-        }
-
-        AddTails(rows, query, vectorEnd, results[..r]);
-        DotRowsPortable(rows, r, query, results[r..]);
-    }
-
     /// <summary>The AVX-VNNI path of <see cref="DotRows"/>; the caller checks <see cref="AvxVnni.IsSupported"/>.</summary>
     internal static unsafe void DotRowsAvxVnni(ReadOnlySpan<sbyte> codes, int firstRow, ReadOnlySpan<sbyte> query, Span<int> results)
     {
@@ -182,6 +143,45 @@ internal static class Int8Kernels
                     sum1 = AvxVnni.MultiplyWideningAndAdd(sum1, magnitudes, Avx2.Sign(Vector256.LoadUnsafe(ref row1, (nuint)d), signs));
                     sum2 = AvxVnni.MultiplyWideningAndAdd(sum2, magnitudes, Avx2.Sign(Vector256.LoadUnsafe(ref row2, (nuint)d), signs));
                     sum3 = AvxVnni.MultiplyWideningAndAdd(sum3, magnitudes, Avx2.Sign(Vector256.LoadUnsafe(ref row3, (nuint)d), signs));
+                }
+
+                SumEach(sum0, sum1, sum2, sum3).StoreUnsafe(ref resultRef, (nuint)r);
+            }
+        }
+
+        AddTails(rows, query, vectorEnd, results[..r]);
+        DotRowsPortable(rows, r, query, results[r..]);
+    }
+
+    /// <summary>The AVX-512BW path of <see cref="DotRows"/>; the caller checks <see cref="Avx512BW.IsSupported"/>.</summary>
+    internal static unsafe void DotRowsAvx512BW(ReadOnlySpan<sbyte> codes, int firstRow, ReadOnlySpan<sbyte> query, ReadOnlySpan<short> queryWide, Span<int> results)
+    {
+        int dimensions = query.Length;
+        var rows = codes.Slice(firstRow * dimensions, results.Length * dimensions);
+        ref sbyte rowRef = ref MemoryMarshal.GetReference(rows);
+        ref short queryRef = ref MemoryMarshal.GetReference(queryWide);
+        ref int resultRef = ref MemoryMarshal.GetReference(results);
+        int vectorEnd = dimensions & ~31;
+        int r = 0;
+        fixed (sbyte* start = codes)
+        {
+            byte* end = (byte*)(start + codes.Length);
+            byte* ahead = (byte*)(start + ((long)firstRow * dimensions)) + VectorKernels.PrefetchDistanceBytes;
+            for (; r <= results.Length - 4; r += 4, ahead += 4 * dimensions)
+            {
+                VectorKernels.Prefetch(ahead, 4 * dimensions, end);
+                ref sbyte row0 = ref Unsafe.Add(ref rowRef, r * dimensions);
+                ref sbyte row1 = ref Unsafe.Add(ref row0, dimensions);
+                ref sbyte row2 = ref Unsafe.Add(ref row1, dimensions);
+                ref sbyte row3 = ref Unsafe.Add(ref row2, dimensions);
+                Vector512<int> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                for (int d = 0; d < vectorEnd; d += 32)
+                {
+                    var q = Vector512.LoadUnsafe(ref queryRef, (nuint)d);
+                    sum0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row0, (nuint)d)), q);
+                    sum1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row1, (nuint)d)), q);
+                    sum2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row2, (nuint)d)), q);
+                    sum3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref row3, (nuint)d)), q);
                 }
 
                 SumEach(sum0, sum1, sum2, sum3).StoreUnsafe(ref resultRef, (nuint)r);
