@@ -42,7 +42,8 @@ internal static class IngestMemoryBenchmark
 
             var sink = new SinkCollection();
             var chunker = new RecursiveTextChunker(new WhitespaceTokenCounter(), new ChunkerOptions { ChunkSize = chunkSize, ChunkOverlap = chunkSize / 8 });
-            var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["*.txt"] });
+            // The file may exceed the loaders' default size limit (64 MiB), which would report it as an issue instead of reading it.
+            var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["*.txt"], MaxFileBytes = Math.Max(bytes, new DirectoryDocumentLoaderOptions().MaxFileBytes) });
             var ingestor = new DocumentIngestor(sink, new ConstantEmbeddingGenerator(), chunker, new DocumentIngestorOptions { MaxBufferedChunks = buffered });
             var progress = new ConsoleProgress();
             long start = Stopwatch.GetTimestamp();
