@@ -31,7 +31,7 @@ internal sealed class RagApp
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly DocumentIngestor _ingestor;
     private readonly RecordingRetriever _retriever;
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly RetrievalServiceOptions _retrievalOptions;
     private readonly IAnsiConsole _console;
 
@@ -48,7 +48,7 @@ internal sealed class RagApp
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         DocumentIngestor ingestor,
         RecordingRetriever retriever,
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IOptions<RetrievalServiceOptions> retrievalOptions,
         IAnsiConsole console)
     {
@@ -207,10 +207,10 @@ internal sealed class RagApp
                 $"  [{citation.Number}] {citation.Title ?? citation.DocumentId} ({citation.DocumentId}, chars {citation.StartOffset}-{citation.EndOffset}){section}"));
         }
 
-        var cited = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cited = new Dictionary<Guid, int>();
         foreach (Citation citation in answer.Citations)
         {
-            foreach (string key in citation.ChunkKeys)
+            foreach (Guid key in citation.ChunkKeys)
             {
                 cited.TryAdd(key, citation.Number);
             }
@@ -230,7 +230,7 @@ internal sealed class RagApp
                 new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
                 new Text(answer.Retrieved[i].Score.ToString("F4", CultureInfo.InvariantCulture)),
                 new Text(cited.TryGetValue(chunk.Key, out int number) ? $"[{number}]" : string.Empty),
-                new Text(chunk.Key),
+                new Text(string.Create(CultureInfo.InvariantCulture, $"{chunk.DocumentId}#{chunk.ChunkIndex}")),
                 new Text(chunk.HeadingPath ?? string.Empty),
                 new Text(Preview(chunk)));
         }

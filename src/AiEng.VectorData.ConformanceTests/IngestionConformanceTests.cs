@@ -27,7 +27,7 @@ public abstract class IngestionConformanceTests
     {
         var store = CreateStore();
         var generator = TestEmbeddingGenerator.FromFunction(text => TestVectors.HashedBagOfWords(text, Dimensions));
-        var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
+        var collection = store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
         await collection.EnsureCollectionExistsAsync();
         var chunker = new RecursiveTextChunker(TiktokenTokenCounter.O200kBase, new ChunkerOptions { ChunkSize = 12, ChunkOverlap = 0 });
         var ingestor = new DocumentIngestor(collection, generator, chunker);
@@ -49,7 +49,7 @@ public abstract class IngestionConformanceTests
         if (reopened is not null)
         {
             store = reopened;
-            collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
+            collection = store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
         }
 
         var stored = await ToListAsync(collection.GetAsync(r => r.DocumentId != "", 1000));

@@ -34,7 +34,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule01_Maps_ChunkRecord_from_its_attributes()
     {
         using var store = CreateStore();
-        var collection = await CreateAsync<string, ChunkRecord>(store, "chunks");
+        var collection = await CreateAsync<Guid, ChunkRecord>(store, "chunks");
         var record = Chunk("doc", 0, "v1", Basis(ChunkRecord.DefaultDimensions, 3));
         record.Title = "Title";
         record.Page = 7;
@@ -48,7 +48,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule01_Maps_ChunkRecord_from_a_definition_which_wins_over_the_attributes()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("chunks8", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("chunks8", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
 
         await AssertRoundTripAsync(collection, Chunk("doc", 1, "v1", Basis(8, 2)));
@@ -337,7 +337,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule05_Reopening_a_persisted_collection_with_another_dimension_fails_naming_both()
     {
         var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(Chunk("doc", 0, "v1", Basis(8, 0)));
 
@@ -351,7 +351,7 @@ public abstract class VectorStoreConformanceTests
 
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            var other = reopened.GetCollection<string, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(16));
+            var other = reopened.GetCollection<Guid, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(16));
             await other.EnsureCollectionExistsAsync();
             await other.GetAsync(ChunkRecord.CreateKey("doc", 0));
         });
@@ -366,7 +366,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule05_Records_survive_reopening_a_persistent_store()
     {
         var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         var record = Chunk("doc", 0, "v1", Basis(8, 5));
         await collection.UpsertAsync(record);
@@ -379,7 +379,7 @@ public abstract class VectorStoreConformanceTests
 
         Skip.If(reopened is null, NotPersistent);
 
-        var again = reopened.GetCollection<string, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
+        var again = reopened.GetCollection<Guid, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
         var read = await again.GetAsync(record.Key, new RecordRetrievalOptions { IncludeVectors = true });
         Assert.NotNull(read);
         AssertSameChunk(record, read);
@@ -641,12 +641,12 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule08_The_collection_offers_an_atomic_writer_that_deletes_then_upserts()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("atomic", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("atomic", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(DocumentVersion("doc", 1, 3));
 
-        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<string, ChunkRecord>>(
-            collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)));
+        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<Guid, ChunkRecord>>(
+            collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)));
         await writer.ReplaceAsync([.. Enumerable.Range(0, 3).Select(i => ChunkRecord.CreateKey("doc", i))], DocumentVersion("doc", 2, 2));
 
         var chunks = await ToListAsync(collection.GetAsync(r => r.DocumentId == "doc", 10));
@@ -661,11 +661,11 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule08_Readers_see_all_of_a_replacement_or_none_of_it()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("swap", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("swap", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(DocumentVersion("noise", 0, 6));
         await collection.UpsertAsync(DocumentVersion("doc", 0, ChunkCount(0)));
-        var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+        var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
         const int Versions = 150;
         using var done = new CancellationTokenSource();
 
@@ -931,7 +931,7 @@ public abstract class VectorStoreConformanceTests
         return vector;
     }
 
-    private static async Task AssertRoundTripAsync(VectorStoreCollection<string, ChunkRecord> collection, ChunkRecord record)
+    private static async Task AssertRoundTripAsync(VectorStoreCollection<Guid, ChunkRecord> collection, ChunkRecord record)
     {
         await collection.UpsertAsync(record);
 

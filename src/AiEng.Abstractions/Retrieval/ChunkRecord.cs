@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using AiEng.Shared;
 using Microsoft.Extensions.VectorData;
 
@@ -17,6 +21,12 @@ namespace AiEng.Retrieval;
 /// Every chunk of a document carries the document's <see cref="ContentHash"/>, so ingestion can tell an unchanged
 /// document from a changed one by reading any one of its chunks.
 /// </para>
+/// <para>
+/// The key is a <see cref="Guid"/> derived from the document id and chunk index (<see cref="CreateKey(string, int)"/>), the
+/// key type every common MEVD connector accepts (Qdrant takes only <see cref="Guid"/> or <see cref="ulong"/> keys, Azure
+/// AI Search <see cref="string"/> or <see cref="Guid"/>, PostgreSQL <see cref="Guid"/> among others); the document id is
+/// kept in its own indexed field, <see cref="DocumentId"/>, which ingestion filters on.
+/// </para>
 /// </remarks>
 public sealed class ChunkRecord
 {
@@ -25,7 +35,7 @@ public sealed class ChunkRecord
 
     /// <summary>Gets or sets the record key: <see cref="CreateKey(string, int)"/> of the document id and chunk index.</summary>
     [VectorStoreKey]
-    public string Key { get; set; } = string.Empty;
+    public Guid Key { get; set; }
 
     /// <summary>Gets or sets the id of the document the chunk belongs to.</summary>
     [VectorStoreData(IsIndexed = true)]
@@ -71,17 +81,56 @@ public sealed class ChunkRecord
     [VectorStoreVector(DefaultDimensions, DistanceFunction = DistanceFunction.CosineSimilarity)]
     public ReadOnlyMemory<float> Embedding { get; set; }
 
+    /// <summary>
+    /// Gets the namespace of the name-based keys <see cref="CreateKey(string, int)"/> creates:
+    /// <c>62185415-1be3-4a66-82c6-c61203070ca4</c>.
+    /// </summary>
+    public static Guid KeyNamespace { get; } = new("62185415-1be3-4a66-82c6-c61203070ca4");
+
     /// <summary>Creates the key of the chunk at <paramref name="chunkIndex"/> in the document <paramref name="documentId"/>.</summary>
     /// <param name="documentId">The document id.</param>
     /// <param name="chunkIndex">The zero-based chunk index.</param>
-    /// <returns>The key, <c>"{documentId}#{chunkIndex}"</c>.</returns>
+    /// <returns>
+    /// A name-based (version 5, SHA-1) UUID as RFC 9562 defines it, of the namespace <see cref="KeyNamespace"/> and the
+    /// UTF-8 name <c>"{documentId}\n{chunkIndex}"</c> (the index in invariant decimal digits). The same document id and
+    /// index always give the same key, on every machine and in every run, so re-ingesting a document overwrites its
+    /// chunks; other languages compute it with their UUID v5 function (Python: <c>uuid.uuid5(namespace, name)</c>).
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="documentId"/> is null or white space.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="chunkIndex"/> is negative.</exception>
-    public static string CreateKey(string documentId, int chunkIndex)
+    /// <remarks>
+    /// The name splits uniquely at its last line feed (the index has digits only), so two different (document id, index)
+    /// pairs never share a name.
+    /// </remarks>
+    public static Guid CreateKey(string documentId, int chunkIndex)
     {
         _ = Throw.IfNullOrWhitespace(documentId);
         _ = Throw.IfLessThan(chunkIndex, 0);
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{documentId}#{chunkIndex}");
+        string name = string.Create(CultureInfo.InvariantCulture, $"{documentId}\n{chunkIndex}");
+        int length = 16 + Encoding.UTF8.GetMaxByteCount(name.Length);
+        byte[]? rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = rented ?? stackalloc byte[length];
+        try
+        {
+            _ = KeyNamespace.TryWriteBytes(buffer, bigEndian: true, out _);
+            int written = 16 + Encoding.UTF8.GetBytes(name, buffer[16..]);
+            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+
+            // SHA-1 as RFC 9562 prescribes for name-based version 5 UUIDs: an identifier, not a security measure.
+#pragma warning disable CA5350
+            _ = SHA1.HashData(buffer[..written], hash);
+#pragma warning restore CA5350
+            hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // version 5
+            hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC variant
+            return new Guid(hash[..16], bigEndian: true);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -99,7 +148,7 @@ public sealed class ChunkRecord
         {
             Properties =
             [
-                new VectorStoreKeyProperty(nameof(Key), typeof(string)),
+                new VectorStoreKeyProperty(nameof(Key), typeof(Guid)),
                 new VectorStoreDataProperty(nameof(DocumentId), typeof(string)) { IsIndexed = true },
                 new VectorStoreDataProperty(nameof(ChunkIndex), typeof(int)),
                 new VectorStoreDataProperty(nameof(Text), typeof(string)) { IsFullTextIndexed = true },

@@ -148,7 +148,7 @@ public static class RetrievalAiEngBuilderExtensions
         Add(services, name, provider => CreateCollection(provider, name));
 
         // The retriever and the ingestor share one change-counting view of the collection, so the keyword index sees ingestions.
-        Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<string, ChunkRecord>>(provider, name)));
+        Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<Guid, ChunkRecord>>(provider, name)));
         Add<IChunker>(services, name, provider =>
         {
             RetrievalServiceOptions options = OptionsOf(provider, name);
@@ -189,14 +189,14 @@ public static class RetrievalAiEngBuilderExtensions
     private static RetrievalServiceOptions OptionsOf(IServiceProvider provider, string? name) =>
         provider.GetRequiredService<IOptionsMonitor<RetrievalServiceOptions>>().Get(name ?? Microsoft.Extensions.Options.Options.DefaultName);
 
-    private static VectorStoreCollection<string, ChunkRecord> CreateCollection(IServiceProvider provider, string? name)
+    private static VectorStoreCollection<Guid, ChunkRecord> CreateCollection(IServiceProvider provider, string? name)
     {
         RetrievalServiceOptions options = OptionsOf(provider, name);
         int? reported = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
         int dimensions = options.Dimensions ?? (reported is > 0 ? reported.Value : throw new InvalidOperationException(
                 $"The default embedding model does not report its number of dimensions: set {RetrievalCorpus.SectionOf(provider.GetRequiredService<AiEngBuilder>().ConfigurationPath, name)}:Dimensions to it, for example 384 for all-MiniLM-L6-v2."));
         VectorStore store = (name is null ? null : provider.GetKeyedService<VectorStore>(name)) ?? provider.GetRequiredService<VectorStore>();
-        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>(options.Collection, ChunkRecord.CreateDefinition(dimensions));
+        VectorStoreCollection<Guid, ChunkRecord> collection = store.GetCollection<Guid, ChunkRecord>(options.Collection, ChunkRecord.CreateDefinition(dimensions));
         return new ChangeTrackingCollection(collection, ownsInner: true);
     }
 }

@@ -53,7 +53,7 @@ public sealed class ContextPacker
         Throw.IfNull(chunks);
         var sources = new List<Source>();
         var dropped = new List<DroppedChunk>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<Guid>();
         int used = 0;
         foreach (var chunk in chunks)
         {
@@ -169,7 +169,7 @@ public sealed class ContextPacker
     /// <summary>A source being packed: one chunk, or several overlapping chunks of one document merged.</summary>
     private sealed class Source
     {
-        private Source(ChunkRecord first, string prefix, string content, int start, int end, double score, IReadOnlyList<string> keys, bool canMerge)
+        private Source(ChunkRecord first, string prefix, string content, int start, int end, double score, IReadOnlyList<Guid> keys, bool canMerge)
         {
             First = first;
             Prefix = prefix;
@@ -194,7 +194,7 @@ public sealed class ContextPacker
 
         public double Score { get; }
 
-        public IReadOnlyList<string> Keys { get; }
+        public IReadOnlyList<Guid> Keys { get; }
 
         /// <summary>Gets a value indicating whether the content is known to be exactly the document's text in Start..End.</summary>
         public bool CanMerge { get; }

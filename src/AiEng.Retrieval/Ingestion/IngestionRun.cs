@@ -18,13 +18,13 @@ namespace AiEng.Retrieval;
 /// </remarks>
 internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
 {
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
     private readonly IChunker _chunker;
     private readonly DocumentIngestorOptions _settings;
     private readonly IngestionOptions _options;
     private readonly IProgress<IngestionProgress>? _progress;
-    private readonly IAtomicRecordWriter<string, ChunkRecord>? _writer;
+    private readonly IAtomicRecordWriter<Guid, ChunkRecord>? _writer;
     private readonly ILogger _logger;
 
     private readonly List<(PendingDocument Pending, DocumentChunk Chunk)> _batch = [];
@@ -39,7 +39,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     private long _tokens;
 
     public IngestionRun(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IEmbeddingGenerator<string, Embedding<float>> generator,
         IChunker chunker,
         DocumentIngestorOptions settings,
@@ -54,7 +54,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         _options = options;
         _progress = progress;
         _logger = logger;
-        _writer = collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
+        _writer = collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
     }
 
     public async Task<IngestionResult> RunAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken)
@@ -289,7 +289,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         cancellationToken.ThrowIfCancellationRequested();
         string id = pending.Document.Id;
         IReadOnlyCollection<ChunkRecord> records = pending.GetRecords();
-        List<string> stale = pending.Exists ? await FindKeysAsync(id, records.Count, cancellationToken).ConfigureAwait(false) : [];
+        List<Guid> stale = pending.Exists ? await FindKeysAsync(id, records.Count, cancellationToken).ConfigureAwait(false) : [];
         try
         {
             if (_writer is not null)
@@ -371,7 +371,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         foreach (string id in missing)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            List<string> keys = await FindKeysAsync(id, 0, cancellationToken).ConfigureAwait(false);
+            List<Guid> keys = await FindKeysAsync(id, 0, cancellationToken).ConfigureAwait(false);
             if (_writer is not null)
             {
                 await _writer.ReplaceAsync(keys, [], cancellationToken).ConfigureAwait(false);
@@ -399,9 +399,9 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     }
 
     /// <summary>Finds the keys of the document's stored chunks that a new version of <paramref name="keep"/> chunks does not overwrite.</summary>
-    private async Task<List<string>> FindKeysAsync(string id, int keep, CancellationToken cancellationToken)
+    private async Task<List<Guid>> FindKeysAsync(string id, int keep, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var keys = new List<Guid>();
         for (int skip = 0; ; skip += _settings.PageSize)
         {
             int read = 0;
@@ -410,7 +410,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             {
                 read++;
                 bool overwritten = record.ChunkIndex >= 0 && record.ChunkIndex < keep
-                    && string.Equals(record.Key, ChunkRecord.CreateKey(id, record.ChunkIndex), StringComparison.Ordinal);
+                    && record.Key == ChunkRecord.CreateKey(id, record.ChunkIndex);
                 if (!overwritten)
                 {
                     keys.Add(record.Key);

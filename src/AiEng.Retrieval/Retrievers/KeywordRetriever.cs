@@ -16,7 +16,7 @@ namespace AiEng.Retrieval;
 public sealed class KeywordRetriever : IRetriever
 {
     private readonly KeywordRetrieverOptions _options;
-    private readonly VectorStoreCollection<string, ChunkRecord>? _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord>? _collection;
     private volatile Snapshot _snapshot;
 
     /// <summary>Initializes a new instance of the <see cref="KeywordRetriever"/> class over <paramref name="records"/>.</summary>
@@ -30,7 +30,7 @@ public sealed class KeywordRetriever : IRetriever
         _snapshot = Build(Throw.IfNull(records));
     }
 
-    private KeywordRetriever(VectorStoreCollection<string, ChunkRecord>? collection, KeywordRetrieverOptions options)
+    private KeywordRetriever(VectorStoreCollection<Guid, ChunkRecord>? collection, KeywordRetrieverOptions options)
     {
         _collection = collection;
         _options = options;
@@ -50,7 +50,7 @@ public sealed class KeywordRetriever : IRetriever
     /// <exception cref="InvalidOperationException">The collection holds <see cref="KeywordRetrieverOptions.MaxRecords"/> records or more.</exception>
     /// <exception cref="VectorStoreException">The collection failed to read.</exception>
     public static async Task<KeywordRetriever> LoadAsync(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         KeywordRetrieverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
@@ -141,18 +141,19 @@ public sealed class KeywordRetriever : IRetriever
         foreach (var record in records)
         {
             Throw.IfNull(record, nameof(records));
-            if (string.IsNullOrWhiteSpace(record.Key))
+            if (record.Key == Guid.Empty)
             {
                 throw new ArgumentException($"A record of document '{record.DocumentId}' (chunk {record.ChunkIndex}) has an empty key; set it with {nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}.", nameof(records));
             }
 
-            if (!byKey.TryAdd(record.Key, record))
+            string id = record.Key.ToString();
+            if (!byKey.TryAdd(id, record))
             {
-                throw new ArgumentException($"Two records have the key '{record.Key}'; record keys must be unique.", nameof(records));
+                throw new ArgumentException($"Two records have the key '{record.Key}' (the second is chunk {record.ChunkIndex} of document '{record.DocumentId}'); record keys must be unique.", nameof(records));
             }
 
             ordered.Add(record);
-            builder.Add(record.Key, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
+            builder.Add(id, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
         }
 
         return new Snapshot(builder.Build(), byKey, [.. ordered]);

@@ -17,7 +17,7 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class VectorStoreRetriever : IRetriever
 {
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly VectorStoreRetrieverOptions _options;
 
@@ -27,7 +27,7 @@ public sealed class VectorStoreRetriever : IRetriever
     /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="collection"/> or <paramref name="embeddingGenerator"/> is <see langword="null"/>.</exception>
     public VectorStoreRetriever(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         VectorStoreRetrieverOptions? options = null)
     {

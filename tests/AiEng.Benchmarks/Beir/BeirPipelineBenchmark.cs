@@ -116,7 +116,7 @@ internal static class BeirPipelineBenchmark
         BeirDataset dataset, string split, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Dictionary<string, string?> settings, string? cache)
     {
         await using var provider = await IngestAsync(dataset, "hybrid", settings, cache).ConfigureAwait(false);
-        var collection = provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var collection = provider.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         var keyword = await KeywordRetriever.LoadAsync(collection).ConfigureAwait(false);
         var dense = new VectorStoreRetriever(collection, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         var grid = new List<HybridRetrieverOptions>();

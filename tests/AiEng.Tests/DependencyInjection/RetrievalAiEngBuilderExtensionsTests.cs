@@ -90,7 +90,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         IRetriever retriever = services.GetRequiredService<IRetriever>();
         Assert.Single(await retriever.RetrieveAsync("revenue", 5));
 
-        var collection = services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var collection = services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         await collection.DeleteAsync(ChunkRecord.CreateKey("finance.md", 0));
 
         Assert.Empty(await retriever.RetrieveAsync("revenue", 5));
@@ -105,8 +105,8 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         VectorStore store = services.GetRequiredService<VectorStore>();
         Assert.IsType<InMemoryVectorStore>(store);
         Assert.Equal(["docs"], await store.ListCollectionNamesAsync().ToListAsync());
-        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
-        var stored = await store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(3)).GetAsync(ChunkRecord.CreateKey("animals.md", 0));
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
+        var stored = await store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(3)).GetAsync(ChunkRecord.CreateKey("animals.md", 0));
         Assert.Equal(Animals.Text, stored?.Text);
     }
 
@@ -157,7 +157,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         await IngestAsync(services);
 
         Assert.Empty(await services.GetRequiredService<IRetriever>().RetrieveAsync("feline", 5));
-        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
     }
 
     [Fact]
@@ -242,8 +242,8 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         Assert.DoesNotContain(fromDefault, chunk => chunk.Chunk.DocumentId == "manual.md");
         Assert.Equal("manual.md", fromSupport[0].Chunk.DocumentId);
         Assert.All(kittenFromSupport, chunk => Assert.Equal("manual.md", chunk.Chunk.DocumentId));
-        Assert.Equal("chunks", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
-        Assert.Equal("support", services.GetRequiredKeyedService<VectorStoreCollection<string, ChunkRecord>>("support").Name);
+        Assert.Equal("chunks", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
+        Assert.Equal("support", services.GetRequiredKeyedService<VectorStoreCollection<Guid, ChunkRecord>>("support").Name);
         Assert.NotSame(services.GetRequiredService<IRetriever>(), services.GetRequiredKeyedService<IRetriever>("support"));
     }
 

@@ -21,7 +21,7 @@ public class ContextPackerTests
         Assert.Equal(["doc0", "doc2", "doc4", "doc3", "doc1"], packed.Citations.Select(c => c.DocumentId));
         var first = packed.Citations[0];
         Assert.Equal(("Title 0", "docs/doc0.md", 0, 6, 1.0, "text 0"), (first.Title, first.Source, first.StartOffset, first.EndOffset, first.Score, first.Text));
-        Assert.Equal(["doc0#0"], first.ChunkKeys);
+        Assert.Equal(Chunks.KeysOf("doc0#0"), first.ChunkKeys);
         Assert.Equal(15, packed.TokenCount);
         Assert.Empty(packed.Dropped);
     }
@@ -53,7 +53,7 @@ public class ContextPackerTests
         Assert.Equal("[1] Guide\n\nalpha beta gamma delta epsilon\n\n[2] unrelated", packed.Text);
         var merged = packed.Citations[0];
         Assert.Equal((0, 30, "Guide", 1.0), (merged.StartOffset, merged.EndOffset, merged.HeadingPath, merged.Score));
-        Assert.Equal(["m#1", "m#0"], merged.ChunkKeys);
+        Assert.Equal(Chunks.KeysOf("m#1", "m#0"), merged.ChunkKeys);
         Assert.Empty(packed.Dropped);
     }
 
@@ -68,8 +68,8 @@ public class ContextPackerTests
 
         var packed = Packer(new ContextPackerOptions { Overlap = ContextOverlapHandling.Drop }).Pack(chunks);
 
-        Assert.Equal(["m#0", "n#0"], packed.Citations.SelectMany(c => c.ChunkKeys));
-        Assert.Equal(["m#1", "n#1", "m#0"], packed.Dropped.Select(d => d.Chunk.Chunk.Key));
+        Assert.Equal(Chunks.KeysOf("m#0", "n#0"), packed.Citations.SelectMany(c => c.ChunkKeys));
+        Assert.Equal(["m#1", "n#1", "m#0"], packed.Dropped.Select(d => Chunks.Label(d.Chunk.Chunk)));
         Assert.All(packed.Dropped, d => Assert.Equal(ContextDropReason.Duplicate, d.Reason));
     }
 
@@ -87,7 +87,7 @@ public class ContextPackerTests
         Assert.Equal("[1] one two three\n\n[2] x", packed.Text);
         Assert.Equal(6, packed.TokenCount);
         var dropped = Assert.Single(packed.Dropped);
-        Assert.Equal(("b#0", ContextDropReason.OverBudget), (dropped.Chunk.Chunk.Key, dropped.Reason));
+        Assert.Equal(("b#0", ContextDropReason.OverBudget), (Chunks.Label(dropped.Chunk.Chunk), dropped.Reason));
     }
 
     [Fact]

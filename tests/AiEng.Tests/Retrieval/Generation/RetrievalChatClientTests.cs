@@ -130,8 +130,8 @@ public class RetrievalChatClientTests
         const string resetText = "To restart the device, hold the power button for ten seconds.";
         ChunkRecord[] records =
         [
-            new() { Key = "warranty#1", DocumentId = "warranty", ChunkIndex = 1, Title = "Warranty terms", Source = "docs/warranty.md", Text = "Warranty terms > Coverage\n\n" + warrantyText, StartOffset = 120, EndOffset = 120 + warrantyText.Length, HeadingPath = "Warranty terms > Coverage" },
-            new() { Key = "reset#0", DocumentId = "reset", ChunkIndex = 0, Title = "Restarting", Source = "docs/reset.md", Text = resetText, StartOffset = 0, EndOffset = resetText.Length },
+            new() { Key = ChunkRecord.CreateKey("warranty", 1), DocumentId = "warranty", ChunkIndex = 1, Title = "Warranty terms", Source = "docs/warranty.md", Text = "Warranty terms > Coverage\n\n" + warrantyText, StartOffset = 120, EndOffset = 120 + warrantyText.Length, HeadingPath = "Warranty terms > Coverage" },
+            new() { Key = ChunkRecord.CreateKey("reset", 0), DocumentId = "reset", ChunkIndex = 0, Title = "Restarting", Source = "docs/reset.md", Text = resetText, StartOffset = 0, EndOffset = resetText.Length },
         ];
         var retriever = new KeywordRetriever(records);
         using var client = new ExtractiveResponder(TiktokenTokenCounter.O200kBase).AsBuilder().UseRetrieval(retriever, o => o.Top = 2).Build();

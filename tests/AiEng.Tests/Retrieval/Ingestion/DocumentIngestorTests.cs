@@ -23,7 +23,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(2, result.Chunks);
         Assert.Equal(2, result.EmbeddingTokens);
         ChunkRecord[] records = collection.RecordsOf("a");
-        Assert.Equal(["a#0", "a#1"], records.Select(r => r.Key));
+        Assert.Equal(["a#0", "a#1"], records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         Assert.Equal(["first line", "second one"], records.Select(r => r.Text));
         Assert.All(records, r =>
         {
@@ -79,8 +79,8 @@ public sealed class DocumentIngestorTests
         IngestionResult result = await ingestor.IngestAsync(Stream(changed));
 
         Assert.Equal(1, result.Updated);
-        (IReadOnlyList<string> deleted, int upserted) = collection.Replacements[^1];
-        Assert.Equal(["a#1", "a#2"], deleted.Order(StringComparer.Ordinal));
+        (IReadOnlyList<Guid> deleted, int upserted) = collection.Replacements[^1];
+        Assert.Equal(Chunks.KeysOf("a#1", "a#2").Order(), deleted.Order());
         Assert.Equal(1, upserted);
         ChunkRecord record = Assert.Single(collection.Records);
         Assert.Equal("only one now", record.Text);
@@ -137,7 +137,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(1, synced.Deleted);
         Assert.Equal(2, synced.Unchanged);
         Assert.Empty(collection.RecordsOf("b"));
-        Assert.Equal(["a#0", "c#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["a#0", "c#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         Assert.Contains(progress.Items, p => p.Event == IngestionEvent.DocumentDeleted && p.DocumentId == "b");
     }
 
@@ -398,7 +398,7 @@ public sealed class DocumentIngestorTests
 
         Assert.Equal(1, result.Skipped);
         Assert.Equal(2, result.Added);
-        Assert.Equal(["a#0", "b#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["a#0", "b#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         DocumentLoadIssue issue = Assert.Single(result.Issues);
         Assert.Equal((DocumentLoadIssueKind.Empty, "blank", "blank.txt"), (issue.Kind, issue.DocumentId, issue.Source));
     }
@@ -461,7 +461,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(1, result.Added);
         DocumentLoadIssue issue = Assert.Single(result.Issues);
         Assert.Equal((DocumentLoadIssueKind.Malformed, 2), (issue.Kind, issue.LineNumber));
-        Assert.Equal(["r1#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["r1#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class RetrievalRequestFilterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _collection = new ChangeTrackingCollection(_store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(256)), ownsInner: true);
+        _collection = new ChangeTrackingCollection(_store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(256)), ownsInner: true);
         await _collection.EnsureCollectionExistsAsync();
         string[] acme = ["the router password is printed under the router", "reset the router by holding the button", "router lights blink during updates"];
         string[] globex = ["the router password of globex is kept in the vault", "globex routers reset themselves at night", "router firmware for globex ships monthly"];

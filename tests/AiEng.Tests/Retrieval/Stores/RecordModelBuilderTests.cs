@@ -40,7 +40,7 @@ public sealed class RecordModelBuilderTests
     {
         var definition = new VectorStoreCollectionDefinition
         {
-            Properties = [new VectorStoreKeyProperty("Key", typeof(string)), new VectorStoreVectorProperty("Nope", typeof(float[]), 3)],
+            Properties = [new VectorStoreKeyProperty("Key", typeof(Guid)), new VectorStoreVectorProperty("Nope", typeof(float[]), 3)],
         };
 
         var error = Assert.Throws<InvalidOperationException>(() => RecordModelBuilder.Build(typeof(ChunkRecord), definition));
