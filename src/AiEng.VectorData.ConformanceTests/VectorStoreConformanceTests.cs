@@ -6,7 +6,7 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.VectorData.ConformanceTests;
 
 /// <summary>
-/// The behaviour every AiEng vector store must have (rules 1-11, listed in docs/retrieval.md, section "Stores", item "Conformance suite"). A store's test project derives
+/// The behaviour every AiEng vector store must have (rules 1-12, listed in docs/retrieval.md, section "Stores", item "Conformance suite"). A store's test project derives
 /// a class that supplies a fresh store per test through <see cref="CreateStore"/>, and a persistent store also overrides
 /// <see cref="ReopenAsync"/>. Test names start with the rule number they check.
 /// </summary>
@@ -860,6 +860,57 @@ public abstract class VectorStoreConformanceTests
         Assert.Contains(nameof(ConformanceRecord.Vector), error.Message, StringComparison.Ordinal);
     }
 
+    // ---- 12. Chunk metadata and filter tags -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Rule 12: A chunk's metadata JSON and filter tags round trip, and metadata filters (<c>Tags.Contains</c> on a string
+    /// list, any-of as <c>||</c>, conditions joined by <c>&amp;&amp;</c>) apply before top k, in search and in get.
+    /// </summary>
+    /// <returns>A task that completes when the rule is checked.</returns>
+    [Fact]
+    public async Task Rule12_Metadata_filters_on_chunk_tags_apply_before_top_k_in_search_and_get()
+    {
+        using var store = CreateStore();
+        var collection = store.GetCollection<Guid, ChunkRecord>("tagged", ChunkRecord.CreateDefinition(8));
+        await collection.EnsureCollectionExistsAsync();
+        string[] languages = ["en", "de", "fr"];
+        var records = new List<ChunkRecord>();
+        for (int i = 0; i < 12; i++)
+        {
+            // Tenant b's chunks lie nearest the query, so a filter for tenant a must skip better matches.
+            string tenant = i < 6 ? "b" : "a";
+            var record = Chunk($"{tenant}-doc", i, "v1", i < 6 ? Basis(8, 0) : Basis(8, 1 + (i % 7)));
+            record.SetMetadata([new("tenant", tenant), new("lang", languages[i % 3]), new("note", "x=y, \"quoted\"")]);
+            record.Tags = [ChunkRecord.CreateTag("tenant", tenant), ChunkRecord.CreateTag("lang", languages[i % 3])];
+            records.Add(record);
+        }
+
+        await collection.UpsertAsync(records);
+        var read = (await collection.GetAsync(records[7].Key))!;
+        Assert.Equal(records[7].Metadata, read.Metadata);
+        Assert.Equal("x=y, \"quoted\"", read.GetMetadata()["note"]);
+        Assert.Equal(records[7].Tags, read.Tags);
+
+        var filters = new List<Expression<Func<ChunkRecord, bool>>>
+        {
+            new MetadataFilter().Where("tenant", "a").ToExpression(),
+            new MetadataFilter().WhereAny("lang", "de", "fr").ToExpression(),
+            new MetadataFilter().Where("tenant", "a").WhereAny("lang", "en", "fr").ToExpression(),
+            r => r.Tags.Contains("tenant=a") && r.Tags.Contains("lang=de"),
+            r => r.Tags.Contains("tenant=c"),
+        };
+        foreach (var filter in filters)
+        {
+            var expected = records.Where(filter.Compile()).Select(r => r.Key).Order().ToList();
+            var searched = await ToListAsync(collection.SearchAsync(Basis(8, 0), 4, new VectorSearchOptions<ChunkRecord> { Filter = filter }));
+            var got = await ToListAsync(collection.GetAsync(filter, 20));
+
+            Assert.True(expected.SequenceEqual(got.Select(r => r.Key).Order()), $"get with {filter}");
+            Assert.Equal(Math.Min(4, expected.Count), searched.Count);
+            Assert.All(searched, r => Assert.Contains(r.Record.Key, expected));
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     /// <summary>Gets and creates collection <paramref name="name"/> of <paramref name="store"/>.</summary>
@@ -905,19 +956,25 @@ public abstract class VectorStoreConformanceTests
     };
 
     /// <summary>Creates chunk <paramref name="index"/> of document <paramref name="documentId"/> at version <paramref name="version"/>.</summary>
-    protected static ChunkRecord Chunk(string documentId, int index, string version, float[] embedding) => new()
+    protected static ChunkRecord Chunk(string documentId, int index, string version, float[] embedding)
     {
-        Key = ChunkRecord.CreateKey(documentId, index),
-        DocumentId = documentId,
-        ChunkIndex = index,
-        Text = $"{documentId} chunk {index} {version}",
-        Source = $"docs/{documentId}.md",
-        StartOffset = index * 100,
-        EndOffset = (index * 100) + 99,
-        HeadingPath = "Intro > Part",
-        ContentHash = version,
-        Embedding = embedding,
-    };
+        var chunk = new ChunkRecord
+        {
+            Key = ChunkRecord.CreateKey(documentId, index),
+            DocumentId = documentId,
+            ChunkIndex = index,
+            Text = $"{documentId} chunk {index} {version}",
+            Source = $"docs/{documentId}.md",
+            StartOffset = index * 100,
+            EndOffset = (index * 100) + 99,
+            HeadingPath = "Intro > Part",
+            ContentHash = version,
+            Tags = [ChunkRecord.CreateTag("document", documentId)],
+            Embedding = embedding,
+        };
+        chunk.SetMetadata([new("document", documentId), new("window", $"before. {documentId} chunk {index}. after")]);
+        return chunk;
+    }
 
     /// <summary>Creates the <paramref name="count"/> 8-dimension chunks of version <paramref name="version"/> of a document.</summary>
     protected static List<ChunkRecord> DocumentVersion(string documentId, int version, int count) =>
@@ -955,6 +1012,8 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(expected.HeadingPath, actual.HeadingPath);
         Assert.Equal(expected.Page, actual.Page);
         Assert.Equal(expected.ContentHash, actual.ContentHash);
+        Assert.Equal(expected.Metadata, actual.Metadata);
+        Assert.Equal(expected.Tags, actual.Tags);
     }
 
     private sealed class Tolerance(double epsilon) : IEqualityComparer<double>

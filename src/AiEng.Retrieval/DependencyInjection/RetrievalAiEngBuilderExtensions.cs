@@ -159,12 +159,15 @@ public static class RetrievalAiEngBuilderExtensions
             Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             Resolve<IChunker>(provider, name),
+            new DocumentIngestorOptions { FilterableFields = OptionsOf(provider, name).FilterableFields },
             logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         Add<IRetriever>(services, name, provider =>
         {
-            RetrieverKind kind = OptionsOf(provider, name).Retriever;
+            RetrievalServiceOptions options = OptionsOf(provider, name);
+            RetrieverKind kind = options.Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
+            return new CollectionRetriever(
+                Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, options.FilterableFields, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
     }
 

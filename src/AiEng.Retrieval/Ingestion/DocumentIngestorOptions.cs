@@ -33,9 +33,21 @@ public sealed class DocumentIngestorOptions
     /// </summary>
     public int? Dimensions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the metadata keys whose values are written to each chunk's <see cref="ChunkRecord.Tags"/>
+    /// (<c>"key=value"</c>), so that retrieval can filter on them (<see cref="RetrievalRequest.Where"/>). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// A key is looked up in the chunk's metadata, then the document's. Declare the same keys on the retrievers
+    /// (<see cref="KeywordRetrieverOptions.FilterableFields"/>, <see cref="VectorStoreRetrieverOptions.FilterableFields"/>);
+    /// <c>AddRetrieval</c> does both from <c>AiEng:Retrieval:FilterableFields</c>. Declaring a key later takes effect for the
+    /// documents ingested afterwards: re-ingest the others (<see cref="IngestionOptions.ReindexUnchanged"/>).
+    /// </remarks>
+    public IList<string> FilterableFields { get; set; } = [];
+
     /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
-    /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace.</exception>
+    /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace, or a filterable field is empty or contains <c>=</c>.</exception>
     internal DocumentIngestorOptions ValidateAndClone()
     {
         CheckPositive(EmbeddingBatchSize, nameof(EmbeddingBatchSize));
@@ -58,6 +70,7 @@ public sealed class DocumentIngestorOptions
             PageSize = PageSize,
             StagingDirectory = StagingDirectory,
             Dimensions = Dimensions,
+            FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(DocumentIngestorOptions)}.{nameof(FilterableFields)}"),
         };
     }
 

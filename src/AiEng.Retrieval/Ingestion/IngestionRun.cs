@@ -250,7 +250,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                     (PendingDocument pending, DocumentChunk chunk) = _batch[i];
                     ReadOnlyMemory<float> vector = embeddings[i].Vector;
                     await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
-                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector));
+                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector, _settings.FilterableFields));
                 }
 
                 _chunksEmbedded += texts.Length;

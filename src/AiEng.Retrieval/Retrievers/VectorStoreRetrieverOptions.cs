@@ -18,6 +18,18 @@ public sealed class VectorStoreRetrieverOptions
     /// </summary>
     public bool IncludeEmbeddings { get; set; }
 
+    /// <summary>
+    /// Gets or sets the metadata keys a request may filter on (<see cref="RetrievalRequest.MetadataFilter"/>); a filter on any
+    /// other key fails with an <see cref="ArgumentException"/> naming it. Default: none. Declare the keys the ingestor tags
+    /// (<see cref="DocumentIngestorOptions.FilterableFields"/>).
+    /// </summary>
+    public IList<string> FilterableFields { get; set; } = [];
+
     /// <summary>Returns a copy.</summary>
-    internal VectorStoreRetrieverOptions Clone() => new() { Filter = Filter, IncludeEmbeddings = IncludeEmbeddings };
+    internal VectorStoreRetrieverOptions Clone() => new()
+    {
+        Filter = Filter,
+        IncludeEmbeddings = IncludeEmbeddings,
+        FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(FilterableFields)}"),
+    };
 }

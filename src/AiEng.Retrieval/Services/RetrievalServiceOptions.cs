@@ -48,6 +48,21 @@ public sealed class RetrievalServiceOptions
     /// </summary>
     public int? Dimensions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the metadata keys chunks can be filtered on (<see cref="RetrievalRequest.Where"/>,
+    /// <see cref="RetrievalRequest.WhereAny"/>), for example <c>["tenant", "lang"]</c>; configuration
+    /// <c>AiEng:Retrieval:FilterableFields</c> (environment variables <c>AiEng__Retrieval__FilterableFields__0=tenant</c>,
+    /// <c>...__1=lang</c>). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// The registered <see cref="DocumentIngestor"/> writes each of these keys of a document's (or chunk's) metadata to the
+    /// chunk's <see cref="ChunkRecord.Tags"/>, and the registered <see cref="IRetriever"/> accepts filters on them only (a
+    /// filter on another key fails with an <see cref="ArgumentException"/> naming it). A key must be non-empty and must not
+    /// contain <c>=</c>; an invalid key fails the resolution of the ingestor or retriever. Documents ingested before a key was
+    /// declared carry no tag for it: re-ingest them (<see cref="IngestionOptions.ReindexUnchanged"/>).
+    /// </remarks>
+    public IList<string> FilterableFields { get; set; } = [];
+
     /// <summary>Gets the configuration values that could not be read (each message names its key); reported when the options are validated.</summary>
     internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -45,6 +45,13 @@ internal static class RetrievalServiceOptionsBinder
         {
             options.Dimensions = dimensions;
         }
+
+        // A list, as the standard binder reads it: FilterableFields:0, FilterableFields:1, ...
+        string[] filterable = [.. section.GetSection(nameof(RetrievalServiceOptions.FilterableFields)).GetChildren().Select(child => child.Value).OfType<string>()];
+        if (filterable.Length > 0)
+        {
+            options.FilterableFields = filterable;
+        }
     }
 
     private static int? ReadInt(IConfigurationSection section, string key, RetrievalServiceOptions options) =>

@@ -50,4 +50,44 @@ public sealed class ChunkRecordTests
         var documentId = definition.Properties.OfType<Microsoft.Extensions.VectorData.VectorStoreDataProperty>().Single(p => p.Name == nameof(ChunkRecord.DocumentId));
         Assert.True(documentId.IsIndexed);
     }
+
+    [Fact]
+    public void Metadata_round_trips_as_a_JSON_object_of_strings_in_order()
+    {
+        var record = new ChunkRecord { DocumentId = "d" };
+
+        record.SetMetadata([new("tenant", "a"), new("window", "One. \"Two\" \u00e9 \n three."), new("tenant", "b")]);
+
+        Assert.Equal("{\"tenant\":\"b\",\"window\":\"One. \\u0022Two\\u0022 \\u00E9 \\n three.\"}", record.Metadata);
+        Assert.Equal(new Dictionary<string, string> { ["tenant"] = "b", ["window"] = "One. \"Two\" \u00e9 \n three." }, record.GetMetadata());
+        record.SetMetadata([]);
+        Assert.Null(record.Metadata);
+        Assert.Empty(record.GetMetadata());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[\"a\"]")]
+    [InlineData("{\"count\":3}")]
+    public void Reading_metadata_that_is_not_an_object_of_strings_names_the_chunk(string json)
+    {
+        var record = new ChunkRecord { DocumentId = "manual", ChunkIndex = 4, Metadata = json };
+
+        var error = Assert.Throws<FormatException>(() => record.GetMetadata());
+
+        Assert.Contains("chunk 4 of document 'manual'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tags_are_key_equals_value_and_never_null()
+    {
+        var record = new ChunkRecord { Tags = null! };
+
+        Assert.Empty(record.Tags);
+        Assert.Equal("tenant=a=b", ChunkRecord.CreateTag("tenant", "a=b"));
+        Assert.Equal("lang=", ChunkRecord.CreateTag("lang", string.Empty));
+        Assert.Throws<ArgumentException>(() => ChunkRecord.CreateTag("a=b", "c"));
+        Assert.Throws<ArgumentException>(() => ChunkRecord.CreateTag(" ", "c"));
+        Assert.Throws<ArgumentNullException>(() => ChunkRecord.CreateTag("a", null!));
+    }
 }

@@ -217,6 +217,72 @@ public sealed class DocumentIngestorTests
     }
 
     [Fact]
+    public async Task Writes_the_document_and_chunk_metadata_and_the_tags_of_the_filterable_fields()
+    {
+        var collection = new FakeChunkCollection(atomic: true);
+        var chunker = new ParagraphChunker
+        {
+            Metadata = index => index == 1 ? new Dictionary<string, string> { ["lang"] = "de", ["window"] = "first line\nsecond one" } : new Dictionary<string, string>(),
+        };
+        var options = new DocumentIngestorOptions { FilterableFields = ["tenant", "lang", "tenant", "missing"] };
+        var ingestor = new DocumentIngestor(collection, Embedder(), chunker, options);
+        var document = new Document("a", "first line\nsecond one")
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = "acme", ["lang"] = "en", ["format"] = "text" },
+        };
+
+        await ingestor.IngestAsync(Stream(document));
+
+        ChunkRecord[] records = collection.RecordsOf("a");
+        Assert.Equal(
+            new Dictionary<string, string> { ["tenant"] = "acme", ["lang"] = "en", ["format"] = "text" },
+            records[0].GetMetadata());
+        Assert.Equal(
+            new Dictionary<string, string> { ["tenant"] = "acme", ["format"] = "text", ["lang"] = "de", ["window"] = "first line\nsecond one" },
+            records[1].GetMetadata());
+        Assert.Equal(["tenant=acme", "lang=en"], records[0].Tags);
+        Assert.Equal(["tenant=acme", "lang=de"], records[1].Tags);
+    }
+
+    [Fact]
+    public async Task A_staged_document_keeps_its_metadata_and_tags()
+    {
+        using var staging = new TempDirectory();
+        var collection = new FakeChunkCollection(atomic: true);
+        var options = new DocumentIngestorOptions { EmbeddingBatchSize = 4, MaxBufferedChunks = 4, StagingDirectory = staging.Path, FilterableFields = ["tenant", "part"] };
+        var chunker = new ParagraphChunker { Metadata = index => new Dictionary<string, string> { ["part"] = (index % 2).ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        var ingestor = new DocumentIngestor(collection, Embedder(), chunker, options);
+        var document = new Document("big", string.Join('\n', Enumerable.Range(0, 20).Select(i => $"line {i}")))
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = "t\u00e9 \"1\"" },
+        };
+
+        await ingestor.IngestAsync(Stream(document));
+
+        ChunkRecord[] records = collection.RecordsOf("big");
+        Assert.Equal(20, records.Length);
+        Assert.All(records, r =>
+        {
+            string part = (r.ChunkIndex % 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(new Dictionary<string, string> { ["tenant"] = "t\u00e9 \"1\"", ["part"] = part }, r.GetMetadata());
+            Assert.Equal(["tenant=t\u00e9 \"1\"", "part=" + part], r.Tags);
+        });
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("a=b")]
+    public void Rejects_a_filterable_field_that_cannot_be_a_tag_key(string field)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DocumentIngestor(
+            new FakeChunkCollection(atomic: true), Embedder(), new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant", field] }));
+
+        Assert.Contains("DocumentIngestorOptions.FilterableFields", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{field}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stages_a_document_larger_than_the_buffer_and_commits_it_whole_in_one_atomic_step()
     {
         using var staging = new TempDirectory();

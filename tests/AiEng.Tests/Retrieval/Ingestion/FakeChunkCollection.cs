@@ -256,6 +256,8 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRec
         HeadingPath = r.HeadingPath,
         Page = r.Page,
         ContentHash = r.ContentHash,
+        Metadata = r.Metadata,
+        Tags = [.. r.Tags],
         Embedding = withVector ? r.Embedding.ToArray() : default,
     };
 }

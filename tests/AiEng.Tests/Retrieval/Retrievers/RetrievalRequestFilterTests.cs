@@ -100,6 +100,25 @@ public sealed class RetrievalRequestFilterTests : IAsyncLifetime
         Assert.Equal(20, deeper.Top);
     }
 
+    [Fact]
+    public void Where_and_WhereAny_add_conditions_to_the_request_and_copies_keep_them()
+    {
+        var request = new RetrievalRequest("q");
+
+        var same = request.Where("tenant", "acme").WhereAny("lang", "en", "de");
+        var copy = request.ForQuery("other");
+
+        Assert.Same(request, same);
+        Assert.Equal("tenant = 'acme' and lang in ('en', 'de')", request.MetadataFilter!.ToString());
+        Assert.Same(request.MetadataFilter, copy.MetadataFilter);
+    }
+
+    [Fact]
+    public void A_filter_expression_is_compiled_once_per_instance()
+    {
+        Assert.Same(ChunkFilters.Compile(AcmeOnly), ChunkFilters.Compile(AcmeOnly));
+    }
+
     private async Task<IRetriever> CreateAsync(string kind)
     {
         var keyword = await KeywordRetriever.LoadAsync(_collection);

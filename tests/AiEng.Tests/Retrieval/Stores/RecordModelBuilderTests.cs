@@ -17,7 +17,8 @@ public sealed class RecordModelBuilderTests
         Assert.Equal(DistanceFunction.CosineSimilarity, model.Vector.DistanceFunction);
         Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.DocumentId) && p.IsIndexed);
         Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.Text) && p.IsFullTextIndexed);
-        Assert.Equal(10, model.DataProperties.Count);
+        Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.Tags) && p.IsIndexed);
+        Assert.Equal(12, model.DataProperties.Count);
     }
 
     [Fact]
