@@ -33,6 +33,30 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         Assert.Equal(1.0, feline[0].Score, 6);
     }
 
+    [Theory]
+    [InlineData("Hybrid")]
+    [InlineData("Dense")]
+    [InlineData("Keyword")]
+    public async Task Filterable_fields_from_configuration_tag_the_ingested_chunks_and_filter_the_registered_retriever(string kind)
+    {
+        using ServiceProvider services = Build(
+            ("AiEng:Retrieval:Retriever", kind), ("AiEng:Retrieval:FilterableFields:0", "tenant"), ("AiEng:Retrieval:FilterableFields:1", "lang"));
+        var cats = new Document("cats.md", "The kitten sleeps on the warm mat.") { Metadata = new Dictionary<string, string> { ["tenant"] = "a", ["lang"] = "en" } };
+        var kittens = new Document("kittens.md", "A kitten and a cat sleep on the mat.") { Metadata = new Dictionary<string, string> { ["tenant"] = "b", ["lang"] = "en" } };
+        await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(cats, kittens));
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+
+        var all = await retriever.RetrieveAsync(new RetrievalRequest("kitten mat") { Top = 5 });
+        var onlyB = await retriever.RetrieveAsync(new RetrievalRequest("kitten mat") { Top = 5 }.Where("tenant", "b").Where("lang", "en"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => retriever.RetrieveAsync(new RetrievalRequest("kitten").Where("format", "md")));
+
+        Assert.Equal(["cats.md", "kittens.md"], all.Select(c => c.Chunk.DocumentId).Order(StringComparer.Ordinal));
+        Assert.Equal("kittens.md", Assert.Single(onlyB).Chunk.DocumentId);
+        Assert.Equal(["tenant=b", "lang=en"], onlyB[0].Chunk.Tags);
+        Assert.Contains("'format'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("declared: tenant, lang", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Dense_retrieval_finds_a_paraphrase_by_its_embedding()
     {

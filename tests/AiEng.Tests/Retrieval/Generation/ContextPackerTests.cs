@@ -113,4 +113,44 @@ public class ContextPackerTests
         Assert.Throws<ArgumentException>("options", () => Packer(new ContextPackerOptions { Order = (ContextOrder)9 }));
         Assert.Throws<ArgumentNullException>("tokenCounter", () => new ContextPacker(null!));
     }
+
+    [Fact]
+    public void Gives_a_sentence_chunk_as_its_window_and_merges_overlapping_windows()
+    {
+        const string text = "One apple. Two bees. Three cats. Four dogs. Five eels.";
+        var chunks = new SentenceWindowChunker(new SentenceWindowChunkerOptions { WindowSize = 1 }).Chunk(new Document("s", text)).ToList();
+        var records = chunks.Select(chunk =>
+        {
+            var record = Chunks.Record("s", chunk.Index, chunk.Text, start: chunk.StartOffset);
+            record.SetMetadata(chunk.Metadata);
+            return record;
+        }).ToArray();
+
+        var single = Packer(new ContextPackerOptions { Order = ContextOrder.Relevance }).Pack(Chunks.Ranked(records[1]));
+        var merged = Packer(new ContextPackerOptions { Order = ContextOrder.Relevance }).Pack(Chunks.Ranked(records[1], records[2], records[4]));
+        var sentences = Packer(new ContextPackerOptions { ExpandSentenceWindows = false }).Pack(Chunks.Ranked(records[1]));
+
+        Assert.Equal(5, records.Length);
+        Assert.Equal("[1] One apple. Two bees. Three cats.", single.Text);
+        Assert.Equal((0, 32, "One apple. Two bees. Three cats."), (single.Citations[0].StartOffset, single.Citations[0].EndOffset, single.Citations[0].Text));
+        Assert.Equal("[1] " + text, merged.Text);
+        Assert.Equal(Chunks.KeysOf("s#1", "s#2", "s#4"), merged.Citations[0].ChunkKeys);
+        Assert.Equal("[1] Two bees.", sentences.Text);
+        Assert.Equal((11, 20), (sentences.Citations[0].StartOffset, sentences.Citations[0].EndOffset));
+    }
+
+    [Theory]
+    [InlineData("{\"window\":\"elsewhere\",\"window_start\":\"0\",\"window_end\":\"3\"}")]
+    [InlineData("{\"window\":\"abc\",\"window_start\":\"x\",\"window_end\":\"3\"}")]
+    [InlineData("{\"window\":\"abc\"}")]
+    [InlineData("{\"window\": broken")]
+    public void Gives_the_chunk_as_it_is_when_its_window_is_missing_inconsistent_or_unreadable(string metadata)
+    {
+        var record = Chunks.Record("w", 0, "sentence", start: 0);
+        record.Metadata = metadata;
+
+        var packed = Packer().Pack(Chunks.Ranked(record));
+
+        Assert.Equal("[1] sentence", packed.Text);
+    }
 }
