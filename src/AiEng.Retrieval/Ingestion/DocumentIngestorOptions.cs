@@ -40,8 +40,9 @@ public sealed class DocumentIngestorOptions
     /// <remarks>
     /// A key is looked up in the chunk's metadata, then the document's. Declare the same keys on the retrievers
     /// (<see cref="KeywordRetrieverOptions.FilterableFields"/>, <see cref="VectorStoreRetrieverOptions.FilterableFields"/>);
-    /// <c>AddRetrieval</c> does both from <c>AiEng:Retrieval:FilterableFields</c>. Declaring a key later takes effect for the
-    /// documents ingested afterwards: re-ingest the others (<see cref="IngestionOptions.ReindexUnchanged"/>).
+    /// <c>AddRetrieval</c> does both from <c>AiEng:Retrieval:FilterableFields</c>. A document whose text is unchanged is
+    /// still ingested again when a stored chunk's tags differ from what its metadata now gives (a document moved to another
+    /// tenant, or a key declared since it was ingested), so tags follow the metadata without <see cref="IngestionOptions.ReindexUnchanged"/>.
     /// </remarks>
     public IList<string> FilterableFields { get; set; } = [];
 

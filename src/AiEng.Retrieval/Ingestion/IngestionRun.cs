@@ -175,7 +175,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         }
 
         ChunkRecord? stored = await FindAnyChunkAsync(id, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && !_options.ReindexUnchanged && string.Equals(stored.ContentHash, document.ContentHash, StringComparison.Ordinal))
+        if (stored is not null && !_options.ReindexUnchanged && string.Equals(stored.ContentHash, document.ContentHash, StringComparison.Ordinal) && TagsAgree(stored, document))
         {
             _seen.Add(id);
             _unchanged++;
@@ -385,6 +385,27 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             IngestionLog.DocumentDeleted(_logger, id);
             ReportProgress(IngestionEvent.DocumentDeleted, id);
         }
+    }
+
+    /// <summary>
+    /// Whether the stored chunk carries, for every filterable field, the tag the document's metadata gives it (or none when
+    /// the document has no such key). The content hash covers the text only, so this is what notices a document moved to
+    /// another tenant or group, or a field declared filterable since it was ingested: the document is then ingested again.
+    /// A chunk whose own metadata overrides a filterable key may differ from its document and is re-ingested each run.
+    /// </summary>
+    private bool TagsAgree(ChunkRecord stored, Document document)
+    {
+        foreach (string field in _settings.FilterableFields)
+        {
+            string? expected = document.Metadata.TryGetValue(field, out string? value) ? ChunkRecord.CreateTag(field, value) : null;
+            string? actual = stored.Tags.Find(tag => tag.Length > field.Length && tag[field.Length] == '=' && tag.StartsWith(field, StringComparison.Ordinal));
+            if (!string.Equals(expected, actual, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Reads any one stored chunk of the document, or <see langword="null"/> when the collection has none.</summary>

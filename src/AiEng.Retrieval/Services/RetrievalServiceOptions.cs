@@ -58,8 +58,8 @@ public sealed class RetrievalServiceOptions
     /// The registered <see cref="DocumentIngestor"/> writes each of these keys of a document's (or chunk's) metadata to the
     /// chunk's <see cref="ChunkRecord.Tags"/>, and the registered <see cref="IRetriever"/> accepts filters on them only (a
     /// filter on another key fails with an <see cref="ArgumentException"/> naming it). A key must be non-empty and must not
-    /// contain <c>=</c>; an invalid key fails the resolution of the ingestor or retriever. Documents ingested before a key was
-    /// declared carry no tag for it: re-ingest them (<see cref="IngestionOptions.ReindexUnchanged"/>).
+    /// contain <c>=</c>; an invalid key fails the resolution of the ingestor or retriever. The next ingestion re-tags the
+    /// documents whose tags no longer match their metadata (a key declared since, a document moved to another tenant).
     /// </remarks>
     public IList<string> FilterableFields { get; set; } = [];
 

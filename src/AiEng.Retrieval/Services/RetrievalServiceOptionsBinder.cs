@@ -50,7 +50,7 @@ internal static class RetrievalServiceOptionsBinder
         string[] filterable = [.. section.GetSection(nameof(RetrievalServiceOptions.FilterableFields)).GetChildren().Select(child => child.Value).OfType<string>()];
         if (filterable.Length > 0)
         {
-            options.FilterableFields = filterable;
+            options.FilterableFields = [.. filterable];
         }
     }
 

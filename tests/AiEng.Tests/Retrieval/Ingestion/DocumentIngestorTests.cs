@@ -269,6 +269,33 @@ public sealed class DocumentIngestorTests
         });
     }
 
+    [Fact]
+    public async Task A_document_whose_filterable_metadata_changed_is_ingested_again_though_its_text_did_not()
+    {
+        var collection = new FakeChunkCollection(atomic: true);
+        var embedder = Embedder();
+        var tenantOnly = new DocumentIngestor(collection, embedder, new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant"] });
+        Document Version(string tenant) => new("a", "first line\nsecond one")
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = tenant, ["lang"] = "en" },
+        };
+
+        await tenantOnly.IngestAsync(Stream(Version("acme")));
+        int calls = embedder.CallCount;
+        IngestionResult same = await tenantOnly.IngestAsync(Stream(Version("acme")));
+        IngestionResult moved = await tenantOnly.IngestAsync(Stream(Version("globex")));
+        var withLang = new DocumentIngestor(collection, embedder, new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant", "lang"] });
+        IngestionResult declared = await withLang.IngestAsync(Stream(Version("globex")));
+        IngestionResult settled = await withLang.IngestAsync(Stream(Version("globex")));
+
+        Assert.Equal((1, 0), (same.Unchanged, same.Updated));
+        Assert.Equal(calls, embedder.CallCount - 2);
+        Assert.Equal((0, 1), (moved.Unchanged, moved.Updated));
+        Assert.Equal((0, 1), (declared.Unchanged, declared.Updated));
+        Assert.Equal((1, 0), (settled.Unchanged, settled.Updated));
+        Assert.All(collection.RecordsOf("a"), r => Assert.Equal(["tenant=globex", "lang=en"], r.Tags));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData(" ")]
