@@ -49,6 +49,26 @@ public abstract class AccessControlConformanceTests
     /// <returns>The store.</returns>
     protected abstract VectorStore CreateStore();
 
+    /// <summary>
+    /// Gets the collection of chunks <paramref name="name"/> of <paramref name="store"/>; by default of
+    /// <see cref="ChunkRecord"/>s. Override it to run the suite over a record type of your own through a
+    /// <see cref="ChunkRecordMapper{TRecord}"/> (as <see cref="TenantChunkMapper"/> does).
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="name">The collection name.</param>
+    /// <param name="dimensions">The embedding size.</param>
+    /// <returns>The collection.</returns>
+    protected virtual VectorStoreCollection<Guid, ChunkRecord> GetChunkCollection(VectorStore store, string name, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.GetCollection<Guid, ChunkRecord>(name, ChunkRecord.CreateDefinition(dimensions));
+    }
+
+    /// <summary>Registers retrieval on <paramref name="builder"/>: <c>AddRetrieval()</c> by default; override it with <c>AddRetrieval(mapper)</c> for your own record type.</summary>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <returns>The builder.</returns>
+    protected virtual AiEngBuilder AddRetrieval(AiEngBuilder builder) => builder.AddRetrieval();
+
     /// <summary>A tenant-a request never returns a tenant-b chunk, in any retriever and whatever form the filter takes.</summary>
     /// <param name="retriever">The retriever under test.</param>
     /// <param name="filter">The form of the filter: <c>where</c>, <c>any-of</c> or <c>expression</c>.</param>
@@ -138,8 +158,7 @@ public abstract class AccessControlConformanceTests
         using var store = CreateStore();
         var services = new ServiceCollection();
         services.AddSingleton(store);
-        services.AddAiEng(_ => { })
-            .UseEmbeddingGenerator(_ => Embedder())
+        AddRetrieval(services.AddAiEng(_ => { }).UseEmbeddingGenerator(_ => Embedder()))
             .AddRetrieval(options =>
             {
                 options.Dimensions = Dimensions;
@@ -222,9 +241,9 @@ public abstract class AccessControlConformanceTests
         return generator;
     }
 
-    private static async Task<VectorStoreCollection<Guid, ChunkRecord>> IngestAsync(VectorStore store)
+    private async Task<VectorStoreCollection<Guid, ChunkRecord>> IngestAsync(VectorStore store)
     {
-        var collection = store.GetCollection<Guid, ChunkRecord>("tenants", ChunkRecord.CreateDefinition(Dimensions));
+        var collection = GetChunkCollection(store, "tenants", Dimensions);
         var chunker = new RecursiveTextChunker(TiktokenTokenCounter.O200kBase, new ChunkerOptions { ChunkSize = 64, ChunkOverlap = 0 });
         var ingestor = new DocumentIngestor(collection, Embedder(), chunker, new DocumentIngestorOptions { FilterableFields = ["tenant", "group"] });
         var result = await ingestor.IngestAsync(Corpus());
