@@ -6,7 +6,7 @@ public sealed class MetadataCondition
     internal MetadataCondition(string key, string[] values)
     {
         Key = key;
-        Values = values;
+        Values = Array.AsReadOnly(values);
         Tags = [.. values.Select(value => ChunkRecord.CreateTag(key, value))];
     }
 
