@@ -44,7 +44,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private bool _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="OnnxEmbeddingGenerator"/> class and loads the model.</summary>
-    /// <param name="options">The options (copied); <see langword="null"/> runs the embedded all-MiniLM-L6-v2 with the defaults.</param>
+    /// <param name="options">The options, read here (later changes have no effect); <see langword="null"/> runs the embedded all-MiniLM-L6-v2 with the defaults.</param>
     /// <param name="logger">Receives a warning when inputs are truncated; never the texts themselves.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     /// <exception cref="FileNotFoundException"><see cref="OnnxEmbeddingGeneratorOptions.ModelPath"/> or <see cref="OnnxEmbeddingGeneratorOptions.VocabularyPath"/> does not exist; the message names the path.</exception>
@@ -52,7 +52,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <exception cref="NotSupportedException">The model's inputs or outputs are not those of a BERT-style sentence-transformer.</exception>
     public OnnxEmbeddingGenerator(OnnxEmbeddingGeneratorOptions? options = null, ILogger? logger = null)
     {
-        options = options?.Clone() ?? new OnnxEmbeddingGeneratorOptions();
+        // Every value is read here; the generator keeps no reference to the options.
+        options ??= new OnnxEmbeddingGeneratorOptions();
         var errors = options.GetErrors();
         if (errors.Count > 0)
         {

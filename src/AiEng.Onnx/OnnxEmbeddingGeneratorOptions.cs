@@ -4,7 +4,7 @@ namespace AiEng.Onnx;
 /// Options of <see cref="OnnxEmbeddingGenerator"/>. Every property has a working default: with a new instance the generator
 /// runs the embedded all-MiniLM-L6-v2 with sentence-transformers semantics on all processor cores.
 /// </summary>
-/// <remarks>The generator copies the options when it is created; changing them afterwards has no effect on it.</remarks>
+/// <remarks>The generator reads the options when it is created; changing them afterwards has no effect on it.</remarks>
 public sealed class OnnxEmbeddingGeneratorOptions
 {
     /// <summary>The default <see cref="MaxSequenceLength"/>: 256 tokens, the <c>max_seq_length</c> of all-MiniLM-L6-v2 in sentence-transformers.</summary>
@@ -68,18 +68,6 @@ public sealed class OnnxEmbeddingGeneratorOptions
     /// Default: <see langword="null"/>, which uses <see cref="Environment.ProcessorCount"/>. Must be at least 1 when set.
     /// </summary>
     public int? IntraOpThreads { get; set; }
-
-    /// <summary>Creates a copy, so that a caller's options are never changed.</summary>
-    /// <returns>A new instance with the same values.</returns>
-    public OnnxEmbeddingGeneratorOptions Clone() => new()
-    {
-        ModelPath = ModelPath,
-        VocabularyPath = VocabularyPath,
-        ModelId = ModelId,
-        MaxSequenceLength = MaxSequenceLength,
-        BatchSize = BatchSize,
-        IntraOpThreads = IntraOpThreads,
-    };
 
     /// <summary>Gets a value indicating whether the options select the embedded all-MiniLM-L6-v2.</summary>
     internal bool UsesEmbeddedModel => ModelPath is null && VocabularyPath is null;

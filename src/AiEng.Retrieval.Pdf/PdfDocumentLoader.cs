@@ -29,48 +29,36 @@ public sealed class PdfDocumentLoader : IBinaryDocumentLoader
     private static async IAsyncEnumerable<Document> LoadCoreAsync(
         DocumentSource source, IProgress<DocumentLoadIssue>? issues, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        byte[] bytes;
-        Stream stream = SourceText.Open(source);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            try
-            {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw SourceText.ReadFailed(source, ex);
-            }
-
-            bytes = buffer.ToArray();
-        }
-
+        Stream stream = await SourceText.OpenSeekableAsync(source, cancellationToken).ConfigureAwait(false);
         var text = new StringBuilder();
         var sections = new List<DocumentSection>();
         string? title;
         int pageCount;
-        try
+        await using (stream.ConfigureAwait(false))
         {
-            using PdfDocument pdf = PdfDocument.Open(bytes);
-            pageCount = pdf.NumberOfPages;
-            title = pdf.Information.Title?.Trim();
-            foreach (Page page in pdf.GetPages())
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (text.Length > 0)
+                // PdfPig reads a seekable stream by random access: a file is not copied into memory.
+                using PdfDocument pdf = PdfDocument.Open(stream);
+                pageCount = pdf.NumberOfPages;
+                title = pdf.Information.Title?.Trim();
+                foreach (Page page in pdf.GetPages())
                 {
-                    text.Append("\n\n");
-                }
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (text.Length > 0)
+                    {
+                        text.Append("\n\n");
+                    }
 
-                int start = text.Length;
-                text.Append(ContentOrderTextExtractor.GetText(page).Trim());
-                sections.Add(new DocumentSection(start, text.Length) { Page = page.Number });
+                    int start = text.Length;
+                    text.Append(ContentOrderTextExtractor.GetText(page).Trim());
+                    sections.Add(new DocumentSection(start, text.Length) { Page = page.Number });
+                }
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new DocumentLoadException($"Cannot read the PDF '{source.Name}': {ex.Message}", ex) { SourceName = source.Name };
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new DocumentLoadException($"Cannot read the PDF '{source.Name}': {ex.Message}", ex) { SourceName = source.Name };
+            }
         }
 
         if (string.IsNullOrWhiteSpace(text.ToString()))

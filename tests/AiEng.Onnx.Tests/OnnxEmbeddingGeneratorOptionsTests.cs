@@ -16,18 +16,6 @@ public sealed class OnnxEmbeddingGeneratorOptionsTests
         Assert.Empty(options.GetErrors());
     }
 
-    [Fact]
-    public void Clone_copies_every_property_into_a_new_instance()
-    {
-        var options = new OnnxEmbeddingGeneratorOptions { ModelPath = "m.onnx", VocabularyPath = "v.txt", ModelId = "id", MaxSequenceLength = 128, BatchSize = 8, IntraOpThreads = 3 };
-
-        var clone = options.Clone();
-        options.BatchSize = 99;
-
-        Assert.NotSame(options, clone);
-        Assert.Equal(("m.onnx", "v.txt", "id", 128, 8, (int?)3), (clone.ModelPath, clone.VocabularyPath, clone.ModelId, clone.MaxSequenceLength, clone.BatchSize, clone.IntraOpThreads));
-    }
-
     [Theory]
     [InlineData(2, "MaxSequenceLength is 2 but must be between 3 and 512")]
     [InlineData(513, "MaxSequenceLength is 513 but must be between 3 and 512")]

@@ -13,7 +13,7 @@ public sealed class DependencyClosureTests(PackedFeedFixture feed, ITestOutputHe
 {
     /// <summary>The libraries of the document, prompt and evaluation capabilities, which chat-only applications must not get.</summary>
     private static readonly string[] FeatureLibraries =
-        ["PdfPig", "AngleSharp", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation", "Markdig"];
+        ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation", "Markdig"];
 
     /// <summary>For each package, the libraries (or AiEng packages) it must not pull in.</summary>
     public static TheoryData<string, string[]> Rules => new()
@@ -23,12 +23,13 @@ public sealed class DependencyClosureTests(PackedFeedFixture feed, ITestOutputHe
         { "AiEng.OpenAI", [.. FeatureLibraries, "AiEng.Retrieval", "AiEng.Prompts", "AiEng.Evaluation"] },
         { "AiEng.Ollama", [.. FeatureLibraries, "AiEng.Retrieval", "AiEng.Prompts", "AiEng.Evaluation"] },
         { "AiEng.Onnx", [.. FeatureLibraries, "AiEng.Retrieval", "AiEng.Prompts", "AiEng.Evaluation"] },
-        { "AiEng.Retrieval", ["PdfPig", "AngleSharp", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation", "AiEng.Prompts"] },
-        { "AiEng.Retrieval.Pdf", ["AngleSharp", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
-        { "AiEng.Retrieval.Html", ["PdfPig", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
-        { "AiEng.Prompts", ["PdfPig", "AngleSharp", "Markdig", "Microsoft.Extensions.AI.Evaluation", "AiEng.Retrieval"] },
-        { "AiEng.Evaluation", ["PdfPig", "AngleSharp"] },
-        { "AiEng.Sqlite", ["PdfPig", "AngleSharp", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
+        { "AiEng.Retrieval", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation", "AiEng.Prompts"] },
+        { "AiEng.Retrieval.Pdf", ["AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
+        { "AiEng.Retrieval.Html", ["PdfPig", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
+        { "AiEng.Retrieval.Docx", ["PdfPig", "AngleSharp", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
+        { "AiEng.Prompts", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Markdig", "Microsoft.Extensions.AI.Evaluation", "AiEng.Retrieval"] },
+        { "AiEng.Evaluation", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml"] },
+        { "AiEng.Sqlite", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
     };
 
     [Theory]

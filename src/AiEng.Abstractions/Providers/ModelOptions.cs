@@ -25,17 +25,6 @@ public sealed class ModelOptions
     /// <summary>Gets or sets provider-specific settings, for example <c>ModelPath</c> or <c>IntraOpThreads</c> for <c>Onnx</c>.</summary>
     public IDictionary<string, string?> Settings { get; set; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Creates a copy, so that a caller's options are never changed.</summary>
-    /// <returns>A new instance with the same values.</returns>
-    public ModelOptions Clone() => new()
-    {
-        Provider = Provider,
-        Model = Model,
-        Endpoint = Endpoint,
-        ApiKey = ApiKey,
-        Settings = new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase),
-    };
-
     /// <summary>Describes the options with the API key redacted.</summary>
     /// <returns>A description such as <c>Provider=OpenAI, Model=gpt-4o-mini, Endpoint=..., ApiKey=***</c>.</returns>
     public override string ToString()

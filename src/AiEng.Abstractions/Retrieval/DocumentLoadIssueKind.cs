@@ -23,4 +23,7 @@ public enum DocumentLoadIssueKind
 
     /// <summary>The file is malformed (for example a JSON line that does not parse); it was skipped from that point on.</summary>
     Malformed,
+
+    /// <summary>The file is larger than the loader's limit (<c>DirectoryDocumentLoaderOptions.MaxFileBytes</c>); it was skipped without being read.</summary>
+    TooLarge,
 }

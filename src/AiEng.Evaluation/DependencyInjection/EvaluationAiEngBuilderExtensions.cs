@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using AiEng.Evaluation;
 using AiEng.Inference;
 using AiEng.Shared;
@@ -66,17 +65,10 @@ public static class EvaluationAiEngBuilderExtensions
     {
         Throw.IfNull(builder);
         IServiceCollection services = builder.Services;
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(IValidateOptions<EvaluationServiceOptions>)))
-        {
-            // The first call binds the Evaluation sub-section of AiEng's configuration, once.
-            OptionsBuilder<EvaluationServiceOptions> options = services.AddOptions<EvaluationServiceOptions>().ValidateOnStart();
-            if (builder.Configuration is { } configuration)
-            {
-                // The standard binder; a value it cannot convert is kept as a message that start-up validation reports with its key.
-                options.Configure(value => StandardBinding.Bind(configuration.GetSection("Evaluation"), value, value.ConfigurationErrors, EvaluationServiceOptionsValidator.Example));
-            }
-        }
 
+        // Bound from AiEng:Evaluation once with the standard binder, data annotations checked at start-up (every bad key named),
+        // then the judge model against the chat models AiEng serves.
+        builder.AddOptions<EvaluationServiceOptions, EvaluationServiceOptionsAnnotationValidator>("Evaluation");
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EvaluationServiceOptions>, EvaluationServiceOptionsValidator>());
         services.TryAddSingleton(CreateFactory);
         services.TryAddSingleton(provider =>

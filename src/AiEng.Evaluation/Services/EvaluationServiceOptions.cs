@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using AiEng.Configuration;
+
 namespace AiEng.Evaluation;
 
 /// <summary>
@@ -27,12 +30,16 @@ public sealed class EvaluationServiceOptions
     /// is not a language model, there is no judge: <see cref="EvaluationRunnerFactory.Judge"/> is <see langword="null"/> and
     /// LLM-as-judge metrics come back without a value and with an error diagnostic.
     /// </remarks>
+    [ConfigurationExample("smart")]
     public string? JudgeModel { get; set; }
 
     /// <summary>Gets or sets the run name used in reports and usage tags. Default: <see cref="DefaultRunName"/>. Not empty.</summary>
+    [Required(ErrorMessage = "{0} must not be empty: set it to the name the reports give the run")]
+    [ConfigurationExample("nightly")]
     public string RunName { get; set; } = DefaultRunName;
 
     /// <summary>Gets or sets how many cases run at the same time. Default: <see cref="DefaultMaxConcurrency"/>. At least 1.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
     public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
 
     /// <summary>
@@ -42,6 +49,7 @@ public sealed class EvaluationServiceOptions
     public string? OutputDirectory { get; set; }
 
     /// <summary>Gets or sets a value indicating whether finished cases in <see cref="OutputDirectory"/> are reused. Default: <see langword="true"/>.</summary>
+    [ConfigurationExample("false")]
     public bool Resume { get; set; } = true;
 
     /// <summary>
@@ -49,7 +57,4 @@ public sealed class EvaluationServiceOptions
     /// <see langword="null"/> for none. Default: <see langword="null"/>.
     /// </summary>
     public string? CacheDirectory { get; set; }
-
-    /// <summary>Gets the configuration values that could not be read (each message names its key); reported when the options are validated.</summary>
-    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -1,12 +1,16 @@
-using System.Globalization;
 using AiEng.Providers;
+using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AiEng.Evaluation;
 
-/// <summary>Checks the evaluation options at start-up, naming the configuration keys (<c>AiEng:Evaluation:JudgeModel</c>) and giving examples.</summary>
+/// <summary>
+/// Checks at start-up that <see cref="EvaluationServiceOptions.JudgeModel"/> names a chat model AiEng serves, naming the key
+/// <c>AiEng:Evaluation:JudgeModel</c>: a rule across AiEng's own options that data annotations cannot express. The ranges of
+/// single values are the options' data annotations (<see cref="EvaluationServiceOptionsAnnotationValidator"/>).
+/// </summary>
 internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<EvaluationServiceOptions>
 {
     private readonly AiEngBuilder _aiEng;
@@ -22,15 +26,6 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
         _services = services;
         _section = aiEng.ConfigurationPath + ":Evaluation";
     }
-
-    /// <summary>Gets an example valid value of the option <paramref name="key"/>.</summary>
-    public static string Example(string key) => key switch
-    {
-        nameof(EvaluationServiceOptions.MaxConcurrency) => EvaluationServiceOptions.DefaultMaxConcurrency.ToString(CultureInfo.InvariantCulture),
-        nameof(EvaluationServiceOptions.Resume) => "false",
-        nameof(EvaluationServiceOptions.JudgeModel) => "smart",
-        _ => "nightly",
-    };
 
     /// <summary>
     /// Gets the key to resolve the judge <paramref name="judgeModel"/> with: the spelling of a chat client registered under a
@@ -80,41 +75,35 @@ internal sealed class EvaluationServiceOptionsValidator : IValidateOptions<Evalu
             return ValidateOptionsResult.Skip;
         }
 
-        var errors = new List<string>(options.ConfigurationErrors);
         if (options.JudgeModel is { Length: > 0 } judge)
         {
+            string key = Key(nameof(options.JudgeModel));
             if (string.IsNullOrWhiteSpace(judge))
             {
-                errors.Add($"{Key(nameof(options.JudgeModel))} is blank: set it to the name of a chat model under {_aiEng.ConfigurationPath}:ChatModels, for example {Example(nameof(options.JudgeModel))}, or leave it unset to judge with the default chat model.");
+                return ValidateOptionsResult.Fail(
+                    $"{key} is blank: set it to the name of a chat model under {_aiEng.ConfigurationPath}:ChatModels, or leave it unset to judge with the default chat model{ConfigurationKeys.ForExample(key, "smart")}.");
             }
-            else if (ChatModelNames() is { } known && !known.Contains(judge, StringComparer.OrdinalIgnoreCase))
+
+            if (ChatModelNames() is { } known && !known.Contains(judge, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add(UnknownJudgeModel(judge, known));
+                return ValidateOptionsResult.Fail(UnknownJudgeModel(judge, known));
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.RunName))
-        {
-            errors.Add($"{Key(nameof(options.RunName))} is empty: set it to the name the reports give the run, for example {Example(nameof(options.RunName))}.");
-        }
-
-        if (options.MaxConcurrency < 1)
-        {
-            errors.Add($"{Key(nameof(options.MaxConcurrency))} is {options.MaxConcurrency} but must be at least 1, for example {Example(nameof(options.MaxConcurrency))}.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ValidateOptionsResult.Success;
     }
 
     private string UnknownJudgeModel(string judgeModel, string[] names)
     {
         string path = _aiEng.ConfigurationPath;
         string key = Key(nameof(EvaluationServiceOptions.JudgeModel));
+        string model = ConfigurationKeys.EnvironmentVariable($"{path}:ChatModels:{judgeModel}");
         string known = names.Length == 0
             ? "No named chat model is configured."
             : $"Configured chat models: {string.Join(", ", names)}.";
         return $"{key} is '{judgeModel}', but no chat model of that name is configured: add it under {path}:ChatModels:{judgeModel} "
-            + $"(for example {path}:ChatModels:{judgeModel}:Provider = OpenAI and {path}:ChatModels:{judgeModel}:Model = gpt-4o-mini), "
+            + $"(for example {path}:ChatModels:{judgeModel}:Provider = OpenAI and {path}:ChatModels:{judgeModel}:Model = gpt-4o-mini, environment variables "
+            + $"{model}__Provider=OpenAI and {model}__Model=gpt-4o-mini), "
             + $"serve it with UseChatClient(factory, \"{judgeModel}\"), or leave {key} unset to judge with the default chat model. {known}";
     }
 

@@ -1,5 +1,4 @@
 using AiEng.Prompts;
-using Microsoft.Extensions.Configuration;
 using AiEng.Shared;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -39,16 +38,9 @@ public static class PromptsAiEngBuilderExtensions
     {
         Throw.IfNull(builder);
         IServiceCollection services = builder.Services;
-        if (!services.Any(descriptor => descriptor.ServiceType == typeof(IValidateOptions<PromptRegistryOptions>)))
-        {
-            // The first call binds the Prompts sub-section of AiEng's configuration, once.
-            OptionsBuilder<PromptRegistryOptions> options = services.AddOptions<PromptRegistryOptions>().ValidateOnStart();
-            if (builder.Configuration is { } configuration)
-            {
-                options.Bind(configuration.GetSection("Prompts"));
-            }
-        }
 
+        // Bound from AiEng:Prompts once with the standard binder, data annotations checked at start-up, then the directory's existence.
+        builder.AddOptions<PromptRegistryOptions, PromptRegistryOptionsAnnotationValidator>("Prompts");
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PromptRegistryOptions>, PromptRegistryOptionsValidator>());
         services.TryAddSingleton<IPromptRegistry>(provider =>
         {

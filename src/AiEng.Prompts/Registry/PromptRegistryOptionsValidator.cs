@@ -1,9 +1,14 @@
+using AiEng.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AiEng.Prompts;
 
-/// <summary>Checks the prompt directory at start-up, naming the configuration key (<c>AiEng:Prompts:Directory</c>).</summary>
+/// <summary>
+/// Checks at start-up that the prompt directory exists, naming the configuration key (<c>AiEng:Prompts:Directory</c>): a check
+/// of the file system that data annotations do not make. That it is set, and the sandbox limits, are the options' data
+/// annotations (<see cref="PromptRegistryOptionsAnnotationValidator"/>).
+/// </summary>
 internal sealed class PromptRegistryOptionsValidator : IValidateOptions<PromptRegistryOptions>
 {
     private readonly string _key;
@@ -23,21 +28,11 @@ internal sealed class PromptRegistryOptionsValidator : IValidateOptions<PromptRe
             return ValidateOptionsResult.Skip;
         }
 
-        if (string.IsNullOrWhiteSpace(options.Directory))
+        // An unset directory is reported by the annotations.
+        if (!string.IsNullOrWhiteSpace(options.Directory) && !Directory.Exists(options.Directory))
         {
             return ValidateOptionsResult.Fail(
-                $"{_key} is not set: set it to the directory of the *.prompty files, or call AddPrompts(directory).");
-        }
-
-        if (!Directory.Exists(options.Directory))
-        {
-            return ValidateOptionsResult.Fail(
-                $"{_key} is '{options.Directory}', which does not exist (resolved to '{Path.GetFullPath(options.Directory)}').");
-        }
-
-        if (options.Template.MaxSteps < 1 || options.Template.MaxRecursion < 1)
-        {
-            return ValidateOptionsResult.Fail($"{_key}: the prompt sandbox limits MaxSteps and MaxRecursion must be at least 1.");
+                $"{_key} is '{options.Directory}', which does not exist (resolved to '{Path.GetFullPath(options.Directory)}'): set it to the directory of the *.prompty files{ConfigurationKeys.ForExample(_key, "./prompts")}.");
         }
 
         return ValidateOptionsResult.Success;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using AiEng.Shared;
 
 namespace AiEng.Prompts;
@@ -9,9 +10,11 @@ public sealed class PromptTemplateOptions
     public IDictionary<string, string> Partials { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the maximum number of template statements one render may execute. Default 100,000.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
     public int MaxSteps { get; set; } = 100_000;
 
     /// <summary>Gets or sets the maximum nesting depth of includes and blocks. Default 16.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
     public int MaxRecursion { get; set; } = 16;
 
     internal PromptTemplateOptions CloneAndValidate()

@@ -9,9 +9,9 @@ public sealed class ChunkerOptions
     /// <summary>Gets or sets how many tokens at the end of a chunk the next chunk may repeat; less than <see cref="ChunkSize"/>. Default: 64.</summary>
     public int ChunkOverlap { get; set; } = 64;
 
-    /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
+    /// <summary>Checks the options (the chunkers read them once, when created, and keep no reference to them).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ChunkSize"/> is less than 1, or <see cref="ChunkOverlap"/> is negative or not less than <see cref="ChunkSize"/>.</exception>
-    internal ChunkerOptions ValidateAndClone()
+    internal ChunkerOptions Validate()
     {
         if (ChunkSize < 1)
         {
@@ -23,6 +23,6 @@ public sealed class ChunkerOptions
             throw new ArgumentOutOfRangeException(nameof(ChunkOverlap), ChunkOverlap, $"The chunk overlap must be at least 0 and less than the chunk size ({ChunkSize}).");
         }
 
-        return new ChunkerOptions { ChunkSize = ChunkSize, ChunkOverlap = ChunkOverlap };
+        return this;
     }
 }

@@ -20,17 +20,19 @@ public sealed class MarkdownSectionChunker : IChunker
 {
     private const string Separator = " > ";
     private readonly ITokenCounter _tokenCounter;
-    private readonly ChunkerOptions _options;
+    private readonly int _chunkSize;
+    private readonly int _chunkOverlap;
 
     /// <summary>Initializes a new instance of the <see cref="MarkdownSectionChunker"/> class.</summary>
     /// <param name="tokenCounter">Counts the tokens of chunk sizes and overlaps.</param>
-    /// <param name="options">The size and overlap; <see langword="null"/> for the defaults (512 and 64 tokens). The options are copied.</param>
+    /// <param name="options">The size and overlap; <see langword="null"/> for the defaults (512 and 64 tokens). The values are read here; later changes to the options have no effect.</param>
     /// <exception cref="ArgumentNullException"><paramref name="tokenCounter"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The size is less than 1, or the overlap is negative or not less than the size.</exception>
     public MarkdownSectionChunker(ITokenCounter tokenCounter, ChunkerOptions? options = null)
     {
         _tokenCounter = Throw.IfNull(tokenCounter);
-        _options = (options ?? new ChunkerOptions()).ValidateAndClone();
+        ChunkerOptions checkedOptions = (options ?? new ChunkerOptions()).Validate();
+        (_chunkSize, _chunkOverlap) = (checkedOptions.ChunkSize, checkedOptions.ChunkOverlap);
     }
 
     /// <inheritdoc />
@@ -49,8 +51,8 @@ public sealed class MarkdownSectionChunker : IChunker
             string prefix = section.HeadingPath.Count == 0 ? string.Empty : string.Join(Separator, section.HeadingPath) + "\n\n";
 
             // The prefix takes part of the size; the body gets the rest (at least one token) and an overlap below that.
-            int bodySize = Math.Max(1, _options.ChunkSize - (prefix.Length == 0 ? 0 : _tokenCounter.CountTokens(prefix)));
-            var splitter = new RecursiveSplitter(_tokenCounter, bodySize, Math.Min(_options.ChunkOverlap, bodySize - 1));
+            int bodySize = Math.Max(1, _chunkSize - (prefix.Length == 0 ? 0 : _tokenCounter.CountTokens(prefix)));
+            var splitter = new RecursiveSplitter(_tokenCounter, bodySize, Math.Min(_chunkOverlap, bodySize - 1));
             foreach (TextRange range in splitter.Split(document.Text, new TextRange(section.StartOffset, section.EndOffset)))
             {
                 yield return new DocumentChunk(document.Id, index++, prefix + document.Text.Substring(range.Start, range.Length), range.Start, range.End)

@@ -27,13 +27,13 @@ public sealed class RecursiveTextChunker : IChunker
 
     /// <summary>Initializes a new instance of the <see cref="RecursiveTextChunker"/> class.</summary>
     /// <param name="tokenCounter">Counts the tokens of chunk sizes and overlaps.</param>
-    /// <param name="options">The size and overlap; <see langword="null"/> for the defaults (512 and 64 tokens). The options are copied.</param>
+    /// <param name="options">The size and overlap; <see langword="null"/> for the defaults (512 and 64 tokens). The values are read here; later changes to the options have no effect.</param>
     /// <exception cref="ArgumentNullException"><paramref name="tokenCounter"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The size is less than 1, or the overlap is negative or not less than the size.</exception>
     public RecursiveTextChunker(ITokenCounter tokenCounter, ChunkerOptions? options = null)
     {
         Throw.IfNull(tokenCounter);
-        ChunkerOptions checkedOptions = (options ?? new ChunkerOptions()).ValidateAndClone();
+        ChunkerOptions checkedOptions = (options ?? new ChunkerOptions()).Validate();
         _splitter = new RecursiveSplitter(tokenCounter, checkedOptions.ChunkSize, checkedOptions.ChunkOverlap);
     }
 

@@ -34,11 +34,11 @@ public sealed class SentenceWindowChunker : IChunker
     private readonly int _windowSize;
 
     /// <summary>Initializes a new instance of the <see cref="SentenceWindowChunker"/> class.</summary>
-    /// <param name="options">The window size; <see langword="null"/> for the default (3 sentences each side). The options are copied.</param>
+    /// <param name="options">The window size; <see langword="null"/> for the default (3 sentences each side). The value is read here; later changes to the options have no effect.</param>
     /// <exception cref="ArgumentOutOfRangeException">The window size is negative.</exception>
     public SentenceWindowChunker(SentenceWindowChunkerOptions? options = null)
     {
-        _windowSize = (options ?? new SentenceWindowChunkerOptions()).ValidateAndClone().WindowSize;
+        _windowSize = (options ?? new SentenceWindowChunkerOptions()).Validate().WindowSize;
     }
 
     /// <inheritdoc />

@@ -2,7 +2,6 @@ using AiEng.Retrieval;
 using AiEng.Shared;
 using AiEng.Tokens;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -171,25 +170,19 @@ public static class RetrievalAiEngBuilderExtensions
     private static void AddCore(AiEngBuilder builder, string? name)
     {
         IServiceCollection services = builder.Services;
-        string optionsName = name ?? Microsoft.Extensions.Options.Options.DefaultName;
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(RetrievalCorpus) && ((RetrievalCorpus)descriptor.ImplementationInstance!).Name == name))
         {
-            // The first call for a corpus binds its configuration section, once; later calls add nothing twice.
+            // The first call for a corpus registers it; its options are bound from its section once, after the default collection name.
             var corpus = new RetrievalCorpus(name, RetrievalCorpus.SectionOf(builder.ConfigurationPath, name));
             services.AddSingleton(corpus);
-            OptionsBuilder<RetrievalServiceOptions> options = services.AddOptions<RetrievalServiceOptions>(optionsName).ValidateOnStart();
             if (name is not null)
             {
-                options.Configure(value => value.Collection = name);
-            }
-
-            if (builder.Configuration is { } configuration)
-            {
-                IConfigurationSection section = name is null ? configuration.GetSection("Retrieval") : configuration.GetSection("Retrieval:Corpora:" + name);
-                options.Configure(value => RetrievalServiceOptionsBinder.Bind(section, value));
+                services.Configure<RetrievalServiceOptions>(name, value => value.Collection = name);
             }
         }
 
+        // Bound with the standard binder, data annotations checked at start-up (every bad key named), then the rule across values.
+        builder.AddOptions<RetrievalServiceOptions, RetrievalServiceOptionsAnnotationValidator>(RetrievalCorpus.SubsectionOf(name), name);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrievalServiceOptions>, RetrievalServiceOptionsValidator>());
         services.TryAddSingleton<VectorStore>(_ => new InMemoryVectorStore());
         Add(services, name, provider => CreateCollection(provider, name));
@@ -213,8 +206,13 @@ public static class RetrievalAiEngBuilderExtensions
             RetrievalServiceOptions options = OptionsOf(provider, name);
             RetrieverKind kind = options.Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(
-                Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, options.FilterableFields, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
+            var fusion = new HybridRetrieverOptions
+            {
+                Fusion = options.Fusion,
+                CandidateDepth = options.FusionDepth,
+                Weights = [1 - options.DenseWeight, options.DenseWeight],
+            };
+            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, options.FilterableFields, fusion, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using AiEng.Shared;
 using Microsoft.Extensions.FileSystemGlobbing;
@@ -94,6 +95,13 @@ public sealed class DirectoryDocumentLoader
                 continue;
             }
 
+            if (SizeOf(fullPath) is long size && size > _options.MaxFileBytes)
+            {
+                Report(issues, relativePath, DocumentLoadIssueKind.TooLarge, string.Create(CultureInfo.InvariantCulture,
+                    $"The file is {size:N0} bytes, more than DirectoryDocumentLoaderOptions.MaxFileBytes ({_options.MaxFileBytes:N0}); it was skipped without being read. Raise MaxFileBytes or split the file."));
+                continue;
+            }
+
             if (loader is not IBinaryDocumentLoader)
             {
                 string? problem = await SniffAsync(fullPath, cancellationToken).ConfigureAwait(false);
@@ -132,6 +140,19 @@ public sealed class DirectoryDocumentLoader
                     yield return documents.Current;
                 }
             }
+        }
+    }
+
+    /// <summary>Gets the length of the file, or <see langword="null"/> when it cannot be read (the loader then reports why).</summary>
+    private static long? SizeOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -197,6 +218,8 @@ public sealed class DirectoryDocumentLoader
         {
             ".PDF" => " To read PDF files, reference the package AiEng.Retrieval.Pdf and call AddPdf() on the DirectoryDocumentLoaderOptions.",
             ".HTML" or ".HTM" => " To read HTML files, reference the package AiEng.Retrieval.Html and call AddHtml() on the DirectoryDocumentLoaderOptions.",
+            ".DOCX" => " To read Word files, reference the package AiEng.Retrieval.Docx and call AddDocx() on the DirectoryDocumentLoaderOptions.",
+            ".DOC" => " Word 97-2003 .doc files are not read: save them as .docx, then reference the package AiEng.Retrieval.Docx and call AddDocx() on the DirectoryDocumentLoaderOptions.",
             _ => string.Empty,
         };
         return $"No loader is registered for the extension '{extension}'; the file was skipped.{fix}";

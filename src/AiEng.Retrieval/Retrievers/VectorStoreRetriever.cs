@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -19,13 +20,14 @@ public sealed class VectorStoreRetriever : IRetriever
 {
     private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
-    private readonly VectorStoreRetrieverOptions _options;
+    private readonly Expression<Func<ChunkRecord, bool>>? _filter;
+    private readonly bool _includeEmbeddings;
     private readonly string[] _filterableFields;
 
     /// <summary>Initializes a new instance of the <see cref="VectorStoreRetriever"/> class.</summary>
     /// <param name="collection">The collection to search.</param>
     /// <param name="embeddingGenerator">Embeds queries; the model that embedded the records.</param>
-    /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The options, read here (later changes have no effect), or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentNullException"><paramref name="collection"/> or <paramref name="embeddingGenerator"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A filterable field in <paramref name="options"/> is empty or contains <c>=</c>.</exception>
     public VectorStoreRetriever(
@@ -35,8 +37,9 @@ public sealed class VectorStoreRetriever : IRetriever
     {
         _collection = Throw.IfNull(collection);
         _embeddingGenerator = Throw.IfNull(embeddingGenerator);
-        _options = (options ?? new VectorStoreRetrieverOptions()).Clone();
-        _filterableFields = [.. _options.FilterableFields];
+        (_filter, _includeEmbeddings) = options is null ? (null, false) : (options.Filter, options.IncludeEmbeddings);
+        _filterableFields = ChunkFilters.CheckFields(
+            options?.FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(VectorStoreRetrieverOptions.FilterableFields)}");
     }
 
     /// <inheritdoc />
@@ -60,7 +63,7 @@ public sealed class VectorStoreRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
             activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _options.Filter is not null || ChunkFilters.IsFiltered(request));
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _filter is not null || ChunkFilters.IsFiltered(request));
         }
 
         try
@@ -72,7 +75,7 @@ public sealed class VectorStoreRetriever : IRetriever
             }
 
             var vector = await _embeddingGenerator.GenerateVectorAsync(query, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.Combine(_options.Filter, request), IncludeVectors = _options.IncludeEmbeddings };
+            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.Combine(_filter, request), IncludeVectors = _includeEmbeddings };
             var chunks = new List<RetrievedChunk>(top);
             await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
             {

@@ -3,7 +3,7 @@ using System.Linq.Expressions;
 namespace AiEng.Retrieval;
 
 /// <summary>Options of <see cref="VectorStoreRetriever"/>.</summary>
-/// <remarks>The retriever copies the options; changing them afterwards has no effect on it.</remarks>
+/// <remarks>The retriever reads the options when it is created; changing them afterwards has no effect on it.</remarks>
 public sealed class VectorStoreRetrieverOptions
 {
     /// <summary>
@@ -24,12 +24,4 @@ public sealed class VectorStoreRetrieverOptions
     /// (<see cref="DocumentIngestorOptions.FilterableFields"/>).
     /// </summary>
     public IList<string> FilterableFields { get; set; } = [];
-
-    /// <summary>Returns a copy.</summary>
-    internal VectorStoreRetrieverOptions Clone() => new()
-    {
-        Filter = Filter,
-        IncludeEmbeddings = IncludeEmbeddings,
-        FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(FilterableFields)}"),
-    };
 }

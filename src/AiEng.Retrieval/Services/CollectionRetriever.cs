@@ -23,6 +23,7 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly bool _keywordEnabled;
     private readonly RetrieverKind _kind;
     private readonly KeywordRetrieverOptions _keywordOptions;
+    private readonly HybridRetrieverOptions? _fusion;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IRetriever? _retriever;
@@ -34,6 +35,7 @@ internal sealed class CollectionRetriever : IRetriever
     /// <param name="kind">The kind of retrieval.</param>
     /// <param name="embeddingGenerator">Embeds queries for dense retrieval; unused (may be <see langword="null"/>) for keyword retrieval.</param>
     /// <param name="filterableFields">The metadata keys requests may filter on (<see cref="RetrievalServiceOptions.FilterableFields"/>).</param>
+    /// <param name="fusion">How hybrid retrieval fuses the keyword and dense rankings (weights in that order); <see langword="null"/> for the defaults.</param>
     /// <param name="logger">Receives each retrieval's start and end (Debug) and keyword index loads (Information); <see langword="null"/> for none.</param>
     /// <exception cref="ArgumentException">A filterable field is empty or contains <c>=</c>.</exception>
     public CollectionRetriever(
@@ -41,9 +43,11 @@ internal sealed class CollectionRetriever : IRetriever
         RetrieverKind kind,
         IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator,
         IEnumerable<string>? filterableFields = null,
+        HybridRetrieverOptions? fusion = null,
         ILogger? logger = null)
     {
         _collection = Throw.IfNull(collection);
+        _fusion = fusion;
         _kind = kind;
         _logger = logger ?? NullLogger.Instance;
         _keywordEnabled = kind != RetrieverKind.Dense;
@@ -104,7 +108,7 @@ internal sealed class CollectionRetriever : IRetriever
             {
                 IRetriever created = (_keyword, _dense) switch
                 {
-                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense]),
+                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense], _fusion),
                     ({ } keyword, null) => keyword,
                     _ => _dense!,
                 };

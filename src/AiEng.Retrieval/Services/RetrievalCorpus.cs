@@ -6,6 +6,8 @@ namespace AiEng.Retrieval;
 internal sealed record RetrievalCorpus(string? Name, string Section)
 {
     /// <summary>Gets the configuration path of a corpus's options under AiEng's section <paramref name="aiEngPath"/>.</summary>
-    public static string SectionOf(string aiEngPath, string? name) =>
-        name is null ? aiEngPath + ":Retrieval" : aiEngPath + ":Retrieval:Corpora:" + name;
+    public static string SectionOf(string aiEngPath, string? name) => aiEngPath + ":" + SubsectionOf(name);
+
+    /// <summary>Gets the section of a corpus's options below AiEng's section: <c>Retrieval</c> or <c>Retrieval:Corpora:&lt;name&gt;</c>.</summary>
+    public static string SubsectionOf(string? name) => name is null ? "Retrieval" : "Retrieval:Corpora:" + name;
 }

@@ -1,13 +1,16 @@
-using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
+using AiEng.Shared;
 using Microsoft.Extensions.Options;
 
 namespace AiEng.Retrieval;
 
-/// <summary>Checks the retrieval options at start-up, naming the configuration keys (<c>AiEng:Retrieval:Retriever</c>) and giving examples.</summary>
+/// <summary>
+/// The rules of <see cref="RetrievalServiceOptions"/> that data annotations cannot state: consecutive chunks share fewer
+/// tokens than a chunk holds (<c>ChunkOverlap &lt; ChunkSize</c>), and every filterable field is a non-empty key without
+/// <c>=</c> (tags are stored as <c>key=value</c>), reported under the corpus's configuration keys. The ranges of single values
+/// are the options' data annotations (<see cref="RetrievalServiceOptionsAnnotationValidator"/>); both run at start-up.
+/// </summary>
 internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<RetrievalServiceOptions>
 {
-    private static readonly RetrievalServiceOptions Defaults = new();
     private readonly Dictionary<string, string> _sections;
 
     /// <summary>Initializes a new instance of the <see cref="RetrievalServiceOptionsValidator"/> class.</summary>
@@ -17,16 +20,6 @@ internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<Retrie
         _sections = corpora.ToDictionary(corpus => corpus.Name ?? Options.DefaultName, corpus => corpus.Section, StringComparer.Ordinal);
     }
 
-    /// <summary>Gets an example valid value of the option <paramref name="key"/>.</summary>
-    public static string Example(string key) => key switch
-    {
-        nameof(RetrievalServiceOptions.ChunkSize) => Defaults.ChunkSize.ToString(CultureInfo.InvariantCulture),
-        nameof(RetrievalServiceOptions.ChunkOverlap) => Defaults.ChunkOverlap.ToString(CultureInfo.InvariantCulture),
-        nameof(RetrievalServiceOptions.Dimensions) => "384",
-        nameof(RetrievalServiceOptions.Retriever) => Defaults.Retriever.ToString(),
-        _ => RetrievalServiceOptions.DefaultCollection,
-    };
-
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RetrievalServiceOptions options)
     {
@@ -35,33 +28,32 @@ internal sealed class RetrievalServiceOptionsValidator : IValidateOptions<Retrie
             return ValidateOptionsResult.Skip;
         }
 
-        string Key(string option) => section + ":" + option;
-        var errors = new List<string>(options.ConfigurationErrors);
-        if (string.IsNullOrWhiteSpace(options.Collection))
+        var failures = new List<string>();
+
+        // Values out of their own range are the annotations' to report.
+        if (options.ChunkSize >= 1 && options.ChunkOverlap >= 0 && options.ChunkOverlap >= options.ChunkSize)
         {
-            errors.Add($"{Key(nameof(options.Collection))} is empty: set it to the name of the vector store collection, for example {Example(nameof(options.Collection))}.");
+            string key = section + ":" + nameof(RetrievalServiceOptions.ChunkOverlap);
+            string example = Math.Min(RetrievalServiceOptions.DefaultChunkOverlap, options.ChunkSize / 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            failures.Add(ConfigurationKeys.Invalid(
+                key, options.ChunkOverlap, $"must be less than {section}:{nameof(RetrievalServiceOptions.ChunkSize)} ({options.ChunkSize})", example));
         }
 
-        if (!Enum.IsDefined(options.Retriever))
+        for (int i = 0; i < options.FilterableFields.Count; i++)
         {
-            errors.Add($"{Key(nameof(options.Retriever))} is {(int)options.Retriever}, which is not a retriever: use {string.Join(", ", Enum.GetNames<RetrieverKind>())}, for example {Example(nameof(options.Retriever))}.");
+            string? field = options.FilterableFields[i];
+            if (string.IsNullOrWhiteSpace(field) || field.Contains('=', StringComparison.Ordinal))
+            {
+                string key = $"{section}:{nameof(RetrievalServiceOptions.FilterableFields)}:{i}";
+                failures.Add(ConfigurationKeys.Invalid(key, field, "must be a metadata key that is not empty and has no '='", "tenant"));
+            }
         }
 
-        if (options.ChunkSize < 1)
+        if (failures.Count > 0)
         {
-            errors.Add($"{Key(nameof(options.ChunkSize))} is {options.ChunkSize} but must be at least 1 token, for example {Example(nameof(options.ChunkSize))}.");
-        }
-        else if (options.ChunkOverlap < 0 || options.ChunkOverlap >= options.ChunkSize)
-        {
-            errors.Add(
-                $"{Key(nameof(options.ChunkOverlap))} is {options.ChunkOverlap} but must be at least 0 and less than {Key(nameof(options.ChunkSize))} ({options.ChunkSize}), for example {Math.Min(Defaults.ChunkOverlap, options.ChunkSize / 8)}.");
+            return ValidateOptionsResult.Fail(failures);
         }
 
-        if (options.Dimensions is < 1)
-        {
-            errors.Add($"{Key(nameof(options.Dimensions))} is {options.Dimensions} but must be at least 1 when set, for example {Example(nameof(options.Dimensions))} (all-MiniLM-L6-v2); leave it unset to take the embedding model's.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return ValidateOptionsResult.Success;
     }
 }

@@ -32,7 +32,7 @@ internal sealed class AiEngModelFactory
         var model = Resolve(ModelKind.Chat, name);
         var inner = _registry.Chat.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
-            : ProviderOf(model).CreateChatClient(model.Options!.Clone(), _services);
+            : ProviderOf(model).CreateChatClient(model.Options!, _services);
         return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.ChatKey(name), name);
     }
 
@@ -42,10 +42,11 @@ internal sealed class AiEngModelFactory
         var model = Resolve(ModelKind.Embeddings, name);
         var inner = _registry.Embeddings.GetCustom(name) is { } custom
             ? custom(_services) ?? throw NullClient(model)
-            : ProviderOf(model).CreateEmbeddingGenerator(model.Options!.Clone(), _services);
+            : ProviderOf(model).CreateEmbeddingGenerator(model.Options!, _services);
         return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name);
     }
 
+    /// <summary>Describes and checks a model; its options are a copy of the configured ones, which the provider may keep.</summary>
     private ModelDescriptor Resolve(ModelKind kind, string? name)
     {
         // Reading Value runs every IValidateOptions<AiEngOptions>, so an invalid configuration fails here with the start-up message.

@@ -8,13 +8,6 @@ namespace AiEng.Composition;
 /// </summary>
 internal sealed class ModelResolver
 {
-    private static readonly (string Provider, string Package, string Extension, string Kinds)[] KnownPackages =
-    [
-        ("OpenAI", "AiEng.OpenAI", "AddOpenAI()", "chat and embeddings"),
-        ("Ollama", "AiEng.Ollama", "AddOllama()", "chat and embeddings"),
-        ("Onnx", "AiEng.Onnx", "AddOnnx()", "local embeddings"),
-    ];
-
     private readonly ModelProvider[] _providers;
     private readonly AiEngRegistry _registry;
 
@@ -52,7 +45,7 @@ internal sealed class ModelResolver
         var defaults = kind == ModelKind.Chat ? options.Chat : options.Embeddings;
         if (name is null)
         {
-            return new ModelDescriptor(kind, name, path, defaults?.Clone());
+            return new ModelDescriptor(kind, name, path, defaults is null ? null : Copy(defaults));
         }
 
         var named = Models(options, kind).TryGetValue(name, out var found) ? found : null;
@@ -122,7 +115,7 @@ internal sealed class ModelResolver
         var provider = FindProvider(options.Provider);
         if (provider is null)
         {
-            errors.Add($"{path}:Provider is '{options.Provider}', but no provider of that name is registered (registered {kindText} providers: {servingText}). {ProviderHint(options.Provider, path, serving)}");
+            errors.Add($"{path}:Provider is '{options.Provider}', but no provider of that name is registered (registered {kindText} providers: {servingText}). {ProviderHint(options.Provider, path, serving, model.Kind)}");
             return;
         }
 
@@ -130,7 +123,7 @@ internal sealed class ModelResolver
         {
             errors.Add(
                 $"{path}:Provider is '{options.Provider}', which does not serve {kindText} models (registered {kindText} providers: {servingText}). " +
-                $"{ProviderHint(null, path, serving)}");
+                $"{ProviderHint(null, path, serving, model.Kind)}");
             return;
         }
 
@@ -145,22 +138,38 @@ internal sealed class ModelResolver
             errors.Add($"{path}:Model is missing: provider '{provider.Name}' needs a model id. Example: {Example(path, "Model", ExampleModel(model.Kind))}.");
         }
 
-        provider.Validate(options.Clone(), model.Kind, path, errors);
+        provider.Validate(options, model.Kind, path, errors);
     }
 
-    private static string ProviderHint(string? requested, string path, string[] serving)
+    /// <summary>
+    /// Says how to get a provider that is not registered, by the convention provider packages follow: provider <c>X</c> comes
+    /// with the package <c>AiEng.X</c> and is registered by <c>.AddX()</c> on the builder <c>AddAiEng</c> returns. When the
+    /// application references that package, the hint spells it as the package does and says that only the call is missing.
+    /// </summary>
+    /// <param name="requested">The provider name configured, or <see langword="null"/> when a registered provider does not serve the kind of model.</param>
+    /// <param name="path">The model's configuration path.</param>
+    /// <param name="serving">The registered providers that serve the kind of model.</param>
+    /// <param name="kind">The kind of model.</param>
+    private static string ProviderHint(string? requested, string path, string[] serving, ModelKind kind)
     {
-        foreach (var known in KnownPackages)
+        string setIt = serving.Length > 0 ? $"set it to one of them, for example {Example(path, "Provider", serving[0])}, or " : string.Empty;
+        string name = requested?.Trim() ?? string.Empty;
+        if (!ProviderPackages.IsConventionalName(name))
         {
-            if (string.Equals(requested?.Trim(), known.Provider, StringComparison.OrdinalIgnoreCase))
-            {
-                return $"Provider '{known.Provider}' comes with the package {known.Package}: add it and call .{known.Extension} on the builder AddAiEng returns, for example services.AddAiEng(configuration).{known.Extension}.";
-            }
+            string example = kind == ModelKind.Chat ? "OpenAI" : AiEngOptions.DefaultEmbeddingsProvider;
+            return $"To fix it, {setIt}add the package of a provider that serves it and register the provider: provider X comes with the package AiEng.X "
+                + $"and is registered with .AddX() on the builder AddAiEng returns (for example AiEng.{example} with .Add{example}()); or register your own ModelProvider with .AddProvider(...).";
         }
 
-        var packages = string.Join(", ", KnownPackages.Select(known => $"{known.Package} with .{known.Extension} ({known.Kinds})"));
-        var example = serving.Length > 0 ? $"set it to one of them, for example {Example(path, "Provider", serving[0])}, or " : string.Empty;
-        return $"To fix it, {example}add a provider package: {packages}; or register your own ModelProvider with .AddProvider(...).";
+        if (ProviderPackages.FindReferenced(name) is { } package)
+        {
+            string spelled = package["AiEng.".Length..];
+            return $"The application references the package {package}, but its provider is not registered: call .Add{spelled}() on the builder AddAiEng returns, "
+                + $"for example services.AddAiEng(configuration).Add{spelled}().";
+        }
+
+        return $"To fix it, {setIt}add the package of provider '{name}' and register it: by convention that is the package AiEng.{name} with .Add{name}() on the builder "
+            + $"AddAiEng returns, for example services.AddAiEng(configuration).Add{name}(); or register your own ModelProvider named '{name}' with .AddProvider(...).";
     }
 
     private static string Redact(string message, string? apiKey) =>
@@ -179,9 +188,22 @@ internal sealed class ModelResolver
     private static IDictionary<string, ModelOptions> Models(AiEngOptions options, ModelKind kind) =>
         (kind == ModelKind.Chat ? options.ChatModels : options.EmbeddingModels) ?? new Dictionary<string, ModelOptions>();
 
+    /// <summary>
+    /// Copies a model's options. Every descriptor holds its own copy (the configured options are shared by every model and by
+    /// <c>IOptions&lt;AiEngOptions&gt;</c>), and a provider may keep the options it is given.
+    /// </summary>
+    private static ModelOptions Copy(ModelOptions options) => new()
+    {
+        Provider = options.Provider,
+        Model = options.Model,
+        Endpoint = options.Endpoint,
+        ApiKey = options.ApiKey,
+        Settings = new Dictionary<string, string?>(options.Settings, StringComparer.OrdinalIgnoreCase),
+    };
+
     private static ModelOptions Inherit(ModelOptions? defaults, ModelOptions named)
     {
-        var result = named.Clone();
+        var result = Copy(named);
         if (defaults is null
             || !(string.IsNullOrWhiteSpace(named.Provider) || string.Equals(named.Provider.Trim(), defaults.Provider?.Trim(), StringComparison.OrdinalIgnoreCase)))
         {

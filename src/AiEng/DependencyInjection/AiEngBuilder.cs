@@ -1,9 +1,11 @@
 using AiEng.Composition;
+using AiEng.Configuration;
 using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -184,6 +186,131 @@ public sealed class AiEngBuilder
         Registry.Embeddings.AddPipeline(configure);
         return this;
     }
+
+    /// <summary>
+    /// Registers options bound from a sub-section of AiEng's configuration, as AiEng's own packages do: bound once with the
+    /// standard configuration binder, every value it cannot convert reported (not only the first) with its key, environment
+    /// variable and an example, and checked when the host starts (<c>ValidateOnStart</c>). For extension packages as much as
+    /// for AiEng's.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type.</typeparam>
+    /// <param name="sectionName">The sub-section of AiEng's section, for example <c>Retrieval</c> or <c>Retrieval:Corpora:support</c>.</param>
+    /// <param name="name">The options name (for named options, resolved with <c>IOptionsMonitor&lt;TOptions&gt;.Get(name)</c>), or <see langword="null"/> for the unnamed options.</param>
+    /// <returns>The options builder, to add <c>Configure</c>, <c>PostConfigure</c> or more validation.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sectionName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sectionName"/> or <paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The builder was not created by <c>AddAiEng</c>, or the options of that type and name are already registered for another section.
+    /// </exception>
+    /// <remarks>
+    /// <para>
+    /// The first call for an options type and name binds the section (when AiEng is configured from configuration) and registers
+    /// the start-up validation; a later call, when an <c>AddX</c> method is called twice, binds nothing again and returns a
+    /// builder of the same options. Options configured in code are still validated, and their messages name the keys the
+    /// configuration would use. Options of this type and name registered otherwise (with <c>services.AddOptions</c>) are not
+    /// validated by AiEng.
+    /// </para>
+    /// <para>
+    /// Use <see cref="AddOptions{TOptions, TValidator}(string, string?)"/> to check data annotations too. Rules across several
+    /// values belong in an <see cref="IValidateOptions{TOptions}"/> of your own, registered beside it.
+    /// </para>
+    /// </remarks>
+    public OptionsBuilder<TOptions> AddOptions<TOptions>(string sectionName, string? name = null)
+        where TOptions : class
+    {
+        Throw.IfNullOrWhitespace(sectionName);
+        if (name is not null)
+        {
+            Throw.IfNullOrWhitespace(name);
+        }
+
+        string optionsName = name ?? Microsoft.Extensions.Options.Options.DefaultName;
+        string path = ConfigurationPath + ":" + sectionName;
+        OptionsBuilder<TOptions> options = Services.AddOptions<TOptions>(optionsName);
+        OptionsSection<TOptions>? existing = OptionsSection<TOptions>.Find(Sections<TOptions>(Services), optionsName);
+        if (existing is not null)
+        {
+            return string.Equals(existing.Path, path, StringComparison.OrdinalIgnoreCase)
+                ? options
+                : throw new InvalidOperationException(
+                    $"The options {typeof(TOptions).Name}{(name is null ? string.Empty : $" named '{name}'")} are already bound from {existing.Path}; they cannot also be bound from {path}.");
+        }
+
+        var section = new OptionsSection<TOptions>(optionsName, path);
+        Services.AddSingleton(section);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, OptionsSectionValidator<TOptions>>());
+        options.ValidateOnStart();
+        if (Configuration is { } configuration)
+        {
+            Bind(section, configuration.GetSection(sectionName));
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Registers options bound from a sub-section of AiEng's configuration, as <see cref="AddOptions{TOptions}(string, string?)"/>
+    /// does, and checks their data annotations with <typeparamref name="TValidator"/> (a validator generated with
+    /// <c>[OptionsValidator]</c>) when the host starts, reporting each failure with the key, its environment variable and an example.
+    /// </summary>
+    /// <typeparam name="TOptions">The options type, with data annotations (<c>[Range]</c>, <c>[Required]</c>, <c>[ValidateObjectMembers]</c>...).</typeparam>
+    /// <typeparam name="TValidator">
+    /// The data-annotation validator, for example <c>[OptionsValidator] internal sealed partial class MyOptionsAnnotationValidator : IValidateOptions&lt;MyOptions&gt;;</c>.
+    /// </typeparam>
+    /// <param name="sectionName">The sub-section of AiEng's section, for example <c>Retrieval</c>.</param>
+    /// <param name="name">The options name, or <see langword="null"/> for the unnamed options.</param>
+    /// <returns>The options builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sectionName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="sectionName"/> or <paramref name="name"/> is empty or whitespace.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The builder was not created by <c>AddAiEng</c>, or the options of that type and name are already registered for another section.
+    /// </exception>
+    /// <remarks>
+    /// <para>
+    /// Each failure names the member's key below the section (<c>AiEng:Retrieval:ChunkSize</c>, or
+    /// <c>AiEng:Retrieval:Corpora:support:ChunkSize</c> for named options), the environment variable
+    /// (<c>AiEng__Retrieval__ChunkSize</c>) and an example: the member's <see cref="ConfigurationExampleAttribute"/>, else its
+    /// value in a new instance of the options. Write an annotation's message as <c>{0} must ...</c>, for example
+    /// <c>[Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]</c>, to read
+    /// <c>AiEng:MyThing:Size is 0 but must be at least 1, for example 10 (environment variable AiEng__MyThing__Size=10).</c>;
+    /// an attribute's default message keeps its words, with the key in place of the member name.
+    /// </para>
+    /// <para>The validator is registered once per options type, whatever the number of names.</para>
+    /// </remarks>
+    public OptionsBuilder<TOptions> AddOptions<TOptions, TValidator>(string sectionName, string? name = null)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>, new()
+    {
+        OptionsBuilder<TOptions> options = AddOptions<TOptions>(sectionName, name);
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, AnnotatedOptionsValidator<TOptions, TValidator>>());
+        return options;
+    }
+
+    /// <summary>
+    /// Binds one more configuration section into options registered with <see cref="AddOptions{TOptions}(string, string?)"/>
+    /// (what a second <c>AddAiEng(configuration)</c> does), keeping the values it cannot convert for their validation.
+    /// </summary>
+    internal void BindAlso<TOptions>(IConfigurationSection configuration, string? name = null)
+        where TOptions : class
+    {
+        OptionsSection<TOptions> section = OptionsSection<TOptions>.Find(Sections<TOptions>(Services), name)
+            ?? throw new InvalidOperationException($"{typeof(TOptions).Name} is not registered with AddOptions.");
+        Bind(section, configuration);
+    }
+
+    /// <summary>Binds <paramref name="configuration"/> into the options of <paramref name="section"/>, again whenever the configuration reloads.</summary>
+    private void Bind<TOptions>(OptionsSection<TOptions> section, IConfigurationSection configuration)
+        where TOptions : class
+    {
+        Services.AddOptions<TOptions>(section.Name).Configure(value => section.Bind(configuration, value));
+        Services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(section.Name, configuration));
+    }
+
+    private static IEnumerable<OptionsSection<TOptions>> Sections<TOptions>(IServiceCollection services)
+        where TOptions : class =>
+        services.Where(descriptor => descriptor.ServiceType == typeof(OptionsSection<TOptions>) && !descriptor.IsKeyedService)
+            .Select(descriptor => descriptor.ImplementationInstance)
+            .OfType<OptionsSection<TOptions>>();
 
     internal static AiEngRegistry? FindRegistry(IServiceCollection services) =>
         services.LastOrDefault(descriptor => descriptor.ServiceType == typeof(AiEngRegistry) && !descriptor.IsKeyedService)?.ImplementationInstance as AiEngRegistry;

@@ -14,6 +14,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Adds AiEng to an <see cref="IServiceCollection"/>.</summary>
 public static class AiEngServiceCollectionExtensions
 {
+    private const string UsageSection = "Usage";
+    private const string ResilienceSection = "Resilience";
+
     /// <summary>
     /// Adds AiEng configured from <paramref name="configuration"/>: the default <see cref="IChatClient"/> and
     /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, a keyed one per named model, and the built-in <c>Offline</c> chat
@@ -45,12 +48,17 @@ public static class AiEngServiceCollectionExtensions
         Throw.IfNull(services);
         Throw.IfNull(configuration);
         var section = configuration as IConfigurationSection ?? configuration.GetSection(AiEngOptions.SectionName);
-        var builder = AddCore(services, section.Path, section);
+        var (builder, added) = AddCore(services, section.Path, section);
 
         // AddAiEng binds only what it registers; AddRetrieval, AddPrompts, AddEvaluation and the providers bind their own sections.
+        // The first call bound Usage and Resilience when it registered them; a later call binds its own sections into them too.
         services.AddOptions<AiEngOptions>().Bind(section);
-        services.AddOptions<UsageTrackingOptions>().Bind(section.GetSection("Usage"));
-        services.AddOptions<ResilienceOptions>().Bind(section.GetSection("Resilience"));
+        if (!added)
+        {
+            builder.BindAlso<UsageTrackingOptions>(section.GetSection(UsageSection));
+            builder.BindAlso<ResilienceOptions>(section.GetSection(ResilienceSection));
+        }
+
         return builder;
     }
 
@@ -64,19 +72,19 @@ public static class AiEngServiceCollectionExtensions
     {
         Throw.IfNull(services);
         Throw.IfNull(configure);
-        var builder = AddCore(services, AiEngOptions.SectionName, configuration: null);
+        var (builder, _) = AddCore(services, AiEngOptions.SectionName, configuration: null);
         services.Configure(configure);
         return builder;
     }
 
-    private static AiEngBuilder AddCore(IServiceCollection services, string configurationPath, IConfiguration? configuration)
+    private static (AiEngBuilder Builder, bool Added) AddCore(IServiceCollection services, string configurationPath, IConfiguration? configuration)
     {
         if (AiEngBuilder.FindRegistry(services) is { } existing)
         {
             // A second call (the application's and a library's, say) binds its section into the same options; the keyed
             // registrations below already serve every name.
             existing.Configuration ??= configuration;
-            return existing.Builder;
+            return (existing.Builder, false);
         }
 
         var registry = new AiEngRegistry(configurationPath, configuration);
@@ -88,17 +96,18 @@ public static class AiEngServiceCollectionExtensions
         services.TryAddSingleton<AiEngModelFactory>();
 
         // Usage tracking: one ledger shared by every model (so totals and budgets span chat and embeddings), options from
-        // AiEng:Usage checked at start-up, and the o200k_base counter for the offline responder's usage figures.
+        // AiEng:Usage checked at start-up (annotations, then every price and budget), and the o200k_base counter for the
+        // offline responder's usage figures.
         services.TryAddSingleton<IUsageLedger, UsageLedger>();
-        services.AddOptions<UsageTrackingOptions>().ValidateOnStart();
+        registry.Builder.AddOptions<UsageTrackingOptions, UsageTrackingOptionsAnnotationValidator>(UsageSection);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageTrackingOptions>, UsageTrackingOptionsValidator>());
         services.TryAddSingleton<ITokenCounter>(_ => TiktokenTokenCounter.O200kBase);
 
         // Resilience around every provider call: one pipeline per model in Polly's registry (with Polly's telemetry), built
-        // from the options of AiEng:Resilience, which are checked at start-up.
-        services.AddOptions<ResilienceOptions>().ValidateOnStart();
-        ModelResiliencePipelines.AddTo(services);
+        // from the options of AiEng:Resilience, which are checked at start-up (annotations, then the rules across values).
+        registry.Builder.AddOptions<ResilienceOptions, ResilienceOptionsAnnotationValidator>(ResilienceSection);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>());
+        ModelResiliencePipelines.AddTo(services);
 
         var builder = registry.Builder.AddProvider(new OfflineModelProvider());
 
@@ -116,6 +125,6 @@ public static class AiEngServiceCollectionExtensions
         services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(
             KeyedService.AnyKey,
             (provider, key) => key is string name ? provider.GetRequiredService<AiEngModelFactory>().CreateEmbeddingGenerator(name) : null!);
-        return builder;
+        return (builder, true);
     }
 }

@@ -48,23 +48,10 @@ public sealed class AiEngOptions
     /// <summary>Gets or sets the named embedding models, each registered as an embedding generator keyed by its name. Empty by default.</summary>
     public IDictionary<string, ModelOptions> EmbeddingModels { get; set; } = new Dictionary<string, ModelOptions>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Creates a deep copy, so that a caller's options are never changed.</summary>
-    /// <returns>A new instance with copies of every model's options.</returns>
-    public AiEngOptions Clone() => new()
-    {
-        Chat = Chat.Clone(),
-        Embeddings = Embeddings.Clone(),
-        ChatModels = CloneModels(ChatModels),
-        EmbeddingModels = CloneModels(EmbeddingModels),
-    };
-
     /// <summary>Describes the options with every API key redacted.</summary>
     /// <returns>A description such as <c>Chat=(Provider=Offline, ...), ChatModels=[fast=(...)]</c>.</returns>
     public override string ToString() =>
         $"Chat=({Chat}), Embeddings=({Embeddings}), ChatModels=[{Describe(ChatModels)}], EmbeddingModels=[{Describe(EmbeddingModels)}]";
-
-    private static Dictionary<string, ModelOptions> CloneModels(IDictionary<string, ModelOptions> models) =>
-        models.ToDictionary(pair => pair.Key, pair => pair.Value.Clone(), StringComparer.OrdinalIgnoreCase);
 
     private static string Describe(IDictionary<string, ModelOptions> models) =>
         string.Join("; ", models.OrderBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase).Select(pair => $"{pair.Key}=({pair.Value})"));

@@ -79,6 +79,36 @@ internal static class SourceText
         }
     }
 
+    /// <summary>
+    /// Opens the source for a format read by random access (PDF, DOCX): a seekable stream, such as a file's, is returned as
+    /// it is, so the file is never copied into memory; any other stream is copied into a <see cref="MemoryStream"/> once.
+    /// </summary>
+    public static async Task<Stream> OpenSeekableAsync(DocumentSource source, CancellationToken cancellationToken)
+    {
+        Stream stream = Open(source);
+        if (stream.CanSeek)
+        {
+            return stream;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new MemoryStream();
+            try
+            {
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await buffer.DisposeAsync().ConfigureAwait(false);
+                throw ReadFailed(source, ex);
+            }
+
+            buffer.Position = 0;
+            return buffer;
+        }
+    }
+
     /// <summary>Creates the exception for a source that cannot be read.</summary>
     public static DocumentLoadException ReadFailed(DocumentSource source, Exception inner) =>
         new($"Cannot read '{source.Name}': {inner.Message}", inner) { SourceName = source.Name };

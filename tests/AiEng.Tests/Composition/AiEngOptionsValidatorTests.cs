@@ -39,27 +39,46 @@ public class AiEngOptionsValidatorTests
     }
 
     [Fact]
-    public void An_unknown_provider_of_a_known_package_names_the_package_and_extension_to_add()
+    public void An_unregistered_provider_names_its_package_and_extension_by_convention()
     {
-        var message = StartUpFailure(("AiEng:Chat:Provider", "openai"), ("AiEng:Chat:Model", "gpt-4o-mini"));
+        var message = StartUpFailure(("AiEng:Chat:Provider", "Ollama"), ("AiEng:Chat:Model", "llama3.2"));
 
-        Assert.Contains("AiEng:Chat:Provider is 'openai', but no provider of that name is registered", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Chat:Provider is 'Ollama', but no provider of that name is registered", message, StringComparison.Ordinal);
         Assert.Contains("registered chat providers: Offline, Remote", message, StringComparison.Ordinal);
-        Assert.Contains("AiEng.OpenAI", message, StringComparison.Ordinal);
-        Assert.Contains(".AddOpenAI()", message, StringComparison.Ordinal);
+        Assert.Contains("by convention that is the package AiEng.Ollama with .AddOllama() on the builder AddAiEng returns", message, StringComparison.Ordinal);
+        Assert.Contains("services.AddAiEng(configuration).AddOllama()", message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void An_unknown_provider_lists_the_registered_providers_and_every_provider_package()
+    public void An_unknown_provider_suggests_a_registered_one_its_package_by_convention_or_a_provider_of_your_own()
     {
         var message = StartUpFailure(("AiEng:Chat:Provider", "Mystery"));
 
         Assert.Contains("AiEng:Chat:Provider is 'Mystery'", message, StringComparison.Ordinal);
         Assert.Contains("AiEng:Chat:Provider=Offline", message, StringComparison.Ordinal);
-        foreach (var hint in new[] { "AiEng.OpenAI with .AddOpenAI()", "AiEng.Ollama with .AddOllama()", "AiEng.Onnx with .AddOnnx()", ".AddProvider(" })
+        foreach (var hint in new[] { "AiEng.Mystery with .AddMystery()", "register your own ModelProvider named 'Mystery' with .AddProvider(" })
         {
             Assert.Contains(hint, message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_referenced_AiEng_package_that_declares_no_provider_is_not_taken_for_the_providers_package()
+    {
+        // AiEng.Retrieval is referenced by the application (this test project) but declares no ModelProvider.
+        var message = StartUpFailure(("AiEng:Chat:Provider", "retrieval"));
+
+        Assert.DoesNotContain("The application references", message, StringComparison.Ordinal);
+        Assert.Contains("AiEng.retrieval with .Addretrieval()", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_provider_of_no_conventional_name_gets_the_convention_with_an_example()
+    {
+        var message = StartUpFailure(("AiEng:Embeddings:Provider", "my provider"));
+
+        Assert.Contains("AiEng:Embeddings:Provider is 'my provider'", message, StringComparison.Ordinal);
+        Assert.Contains("provider X comes with the package AiEng.X and is registered with .AddX() on the builder AddAiEng returns (for example AiEng.Onnx with .AddOnnx())", message, StringComparison.Ordinal);
     }
 
     [Fact]

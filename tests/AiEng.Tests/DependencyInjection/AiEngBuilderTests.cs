@@ -1,6 +1,8 @@
 using AiEng.Testing;
 using AiEng.Tests.TestSupport;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -151,6 +153,123 @@ public class AiEngBuilderTests
         Assert.Equal(["abc"], seen);
         Assert.Equal(1, custom.CallCount);
         StartupValidation.Validate(services);
+    }
+
+    [Fact]
+    public void AddOptions_binds_its_section_and_reports_every_invalid_key_with_its_environment_variable_and_an_example()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:Gadget:Size", "0"),
+                ("AiEng:Gadget:Level", "9"),
+                ("AiEng:Gadget:Color", ""),
+                ("AiEng:Gadget:Code", "abcd"),
+                ("AiEng:Gadget:Delay", "soon"),
+                ("AiEng:Gadget:Part:Weight", "2"),
+                ("AiEng:Gadget:Spares:0:Weight", "-1")),
+            builder => builder.AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadget"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Equal(
+            [
+                "AiEng:Gadget:Delay is 'soon', which is not a duration such as 00:00:30, for example 00:00:01 (environment variable AiEng__Gadget__Delay=00:00:01).",
+                "AiEng:Gadget:Size is 0 but must be between 1 and 100, for example 10 (environment variable AiEng__Gadget__Size=10).",
+                "AiEng:Gadget:Level is 9 but must be between 1 and 5, for example 3 (environment variable AiEng__Gadget__Level=3).",
+                "AiEng:Gadget:Color is '' but must be set, for example blue (environment variable AiEng__Gadget__Color=blue).",
+                "AiEng:Gadget:Code: too long (it is 'abcd'), for example abc (environment variable AiEng__Gadget__Code=abc).",
+                "AiEng:Gadget:Part:Weight is 2 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Gadget__Part__Weight=0.5).",
+                "AiEng:Gadget:Spares:0:Weight is -1 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Gadget__Spares__0__Weight=0.5).",
+            ],
+            error.Failures);
+    }
+
+    [Fact]
+    public void AddOptions_of_a_named_instance_names_its_keys_and_binds_once_however_often_it_is_called()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Gadgets:big:Size", "500"), ("AiEng:Gadgets:big:Spares:0:Weight", "0.1")),
+            builder =>
+            {
+                builder.AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadgets:big", "big");
+                builder.AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadgets:big", "big");
+            });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<GadgetOptions>>().Get("big"));
+
+        Assert.Equal("big", error.OptionsName);
+        Assert.Equal(
+            "AiEng:Gadgets:big:Size is 500 but must be between 1 and 100, for example 10 (environment variable AiEng__Gadgets__big__Size=10).",
+            Assert.Single(error.Failures));
+        Assert.Equal(10, services.GetRequiredService<IOptionsMonitor<GadgetOptions>>().Get(Options.DefaultName).Size);
+    }
+
+    [Fact]
+    public void AddOptions_called_again_binds_nothing_twice()
+    {
+        using var services = TestServices.Build(
+            TestServices.Configuration(("AiEng:Gadget:Spares:0:Weight", "0.1")),
+            builder =>
+            {
+                builder.AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadget");
+                builder.AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadget");
+            });
+
+        var options = services.GetRequiredService<IOptions<GadgetOptions>>().Value;
+
+        Assert.Equal(0.1, Assert.Single(options.Spares).Weight);
+        Assert.Single(services.GetServices<IValidateOptions<GadgetOptions>>(), validator => validator.GetType().Name.StartsWith("AnnotatedOptionsValidator", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddOptions_rejects_binding_the_same_options_from_another_section()
+    {
+        var builder = new ServiceCollection().AddAiEng(TestServices.Configuration());
+        builder.AddOptions<GadgetOptions>("Gadget");
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddOptions<GadgetOptions>("Other"));
+
+        Assert.Contains("already bound from AiEng:Gadget; they cannot also be bound from AiEng:Other", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddOptions_validates_options_set_in_code_naming_the_keys_the_configuration_would_use()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(_ => { }).AddOptions<GadgetOptions, GadgetOptionsAnnotationValidator>("Gadget").Configure(options => options.Part.Weight = -0.5);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(provider));
+
+        Assert.Equal(
+            "AiEng:Gadget:Part:Weight is -0.5 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Gadget__Part__Weight=0.5).",
+            Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void AddOptions_binds_again_when_the_configuration_reloads()
+    {
+        IConfigurationRoot configuration = TestServices.Configuration(("AiEng:Gadget:Size", "20"));
+        using var services = TestServices.Build(configuration, builder => builder.AddOptions<GadgetOptions>("Gadget"));
+        var monitor = services.GetRequiredService<IOptionsMonitor<GadgetOptions>>();
+        Assert.Equal(20, monitor.CurrentValue.Size);
+
+        configuration["AiEng:Gadget:Size"] = "30";
+        configuration.Reload();
+
+        Assert.Equal(30, monitor.CurrentValue.Size);
+    }
+
+    [Fact]
+    public void AddOptions_checks_its_arguments_and_needs_AddAiEng()
+    {
+        var builder = new ServiceCollection().AddAiEng(TestServices.Configuration());
+
+        Assert.Throws<ArgumentNullException>(() => builder.AddOptions<GadgetOptions>(null!));
+        Assert.Throws<ArgumentException>(() => builder.AddOptions<GadgetOptions>(" "));
+        Assert.Throws<ArgumentException>(() => builder.AddOptions<GadgetOptions>("Gadget", " "));
+        Assert.Throws<InvalidOperationException>(() => new AiEngBuilder(new ServiceCollection()).AddOptions<GadgetOptions>("Gadget"));
     }
 
     [Fact]

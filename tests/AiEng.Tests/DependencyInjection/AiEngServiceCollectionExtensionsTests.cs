@@ -355,6 +355,42 @@ public class AiEngServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void A_price_the_binder_cannot_read_is_reported_with_the_rest_of_its_entry_instead_of_being_dropped()
+    {
+        // The configuration binder skips a dictionary entry whose value it cannot convert, without an error.
+        using var services = TestServices.Build(
+            ("AiEng:Usage:Prices:gpt-4o:InputPerMillion", "cheap"),
+            ("AiEng:Usage:Prices:gpt-4o:OutputPerMillion", "-1"),
+            ("AiEng:Usage:Budgets:daily:Window", "Week"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Contains(
+            "AiEng:Usage:Prices:gpt-4o:InputPerMillion is 'cheap', which is not a number, for example 0.15 (environment variable AiEng__Usage__Prices__gpt-4o__InputPerMillion=0.15).",
+            error.Failures);
+        Assert.Contains(
+            "AiEng:Usage:Budgets:daily:Window is 'Week', which is not one of None, Hour, Day, Month, for example Day (environment variable AiEng__Usage__Budgets__daily__Window=Day).",
+            error.Failures);
+        Assert.Contains(
+            "AiEng:Usage:Prices:gpt-4o:OutputPerMillion is -1 but must be zero or positive, for example 0.6 (environment variable AiEng__Usage__Prices__gpt-4o__OutputPerMillion=0.6).",
+            error.Failures);
+        Assert.Contains(error.Failures, failure => failure.StartsWith("AiEng:Usage:Budgets:daily sets no limit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_second_AddAiEng_binds_its_Usage_and_Resilience_sections_too()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounter>(new WordTokenCounter());
+        services.AddAiEng(_ => { });
+        services.AddAiEng(TestServices.Configuration(("AiEng:Usage:Currency", "EUR"), ("AiEng:Resilience:MaxRetryAttempts", "5")));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("EUR", provider.GetRequiredService<IOptions<UsageTrackingOptions>>().Value.Currency);
+        Assert.Equal(5, provider.GetRequiredService<IOptions<ResilienceOptions>>().Value.MaxRetryAttempts);
+    }
+
+    [Fact]
     public async Task A_budget_from_the_Usage_section_stops_a_call_before_it_reaches_the_model()
     {
         var inner = TestChatClient.Replying("never", new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1 });

@@ -148,11 +148,12 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
     [Theory]
     [InlineData("JudgeModel", "missing", "AiEng:Evaluation:JudgeModel is 'missing', but no chat model of that name is configured: add it under AiEng:ChatModels:missing")]
     [InlineData("JudgeModel", "missing", "or leave AiEng:Evaluation:JudgeModel unset to judge with the default chat model. Configured chat models: smart.")]
-    [InlineData("JudgeModel", " ", "AiEng:Evaluation:JudgeModel is blank: set it to the name of a chat model under AiEng:ChatModels, for example smart")]
-    [InlineData("MaxConcurrency", "0", "AiEng:Evaluation:MaxConcurrency is 0 but must be at least 1, for example 4.")]
-    [InlineData("MaxConcurrency", "many", "AiEng:Evaluation:MaxConcurrency is 'many', which is not a whole number, for example 4.")]
-    [InlineData("Resume", "maybe", "AiEng:Evaluation:Resume is 'maybe', which is not true or false, for example false.")]
-    [InlineData("RunName", " ", "AiEng:Evaluation:RunName is empty: set it to the name the reports give the run, for example nightly.")]
+    [InlineData("JudgeModel", "missing", "(for example AiEng:ChatModels:missing:Provider = OpenAI and AiEng:ChatModels:missing:Model = gpt-4o-mini, environment variables AiEng__ChatModels__missing__Provider=OpenAI and AiEng__ChatModels__missing__Model=gpt-4o-mini)")]
+    [InlineData("JudgeModel", " ", "AiEng:Evaluation:JudgeModel is blank: set it to the name of a chat model under AiEng:ChatModels, or leave it unset to judge with the default chat model, for example smart (environment variable AiEng__Evaluation__JudgeModel=smart).")]
+    [InlineData("MaxConcurrency", "0", "AiEng:Evaluation:MaxConcurrency is 0 but must be at least 1, for example 4 (environment variable AiEng__Evaluation__MaxConcurrency=4).")]
+    [InlineData("MaxConcurrency", "many", "AiEng:Evaluation:MaxConcurrency is 'many', which is not a whole number, for example 4 (environment variable AiEng__Evaluation__MaxConcurrency=4).")]
+    [InlineData("Resume", "maybe", "AiEng:Evaluation:Resume is 'maybe', which is not true or false, for example false (environment variable AiEng__Evaluation__Resume=false).")]
+    [InlineData("RunName", " ", "AiEng:Evaluation:RunName is ' ' but must not be empty: set it to the name the reports give the run, for example nightly (environment variable AiEng__Evaluation__RunName=nightly).")]
     public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
     {
         using ServiceProvider services = Build([("AiEng:Evaluation:" + key, value)], builder => builder.UseChatClient(_ => Judge(5), "smart"));
@@ -170,9 +171,10 @@ public sealed class EvaluationAiEngBuilderExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
-        Assert.Contains("AiEng:Evaluation:MaxConcurrency is 'many', which is not a whole number, for example 4.", error.Failures);
-        Assert.Contains("AiEng:Evaluation:Resume is 'maybe', which is not true or false, for example false.", error.Failures);
-        Assert.Contains("AiEng:Evaluation:RunName is empty: set it to the name the reports give the run, for example nightly.", error.Failures);
+        Assert.Contains("AiEng:Evaluation:MaxConcurrency is 'many', which is not a whole number, for example 4 (environment variable AiEng__Evaluation__MaxConcurrency=4).", error.Failures);
+        Assert.Contains("AiEng:Evaluation:Resume is 'maybe', which is not true or false, for example false (environment variable AiEng__Evaluation__Resume=false).", error.Failures);
+        Assert.Contains("AiEng:Evaluation:RunName is ' ' but must not be empty: set it to the name the reports give the run, for example nightly (environment variable AiEng__Evaluation__RunName=nightly).", error.Failures);
+        Assert.Equal(3, error.Failures.Count());
     }
 
     [Fact]

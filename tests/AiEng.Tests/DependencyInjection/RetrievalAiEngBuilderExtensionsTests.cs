@@ -22,15 +22,33 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         await IngestAsync(services);
         IRetriever retriever = services.GetRequiredService<IRetriever>();
 
-        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and equal weights sum them to 2.
+        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and the weights 0.5 and 0.5 sum them to 1.
         var kitten = await retriever.RetrieveAsync("kitten", 2);
         Assert.Equal("animals.md", kitten[0].Chunk.DocumentId);
-        Assert.Equal(2.0, kitten[0].Score, 6);
+        Assert.Equal(1.0, kitten[0].Score, 6);
 
         // Only the dense ranking knows that a feline is a kitten; the keyword ranking knows nothing of it.
         var feline = await retriever.RetrieveAsync("feline", 2);
         Assert.Equal("animals.md", feline[0].Chunk.DocumentId);
-        Assert.Equal(1.0, feline[0].Score, 6);
+        Assert.Equal(0.5, feline[0].Score, 6);
+    }
+
+    [Fact]
+    public async Task The_fusion_of_the_hybrid_retriever_is_configured_by_Fusion_FusionDepth_and_DenseWeight()
+    {
+        using ServiceProvider byRank = Build(("AiEng:Retrieval:Fusion", "ReciprocalRank"));
+        using ServiceProvider denseOnly = Build(("AiEng:Retrieval:DenseWeight", "1"));
+        await IngestAsync(byRank);
+        await IngestAsync(denseOnly);
+
+        // Reciprocal rank: the kitten is first in both rankings, 1/61 + 1/61.
+        var kitten = await byRank.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal(2.0 / 61, kitten[0].Score, 6);
+
+        // All the weight on the dense side: the kitten's fused score is its normalised dense score alone, 1.
+        var weighted = await denseOnly.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal("animals.md", weighted[0].Chunk.DocumentId);
+        Assert.Equal(1.0, weighted[0].Score, 6);
     }
 
     [Theory]
@@ -198,14 +216,18 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     }
 
     [Theory]
-    [InlineData("Retriever", "Sparse", "AiEng:Retrieval:Retriever is 'Sparse', which is not a retriever: use Hybrid, Dense, Keyword, for example Hybrid.")]
-    [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is '7', which is not a retriever")]
-    [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 200.")]
-    [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200.")]
-    [InlineData("ChunkOverlap", "200", "AiEng:Retrieval:ChunkOverlap is 200 but must be at least 0 and less than AiEng:Retrieval:ChunkSize (200), for example 25.")]
-    [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0")]
-    [InlineData("Collection", " ", "AiEng:Retrieval:Collection is empty: set it to the name of the vector store collection, for example chunks.")]
-    [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set, for example 384")]
+    [InlineData("Retriever", "Sparse", "AiEng:Retrieval:Retriever is 'Sparse', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).")]
+    [InlineData("Retriever", "7", "AiEng:Retrieval:Retriever is 7 but must be a retriever: Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).")]
+    [InlineData("ChunkSize", "0", "AiEng:Retrieval:ChunkSize is 0 but must be at least 1 token, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
+    [InlineData("ChunkSize", "big", "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).")]
+    [InlineData("ChunkOverlap", "200", "AiEng:Retrieval:ChunkOverlap is 200 but must be less than AiEng:Retrieval:ChunkSize (200), for example 25 (environment variable AiEng__Retrieval__ChunkOverlap=25).")]
+    [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0, for example 32 (environment variable AiEng__Retrieval__ChunkOverlap=32).")]
+    [InlineData("Collection", " ", "AiEng:Retrieval:Collection is ' ' but must not be empty: set it to the name of the vector store collection, for example chunks (environment variable AiEng__Retrieval__Collection=chunks).")]
+    [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).")]
+    [InlineData("DenseWeight", "1.5", "AiEng:Retrieval:DenseWeight is 1.5 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Retrieval__DenseWeight=0.5).")]
+    [InlineData("FilterableFields:0", "tenant=a", "AiEng:Retrieval:FilterableFields:0 is 'tenant=a' but must be a metadata key that is not empty and has no '=', for example tenant (environment variable AiEng__Retrieval__FilterableFields__0=tenant).")]
+    [InlineData("FilterableFields:0", " ", "AiEng:Retrieval:FilterableFields:0 is ' ' but must be a metadata key that is not empty and has no '=', for example tenant (environment variable AiEng__Retrieval__FilterableFields__0=tenant).")]
+    [InlineData("FusionDepth", "0", "AiEng:Retrieval:FusionDepth is 0 but must be at least 1 chunk, for example 200 (environment variable AiEng__Retrieval__FusionDepth=200).")]
     public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
     {
         using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
@@ -213,6 +235,22 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_invalid_option_is_reported_also_those_after_a_value_the_binder_cannot_convert()
+    {
+        using ServiceProvider services = Build(("AiEng:Retrieval:Retriever", "Sparse"), ("AiEng:Retrieval:ChunkSize", "big"), ("AiEng:Retrieval:Dimensions", "0"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        Assert.Equal(
+            [
+                "AiEng:Retrieval:ChunkSize is 'big', which is not a whole number, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200).",
+                "AiEng:Retrieval:Retriever is 'Sparse', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Retriever=Hybrid).",
+                "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).",
+            ],
+            error.Failures);
     }
 
     [Fact]
@@ -306,8 +344,12 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
-        Assert.Contains("AiEng:Retrieval:Corpora:support:ChunkSize is 0 but must be at least 1 token", error.Message, StringComparison.Ordinal);
-        Assert.Contains("AiEng:Retrieval:Corpora:support:Retriever is 'Fuzzy'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "AiEng:Retrieval:Corpora:support:ChunkSize is 0 but must be at least 1 token, for example 200 (environment variable AiEng__Retrieval__Corpora__support__ChunkSize=200).",
+            error.Failures);
+        Assert.Contains(
+            "AiEng:Retrieval:Corpora:support:Retriever is 'Fuzzy', which is not one of Hybrid, Dense, Keyword, for example Hybrid (environment variable AiEng__Retrieval__Corpora__support__Retriever=Hybrid).",
+            error.Failures);
     }
 
     /// <summary>Embeds texts by concept (animals, money, anything), so that a paraphrase is near its document while sharing no word with it.</summary>

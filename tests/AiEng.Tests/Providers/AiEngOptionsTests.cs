@@ -16,25 +16,6 @@ public class AiEngOptionsTests
     }
 
     [Fact]
-    public void Clone_copies_every_model_so_that_changing_the_copy_leaves_the_original_alone()
-    {
-        var original = new AiEngOptions();
-        original.ChatModels["fast"] = new ModelOptions { Model = "gpt-4o-mini", Settings = { ["Temperature"] = "0" } };
-
-        var copy = original.Clone();
-        copy.Chat.Provider = "OpenAI";
-        copy.ChatModels["fast"].Model = "changed";
-        copy.ChatModels["fast"].Settings["Temperature"] = "1";
-        copy.EmbeddingModels["new"] = new ModelOptions();
-
-        Assert.Equal("Offline", original.Chat.Provider);
-        Assert.Equal("gpt-4o-mini", original.ChatModels["fast"].Model);
-        Assert.Equal("0", original.ChatModels["fast"].Settings["Temperature"]);
-        Assert.Empty(original.EmbeddingModels);
-        Assert.True(copy.ChatModels.ContainsKey("FAST"));
-    }
-
-    [Fact]
     public void ToString_describes_every_model_with_api_keys_redacted()
     {
         var options = new AiEngOptions { Chat = new ModelOptions { Provider = "OpenAI", Model = "gpt-4o-mini", ApiKey = "sk-secret-1" } };

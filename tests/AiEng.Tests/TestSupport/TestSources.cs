@@ -10,6 +10,9 @@ internal static class TestSources
 
     public static DocumentSource FromBytes(byte[] bytes, string name) => DocumentSource.FromStream(new MemoryStream(bytes), name);
 
+    /// <summary>A source whose stream cannot seek, so loaders that read by random access must buffer it.</summary>
+    public static DocumentSource ForwardOnly(byte[] bytes, string name) => new(name, () => new ForwardOnlyStream(bytes));
+
     public static async Task<(List<Document> Documents, IReadOnlyList<DocumentLoadIssue> Issues)> LoadAsync(IDocumentLoader loader, DocumentSource source)
     {
         var issues = new CollectingProgress<DocumentLoadIssue>();

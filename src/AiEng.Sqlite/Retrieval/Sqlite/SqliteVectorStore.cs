@@ -37,7 +37,7 @@ public sealed class SqliteVectorStore : VectorStore
     /// The path of the database file (created when missing), or a Microsoft.Data.Sqlite connection string (recognised by a
     /// <c>Data Source=</c> or <c>Filename=</c> keyword). The file is opened on first use.
     /// </param>
-    /// <param name="options">The options; <see langword="null"/> for the defaults. They are copied.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults. They are read here; later changes have no effect.</param>
     /// <exception cref="ArgumentNullException"><paramref name="pathOrConnectionString"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">
     /// <paramref name="pathOrConnectionString"/> is empty, not a valid connection string, names an in-memory database or
@@ -53,7 +53,8 @@ public sealed class SqliteVectorStore : VectorStore
             throw new PlatformNotSupportedException("The SQLite vector store stores vectors as little-endian float32 and needs a little-endian process.");
         }
 
-        var settings = options?.Clone() ?? new SqliteVectorStoreOptions();
+        // Every value is read here (by the database's connection settings); the store keeps no reference to the options.
+        var settings = options ?? new SqliteVectorStoreOptions();
         settings.Validate();
         _database = new SqliteDatabase(ToConnectionString(pathOrConnectionString), settings);
         _metadata = new VectorStoreMetadata { VectorStoreSystemName = SystemName, VectorStoreName = _database.DataSource };

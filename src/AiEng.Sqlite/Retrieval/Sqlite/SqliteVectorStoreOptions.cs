@@ -15,10 +15,6 @@ public sealed class SqliteVectorStoreOptions
     /// <summary>Gets or sets whether commits wait for the disk. Default: <see cref="SqliteDurability.Normal"/>.</summary>
     public SqliteDurability Durability { get; set; } = SqliteDurability.Normal;
 
-    /// <summary>Creates a copy of these options.</summary>
-    /// <returns>A new instance with the same values.</returns>
-    public SqliteVectorStoreOptions Clone() => new() { BusyTimeout = BusyTimeout, Durability = Durability };
-
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     internal void Validate()

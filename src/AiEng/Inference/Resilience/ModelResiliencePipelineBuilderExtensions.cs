@@ -15,7 +15,7 @@ public static class ModelResiliencePipelineBuilderExtensions
     /// it sit inside (around each attempt).
     /// </summary>
     /// <param name="builder">The builder, for example the one <c>services.AddResiliencePipeline(key, (builder, context) => ...)</c> passes.</param>
-    /// <param name="options">The options, copied and validated here; <c>context.GetOptions&lt;ResilienceOptions&gt;()</c> gives those bound from <c>AiEng:Resilience</c>.</param>
+    /// <param name="options">The options, validated and read here (not kept); <c>context.GetOptions&lt;ResilienceOptions&gt;()</c> gives those bound from <c>AiEng:Resilience</c>.</param>
     /// <returns>The <paramref name="builder"/>.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A value of <paramref name="options"/> is out of range; the message names it and the allowed range.</exception>
@@ -28,7 +28,7 @@ public static class ModelResiliencePipelineBuilderExtensions
     {
         Throw.IfNull(builder);
         Throw.IfNull(options);
-        options = options.Clone();
+        // Every value is read here, while the strategies are built; none of them keeps the options.
         options.Validate();
 
         if (options.TotalTimeout is { } total)

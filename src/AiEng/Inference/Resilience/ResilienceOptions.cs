@@ -1,4 +1,6 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
+using AiEng.Composition;
+using AiEng.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -33,20 +35,21 @@ public sealed class ResilienceOptions
     /// <summary>The largest allowed <see cref="MaxRetryAttempts"/>.</summary>
     public const int MaxAllowedRetryAttempts = 100;
 
-    private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(24);
-    private static readonly TimeSpan MaxAllowedDelay = TimeSpan.FromDays(1);
+    private const string TimeoutRange = "{0} must be between 00:00:00.010 (10 ms) and 1.00:00:00 (24 hours), or null for no limit";
 
     /// <summary>Gets or sets how many times a failed call is retried after the first attempt; 0 turns retries off.</summary>
     /// <value>Between 0 and 100. The default is 3 (so at most 4 attempts).</value>
+    [Range(0, MaxAllowedRetryAttempts, ErrorMessage = "{0} must be between 0 and 100")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the median delay before the first retry; later retries double it (exponential backoff).</summary>
     /// <value>Between zero and 1 day. The default is 1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "{0} must be between 00:00:00 and 1.00:00:00 (1 day)")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the longest delay between two attempts, also the cap on a provider's <c>Retry-After</c>.</summary>
     /// <value>At least <see cref="BaseDelay"/> and at most 1 day. The default is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = "{0} must be between 00:00:00 and 1.00:00:00 (1 day)")]
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets a value indicating whether backoff delays are randomised, so that many clients do not retry in lockstep.</summary>
@@ -58,6 +61,7 @@ public sealed class ResilienceOptions
     /// Between 10 ms and 24 hours, or <see langword="null"/> for no limit. The default is 100 seconds (the default timeout of
     /// <see cref="HttpClient"/>). For streaming calls it bounds the time until the first update.
     /// </value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = TimeoutRange)]
     public TimeSpan? AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>Gets or sets the time limit of a whole call, all attempts and delays included.</summary>
@@ -65,10 +69,13 @@ public sealed class ResilienceOptions
     /// Between 10 ms and 24 hours and not less than <see cref="AttemptTimeout"/>, or <see langword="null"/> for no limit.
     /// The default is 5 minutes. For streaming calls it bounds the time until the first update.
     /// </value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = TimeoutRange)]
     public TimeSpan? TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets the circuit breaker options.</summary>
     /// <value>The default breaks for 15 seconds when at least half of at least 10 calls in 30 seconds failed transiently.</value>
+    [Required(ErrorMessage = "{0} must be set (set its Enabled to false to turn the circuit breaker off)")]
+    [ValidateObjectMembers]
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     /// <summary>
@@ -91,98 +98,48 @@ public sealed class ResilienceOptions
     /// <summary>Gets or sets the source of random numbers in [0, 1) for jitter; tests set a fixed one. <see langword="null"/> uses Polly's.</summary>
     internal Func<double>? Randomizer { get; set; }
 
-    /// <summary>Creates a deep copy, so that a caller's options are never changed.</summary>
-    /// <returns>A new instance with the same values.</returns>
-    public ResilienceOptions Clone() => new()
-    {
-        MaxRetryAttempts = MaxRetryAttempts,
-        BaseDelay = BaseDelay,
-        MaxDelay = MaxDelay,
-        UseJitter = UseJitter,
-        AttemptTimeout = AttemptTimeout,
-        TotalTimeout = TotalTimeout,
-        CircuitBreaker = CircuitBreaker?.Clone()!,
-        ShouldRetry = ShouldRetry,
-        ConfigurationPath = ConfigurationPath,
-        Randomizer = Randomizer,
-    };
-
-    /// <summary>Checks every value and throws for the first one out of its allowed range.</summary>
-    /// <exception cref="ArgumentException">A value is out of range; the message names the property and the allowed range.</exception>
+    /// <summary>Checks every value and throws when one is out of its allowed range.</summary>
+    /// <exception cref="ArgumentException">
+    /// A value is out of range; the message names every such value by its configuration key (under <see cref="SectionName"/>),
+    /// its environment variable and the allowed range.
+    /// </exception>
     public void Validate()
     {
         var errors = new List<string>();
-        Validate(errors);
+        Validate(SectionName, errors);
         if (errors.Count > 0)
         {
-            throw new ArgumentException(errors[0], "options");
+            throw new ArgumentException(string.Join(" ", errors), "options");
         }
     }
 
     /// <summary>Checks every value and adds a message for each one out of its allowed range, so that all are reported together.</summary>
+    /// <param name="configurationPath">The configuration section the options come from, usually <see cref="SectionName"/>.</param>
     /// <param name="errors">Receives one message per value out of range, naming its configuration key and environment variable.</param>
-    internal void Validate(ICollection<string> errors)
+    internal void Validate(string configurationPath, ICollection<string> errors)
     {
-        if (MaxRetryAttempts is < 0 or > MaxAllowedRetryAttempts)
-        {
-            errors.Add(Invalid(nameof(MaxRetryAttempts), MaxRetryAttempts, $"between 0 and {MaxAllowedRetryAttempts}"));
-        }
-
-        if (BaseDelay < TimeSpan.Zero || BaseDelay > MaxAllowedDelay)
-        {
-            errors.Add(Invalid(nameof(BaseDelay), BaseDelay, "between 00:00:00 and 1.00:00:00 (1 day)"));
-        }
-
-        if (MaxDelay < BaseDelay || MaxDelay > MaxAllowedDelay)
-        {
-            errors.Add(Invalid(nameof(MaxDelay), MaxDelay, $"between BaseDelay ({BaseDelay}) and 1.00:00:00 (1 day)"));
-        }
-
-        CheckTimeout(nameof(AttemptTimeout), AttemptTimeout, errors);
-        CheckTimeout(nameof(TotalTimeout), TotalTimeout, errors);
-        if (AttemptTimeout is { } attempt && TotalTimeout is { } total && total < attempt)
-        {
-            errors.Add(Invalid(nameof(TotalTimeout), total, $"at least AttemptTimeout ({attempt}), or null for no limit"));
-        }
-
-        if (CircuitBreaker is null)
-        {
-            errors.Add($"ResilienceOptions.CircuitBreaker must not be null; set CircuitBreaker.Enabled to false (configuration key '{SectionName}:CircuitBreaker:Enabled') to turn the circuit breaker off.");
-            return;
-        }
-
-        CircuitBreaker.Validate(errors);
+        AnnotationFailures.Add(new ResilienceOptionsAnnotationValidator(), this, configurationPath, errors);
+        ResilienceOptionsValidator.AddErrors(this, configurationPath, errors);
     }
 
     /// <summary>
-    /// Resolves the options for one middleware instance: a clone of the registered <see cref="IOptions{TOptions}"/> value
-    /// (bound from <see cref="SectionName"/> by the DI layer) or the defaults, with <paramref name="configure"/> applied.
+    /// Resolves the options for one middleware instance: the registered <see cref="IOptions{TOptions}"/> value (bound from
+    /// <see cref="SectionName"/> by the DI layer) or the defaults; with <paramref name="configure"/>, a new instance from the
+    /// registered <see cref="IOptionsFactory{TOptions}"/> (the same configuration, validated) with the caller's changes applied,
+    /// so that they never reach the registered options.
     /// </summary>
     /// <param name="services">The builder's services.</param>
     /// <param name="configure">The caller's changes, if any.</param>
-    /// <returns>Options owned by the caller of this method.</returns>
+    /// <returns>The options; the middleware reads them once and keeps none of them.</returns>
     internal static ResilienceOptions Resolve(IServiceProvider services, Action<ResilienceOptions>? configure)
     {
-        var options = services.GetService<IOptions<ResilienceOptions>>()?.Value.Clone() ?? new ResilienceOptions();
-        configure?.Invoke(options);
-        return options;
-    }
-
-    /// <summary>Creates the message for a value out of range.</summary>
-    /// <param name="property">The property path under <see cref="ResilienceOptions"/>, for example <c>CircuitBreaker.FailureRatio</c>.</param>
-    /// <param name="value">The rejected value.</param>
-    /// <param name="allowed">The allowed range, in words.</param>
-    /// <returns>The message.</returns>
-    internal static string Invalid(string property, object value, string allowed) =>
-        string.Create(
-            CultureInfo.InvariantCulture,
-            $"ResilienceOptions.{property} is {value}; it must be {allowed} (configuration key '{SectionName}:{property.Replace('.', ':')}', environment variable {SectionName.Replace(":", "__", StringComparison.Ordinal)}__{property.Replace(".", "__", StringComparison.Ordinal)}).");
-
-    private static void CheckTimeout(string name, TimeSpan? timeout, ICollection<string> errors)
-    {
-        if (timeout is { } value && (value < MinTimeout || value > MaxTimeout))
+        if (configure is null)
         {
-            errors.Add(Invalid(name, value, "between 00:00:00.010 (10 ms) and 1.00:00:00 (24 hours), or null for no limit"));
+            return services.GetService<IOptions<ResilienceOptions>>()?.Value ?? new ResilienceOptions();
         }
+
+        var options = services.GetService<IOptionsFactory<ResilienceOptions>>()?.Create(Options.DefaultName) ?? new ResilienceOptions();
+        configure(options);
+        return options;
     }
 }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using AiEng.Configuration;
+
 namespace AiEng.Inference;
 
 /// <summary>
@@ -19,10 +22,16 @@ namespace AiEng.Inference;
 /// </remarks>
 public sealed class UsageBudget
 {
+    private const string OperationNames = "{0} must be chat or embeddings, or unset for both";
+
     /// <summary>Gets or sets the maximum cost in <see cref="UsageTrackingOptions.Currency"/>; <see langword="null"/> (default) for no cost limit.</summary>
+    [Range(typeof(decimal), "0", ModelPrice.MaxDecimal, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = ModelPrice.NotNegative)]
+    [ConfigurationExample("5")]
     public decimal? MaxCost { get; set; }
 
     /// <summary>Gets or sets the maximum number of tokens (input plus output); <see langword="null"/> (default) for no token limit.</summary>
+    [Range(typeof(long), "0", "9223372036854775807", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = ModelPrice.NotNegative)]
+    [ConfigurationExample("200000")]
     public long? MaxTokens { get; set; }
 
     /// <summary>
@@ -35,11 +44,17 @@ public sealed class UsageBudget
     public string? CallerTag { get; set; }
 
     /// <summary>Gets or sets the operation the budget applies to, <c>chat</c> or <c>embeddings</c>; <see langword="null"/> (default) for both.</summary>
+    [RegularExpression("^(?i:chat|embeddings)$", ErrorMessage = OperationNames)]
+    [MinLength(1, ErrorMessage = OperationNames)]
+    [ConfigurationExample("chat")]
     public string? Operation { get; set; }
 
     /// <summary>Gets or sets the period after which spending starts again from zero. Default <see cref="UsageBudgetWindow.None"/>.</summary>
+    [EnumDataType(typeof(UsageBudgetWindow), ErrorMessage = "{0} must be a window")]
+    [ConfigurationExample("Day")]
     public UsageBudgetWindow Window { get; set; }
 
+    /// <summary>Copies the budget for the usage middleware, which keeps it while the caller may still change the options it passed.</summary>
     internal UsageBudget Clone() => new()
     {
         MaxCost = MaxCost,

@@ -38,30 +38,32 @@ internal sealed class UsageTracker
         string? defaultModel)
     {
         Ledger = Throw.IfNull(ledger);
-        UsageTrackingOptions copy = options?.Clone() ?? new UsageTrackingOptions();
-        copy.ThrowIfInvalid(nameof(options));
+        // The options are read here; the prices and budgets, which are kept, are copied, so the caller may change its options later.
+        UsageTrackingOptions settings = options ?? new UsageTrackingOptions();
+        settings.ThrowIfInvalid(nameof(options));
 
         _operation = operation;
         _provider = provider;
         _defaultModel = string.IsNullOrEmpty(defaultModel) ? null : defaultModel;
-        _defaultCallerTag = string.IsNullOrEmpty(copy.DefaultCallerTag) ? null : copy.DefaultCallerTag;
-        _currency = copy.Currency;
-        DefaultMaxOutputTokens = copy.DefaultMaxOutputTokensForBudget;
+        _defaultCallerTag = string.IsNullOrEmpty(settings.DefaultCallerTag) ? null : settings.DefaultCallerTag;
+        _currency = settings.Currency;
+        DefaultMaxOutputTokens = settings.DefaultMaxOutputTokensForBudget;
         Time = timeProvider ?? TimeProvider.System;
         _anchorWallClock = ReferenceEquals(Time, TimeProvider.System);
-        _prices = new PriceTable(copy.Prices);
-        _metrics = copy.EnableMetrics ? new UsageMetrics(meterFactory, copy.Currency) : null;
+        _prices = new PriceTable(settings.Prices.ToDictionary(price => price.Key, price => price.Value.Clone(), StringComparer.OrdinalIgnoreCase));
+        _metrics = settings.EnableMetrics ? new UsageMetrics(meterFactory, settings.Currency) : null;
 
         UsageLedger? ownLedger = ledger as UsageLedger;
         _budgetTracker = ownLedger?.BudgetTracker ?? BudgetTracker.ForForeignLedger(ledger);
         _feedBudgetTracker = ownLedger is null;
-        var budgets = new List<Budget>(copy.Budgets.Count);
-        foreach (KeyValuePair<string, UsageBudget> entry in copy.Budgets)
+        var budgets = new List<Budget>(settings.Budgets.Count);
+        foreach (KeyValuePair<string, UsageBudget> entry in settings.Budgets)
         {
+            UsageBudget budget = entry.Value.Clone();
             BudgetAccumulator accumulator = ownLedger is not null
-                ? ownLedger.RegisterBudget(entry.Value)
-                : _budgetTracker.Register(entry.Value, ledger.GetRecords());
-            budgets.Add(new Budget(entry.Key, entry.Value, accumulator));
+                ? ownLedger.RegisterBudget(budget)
+                : _budgetTracker.Register(budget, ledger.GetRecords());
+            budgets.Add(new Budget(entry.Key, budget, accumulator));
         }
 
         _budgets = [.. budgets];

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.ComponentModel.DataAnnotations;
+using AiEng.Composition;
 using AiEng.Shared;
 
 namespace AiEng.Inference;
@@ -38,6 +39,7 @@ public sealed class UsageTrackingOptions
     public IDictionary<string, ModelPrice> Prices { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Gets or sets the currency of <see cref="Prices"/>, costs and cost limits (a label only; nothing is converted). Default <c>USD</c>.</summary>
+    [Required(ErrorMessage = "{0} must not be empty; use an ISO 4217 code")]
     public string Currency { get; set; } = "USD";
 
     /// <summary>Gets the named budgets; a call that would exceed any of them fails before it is sent. Empty by default.</summary>
@@ -53,6 +55,7 @@ public sealed class UsageTrackingOptions
     /// Gets or sets the output tokens a budget check assumes for a chat call whose <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/>
     /// is not set. Default 1024.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{0} must be zero or positive")]
     public int DefaultMaxOutputTokensForBudget { get; set; } = 1024;
 
     /// <summary>
@@ -64,34 +67,10 @@ public sealed class UsageTrackingOptions
     /// </summary>
     public bool EnableMetrics { get; set; }
 
-    /// <summary>Creates a deep copy of these options (prices and budgets included).</summary>
-    /// <returns>The copy.</returns>
-    public UsageTrackingOptions Clone()
-    {
-        var clone = new UsageTrackingOptions
-        {
-            Currency = Currency,
-            DefaultCallerTag = DefaultCallerTag,
-            DefaultMaxOutputTokensForBudget = DefaultMaxOutputTokensForBudget,
-            EnableMetrics = EnableMetrics,
-        };
-
-        foreach (KeyValuePair<string, ModelPrice> price in Prices)
-        {
-            clone.Prices[price.Key] = price.Value?.Clone()!;
-        }
-
-        foreach (KeyValuePair<string, UsageBudget> budget in Budgets)
-        {
-            clone.Budgets[budget.Key] = budget.Value?.Clone()!;
-        }
-
-        return clone;
-    }
-
     /// <summary>
     /// Checks these options and adds a message for each problem to <paramref name="errors"/>; each message names the
-    /// configuration key (for example <c>AiEng:Usage:Prices:gpt-4o:InputPerMillion</c>) and says what a valid value is.
+    /// configuration key (for example <c>AiEng:Usage:Prices:gpt-4o:InputPerMillion</c>), its environment variable and what a
+    /// valid value is.
     /// </summary>
     /// <param name="configurationPath">The configuration section the options came from, usually <see cref="ConfigurationSection"/>.</param>
     /// <param name="errors">Receives one message per problem.</param>
@@ -100,78 +79,8 @@ public sealed class UsageTrackingOptions
     {
         Throw.IfNull(configurationPath);
         Throw.IfNull(errors);
-
-        if (string.IsNullOrWhiteSpace(Currency))
-        {
-            errors.Add($"{configurationPath}:Currency must not be empty; use an ISO 4217 code such as 'USD'.");
-        }
-
-        if (DefaultMaxOutputTokensForBudget < 0)
-        {
-            errors.Add($"{configurationPath}:DefaultMaxOutputTokensForBudget must be zero or positive (was {DefaultMaxOutputTokensForBudget}); for example 1024.");
-        }
-
-        foreach (KeyValuePair<string, ModelPrice> entry in Prices)
-        {
-            string path = $"{configurationPath}:Prices:{entry.Key}";
-            if (string.IsNullOrWhiteSpace(entry.Key))
-            {
-                errors.Add($"{configurationPath}:Prices has an empty model id; key each price by a model id such as 'gpt-4o-mini'.");
-            }
-
-            if (entry.Value is not { } price)
-            {
-                errors.Add($"{path} has no price; set InputPerMillion and OutputPerMillion.");
-                continue;
-            }
-
-            CheckNotNegative(price.InputPerMillion, $"{path}:InputPerMillion", errors);
-            CheckNotNegative(price.OutputPerMillion, $"{path}:OutputPerMillion", errors);
-            if (price.CachedInputPerMillion is decimal cached)
-            {
-                CheckNotNegative(cached, $"{path}:CachedInputPerMillion", errors);
-            }
-        }
-
-        foreach (KeyValuePair<string, UsageBudget> entry in Budgets)
-        {
-            string path = $"{configurationPath}:Budgets:{entry.Key}";
-            if (string.IsNullOrWhiteSpace(entry.Key))
-            {
-                errors.Add($"{configurationPath}:Budgets has an empty name; name each budget, for example 'daily'.");
-            }
-
-            if (entry.Value is not { } budget)
-            {
-                errors.Add($"{path} has no settings; set MaxCost and/or MaxTokens.");
-                continue;
-            }
-
-            if (budget.MaxCost is null && budget.MaxTokens is null)
-            {
-                errors.Add($"{path} sets no limit; set MaxCost (in {Currency}) and/or MaxTokens.");
-            }
-
-            if (budget.MaxCost is decimal maxCost)
-            {
-                CheckNotNegative(maxCost, $"{path}:MaxCost", errors);
-            }
-
-            if (budget.MaxTokens is < 0)
-            {
-                errors.Add($"{path}:MaxTokens must be zero or positive (was {budget.MaxTokens.Value.ToString(CultureInfo.InvariantCulture)}).");
-            }
-
-            if (budget.Operation is { } operation && !string.Equals(operation, UsageOperations.Chat, StringComparison.OrdinalIgnoreCase) && !string.Equals(operation, UsageOperations.Embeddings, StringComparison.OrdinalIgnoreCase))
-            {
-                errors.Add($"{path}:Operation must be '{UsageOperations.Chat}', '{UsageOperations.Embeddings}' or empty for both (was '{operation}').");
-            }
-
-            if (!Enum.IsDefined(budget.Window))
-            {
-                errors.Add($"{path}:Window must be None, Hour, Day or Month (was {(int)budget.Window}).");
-            }
-        }
+        AnnotationFailures.Add(new UsageTrackingOptionsAnnotationValidator(), this, configurationPath, errors);
+        UsageTrackingOptionsValidator.AddErrors(this, configurationPath, errors);
     }
 
     internal void ThrowIfInvalid(string paramName)
@@ -181,14 +90,6 @@ public sealed class UsageTrackingOptions
         if (errors.Count > 0)
         {
             throw new ArgumentException($"The usage tracking options are invalid: {string.Join(" ", errors)}", paramName);
-        }
-    }
-
-    private static void CheckNotNegative(decimal value, string key, ICollection<string> errors)
-    {
-        if (value < 0)
-        {
-            errors.Add($"{key} must be zero or positive (was {value.ToString(CultureInfo.InvariantCulture)}).");
         }
     }
 }

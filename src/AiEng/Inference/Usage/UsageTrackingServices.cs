@@ -12,8 +12,19 @@ internal static class UsageTrackingServices
         IUsageLedger? ledger,
         Action<UsageTrackingOptions>? configure)
     {
-        UsageTrackingOptions options = services.GetService<IOptions<UsageTrackingOptions>>()?.Value.Clone() ?? new UsageTrackingOptions();
-        configure?.Invoke(options);
+        // The registered options as they are, or with the caller's changes a new instance from the options factory (the same
+        // configuration, validated), so that configure never changes the registered options. The tracker copies what it keeps.
+        UsageTrackingOptions options;
+        if (configure is null)
+        {
+            options = services.GetService<IOptions<UsageTrackingOptions>>()?.Value ?? new UsageTrackingOptions();
+        }
+        else
+        {
+            options = services.GetService<IOptionsFactory<UsageTrackingOptions>>()?.Create(Options.DefaultName) ?? new UsageTrackingOptions();
+            configure(options);
+        }
+
         return (
             ledger ?? services.GetService<IUsageLedger>() ?? new UsageLedger(),
             options,

@@ -31,27 +31,46 @@ public class ResilienceOptionsTests
         { o => o.MaxRetryAttempts = -1, "MaxRetryAttempts", "between 0 and 100" },
         { o => o.MaxRetryAttempts = 101, "MaxRetryAttempts", "between 0 and 100" },
         { o => o.BaseDelay = TimeSpan.FromSeconds(-1), "BaseDelay", "between 00:00:00 and 1.00:00:00" },
-        { o => o.MaxDelay = TimeSpan.FromMilliseconds(500), "MaxDelay", "between BaseDelay" },
+        { o => o.MaxDelay = TimeSpan.FromMilliseconds(500), "MaxDelay", "at least AiEng:Resilience:BaseDelay (00:00:01)" },
         { o => o.AttemptTimeout = TimeSpan.FromMilliseconds(5), "AttemptTimeout", "between 00:00:00.010" },
         { o => o.TotalTimeout = TimeSpan.FromDays(2), "TotalTimeout", "between 00:00:00.010" },
-        { o => o.TotalTimeout = TimeSpan.FromSeconds(50), "TotalTimeout", "at least AttemptTimeout" },
+        { o => o.TotalTimeout = TimeSpan.FromSeconds(50), "TotalTimeout", "at least AiEng:Resilience:AttemptTimeout (00:01:40)" },
         { o => o.CircuitBreaker = null!, "CircuitBreaker", "Enabled to false" },
-        { o => o.CircuitBreaker.FailureRatio = 0, "CircuitBreaker.FailureRatio", "greater than 0 and at most 1" },
-        { o => o.CircuitBreaker.MinimumThroughput = 1, "CircuitBreaker.MinimumThroughput", "at least 2" },
-        { o => o.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(100), "CircuitBreaker.BreakDuration", "between 00:00:00.500" },
+        { o => o.CircuitBreaker.FailureRatio = 0, "CircuitBreaker:FailureRatio", "greater than 0 and at most 1" },
+        { o => o.CircuitBreaker.MinimumThroughput = 1, "CircuitBreaker:MinimumThroughput", "at least 2" },
+        { o => o.CircuitBreaker.BreakDuration = TimeSpan.FromMilliseconds(100), "CircuitBreaker:BreakDuration", "between 00:00:00.500" },
     };
 
     [Theory]
     [MemberData(nameof(InvalidValues))]
-    public void Validate_names_the_property_and_the_allowed_range(Action<ResilienceOptions> change, string property, string range)
+    public void Validate_names_the_key_its_environment_variable_and_the_allowed_range(Action<ResilienceOptions> change, string key, string range)
     {
         var options = new ResilienceOptions();
         change(options);
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
-        Assert.Contains($"ResilienceOptions.{property}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"AiEng:Resilience:{key} is ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"(environment variable AiEng__Resilience__{key.Replace(":", "__", StringComparison.Ordinal)}", error.Message, StringComparison.Ordinal);
         Assert.Contains(range, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_reports_every_value_out_of_range_with_an_example()
+    {
+        var options = new ResilienceOptions { MaxRetryAttempts = -1 };
+        options.CircuitBreaker.FailureRatio = 2;
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains(
+            "AiEng:Resilience:MaxRetryAttempts is -1 but must be between 0 and 100, for example 3 (environment variable AiEng__Resilience__MaxRetryAttempts=3).",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "AiEng:Resilience:CircuitBreaker:FailureRatio is 2 but must be greater than 0 and at most 1, for example 0.5 (environment variable AiEng__Resilience__CircuitBreaker__FailureRatio=0.5).",
+            error.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,43 +79,6 @@ public class ResilienceOptionsTests
         var options = new ResilienceOptions { MaxRetryAttempts = 0, AttemptTimeout = null, TotalTimeout = null, BaseDelay = TimeSpan.Zero };
 
         options.Validate();
-    }
-
-    [Fact]
-    public void Clone_copies_every_value_and_shares_no_mutable_state()
-    {
-        Func<Exception, bool?> shouldRetry = _ => true;
-        var original = new ResilienceOptions
-        {
-            MaxRetryAttempts = 7,
-            BaseDelay = TimeSpan.FromSeconds(2),
-            MaxDelay = TimeSpan.FromSeconds(20),
-            UseJitter = false,
-            AttemptTimeout = TimeSpan.FromSeconds(9),
-            TotalTimeout = null,
-            ShouldRetry = shouldRetry,
-            ConfigurationPath = "AiEng:ChatModels:fast",
-            CircuitBreaker = new CircuitBreakerOptions { Enabled = false, FailureRatio = 0.3, MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(5), BreakDuration = TimeSpan.FromSeconds(6) },
-        };
-
-        var clone = original.Clone();
-        clone.CircuitBreaker.MinimumThroughput = 99;
-        clone.MaxRetryAttempts = 1;
-
-        Assert.Equal(7, original.MaxRetryAttempts);
-        Assert.Equal(4, original.CircuitBreaker.MinimumThroughput);
-        Assert.NotSame(original.CircuitBreaker, clone.CircuitBreaker);
-        Assert.Equal(TimeSpan.FromSeconds(2), clone.BaseDelay);
-        Assert.Equal(TimeSpan.FromSeconds(20), clone.MaxDelay);
-        Assert.False(clone.UseJitter);
-        Assert.Equal(TimeSpan.FromSeconds(9), clone.AttemptTimeout);
-        Assert.Null(clone.TotalTimeout);
-        Assert.Same(shouldRetry, clone.ShouldRetry);
-        Assert.Equal("AiEng:ChatModels:fast", clone.ConfigurationPath);
-        Assert.False(clone.CircuitBreaker.Enabled);
-        Assert.Equal(0.3, clone.CircuitBreaker.FailureRatio);
-        Assert.Equal(TimeSpan.FromSeconds(5), clone.CircuitBreaker.SamplingDuration);
-        Assert.Equal(TimeSpan.FromSeconds(6), clone.CircuitBreaker.BreakDuration);
     }
 
     [Fact]

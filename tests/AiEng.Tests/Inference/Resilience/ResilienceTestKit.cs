@@ -15,18 +15,22 @@ internal static class ResilienceTestKit
     /// <summary>Options with every delay and jitter explicit, so tests can assert exact delays on the fake clock.</summary>
     public static ResilienceOptions Exact(Action<ResilienceOptions>? configure = null)
     {
-        var options = new ResilienceOptions
-        {
-            MaxRetryAttempts = 3,
-            BaseDelay = TimeSpan.FromSeconds(1),
-            MaxDelay = TimeSpan.FromSeconds(30),
-            UseJitter = false,
-            AttemptTimeout = null,
-            TotalTimeout = null,
-        };
-        options.CircuitBreaker.Enabled = false;
+        var options = new ResilienceOptions();
+        MakeExact(options);
         configure?.Invoke(options);
         return options;
+    }
+
+    /// <summary>Sets the values of <see cref="Exact"/> on options created elsewhere (by the options system, say).</summary>
+    public static void MakeExact(ResilienceOptions options)
+    {
+        options.MaxRetryAttempts = 3;
+        options.BaseDelay = TimeSpan.FromSeconds(1);
+        options.MaxDelay = TimeSpan.FromSeconds(30);
+        options.UseJitter = false;
+        options.AttemptTimeout = null;
+        options.TotalTimeout = null;
+        options.CircuitBreaker.Enabled = false;
     }
 
     public static ClientResultException Status(int status, string? body = null, params (string Name, string Value)[] headers) =>

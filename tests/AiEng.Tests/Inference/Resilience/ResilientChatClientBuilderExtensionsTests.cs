@@ -1,5 +1,6 @@
 using AiEng.Inference;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
 
@@ -21,15 +22,22 @@ public class ResilientChatClientBuilderExtensionsTests
     [Fact]
     public async Task Starts_from_the_registered_options_applies_configure_and_leaves_the_registered_value_alone()
     {
-        var registered = Exact(o => { o.MaxRetryAttempts = 5; o.BaseDelay = TimeSpan.Zero; });
-        var services = new TestServices().Add<IOptions<ResilienceOptions>>(Options.Create(registered));
+        var services = new ServiceCollection();
+        services.Configure<ResilienceOptions>(o =>
+        {
+            MakeExact(o);
+            o.MaxRetryAttempts = 5;
+            o.BaseDelay = TimeSpan.Zero;
+        });
+        using var provider = services.BuildServiceProvider();
         var inner = Scripted(Status(503));
 
-        using var client = new ChatClientBuilder(inner).UseResilience(o => o.MaxRetryAttempts = 1).Build(services);
+        // 5 registered retries, 4 fewer by configure: one retry.
+        using var client = new ChatClientBuilder(inner).UseResilience(o => o.MaxRetryAttempts -= 4).Build(provider);
         await Assert.ThrowsAsync<ModelRequestException>(() => client.GetResponseAsync("hello"));
 
         Assert.Equal(2, inner.CallCount);
-        Assert.Equal(5, registered.MaxRetryAttempts);
+        Assert.Equal(5, provider.GetRequiredService<IOptions<ResilienceOptions>>().Value.MaxRetryAttempts);
     }
 
     [Fact]
@@ -68,7 +76,7 @@ public class ResilientChatClientBuilderExtensionsTests
 
         var error = Assert.Throws<ArgumentException>(() => builder.Build());
 
-        Assert.Contains("CircuitBreaker.MinimumThroughput", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Resilience:CircuitBreaker:MinimumThroughput is 0 but must be at least 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

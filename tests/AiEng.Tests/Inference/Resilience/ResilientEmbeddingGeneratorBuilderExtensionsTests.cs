@@ -1,5 +1,6 @@
 using AiEng.Inference;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AiEng.Tests.Inference.Resilience.ResilienceTestKit;
 
@@ -10,18 +11,24 @@ public class ResilientEmbeddingGeneratorBuilderExtensionsTests
     [Fact]
     public async Task Adds_a_ResilientEmbeddingGenerator_with_the_registered_options_and_configure()
     {
-        var registered = Exact(o => o.BaseDelay = TimeSpan.Zero);
-        var services = new TestServices().Add<IOptions<ResilienceOptions>>(Options.Create(registered));
+        var services = new ServiceCollection();
+        services.Configure<ResilienceOptions>(o =>
+        {
+            MakeExact(o);
+            o.BaseDelay = TimeSpan.Zero;
+        });
+        using var provider = services.BuildServiceProvider();
         var inner = ScriptedEmbeddings(Status(500), Status(500), "ok");
 
+        // 3 registered retries, 2 fewer by configure: one retry.
         using var generator = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner)
-            .UseResilience(o => o.MaxRetryAttempts = 1)
-            .Build(services);
+            .UseResilience(o => o.MaxRetryAttempts -= 2)
+            .Build(provider);
         await Assert.ThrowsAsync<ModelRequestException>(() => generator.GenerateAsync(["a"]));
 
         Assert.IsType<ResilientEmbeddingGenerator<string, Embedding<float>>>(generator);
         Assert.Equal(2, inner.CallCount);
-        Assert.Equal(3, registered.MaxRetryAttempts);
+        Assert.Equal(3, provider.GetRequiredService<IOptions<ResilienceOptions>>().Value.MaxRetryAttempts);
     }
 
     [Fact]
@@ -32,7 +39,7 @@ public class ResilientEmbeddingGeneratorBuilderExtensionsTests
 
         var error = Assert.Throws<ArgumentException>(() => builder.Build());
 
-        Assert.Contains("MaxDelay", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Resilience:MaxDelay is 2.00:00:00 but must be between 00:00:00 and 1.00:00:00 (1 day)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

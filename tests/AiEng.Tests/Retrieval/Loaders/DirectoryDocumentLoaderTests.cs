@@ -180,6 +180,36 @@ public class DirectoryDocumentLoaderTests
         Assert.Equal(["a.md"], documents.Select(d => d.Id));
     }
 
+    [Fact]
+    public async Task Skips_a_file_above_the_size_limit_without_opening_it_and_reports_its_size_and_the_limit()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteText("big.txt", new string('x', 101));
+        temp.WriteText("small.txt", new string('y', 100));
+        var opened = new List<string>();
+        var recording = new RecordingLoader(opened);
+        var options = new DirectoryDocumentLoaderOptions { MaxFileBytes = 100 };
+        options.Loaders[".txt"] = recording;
+
+        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(options), temp.Path);
+
+        Assert.Equal(["small.txt"], documents.Select(d => d.Id));
+        Assert.Equal(["small.txt"], opened);
+        DocumentLoadIssue issue = Assert.Single(issues);
+        Assert.Equal(("big.txt", DocumentLoadIssueKind.TooLarge), (issue.Source, issue.Kind));
+        Assert.Contains("101 bytes", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxFileBytes (100)", issue.Message, StringComparison.Ordinal);
+        Assert.Equal(64L * 1024 * 1024, new DirectoryDocumentLoaderOptions().MaxFileBytes);
+    }
+
+    [Fact]
+    public void Rejects_a_size_limit_below_one_byte()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { MaxFileBytes = 0 }));
+
+        Assert.Equal(nameof(DirectoryDocumentLoaderOptions.MaxFileBytes), ex.ParamName);
+    }
+
     private static async Task<(List<Document> Documents, IReadOnlyList<DocumentLoadIssue> Issues)> LoadAsync(DirectoryDocumentLoader loader, string root)
     {
         var issues = new CollectingProgress<DocumentLoadIssue>();
@@ -199,6 +229,16 @@ public class DirectoryDocumentLoaderTests
 #pragma warning disable CS0162 // Unreachable code: an async iterator needs a yield.
             yield break;
 #pragma warning restore CS0162
+        }
+    }
+
+    private sealed class RecordingLoader(List<string> opened) : IDocumentLoader
+    {
+        public async IAsyncEnumerable<Document> LoadAsync(DocumentSource source, IProgress<DocumentLoadIssue>? issues, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            opened.Add(source.Name);
+            await Task.Yield();
+            yield return new Document(source.Name, "text");
         }
     }
 }

@@ -28,6 +28,16 @@ public class PdfDocumentLoaderTests
     }
 
     [Fact]
+    public async Task Reads_a_stream_that_cannot_seek()
+    {
+        byte[] pdf = BuildPdf("Streamed", "Streamed page.");
+
+        var (documents, _) = await TestSources.LoadAsync(new PdfDocumentLoader(), TestSources.ForwardOnly(pdf, "net.pdf"));
+
+        Assert.Equal("Streamed page.", Assert.Single(documents).Text);
+    }
+
+    [Fact]
     public async Task Skips_a_pdf_without_text()
     {
         byte[] pdf = BuildPdf(null);
