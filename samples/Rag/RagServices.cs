@@ -27,7 +27,16 @@ internal static class RagServices
             .AddOllama()
             .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory)
             .AddSqliteVectorStore(paths.DatabasePath)
-            .AddRetrieval();   // AiEng:Retrieval: hybrid, chunks of 200 tokens with 32 of overlap (within MiniLM's 256)
+            .AddRetrieval(options =>
+            {
+                // AiEng:Retrieval: hybrid, chunks of 200 tokens with 32 of overlap (within MiniLM's 256). The loader adds a
+                // topic to every document (TopicDocumentLoader); declared filterable, it is written to the chunks' tags, so a
+                // question can be asked of one topic (--topic).
+                if (!options.FilterableFields.Contains(TopicDocumentLoader.TopicKey))
+                {
+                    options.FilterableFields.Add(TopicDocumentLoader.TopicKey);
+                }
+            });
 
         // One collection per embedding model unless AiEng:Retrieval:Collection names one: vectors of different models cannot
         // be compared, and a store refuses to reopen a collection with other dimensions.

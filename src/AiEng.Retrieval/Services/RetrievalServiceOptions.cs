@@ -58,6 +58,21 @@ public sealed class RetrievalServiceOptions
     public int? Dimensions { get; set; }
 
     /// <summary>
+    /// Gets or sets the metadata keys chunks can be filtered on (<see cref="RetrievalRequest.Where"/>,
+    /// <see cref="RetrievalRequest.WhereAny"/>), for example <c>["tenant", "lang"]</c>; configuration
+    /// <c>AiEng:Retrieval:FilterableFields</c> (environment variables <c>AiEng__Retrieval__FilterableFields__0=tenant</c>,
+    /// <c>...__1=lang</c>). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// The registered <see cref="DocumentIngestor"/> writes each of these keys of a document's (or chunk's) metadata to the
+    /// chunk's <see cref="ChunkRecord.Tags"/>, and the registered <see cref="IRetriever"/> accepts filters on them only (a
+    /// filter on another key fails with an <see cref="ArgumentException"/> naming it). A key must be non-empty and must not
+    /// contain <c>=</c>; an invalid key fails start-up with a message naming it. The next ingestion re-tags the
+    /// documents whose tags no longer match their metadata (a key declared since, a document moved to another tenant).
+    /// </remarks>
+    public IList<string> FilterableFields { get; set; } = [];
+
+    /// <summary>
     /// Gets or sets how the hybrid retriever merges the keyword and dense rankings. Default:
     /// <see cref="FusionMethod.NormalizedScore"/>, chosen on BEIR SciFact's train queries through the shipped pipeline
     /// (see docs/retrieval.md). Used when <see cref="Retriever"/> is <see cref="RetrieverKind.Hybrid"/>.

@@ -117,7 +117,7 @@ internal static class BeirPipelineBenchmark
     {
         var (provider, _) = await IngestAsync(dataset, "hybrid", settings, cache).ConfigureAwait(false);
         await using var disposeProvider = provider.ConfigureAwait(false);
-        var collection = provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var collection = provider.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         var keyword = await KeywordRetriever.LoadAsync(collection).ConfigureAwait(false);
         var dense = new VectorStoreRetriever(collection, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         var grid = new List<HybridRetrieverOptions>();
