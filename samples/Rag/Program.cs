@@ -3,7 +3,7 @@
 // and the retrieved chunks with their scores. Offline by default (local MiniLM embeddings, extractive responder);
 // configure AiEng:Chat (appsettings.json or AiEng__Chat__* environment variables) to answer with a real model.
 //
-//   dotnet run --project samples/Rag [-- --ask "question"] [--docs DIR] [--store DIR] [--trace]
+//   dotnet run --project samples/Rag [-- --ask "question"] [--topic NAME] [--docs DIR] [--store DIR] [--trace]
 using AiEng.Samples.Rag;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Spectre.Console;
 
-string? docs = null, store = null, ask = null;
+string? docs = null, store = null, ask = null, topic = null;
 bool trace = false;
 var hostArgs = new List<string>();
 for (int i = 0; i < args.Length; i++)
@@ -23,12 +23,14 @@ for (int i = 0; i < args.Length; i++)
         case "--docs" when i + 1 < args.Length: docs = args[++i]; break;
         case "--store" when i + 1 < args.Length: store = args[++i]; break;
         case "--ask" when i + 1 < args.Length: ask = args[++i]; break;
+        case "--topic" when i + 1 < args.Length: topic = args[++i]; break;
         case "--trace": trace = true; break;
         case "--help" or "-h":
-            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--docs DIR] [--store DIR] [--trace]");
+            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--topic NAME] [--docs DIR] [--store DIR] [--trace]");
             Console.WriteLine("  --docs DIR    Markdown folder to ingest (default: docs/ of the repository holding AiEng.sln)");
             Console.WriteLine("  --store DIR   folder of the SQLite store and the embedding cache (default: samples/Rag/.data/)");
             Console.WriteLine("  --ask TEXT    answer this question instead of the three built-in ones");
+            Console.WriteLine("  --topic NAME  answer from the documents of one topic only (a file name of docs/ without .md, e.g. retrieval)");
             Console.WriteLine("  --trace       print the OpenTelemetry spans (sources AiEng and Microsoft.Extensions.AI) to the console");
             return 0;
         default: hostArgs.Add(args[i]); break;   // configuration, e.g. --AiEng:Chat:Model=gpt-4o-mini
@@ -78,7 +80,16 @@ if (Console.IsOutputRedirected)
 }
 
 var app = ActivatorUtilities.CreateInstance<RagApp>(host.Services, AnsiConsole.Console);   // its pieces come from the container
-await app.RunAsync(paths, ask is null ? RagApp.DefaultQuestions : [ask], cancellation.Token);
+try
+{
+    await app.RunAsync(paths, ask is null ? RagApp.DefaultQuestions : [ask], topic, cancellation.Token);
+}
+catch (Microsoft.Extensions.VectorData.VectorStoreException ex)
+{
+    // For example an index written by an earlier AiEng version: the message says how to rebuild it.
+    Console.Error.WriteLine(ex.Message);
+    return 1;
+}
 
 await host.StopAsync();
 return 0;

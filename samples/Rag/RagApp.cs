@@ -31,7 +31,7 @@ internal sealed class RagApp
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly DocumentIngestor _ingestor;
     private readonly RecordingRetriever _retriever;
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly RetrievalServiceOptions _retrievalOptions;
     private readonly IAnsiConsole _console;
 
@@ -48,7 +48,7 @@ internal sealed class RagApp
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         DocumentIngestor ingestor,
         RecordingRetriever retriever,
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IOptions<RetrievalServiceOptions> retrievalOptions,
         IAnsiConsole console)
     {
@@ -76,8 +76,16 @@ internal sealed class RagApp
     }
 
     /// <summary>Ingests <see cref="RagPaths.DocsDirectory"/> and answers <paramref name="questions"/>.</summary>
+    /// <param name="paths">The documents and the store.</param>
+    /// <param name="questions">The questions to answer.</param>
+    /// <param name="topic">
+    /// Answers from the chunks of this topic only (<see cref="TopicDocumentLoader"/>: a top-level file name such as
+    /// <c>retrieval</c>, or a folder), or <see langword="null"/> for all: a metadata filter that applies before the top
+    /// chunks are chosen, on the keyword and the dense side.
+    /// </param>
+    /// <param name="cancellationToken">Stops the run between commits or questions.</param>
     /// <returns>What the ingestion did and every answer with its citations and retrieved chunks.</returns>
-    public async Task<RagRunResult> RunAsync(RagPaths paths, IReadOnlyList<string> questions, CancellationToken cancellationToken = default)
+    public async Task<RagRunResult> RunAsync(RagPaths paths, IReadOnlyList<string> questions, string? topic = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(questions);
@@ -106,10 +114,21 @@ internal sealed class RagApp
             })
             .Build();
 
+        // A topic restricts what is retrieved for each question: the filter travels with the call, and UseRetrieval gives it
+        // to the retriever (never to the model). Any filterable metadata works the same way, a tenant or an access group.
+        ChatOptions? options = null;
+        if (topic is not null)
+        {
+            var filter = new MetadataFilter().Where(TopicDocumentLoader.TopicKey, topic);
+            options = new ChatOptions { AdditionalProperties = new() { [RetrievalChatClient.FilterKey] = filter } };
+            _console.WriteLine();
+            _console.WriteLine($"Filter:    {filter} (only chunks of documents of this topic are retrieved)");
+        }
+
         var answers = new List<RagAnswer>(questions.Count);
         foreach (string question in questions)
         {
-            ChatResponse response = await rag.GetResponseAsync(question, cancellationToken: cancellationToken);
+            ChatResponse response = await rag.GetResponseAsync(question, options, cancellationToken);
             var answer = new RagAnswer(question, response.Text, response.GetCitations(), _retriever.LastResults);
             answers.Add(answer);
             Print(answer);
@@ -140,7 +159,12 @@ internal sealed class RagApp
 
     private async Task<IngestionResult> IngestAsync(string docsDirectory, CancellationToken cancellationToken)
     {
-        var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["**/*.md"] });
+        // The Markdown loader, with each document's topic added to its metadata (filterable: see RagServices).
+        var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions
+        {
+            Include = ["**/*.md"],
+            Loaders = { [".md"] = new TopicDocumentLoader() },
+        });
         int files = Directory.EnumerateFiles(docsDirectory, "*.md", SearchOption.AllDirectories).Count();
 
         var stopwatch = Stopwatch.StartNew();
@@ -207,10 +231,10 @@ internal sealed class RagApp
                 $"  [{citation.Number}] {citation.Title ?? citation.DocumentId} ({citation.DocumentId}, chars {citation.StartOffset}-{citation.EndOffset}){section}"));
         }
 
-        var cited = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cited = new Dictionary<Guid, int>();
         foreach (Citation citation in answer.Citations)
         {
-            foreach (string key in citation.ChunkKeys)
+            foreach (Guid key in citation.ChunkKeys)
             {
                 cited.TryAdd(key, citation.Number);
             }
@@ -230,7 +254,7 @@ internal sealed class RagApp
                 new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
                 new Text(answer.Retrieved[i].Score.ToString("F4", CultureInfo.InvariantCulture)),
                 new Text(cited.TryGetValue(chunk.Key, out int number) ? $"[{number}]" : string.Empty),
-                new Text(chunk.Key),
+                new Text(string.Create(CultureInfo.InvariantCulture, $"{chunk.DocumentId}#{chunk.ChunkIndex}")),
                 new Text(chunk.HeadingPath ?? string.Empty),
                 new Text(Preview(chunk)));
         }

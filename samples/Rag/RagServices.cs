@@ -27,8 +27,17 @@ internal static class RagServices
             .AddOllama()
             .UseEmbeddingDiskCache(paths.EmbeddingCacheDirectory)
             .AddSqliteVectorStore(paths.DatabasePath)
-            .AddRetrieval();   // AiEng:Retrieval: hybrid; chunks of 200 of the embedding model's own tokens (MiniLM word pieces,
-                               // within its 254), 32 of overlap; chunks embedded as documents, questions as queries
+            .AddRetrieval(options =>
+            {
+                // AiEng:Retrieval: hybrid; chunks of 200 of the embedding model's own tokens (MiniLM word pieces, within
+                // its 254), 32 of overlap; chunks embedded as documents, questions as queries. The loader adds a
+                // topic to every document (TopicDocumentLoader); declared filterable, it is written to the chunks' tags, so a
+                // question can be asked of one topic (--topic).
+                if (!options.FilterableFields.Contains(TopicDocumentLoader.TopicKey))
+                {
+                    options.FilterableFields.Add(TopicDocumentLoader.TopicKey);
+                }
+            });
 
         // Another local model is configuration only, for example bge-small-en-v1.5 exported to ONNX, which pools the [CLS]
         // token, reads 512 tokens and wants an instruction before queries (none before documents):

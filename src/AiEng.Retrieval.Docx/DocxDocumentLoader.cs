@@ -165,11 +165,9 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
     private sealed class Writer(HeadingStyles headings, CancellationToken cancellationToken)
     {
         private readonly StringBuilder _text = new();
-        private readonly List<(int Level, string Text)> _path = [];
-        private IReadOnlyList<string> _sectionPath = [];
-        private int _sectionStart;
+        private readonly HeadingSections _sections = new();
 
-        public List<DocumentSection> Sections { get; } = [];
+        public List<DocumentSection> Sections => _sections.Sections;
 
         public string? FirstH1 { get; private set; }
 
@@ -197,11 +195,7 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
 
         public string Finish()
         {
-            if (_text.Length > _sectionStart || Sections.Count == 0)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, _text.Length) { HeadingPath = _sectionPath });
-            }
-
+            _sections.Finish(_text.Length);
             return _text.ToString();
         }
 
@@ -219,7 +213,7 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
                 TitleParagraph ??= text;
             }
 
-            Separate("\n\n");
+            BeginBlock();
             if (headings.LevelOf(paragraph) is int level)
             {
                 StartHeading(level, text);
@@ -230,23 +224,20 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
 
         private void WriteTable(Table table)
         {
-            Separate("\n\n");
-            bool firstRow = true;
+            var rows = new List<string>();
             foreach (TableRow row in table.Elements<TableRow>())
             {
                 var cells = row.Elements<TableCell>().Select(cell => string.Join(' ', cell.Descendants<Paragraph>().Select(p => ParagraphText(p).Trim()).Where(t => t.Length > 0))).ToArray();
-                if (cells.All(cell => cell.Length == 0))
+                if (cells.Any(cell => cell.Length > 0))
                 {
-                    continue;
+                    rows.Add(string.Join('\t', cells));
                 }
+            }
 
-                if (!firstRow)
-                {
-                    _text.Append('\n');
-                }
-
-                _text.Append(string.Join('\t', cells));
-                firstRow = false;
+            if (rows.Count > 0)
+            {
+                BeginBlock();
+                _text.AppendJoin('\n', rows);
             }
         }
 
@@ -257,24 +248,15 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
                 FirstH1 ??= heading;
             }
 
-            int start = _text.Length;
-            if (start > _sectionStart)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, start) { HeadingPath = _sectionPath });
-            }
-
-            _path.RemoveAll(h => h.Level >= level);
-            _path.Add((level, heading));
-            _sectionStart = start;
-            _sectionPath = _path.ConvertAll(h => h.Text);
+            _sections.StartHeading(level, heading, _text.Length);
         }
 
-        /// <summary>Separates the next block from the text before it (nothing at the start).</summary>
-        private void Separate(string separator)
+        /// <summary>Separates the block about to be written from the text before it by a blank line (nothing at the start).</summary>
+        private void BeginBlock()
         {
-            if (_text.Length > 0 && !_text.ToString(Math.Max(0, _text.Length - separator.Length), Math.Min(separator.Length, _text.Length)).Equals(separator, StringComparison.Ordinal))
+            if (_text.Length > 0)
             {
-                _text.Append(separator);
+                _text.Append("\n\n");
             }
         }
 

@@ -67,14 +67,12 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
     private sealed class Writer
     {
         private readonly StringBuilder _text = new();
-        private readonly List<(int Level, string Text)> _path = [];
-        private IReadOnlyList<string> _sectionPath = [];
-        private int _sectionStart;
+        private readonly HeadingSections _sections = new();
         private int _pendingBreak; // 0 none, 1 line, 2 blank line
         private bool _pendingSpace;
         private int _preDepth;
 
-        public List<DocumentSection> Sections { get; } = [];
+        public List<DocumentSection> Sections => _sections.Sections;
 
         public string? FirstH1 { get; private set; }
 
@@ -95,11 +93,7 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
 
         public string Finish()
         {
-            if (_text.Length > _sectionStart || Sections.Count == 0)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, _text.Length) { HeadingPath = _sectionPath });
-            }
-
+            _sections.Finish(_text.Length);
             return _text.ToString();
         }
 
@@ -142,16 +136,7 @@ public sealed class HtmlDocumentLoader : IDocumentLoader
 
             // The heading's text starts after the pending break is written: flush it now so the section starts there.
             FlushBreak();
-            int start = _text.Length;
-            if (start > _sectionStart)
-            {
-                Sections.Add(new DocumentSection(_sectionStart, start) { HeadingPath = _sectionPath });
-            }
-
-            _path.RemoveAll(h => h.Level >= level);
-            _path.Add((level, heading));
-            _sectionStart = start;
-            _sectionPath = _path.ConvertAll(h => h.Text);
+            _sections.StartHeading(level, heading, _text.Length);
         }
 
         private void AppendText(string data)

@@ -17,6 +17,21 @@ public abstract class IngestionConformanceTests
     /// <summary>Creates a new, empty store.</summary>
     protected abstract VectorStore CreateStore();
 
+    /// <summary>
+    /// Gets the collection of chunks <paramref name="name"/> of <paramref name="store"/>; by default of
+    /// <see cref="ChunkRecord"/>s. Override it to run the suite over a record type of your own through a
+    /// <see cref="ChunkRecordMapper{TRecord}"/>.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="name">The collection name.</param>
+    /// <param name="dimensions">The embedding size.</param>
+    /// <returns>The collection.</returns>
+    protected virtual VectorStoreCollection<Guid, ChunkRecord> GetChunkCollection(VectorStore store, string name, int dimensions)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return store.GetCollection<Guid, ChunkRecord>(name, ChunkRecord.CreateDefinition(dimensions));
+    }
+
     /// <summary>Closes <paramref name="store"/> and opens its data again, or returns <see langword="null"/> when the store does not persist.</summary>
     protected virtual Task<VectorStore?> ReopenAsync(VectorStore store) => Task.FromResult<VectorStore?>(null);
 
@@ -27,7 +42,7 @@ public abstract class IngestionConformanceTests
     {
         var store = CreateStore();
         var generator = TestEmbeddingGenerator.FromFunction(text => TestVectors.HashedBagOfWords(text, Dimensions));
-        var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
+        var collection = GetChunkCollection(store, "docs", Dimensions);
         await collection.EnsureCollectionExistsAsync();
         var chunker = new RecursiveTextChunker(TiktokenTokenCounter.O200kBase, new ChunkerOptions { ChunkSize = 12, ChunkOverlap = 0 });
         var ingestor = new DocumentIngestor(collection, generator, chunker);
@@ -49,7 +64,7 @@ public abstract class IngestionConformanceTests
         if (reopened is not null)
         {
             store = reopened;
-            collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(Dimensions));
+            collection = GetChunkCollection(store, "docs", Dimensions);
         }
 
         var stored = await ToListAsync(collection.GetAsync(r => r.DocumentId != "", 1000));

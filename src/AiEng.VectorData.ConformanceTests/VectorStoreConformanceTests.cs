@@ -6,7 +6,7 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.VectorData.ConformanceTests;
 
 /// <summary>
-/// The behaviour every AiEng vector store must have (rules 1-11, listed in docs/retrieval.md, section "Stores", item "Conformance suite"). A store's test project derives
+/// The behaviour every AiEng vector store must have (rules 1-12, listed in docs/retrieval.md, section "Stores", item "Conformance suite"). A store's test project derives
 /// a class that supplies a fresh store per test through <see cref="CreateStore"/>, and a persistent store also overrides
 /// <see cref="ReopenAsync"/>. Test names start with the rule number they check.
 /// </summary>
@@ -34,7 +34,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule01_Maps_ChunkRecord_from_its_attributes()
     {
         using var store = CreateStore();
-        var collection = await CreateAsync<string, ChunkRecord>(store, "chunks");
+        var collection = await CreateAsync<Guid, ChunkRecord>(store, "chunks");
         var record = Chunk("doc", 0, "v1", Basis(ChunkRecord.DefaultDimensions, 3));
         record.Title = "Title";
         record.Page = 7;
@@ -48,7 +48,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule01_Maps_ChunkRecord_from_a_definition_which_wins_over_the_attributes()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("chunks8", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("chunks8", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
 
         await AssertRoundTripAsync(collection, Chunk("doc", 1, "v1", Basis(8, 2)));
@@ -337,7 +337,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule05_Reopening_a_persisted_collection_with_another_dimension_fails_naming_both()
     {
         var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(Chunk("doc", 0, "v1", Basis(8, 0)));
 
@@ -351,7 +351,7 @@ public abstract class VectorStoreConformanceTests
 
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            var other = reopened.GetCollection<string, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(16));
+            var other = reopened.GetCollection<Guid, ChunkRecord>("reopen", ChunkRecord.CreateDefinition(16));
             await other.EnsureCollectionExistsAsync();
             await other.GetAsync(ChunkRecord.CreateKey("doc", 0));
         });
@@ -366,7 +366,7 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule05_Records_survive_reopening_a_persistent_store()
     {
         var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         var record = Chunk("doc", 0, "v1", Basis(8, 5));
         await collection.UpsertAsync(record);
@@ -379,7 +379,7 @@ public abstract class VectorStoreConformanceTests
 
         Skip.If(reopened is null, NotPersistent);
 
-        var again = reopened.GetCollection<string, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
+        var again = reopened.GetCollection<Guid, ChunkRecord>("persist", ChunkRecord.CreateDefinition(8));
         var read = await again.GetAsync(record.Key, new RecordRetrievalOptions { IncludeVectors = true });
         Assert.NotNull(read);
         AssertSameChunk(record, read);
@@ -641,12 +641,12 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule08_The_collection_offers_an_atomic_writer_that_deletes_then_upserts()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("atomic", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("atomic", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(DocumentVersion("doc", 1, 3));
 
-        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<string, ChunkRecord>>(
-            collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)));
+        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<Guid, ChunkRecord>>(
+            collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)));
         await writer.ReplaceAsync([.. Enumerable.Range(0, 3).Select(i => ChunkRecord.CreateKey("doc", i))], DocumentVersion("doc", 2, 2));
 
         var chunks = await ToListAsync(collection.GetAsync(r => r.DocumentId == "doc", 10));
@@ -661,11 +661,11 @@ public abstract class VectorStoreConformanceTests
     public async Task Rule08_Readers_see_all_of_a_replacement_or_none_of_it()
     {
         using var store = CreateStore();
-        var collection = store.GetCollection<string, ChunkRecord>("swap", ChunkRecord.CreateDefinition(8));
+        var collection = store.GetCollection<Guid, ChunkRecord>("swap", ChunkRecord.CreateDefinition(8));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(DocumentVersion("noise", 0, 6));
         await collection.UpsertAsync(DocumentVersion("doc", 0, ChunkCount(0)));
-        var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+        var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
         const int Versions = 150;
         using var done = new CancellationTokenSource();
 
@@ -860,6 +860,57 @@ public abstract class VectorStoreConformanceTests
         Assert.Contains(nameof(ConformanceRecord.Vector), error.Message, StringComparison.Ordinal);
     }
 
+    // ---- 12. Chunk metadata and filter tags -------------------------------------------------------------------------
+
+    /// <summary>
+    /// Rule 12: A chunk's metadata JSON and filter tags round trip, and metadata filters (<c>Tags.Contains</c> on a string
+    /// list, any-of as <c>||</c>, conditions joined by <c>&amp;&amp;</c>) apply before top k, in search and in get.
+    /// </summary>
+    /// <returns>A task that completes when the rule is checked.</returns>
+    [Fact]
+    public async Task Rule12_Metadata_filters_on_chunk_tags_apply_before_top_k_in_search_and_get()
+    {
+        using var store = CreateStore();
+        var collection = store.GetCollection<Guid, ChunkRecord>("tagged", ChunkRecord.CreateDefinition(8));
+        await collection.EnsureCollectionExistsAsync();
+        string[] languages = ["en", "de", "fr"];
+        var records = new List<ChunkRecord>();
+        for (int i = 0; i < 12; i++)
+        {
+            // Tenant b's chunks lie nearest the query, so a filter for tenant a must skip better matches.
+            string tenant = i < 6 ? "b" : "a";
+            var record = Chunk($"{tenant}-doc", i, "v1", i < 6 ? Basis(8, 0) : Basis(8, 1 + (i % 7)));
+            record.SetMetadata([new("tenant", tenant), new("lang", languages[i % 3]), new("note", "x=y, \"quoted\"")]);
+            record.Tags = [ChunkRecord.CreateTag("tenant", tenant), ChunkRecord.CreateTag("lang", languages[i % 3])];
+            records.Add(record);
+        }
+
+        await collection.UpsertAsync(records);
+        var read = (await collection.GetAsync(records[7].Key))!;
+        Assert.Equal(records[7].Metadata, read.Metadata);
+        Assert.Equal("x=y, \"quoted\"", read.GetMetadata()["note"]);
+        Assert.Equal(records[7].Tags, read.Tags);
+
+        var filters = new List<Expression<Func<ChunkRecord, bool>>>
+        {
+            new MetadataFilter().Where("tenant", "a").ToExpression(),
+            new MetadataFilter().WhereAny("lang", "de", "fr").ToExpression(),
+            new MetadataFilter().Where("tenant", "a").WhereAny("lang", "en", "fr").ToExpression(),
+            r => r.Tags.Contains("tenant=a") && r.Tags.Contains("lang=de"),
+            r => r.Tags.Contains("tenant=c"),
+        };
+        foreach (var filter in filters)
+        {
+            var expected = records.Where(filter.Compile()).Select(r => r.Key).Order().ToList();
+            var searched = await ToListAsync(collection.SearchAsync(Basis(8, 0), 4, new VectorSearchOptions<ChunkRecord> { Filter = filter }));
+            var got = await ToListAsync(collection.GetAsync(filter, 20));
+
+            Assert.True(expected.SequenceEqual(got.Select(r => r.Key).Order()), $"get with {filter}");
+            Assert.Equal(Math.Min(4, expected.Count), searched.Count);
+            Assert.All(searched, r => Assert.Contains(r.Record.Key, expected));
+        }
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     /// <summary>Gets and creates collection <paramref name="name"/> of <paramref name="store"/>.</summary>
@@ -905,19 +956,25 @@ public abstract class VectorStoreConformanceTests
     };
 
     /// <summary>Creates chunk <paramref name="index"/> of document <paramref name="documentId"/> at version <paramref name="version"/>.</summary>
-    protected static ChunkRecord Chunk(string documentId, int index, string version, float[] embedding) => new()
+    protected static ChunkRecord Chunk(string documentId, int index, string version, float[] embedding)
     {
-        Key = ChunkRecord.CreateKey(documentId, index),
-        DocumentId = documentId,
-        ChunkIndex = index,
-        Text = $"{documentId} chunk {index} {version}",
-        Source = $"docs/{documentId}.md",
-        StartOffset = index * 100,
-        EndOffset = (index * 100) + 99,
-        HeadingPath = "Intro > Part",
-        ContentHash = version,
-        Embedding = embedding,
-    };
+        var chunk = new ChunkRecord
+        {
+            Key = ChunkRecord.CreateKey(documentId, index),
+            DocumentId = documentId,
+            ChunkIndex = index,
+            Text = $"{documentId} chunk {index} {version}",
+            Source = $"docs/{documentId}.md",
+            StartOffset = index * 100,
+            EndOffset = (index * 100) + 99,
+            HeadingPath = "Intro > Part",
+            ContentHash = version,
+            Tags = [ChunkRecord.CreateTag("document", documentId)],
+            Embedding = embedding,
+        };
+        chunk.SetMetadata([new("document", documentId), new("window", $"before. {documentId} chunk {index}. after")]);
+        return chunk;
+    }
 
     /// <summary>Creates the <paramref name="count"/> 8-dimension chunks of version <paramref name="version"/> of a document.</summary>
     protected static List<ChunkRecord> DocumentVersion(string documentId, int version, int count) =>
@@ -931,7 +988,7 @@ public abstract class VectorStoreConformanceTests
         return vector;
     }
 
-    private static async Task AssertRoundTripAsync(VectorStoreCollection<string, ChunkRecord> collection, ChunkRecord record)
+    private static async Task AssertRoundTripAsync(VectorStoreCollection<Guid, ChunkRecord> collection, ChunkRecord record)
     {
         await collection.UpsertAsync(record);
 
@@ -955,6 +1012,8 @@ public abstract class VectorStoreConformanceTests
         Assert.Equal(expected.HeadingPath, actual.HeadingPath);
         Assert.Equal(expected.Page, actual.Page);
         Assert.Equal(expected.ContentHash, actual.ContentHash);
+        Assert.Equal(expected.Metadata, actual.Metadata);
+        Assert.Equal(expected.Tags, actual.Tags);
     }
 
     private sealed class Tolerance(double epsilon) : IEqualityComparer<double>

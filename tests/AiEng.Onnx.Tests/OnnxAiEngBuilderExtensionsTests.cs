@@ -38,7 +38,7 @@ public sealed class OnnxAiEngBuilderExtensionsTests
         var chunks = await provider.GetRequiredService<IRetriever>().RetrieveAsync("Which young cat is sleeping?", 1);
 
         Assert.Equal(2, result.Added);
-        var collection = provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var collection = provider.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         var stored = await collection.GetAsync(ChunkRecord.CreateKey("pets.md", 0), new RecordRetrievalOptions { IncludeVectors = true });
         Assert.Equal(384, stored?.Embedding.Length);
         Assert.Equal("pets.md", Assert.Single(chunks).Chunk.DocumentId);

@@ -16,9 +16,9 @@ if (args.Length is not (2 or 3))
 var documents = int.Parse(args[1], CultureInfo.InvariantCulture);
 var pause = TimeSpan.FromMilliseconds(args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0);
 using var store = new SqliteVectorStore(args[0]);
-var collection = store.GetCollection<string, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
+var collection = store.GetCollection<Guid, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
 await collection.EnsureCollectionExistsAsync();
-var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
 for (var d = 0; d < documents; d++)
 {
     var documentId = CrashDocuments.DocumentId(d);

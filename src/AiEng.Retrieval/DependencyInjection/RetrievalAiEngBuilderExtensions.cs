@@ -121,6 +121,53 @@ public static class RetrievalAiEngBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers retrieval over one vector store collection whose records are the application's own type
+    /// <typeparamref name="TRecord"/>, converted by <paramref name="mapper"/>; otherwise as
+    /// <see cref="AddRetrieval(AiEngBuilder)"/> (configured from <c>AiEng:Retrieval</c>; chain
+    /// <see cref="AddRetrieval(AiEngBuilder, Action{RetrievalServiceOptions})"/> to set options in code).
+    /// </summary>
+    /// <typeparam name="TRecord">The stored record type, keyed by <see cref="Guid"/>.</typeparam>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <param name="mapper">Converts chunks to and from <typeparamref name="TRecord"/> and translates filters.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="mapper"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// The collection of <typeparamref name="TRecord"/>s is registered as <see cref="VectorStoreCollection{TKey, TRecord}"/>
+    /// of <see cref="Guid"/> and <typeparamref name="TRecord"/> (defined by <see cref="ChunkRecordMapper{TRecord}.CreateDefinition"/>,
+    /// or the type's attributes), and the <see cref="VectorStoreCollection{TKey, TRecord}"/> of <see cref="ChunkRecord"/>s the
+    /// ingestor and retriever use is a view of it through <paramref name="mapper"/>. Call it instead of
+    /// <see cref="AddRetrieval(AiEngBuilder)"/>, not after it: the first registration of a corpus's collection is kept.
+    /// </remarks>
+    public static AiEngBuilder AddRetrieval<TRecord>(this AiEngBuilder builder, ChunkRecordMapper<TRecord> mapper)
+        where TRecord : class
+    {
+        Throw.IfNull(builder);
+        Throw.IfNull(mapper);
+        Add(builder.Services, null, provider => CreateRecordCollection(provider, null, mapper));
+        Add(builder.Services, null, provider => CreateMappedCollection(provider, null, mapper));
+        return builder.AddRetrieval();
+    }
+
+    /// <summary>Registers a named retrieval corpus whose records are the application's own type; see <see cref="AddRetrieval{TRecord}(AiEngBuilder, ChunkRecordMapper{TRecord})"/> and <see cref="AddRetrieval(AiEngBuilder, string)"/>.</summary>
+    /// <typeparam name="TRecord">The stored record type, keyed by <see cref="Guid"/>.</typeparam>
+    /// <param name="builder">The AiEng builder.</param>
+    /// <param name="name">The corpus name, the key of its services.</param>
+    /// <param name="mapper">Converts chunks to and from <typeparamref name="TRecord"/> and translates filters.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="name"/> or <paramref name="mapper"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or whitespace.</exception>
+    public static AiEngBuilder AddRetrieval<TRecord>(this AiEngBuilder builder, string name, ChunkRecordMapper<TRecord> mapper)
+        where TRecord : class
+    {
+        Throw.IfNull(builder);
+        Throw.IfNullOrWhitespace(name);
+        Throw.IfNull(mapper);
+        Add(builder.Services, name, provider => CreateRecordCollection(provider, name, mapper));
+        Add(builder.Services, name, provider => CreateMappedCollection(provider, name, mapper));
+        return builder.AddRetrieval(name);
+    }
+
     private static void AddCore(AiEngBuilder builder, string? name)
     {
         IServiceCollection services = builder.Services;
@@ -142,7 +189,7 @@ public static class RetrievalAiEngBuilderExtensions
         Add(services, name, provider => CreateCollection(provider, name));
 
         // The retriever and the ingestor share one change-counting view of the collection, so the keyword index sees ingestions.
-        Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<string, ChunkRecord>>(provider, name)));
+        Add(services, name, provider => ChangeTrackingCollection.Of(Resolve<VectorStoreCollection<Guid, ChunkRecord>>(provider, name)));
         Add<IChunker>(services, name, provider => DefaultChunker.Create(
             OptionsOf(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
@@ -153,12 +200,20 @@ public static class RetrievalAiEngBuilderExtensions
             Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             Resolve<IChunker>(provider, name),
+            new DocumentIngestorOptions { FilterableFields = OptionsOf(provider, name).FilterableFields },
             logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         Add<IRetriever>(services, name, provider =>
         {
-            RetrieverKind kind = OptionsOf(provider, name).Retriever;
+            RetrievalServiceOptions options = OptionsOf(provider, name);
+            RetrieverKind kind = options.Retriever;
             var embeddingGenerator = kind == RetrieverKind.Keyword ? null : provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
-            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
+            var fusion = new HybridRetrieverOptions
+            {
+                Fusion = options.Fusion,
+                CandidateDepth = options.FusionDepth,
+                Weights = [1 - options.DenseWeight, options.DenseWeight],
+            };
+            return new CollectionRetriever(Resolve<ChangeTrackingCollection>(provider, name), kind, embeddingGenerator, options.FilterableFields, fusion, provider.GetService<ILoggerFactory>()?.CreateLogger<IRetriever>());
         });
     }
 
@@ -183,14 +238,28 @@ public static class RetrievalAiEngBuilderExtensions
     private static RetrievalServiceOptions OptionsOf(IServiceProvider provider, string? name) =>
         provider.GetRequiredService<IOptionsMonitor<RetrievalServiceOptions>>().Get(name ?? Microsoft.Extensions.Options.Options.DefaultName);
 
-    private static VectorStoreCollection<string, ChunkRecord> CreateCollection(IServiceProvider provider, string? name)
+    private static VectorStoreCollection<Guid, ChunkRecord> CreateCollection(IServiceProvider provider, string? name)
     {
-        RetrievalServiceOptions options = OptionsOf(provider, name);
-        int? reported = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
-        int dimensions = options.Dimensions ?? (reported is > 0 ? reported.Value : throw new InvalidOperationException(
-                $"The default embedding model does not report its number of dimensions: set {RetrievalCorpus.SectionOf(provider.GetRequiredService<AiEngBuilder>().ConfigurationPath, name)}:Dimensions to it, for example 384 for all-MiniLM-L6-v2."));
-        VectorStore store = (name is null ? null : provider.GetKeyedService<VectorStore>(name)) ?? provider.GetRequiredService<VectorStore>();
-        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>(options.Collection, ChunkRecord.CreateDefinition(dimensions));
+        VectorStoreCollection<Guid, ChunkRecord> collection = StoreOf(provider, name).GetCollection<Guid, ChunkRecord>(
+            OptionsOf(provider, name).Collection, ChunkRecord.CreateDefinition(DimensionsOf(provider, name)));
         return new ChangeTrackingCollection(collection, ownsInner: true);
     }
+
+    private static VectorStoreCollection<Guid, TRecord> CreateRecordCollection<TRecord>(IServiceProvider provider, string? name, ChunkRecordMapper<TRecord> mapper)
+        where TRecord : class =>
+        StoreOf(provider, name).GetCollection<Guid, TRecord>(OptionsOf(provider, name).Collection, mapper.CreateDefinition(DimensionsOf(provider, name)));
+
+    private static VectorStoreCollection<Guid, ChunkRecord> CreateMappedCollection<TRecord>(IServiceProvider provider, string? name, ChunkRecordMapper<TRecord> mapper)
+        where TRecord : class =>
+        new ChangeTrackingCollection(new MappedChunkCollection<TRecord>(Resolve<VectorStoreCollection<Guid, TRecord>>(provider, name), mapper, ownsInner: false), ownsInner: true);
+
+    private static int DimensionsOf(IServiceProvider provider, string? name)
+    {
+        int? reported = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>().GetService<EmbeddingGeneratorMetadata>()?.DefaultModelDimensions;
+        return OptionsOf(provider, name).Dimensions ?? (reported is > 0 ? reported.Value : throw new InvalidOperationException(
+                $"The default embedding model does not report its number of dimensions: set {RetrievalCorpus.SectionOf(provider.GetRequiredService<AiEngBuilder>().ConfigurationPath, name)}:Dimensions to it, for example 384 for all-MiniLM-L6-v2."));
+    }
+
+    private static VectorStore StoreOf(IServiceProvider provider, string? name) =>
+        (name is null ? null : provider.GetKeyedService<VectorStore>(name)) ?? provider.GetRequiredService<VectorStore>();
 }

@@ -36,7 +36,7 @@ public sealed class Citation
     public double Score { get; set; }
 
     /// <summary>Gets or sets the keys of the chunks behind this source (several when overlapping chunks were merged).</summary>
-    public IReadOnlyList<string> ChunkKeys { get; set; } = [];
+    public IReadOnlyList<Guid> ChunkKeys { get; set; } = [];
 
     /// <summary>Gets or sets the text given to the model for this source (heading prefix included).</summary>
     public string Text { get; set; } = string.Empty;

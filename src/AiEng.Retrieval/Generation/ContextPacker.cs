@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using AiEng.Shared;
 using AiEng.Tokens;
@@ -53,12 +55,12 @@ public sealed class ContextPacker
         Throw.IfNull(chunks);
         var sources = new List<Source>();
         var dropped = new List<DroppedChunk>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new HashSet<Guid>();
         int used = 0;
         foreach (var chunk in chunks)
         {
             Throw.IfNull(chunk, nameof(chunks));
-            var candidate = Source.From(chunk);
+            var candidate = Source.From(chunk, _options.ExpandSentenceWindows);
             int overlapping = sources.FindIndex(source => source.Overlaps(candidate));
             if (!keys.Add(chunk.Chunk.Key) || (overlapping >= 0 && (sources[overlapping].Contains(candidate) || _options.Overlap == ContextOverlapHandling.Drop || !candidate.CanMerge || !sources[overlapping].CanMerge)))
             {
@@ -169,7 +171,7 @@ public sealed class ContextPacker
     /// <summary>A source being packed: one chunk, or several overlapping chunks of one document merged.</summary>
     private sealed class Source
     {
-        private Source(ChunkRecord first, string prefix, string content, int start, int end, double score, IReadOnlyList<string> keys, bool canMerge)
+        private Source(ChunkRecord first, string prefix, string content, int start, int end, double score, IReadOnlyList<Guid> keys, bool canMerge)
         {
             First = first;
             Prefix = prefix;
@@ -194,7 +196,7 @@ public sealed class ContextPacker
 
         public double Score { get; }
 
-        public IReadOnlyList<string> Keys { get; }
+        public IReadOnlyList<Guid> Keys { get; }
 
         /// <summary>Gets a value indicating whether the content is known to be exactly the document's text in Start..End.</summary>
         public bool CanMerge { get; }
@@ -205,14 +207,53 @@ public sealed class ContextPacker
 
         public int Tokens { get; set; }
 
-        public static Source From(RetrievedChunk retrieved)
+        public static Source From(RetrievedChunk retrieved, bool expandWindows)
         {
             var chunk = retrieved.Chunk;
+            if (expandWindows && TryGetWindow(chunk, out string? window, out int windowStart, out int windowEnd))
+            {
+                // The window is document.Text[windowStart..windowEnd], so it merges with overlapping sources like any chunk.
+                return new Source(chunk, string.Empty, window, windowStart, windowEnd, retrieved.Score, [chunk.Key], canMerge: true);
+            }
+
             int length = chunk.EndOffset - chunk.StartOffset;
             bool canMerge = chunk.StartOffset >= 0 && length >= 0 && chunk.Text.Length >= length;
             return canMerge
                 ? new Source(chunk, chunk.Text[..^length], chunk.Text[^length..], chunk.StartOffset, chunk.EndOffset, retrieved.Score, [chunk.Key], canMerge: true)
                 : new Source(chunk, string.Empty, chunk.Text, chunk.StartOffset, chunk.EndOffset, retrieved.Score, [chunk.Key], canMerge: false);
+        }
+
+        /// <summary>Reads the sentence window of <paramref name="chunk"/>: its text and offsets, consistent with each other.</summary>
+        private static bool TryGetWindow(ChunkRecord chunk, [NotNullWhen(true)] out string? window, out int start, out int end)
+        {
+            (window, start, end) = (null, 0, 0);
+            if (chunk.Metadata is not { } json || !json.Contains(SentenceWindowChunker.WindowKey, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            IReadOnlyDictionary<string, string> metadata;
+            try
+            {
+                metadata = chunk.GetMetadata();
+            }
+            catch (FormatException)
+            {
+                return false; // Metadata written by something else: give the chunk as it is.
+            }
+
+            if (!metadata.TryGetValue(SentenceWindowChunker.WindowKey, out string? text)
+                || !metadata.TryGetValue(SentenceWindowChunker.WindowStartKey, out string? startText)
+                || !metadata.TryGetValue(SentenceWindowChunker.WindowEndKey, out string? endText)
+                || !int.TryParse(startText, NumberStyles.None, CultureInfo.InvariantCulture, out start)
+                || !int.TryParse(endText, NumberStyles.None, CultureInfo.InvariantCulture, out end)
+                || end - start != text.Length)
+            {
+                return false;
+            }
+
+            window = text;
+            return true;
         }
 
         /// <summary>Whether the two cover a common, non-empty part of the same document.</summary>

@@ -16,6 +16,15 @@ public sealed class ContextPackerOptions
     /// <summary>Gets or sets the order of the sources. Default: <see cref="ContextOrder.RelevanceAtEdges"/>.</summary>
     public ContextOrder Order { get; set; } = ContextOrder.RelevanceAtEdges;
 
+    /// <summary>
+    /// Gets or sets whether a chunk that carries a sentence window (<see cref="SentenceWindowChunker"/>: the metadata keys
+    /// <see cref="SentenceWindowChunker.WindowKey"/>, <see cref="SentenceWindowChunker.WindowStartKey"/> and
+    /// <see cref="SentenceWindowChunker.WindowEndKey"/> in <see cref="ChunkRecord.Metadata"/>) is given to the model as its
+    /// window rather than its sentence: retrieve on the sentence, answer from the window. The source's offsets are then the
+    /// window's, so overlapping windows of one document merge into one source. Default: <see langword="true"/>.
+    /// </summary>
+    public bool ExpandSentenceWindows { get; set; } = true;
+
     /// <summary>Checks the values and returns a copy.</summary>
     /// <param name="parameterName">The name of the argument the options came in.</param>
     internal ContextPackerOptions Validate(string parameterName = "options")
@@ -36,6 +45,6 @@ public sealed class ContextPackerOptions
             throw new ArgumentException($"{Name}.{nameof(Order)} is {Order}, which is not a {nameof(ContextOrder)}.", parameterName);
         }
 
-        return new ContextPackerOptions { MaxTokens = MaxTokens, Overlap = Overlap, Order = Order };
+        return new ContextPackerOptions { MaxTokens = MaxTokens, Overlap = Overlap, Order = Order, ExpandSentenceWindows = ExpandSentenceWindows };
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -35,6 +36,13 @@ namespace AiEng.Retrieval;
 /// without retrieval or citations.
 /// </para>
 /// <para>
+/// <b>Filters.</b> A call can restrict what is retrieved for it, for example to the chunks of the user's tenant: put a
+/// <see cref="MetadataFilter"/> (or an <c>Expression&lt;Func&lt;ChunkRecord, bool&gt;&gt;</c>) in
+/// <see cref="ChatOptions.AdditionalProperties"/> under <see cref="FilterKey"/>; the inner client never sees that entry. For a
+/// filter every call needs (from the ambient user, say) set <see cref="RetrievalOptions.ConfigureRequest"/>. Either way the
+/// model is only ever given chunks the filter allows.
+/// </para>
+/// <para>
 /// Retrieval runs on every call. Put <c>UseRetrieval</c> before <c>UseFunctionInvocation</c> in the builder (outside it)
 /// so that a tool-calling loop retrieves once per user turn.
 /// </para>
@@ -47,6 +55,14 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 {
     /// <summary>The key of the citations in <see cref="ChatResponse.AdditionalProperties"/> and on the last streamed update: <c>aieng.citations</c>.</summary>
     public const string CitationsKey = "aieng.citations";
+
+    /// <summary>
+    /// The key of a call's retrieval filter in <see cref="ChatOptions.AdditionalProperties"/>: <c>aieng.retrieval.filter</c>.
+    /// Its value is a <see cref="MetadataFilter"/> (set as <see cref="RetrievalRequest.MetadataFilter"/>) or an
+    /// <c>Expression&lt;Func&lt;ChunkRecord, bool&gt;&gt;</c> (set as <see cref="RetrievalRequest.Filter"/>); any other value
+    /// fails the call with an <see cref="ArgumentException"/>, so a filter is never ignored.
+    /// </summary>
+    public const string FilterKey = "aieng.retrieval.filter";
 
     private readonly IRetriever _retriever;
     private readonly RetrievalOptions _options;
@@ -71,19 +87,20 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The value under <see cref="FilterKey"/> is not a filter, or the retriever rejects the filter.</exception>
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(messages);
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.GroundedGeneration);
         try
         {
-            var grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
+            var grounded = await GroundAsync(messages, options, activity, cancellationToken).ConfigureAwait(false);
             if (grounded is null)
             {
-                return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+                return await base.GetResponseAsync(messages, WithoutFilter(options), cancellationToken).ConfigureAwait(false);
             }
 
-            var response = await base.GetResponseAsync(grounded.Messages, options, cancellationToken).ConfigureAwait(false);
+            var response = await base.GetResponseAsync(grounded.Messages, WithoutFilter(options), cancellationToken).ConfigureAwait(false);
             var citations = SelectCitations(grounded.Citations, response.Text);
             (response.AdditionalProperties ??= [])[CitationsKey] = citations;
             activity?.SetTag(AiEngTelemetry.Citations, citations.Count);
@@ -97,6 +114,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The value under <see cref="FilterKey"/> is not a filter, or the retriever rejects the filter.</exception>
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(messages);
@@ -104,7 +122,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     }
 
     /// <summary>Packs chunks for the question and builds the message list for the inner client; null when there is no question.</summary>
-    private async Task<Grounded?> GroundAsync(IEnumerable<ChatMessage> messages, Activity? activity, CancellationToken cancellationToken)
+    private async Task<Grounded?> GroundAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Activity? activity, CancellationToken cancellationToken)
     {
         var list = messages.ToList();
         int questionIndex = list.FindLastIndex(static message => message.Role == ChatRole.User);
@@ -117,7 +135,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             return null;
         }
 
-        var chunks = await _retriever.RetrieveAsync(question, _options.Top, cancellationToken).ConfigureAwait(false);
+        var chunks = await _retriever.RetrieveAsync(CreateRequest(question, options), cancellationToken).ConfigureAwait(false);
         var packed = _packer.Pack(chunks);
         if (activity is not null)
         {
@@ -156,8 +174,8 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
         IAsyncEnumerator<ChatResponseUpdate> updates;
         try
         {
-            grounded = await GroundAsync(messages, activity, cancellationToken).ConfigureAwait(false);
-            updates = base.GetStreamingResponseAsync(grounded?.Messages ?? messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            grounded = await GroundAsync(messages, options, activity, cancellationToken).ConfigureAwait(false);
+            updates = base.GetStreamingResponseAsync(grounded?.Messages ?? messages, WithoutFilter(options), cancellationToken).GetAsyncEnumerator(cancellationToken);
         }
         catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
         {
@@ -207,6 +225,46 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             ModelId = last?.ModelId,
             AdditionalProperties = new() { [CitationsKey] = citations },
         };
+    }
+
+    /// <summary>The call's filter entry removed, so that the inner client (and the provider's request) never carries it.</summary>
+    private static ChatOptions? WithoutFilter(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties is not { } properties || !properties.ContainsKey(FilterKey))
+        {
+            return options;
+        }
+
+        ChatOptions copy = options.Clone();
+        var rest = new AdditionalPropertiesDictionary(properties);
+        rest.Remove(FilterKey);
+        copy.AdditionalProperties = rest.Count == 0 ? null : rest;
+        return copy;
+    }
+
+    /// <summary>The request for <paramref name="question"/>: <see cref="RetrievalOptions.Top"/>, the call's filter, then <see cref="RetrievalOptions.ConfigureRequest"/>.</summary>
+    private RetrievalRequest CreateRequest(string question, ChatOptions? options)
+    {
+        var request = new RetrievalRequest(question) { Top = _options.Top };
+        if (options?.AdditionalProperties?.TryGetValue(FilterKey, out object? value) == true)
+        {
+            switch (value)
+            {
+                case MetadataFilter metadata:
+                    request.MetadataFilter = metadata;
+                    break;
+                case Expression<Func<ChunkRecord, bool>> expression:
+                    request.Filter = expression;
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"ChatOptions.AdditionalProperties[\"{FilterKey}\"] is {(value is null ? "null" : "a " + value.GetType().Name)}; it must be a {nameof(MetadataFilter)} or an Expression<Func<{nameof(ChunkRecord)}, bool>>.",
+                        nameof(options));
+            }
+        }
+
+        _options.ConfigureRequest?.Invoke(request, options);
+        return request;
     }
 
     private IReadOnlyList<Citation> SelectCitations(IReadOnlyList<Citation> packed, string answer)

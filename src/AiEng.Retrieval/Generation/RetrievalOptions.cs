@@ -1,4 +1,5 @@
 using AiEng.Tokens;
+using Microsoft.Extensions.AI;
 
 namespace AiEng.Retrieval;
 
@@ -39,6 +40,14 @@ public sealed class RetrievalOptions
     /// </summary>
     public bool CitedSourcesOnly { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a callback that completes each call's <see cref="RetrievalRequest"/> before it is sent to the retriever,
+    /// given the call's <see cref="ChatOptions"/> (or <see langword="null"/>); for example
+    /// <c>(request, _) =&gt; request.Where("tenant", currentUser.Tenant)</c>. It runs after the call's own filter
+    /// (<see cref="RetrievalChatClient.FilterKey"/>) is set, and may narrow it. Default: <see langword="null"/>.
+    /// </summary>
+    public Action<RetrievalRequest, ChatOptions?>? ConfigureRequest { get; set; }
+
     /// <summary>Checks the values and returns a copy.</summary>
     internal RetrievalOptions Validate()
     {
@@ -65,6 +74,7 @@ public sealed class RetrievalOptions
             TokenCounter = TokenCounter,
             Instructions = Instructions,
             CitedSourcesOnly = CitedSourcesOnly,
+            ConfigureRequest = ConfigureRequest,
         };
     }
 }

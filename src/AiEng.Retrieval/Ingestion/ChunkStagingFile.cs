@@ -8,8 +8,8 @@ namespace AiEng.Retrieval;
 /// document, and read back lazily (as an <see cref="IReadOnlyCollection{T}"/>) when the document is committed.
 /// </summary>
 /// <remarks>
-/// Only per-chunk fields are written (index, text, offsets, heading path, page, vector); the document-level fields (id,
-/// title, source, hash) come from the document. Strings are written as UTF-16 code units so that text round-trips exactly,
+/// Only per-chunk fields are written (index, text, offsets, heading path, page, metadata, tags, vector); the document-level
+/// fields (id, title, source, hash) come from the document. Strings are written as UTF-16 code units so that text round-trips exactly,
 /// lone surrogates included. Every enumeration opens its own reader, so a store may enumerate the records more than once.
 /// </remarks>
 internal sealed class ChunkStagingFile : IReadOnlyCollection<ChunkRecord>, IDisposable
@@ -41,6 +41,13 @@ internal sealed class ChunkStagingFile : IReadOnlyCollection<ChunkRecord>, IDisp
         WriteNullableString(writer, record.HeadingPath);
         writer.Write(record.Page.HasValue);
         writer.Write(record.Page.GetValueOrDefault());
+        WriteNullableString(writer, record.Metadata);
+        writer.Write(record.Tags.Count);
+        foreach (string tag in record.Tags)
+        {
+            WriteString(writer, tag);
+        }
+
         ReadOnlySpan<float> vector = record.Embedding.Span;
         writer.Write(vector.Length);
         writer.Write(MemoryMarshal.AsBytes(vector));
@@ -97,9 +104,19 @@ internal sealed class ChunkStagingFile : IReadOnlyCollection<ChunkRecord>, IDisp
             string? headingPath = ReadNullableString(reader);
             bool hasPage = reader.ReadBoolean();
             int page = reader.ReadInt32();
+            string? metadata = ReadNullableString(reader);
+            var tags = new List<string>(reader.ReadInt32());
+            for (int t = 0; t < tags.Capacity; t++)
+            {
+                tags.Add(ReadString(reader));
+            }
+
             var vector = new float[reader.ReadInt32()];
             reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(vector.AsSpan()));
-            yield return ChunkRecords.Create(_document, index, text, start, end, headingPath, hasPage ? page : null, vector);
+            ChunkRecord record = ChunkRecords.Create(_document, index, text, start, end, headingPath, hasPage ? page : null, vector);
+            record.Metadata = metadata;
+            record.Tags = tags;
+            yield return record;
         }
     }
 

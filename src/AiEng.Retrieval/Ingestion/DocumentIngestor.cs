@@ -60,7 +60,7 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class DocumentIngestor
 {
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
     private readonly IChunker _chunker;
     private readonly DocumentIngestorOptions _options;
@@ -76,7 +76,7 @@ public sealed class DocumentIngestor
     /// <exception cref="ArgumentOutOfRangeException">A size in <paramref name="options"/> is less than 1.</exception>
     /// <exception cref="ArgumentException">The staging directory in <paramref name="options"/> is empty or whitespace.</exception>
     public DocumentIngestor(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         IChunker chunker,
         DocumentIngestorOptions? options = null,

@@ -33,9 +33,22 @@ public sealed class DocumentIngestorOptions
     /// </summary>
     public int? Dimensions { get; set; }
 
+    /// <summary>
+    /// Gets or sets the metadata keys whose values are written to each chunk's <see cref="ChunkRecord.Tags"/>
+    /// (<c>"key=value"</c>), so that retrieval can filter on them (<see cref="RetrievalRequest.Where"/>). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// A key is looked up in the chunk's metadata, then the document's. Declare the same keys on the retrievers
+    /// (<see cref="KeywordRetrieverOptions.FilterableFields"/>, <see cref="VectorStoreRetrieverOptions.FilterableFields"/>);
+    /// <c>AddRetrieval</c> does both from <c>AiEng:Retrieval:FilterableFields</c>. A document whose text is unchanged is
+    /// still ingested again when a stored chunk's tags differ from what its metadata now gives (a document moved to another
+    /// tenant, or a key declared since it was ingested), so tags follow the metadata without <see cref="IngestionOptions.ReindexUnchanged"/>.
+    /// </remarks>
+    public IList<string> FilterableFields { get; set; } = [];
+
     /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
-    /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace.</exception>
+    /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace, or a filterable field is empty or contains <c>=</c>.</exception>
     internal DocumentIngestorOptions ValidateAndClone()
     {
         CheckPositive(EmbeddingBatchSize, nameof(EmbeddingBatchSize));
@@ -58,6 +71,7 @@ public sealed class DocumentIngestorOptions
             PageSize = PageSize,
             StagingDirectory = StagingDirectory,
             Dimensions = Dimensions,
+            FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(DocumentIngestorOptions)}.{nameof(FilterableFields)}"),
         };
     }
 

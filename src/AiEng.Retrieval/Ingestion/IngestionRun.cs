@@ -19,13 +19,13 @@ namespace AiEng.Retrieval;
 /// </remarks>
 internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
 {
-    private readonly VectorStoreCollection<string, ChunkRecord> _collection;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
     private readonly IChunker _chunker;
     private readonly DocumentIngestorOptions _settings;
     private readonly IngestionOptions _options;
     private readonly IProgress<IngestionProgress>? _progress;
-    private readonly IAtomicRecordWriter<string, ChunkRecord>? _writer;
+    private readonly IAtomicRecordWriter<Guid, ChunkRecord>? _writer;
     private readonly ILogger _logger;
 
     private readonly List<(PendingDocument Pending, DocumentChunk Chunk)> _batch = [];
@@ -40,7 +40,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     private long _tokens;
 
     public IngestionRun(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         IEmbeddingGenerator<string, Embedding<float>> generator,
         IChunker chunker,
         DocumentIngestorOptions settings,
@@ -55,7 +55,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         _options = options;
         _progress = progress;
         _logger = logger;
-        _writer = collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
+        _writer = collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
     }
 
     public async Task<IngestionResult> RunAsync(IAsyncEnumerable<Document> documents, CancellationToken cancellationToken)
@@ -176,7 +176,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         }
 
         ChunkRecord? stored = await FindAnyChunkAsync(id, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && !_options.ReindexUnchanged && string.Equals(stored.ContentHash, document.ContentHash, StringComparison.Ordinal))
+        if (stored is not null && !_options.ReindexUnchanged && string.Equals(stored.ContentHash, document.ContentHash, StringComparison.Ordinal) && TagsAgree(stored, document))
         {
             _seen.Add(id);
             _unchanged++;
@@ -251,7 +251,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
                     (PendingDocument pending, DocumentChunk chunk) = _batch[i];
                     ReadOnlyMemory<float> vector = embeddings[i].Vector;
                     await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
-                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector));
+                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector, _settings.FilterableFields));
                 }
 
                 _chunksEmbedded += texts.Length;
@@ -290,7 +290,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         cancellationToken.ThrowIfCancellationRequested();
         string id = pending.Document.Id;
         IReadOnlyCollection<ChunkRecord> records = pending.GetRecords();
-        List<string> stale = pending.Exists ? await FindKeysAsync(id, records.Count, cancellationToken).ConfigureAwait(false) : [];
+        List<Guid> stale = pending.Exists ? await FindKeysAsync(id, records.Count, cancellationToken).ConfigureAwait(false) : [];
         try
         {
             if (_writer is not null)
@@ -372,7 +372,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         foreach (string id in missing)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            List<string> keys = await FindKeysAsync(id, 0, cancellationToken).ConfigureAwait(false);
+            List<Guid> keys = await FindKeysAsync(id, 0, cancellationToken).ConfigureAwait(false);
             if (_writer is not null)
             {
                 await _writer.ReplaceAsync(keys, [], cancellationToken).ConfigureAwait(false);
@@ -388,6 +388,27 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         }
     }
 
+    /// <summary>
+    /// Whether the stored chunk carries, for every filterable field, the tag the document's metadata gives it (or none when
+    /// the document has no such key). The content hash covers the text only, so this is what notices a document moved to
+    /// another tenant or group, or a field declared filterable since it was ingested: the document is then ingested again.
+    /// A chunk whose own metadata overrides a filterable key may differ from its document and is re-ingested each run.
+    /// </summary>
+    private bool TagsAgree(ChunkRecord stored, Document document)
+    {
+        foreach (string field in _settings.FilterableFields)
+        {
+            string? expected = document.Metadata.TryGetValue(field, out string? value) ? ChunkRecord.CreateTag(field, value) : null;
+            string? actual = stored.Tags.Find(tag => tag.Length > field.Length && tag[field.Length] == '=' && tag.StartsWith(field, StringComparison.Ordinal));
+            if (!string.Equals(expected, actual, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads any one stored chunk of the document, or <see langword="null"/> when the collection has none.</summary>
     private async Task<ChunkRecord?> FindAnyChunkAsync(string id, CancellationToken cancellationToken)
     {
@@ -400,9 +421,9 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     }
 
     /// <summary>Finds the keys of the document's stored chunks that a new version of <paramref name="keep"/> chunks does not overwrite.</summary>
-    private async Task<List<string>> FindKeysAsync(string id, int keep, CancellationToken cancellationToken)
+    private async Task<List<Guid>> FindKeysAsync(string id, int keep, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var keys = new List<Guid>();
         for (int skip = 0; ; skip += _settings.PageSize)
         {
             int read = 0;
@@ -411,7 +432,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             {
                 read++;
                 bool overwritten = record.ChunkIndex >= 0 && record.ChunkIndex < keep
-                    && string.Equals(record.Key, ChunkRecord.CreateKey(id, record.ChunkIndex), StringComparison.Ordinal);
+                    && record.Key == ChunkRecord.CreateKey(id, record.ChunkIndex);
                 if (!overwritten)
                 {
                     keys.Add(record.Key);

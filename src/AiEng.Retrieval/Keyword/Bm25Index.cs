@@ -56,7 +56,8 @@ internal sealed class Bm25Index
     /// <param name="top">The largest number of hits to return; at least 1.</param>
     /// <param name="include">
     /// Accepts a document by its position in the index (the order it was added in), or <see langword="null"/> to accept all.
-    /// It is applied before the top hits are chosen, so a filtered search still returns up to <paramref name="top"/> hits.
+    /// It is applied before the top hits are chosen, so a filtered search still returns up to <paramref name="top"/> hits, and it is
+    /// asked at most once per document and search, however many query terms the document holds.
     /// </param>
     /// <returns>Up to <paramref name="top"/> accepted documents that contain at least one query term, best first.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
@@ -92,16 +93,22 @@ internal sealed class Bm25Index
                 for (int p = _offsets[termId]; p < _offsets[termId + 1]; p++)
                 {
                     int d = _postingDocuments[p];
-                    if (scores[d] == 0)
+                    float score = scores[d];
+                    if (score == 0)
                     {
                         if (include is not null && !include(d))
                         {
-                            // A rejected document keeps a score of 0 and is asked again for the next term; the
-                            // filter is cheap next to the scoring it saves, and it keeps the loop free of a second array.
+                            // A rejected document is marked NaN, so the filter is asked once per document, not once
+                            // per query term; it is never added to the touched candidates.
+                            scores[d] = float.NaN;
                             continue;
                         }
 
                         touched[touchedCount++] = d;
+                    }
+                    else if (float.IsNaN(score))
+                    {
+                        continue;
                     }
 
                     scores[d] += boost * _postingWeights[p];

@@ -14,8 +14,9 @@ internal static class ChunkFusion
             for (int i = 0; i < list.Count; i++)
             {
                 var chunk = list[i].Chunk;
-                records.TryAdd(chunk.Key, chunk);
-                listHits[i] = new SearchHit(chunk.Key, list[i].Score);
+                string id = chunk.Key.ToString();
+                records.TryAdd(id, chunk);
+                listHits[i] = new SearchHit(id, list[i].Score);
             }
 
             hits.Add(listHits);

@@ -52,7 +52,7 @@ public sealed class HybridRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.FusionSources, _retrievers.Length);
             activity.SetTag(AiEngTelemetry.CandidateDepth, depth);
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, ChunkFilters.IsFiltered(request));
         }
 
         try

@@ -16,7 +16,8 @@ namespace AiEng.Retrieval;
 public sealed class KeywordRetriever : IRetriever
 {
     private readonly KeywordRetrieverOptions _options;
-    private readonly VectorStoreCollection<string, ChunkRecord>? _collection;
+    private readonly string[] _filterableFields;
+    private readonly VectorStoreCollection<Guid, ChunkRecord>? _collection;
     private volatile Snapshot _snapshot;
 
     /// <summary>Initializes a new instance of the <see cref="KeywordRetriever"/> class over <paramref name="records"/>.</summary>
@@ -30,10 +31,11 @@ public sealed class KeywordRetriever : IRetriever
         _snapshot = Build(Throw.IfNull(records));
     }
 
-    private KeywordRetriever(VectorStoreCollection<string, ChunkRecord>? collection, KeywordRetrieverOptions options)
+    private KeywordRetriever(VectorStoreCollection<Guid, ChunkRecord>? collection, KeywordRetrieverOptions options)
     {
         _collection = collection;
         _options = options;
+        _filterableFields = [.. options.FilterableFields];
         _snapshot = Snapshot.Empty;
     }
 
@@ -50,7 +52,7 @@ public sealed class KeywordRetriever : IRetriever
     /// <exception cref="InvalidOperationException">The collection holds <see cref="KeywordRetrieverOptions.MaxRecords"/> records or more.</exception>
     /// <exception cref="VectorStoreException">The collection failed to read.</exception>
     public static async Task<KeywordRetriever> LoadAsync(
-        VectorStoreCollection<string, ChunkRecord> collection,
+        VectorStoreCollection<Guid, ChunkRecord> collection,
         KeywordRetrieverOptions? options = null,
         CancellationToken cancellationToken = default)
     {
@@ -98,10 +100,17 @@ public sealed class KeywordRetriever : IRetriever
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The request's <see cref="RetrievalRequest.Filter"/> (compiled once per expression instance) and
+    /// <see cref="RetrievalRequest.MetadataFilter"/> (checked on <see cref="ChunkRecord.Tags"/>) are evaluated on each BM25
+    /// candidate, once per candidate, before the top chunks are chosen.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The metadata filter names a key not in <see cref="KeywordRetrieverOptions.FilterableFields"/>.</exception>
     public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(request);
+        ChunkFilters.CheckDeclared(request.MetadataFilter, _filterableFields, nameof(KeywordRetriever));
         (string query, int top) = (request.Query, request.Top);
         cancellationToken.ThrowIfCancellationRequested();
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalKeyword);
@@ -115,15 +124,15 @@ public sealed class KeywordRetriever : IRetriever
             }
 
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, ChunkFilters.IsFiltered(request));
             activity.SetTag(AiEngTelemetry.RetrievalIndexedChunks, snapshot.Index.Count);
         }
 
         try
         {
-            Func<ChunkRecord, bool>? filter = request.Filter?.Compile();
-            Func<int, bool>? include = filter is null ? null : ordinal => filter(snapshot.Ordered[ordinal]);
-            IReadOnlyList<RetrievedChunk> chunks = snapshot.Index.Search(query, top, include).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+            IReadOnlyList<RetrievedChunk> chunks = request.MetadataFilter is { MatchesNothing: true }
+                ? []
+                : snapshot.Index.Search(query, top, Include(request, snapshot)).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
             activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
             return Task.FromResult(chunks);
         }
@@ -131,6 +140,20 @@ public sealed class KeywordRetriever : IRetriever
         {
             throw; // Not reached: the filter only marks the span.
         }
+    }
+
+    /// <summary>Returns the test a candidate (by index ordinal) must pass for <paramref name="request"/>, or <see langword="null"/> for none.</summary>
+    private static Func<int, bool>? Include(RetrievalRequest request, Snapshot snapshot)
+    {
+        Func<ChunkRecord, bool>? filter = request.Filter is null ? null : ChunkFilters.Compile(request.Filter);
+        MetadataFilter? metadata = request.MetadataFilter is { Conditions.Count: > 0 } conditions ? conditions : null;
+        return (filter, metadata) switch
+        {
+            (null, null) => null,
+            ({ } f, null) => ordinal => f(snapshot.Ordered[ordinal]),
+            (null, { } m) => ordinal => m.Matches(snapshot.Ordered[ordinal]),
+            ({ } f, { } m) => ordinal => m.Matches(snapshot.Ordered[ordinal]) && f(snapshot.Ordered[ordinal]),
+        };
     }
 
     private Snapshot Build(IEnumerable<ChunkRecord> records)
@@ -141,18 +164,19 @@ public sealed class KeywordRetriever : IRetriever
         foreach (var record in records)
         {
             Throw.IfNull(record, nameof(records));
-            if (string.IsNullOrWhiteSpace(record.Key))
+            if (record.Key == Guid.Empty)
             {
                 throw new ArgumentException($"A record of document '{record.DocumentId}' (chunk {record.ChunkIndex}) has an empty key; set it with {nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}.", nameof(records));
             }
 
-            if (!byKey.TryAdd(record.Key, record))
+            string id = record.Key.ToString();
+            if (!byKey.TryAdd(id, record))
             {
-                throw new ArgumentException($"Two records have the key '{record.Key}'; record keys must be unique.", nameof(records));
+                throw new ArgumentException($"Two records have the key '{record.Key}' (the second is chunk {record.ChunkIndex} of document '{record.DocumentId}'); record keys must be unique.", nameof(records));
             }
 
             ordered.Add(record);
-            builder.Add(record.Key, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
+            builder.Add(id, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
         }
 
         return new Snapshot(builder.Build(), byKey, [.. ordered]);

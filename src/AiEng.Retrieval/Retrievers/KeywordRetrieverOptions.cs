@@ -22,6 +22,13 @@ public sealed class KeywordRetrieverOptions
     /// </summary>
     public int MaxRecords { get; set; } = DefaultMaxRecords;
 
+    /// <summary>
+    /// Gets or sets the metadata keys a request may filter on (<see cref="RetrievalRequest.MetadataFilter"/>); a filter on any
+    /// other key fails with an <see cref="ArgumentException"/> naming it. Default: none. Declare the keys the ingestor tags
+    /// (<see cref="DocumentIngestorOptions.FilterableFields"/>).
+    /// </summary>
+    public IList<string> FilterableFields { get; set; } = [];
+
     /// <summary>Checks the values and returns a copy.</summary>
     internal KeywordRetrieverOptions Validate()
     {
@@ -31,6 +38,12 @@ public sealed class KeywordRetrieverOptions
         }
 
         var bm25 = Bm25 is null ? null : new Bm25Options { K1 = Bm25.K1, B = Bm25.B, LuceneLengthEncoding = Bm25.LuceneLengthEncoding };
-        return new KeywordRetrieverOptions { Bm25 = bm25, IndexTitle = IndexTitle, MaxRecords = MaxRecords };
+        return new KeywordRetrieverOptions
+        {
+            Bm25 = bm25,
+            IndexTitle = IndexTitle,
+            MaxRecords = MaxRecords,
+            FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(KeywordRetrieverOptions)}.{nameof(FilterableFields)}"),
+        };
     }
 }

@@ -46,7 +46,7 @@ public sealed class RerankingRetriever : IRetriever
             activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
             activity.SetTag(AiEngTelemetry.CandidateDepth, depth);
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, request.Filter is not null);
+            activity.SetTag(AiEngTelemetry.RetrievalFiltered, ChunkFilters.IsFiltered(request));
         }
 
         try

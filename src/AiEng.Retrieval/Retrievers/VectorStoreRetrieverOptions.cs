@@ -17,4 +17,11 @@ public sealed class VectorStoreRetrieverOptions
     /// then does not embed the candidates again). Default: <see langword="false"/>, which saves transfer.
     /// </summary>
     public bool IncludeEmbeddings { get; set; }
+
+    /// <summary>
+    /// Gets or sets the metadata keys a request may filter on (<see cref="RetrievalRequest.MetadataFilter"/>); a filter on any
+    /// other key fails with an <see cref="ArgumentException"/> naming it. Default: none. Declare the keys the ingestor tags
+    /// (<see cref="DocumentIngestorOptions.FilterableFields"/>).
+    /// </summary>
+    public IList<string> FilterableFields { get; set; } = [];
 }

@@ -15,9 +15,9 @@ namespace AiEng.Retrieval;
 /// </remarks>
 // RS0026 (several overloads with optional parameters): the overloads override VectorStoreCollection's.
 #pragma warning disable RS0026
-internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, ChunkRecord>, IAtomicRecordWriter<string, ChunkRecord>
+internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, ChunkRecord>, IAtomicRecordWriter<Guid, ChunkRecord>
 {
-    private readonly VectorStoreCollection<string, ChunkRecord> _inner;
+    private readonly VectorStoreCollection<Guid, ChunkRecord> _inner;
     private readonly bool _ownsInner;
     private long _version;
     private int _disposed;
@@ -25,7 +25,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
     /// <summary>Initializes a new instance of the <see cref="ChangeTrackingCollection"/> class.</summary>
     /// <param name="inner">The collection to pass the calls to.</param>
     /// <param name="ownsInner">Whether disposing this collection disposes <paramref name="inner"/>.</param>
-    public ChangeTrackingCollection(VectorStoreCollection<string, ChunkRecord> inner, bool ownsInner)
+    public ChangeTrackingCollection(VectorStoreCollection<Guid, ChunkRecord> inner, bool ownsInner)
     {
         _inner = Throw.IfNull(inner);
         _ownsInner = ownsInner;
@@ -38,7 +38,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
     public override string Name => _inner.Name;
 
     /// <summary>Returns <paramref name="collection"/> when it already counts its writes, or a wrapper that counts them and does not own it.</summary>
-    public static ChangeTrackingCollection Of(VectorStoreCollection<string, ChunkRecord> collection) =>
+    public static ChangeTrackingCollection Of(VectorStoreCollection<Guid, ChunkRecord> collection) =>
         collection as ChangeTrackingCollection ?? new ChangeTrackingCollection(collection, ownsInner: false);
 
     /// <inheritdoc/>
@@ -51,11 +51,11 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(_inner.EnsureCollectionDeletedAsync(cancellationToken));
 
     /// <inheritdoc/>
-    public override Task<ChunkRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+    public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
         _inner.GetAsync(key, options, cancellationToken);
 
     /// <inheritdoc/>
-    public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<string> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+    public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<Guid> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
         _inner.GetAsync(keys, options, cancellationToken);
 
     /// <inheritdoc/>
@@ -64,10 +64,10 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
         _inner.GetAsync(filter, top, options, cancellationToken);
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken));
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken));
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(keys, cancellationToken));
+    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(keys, cancellationToken));
 
     /// <inheritdoc/>
     public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) => WriteAsync(_inner.UpsertAsync(record, cancellationToken));
@@ -81,7 +81,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
         _inner.SearchAsync(searchValue, top, options, cancellationToken);
 
     /// <inheritdoc/>
-    public Task ReplaceAsync(IReadOnlyCollection<string> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
+    public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
     {
         var writer = AtomicWriter ?? throw new NotSupportedException($"The collection '{Name}' offers no atomic writer.");
         return WriteAsync(writer.ReplaceAsync(keysToDelete, recordsToUpsert, cancellationToken));
@@ -92,7 +92,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
-        if (serviceKey is null && serviceType == typeof(IAtomicRecordWriter<string, ChunkRecord>))
+        if (serviceKey is null && serviceType == typeof(IAtomicRecordWriter<Guid, ChunkRecord>))
         {
             return AtomicWriter is null ? null : this;
         }
@@ -111,8 +111,8 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<string, C
         base.Dispose(disposing);
     }
 
-    private IAtomicRecordWriter<string, ChunkRecord>? AtomicWriter =>
-        _inner.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)) as IAtomicRecordWriter<string, ChunkRecord>;
+    private IAtomicRecordWriter<Guid, ChunkRecord>? AtomicWriter =>
+        _inner.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
 
     private async Task WriteAsync(Task write)
     {

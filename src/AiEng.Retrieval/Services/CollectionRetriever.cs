@@ -22,6 +22,8 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly IRetriever? _dense;
     private readonly bool _keywordEnabled;
     private readonly RetrieverKind _kind;
+    private readonly KeywordRetrieverOptions _keywordOptions;
+    private readonly HybridRetrieverOptions? _fusion;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IRetriever? _retriever;
@@ -32,16 +34,28 @@ internal sealed class CollectionRetriever : IRetriever
     /// <param name="collection">The collection to search.</param>
     /// <param name="kind">The kind of retrieval.</param>
     /// <param name="embeddingGenerator">Embeds queries for dense retrieval; unused (may be <see langword="null"/>) for keyword retrieval.</param>
+    /// <param name="filterableFields">The metadata keys requests may filter on (<see cref="RetrievalServiceOptions.FilterableFields"/>).</param>
+    /// <param name="fusion">How hybrid retrieval fuses the keyword and dense rankings (weights in that order); <see langword="null"/> for the defaults.</param>
     /// <param name="logger">Receives each retrieval's start and end (Debug) and keyword index loads (Information); <see langword="null"/> for none.</param>
-    public CollectionRetriever(ChangeTrackingCollection collection, RetrieverKind kind, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator, ILogger? logger = null)
+    /// <exception cref="ArgumentException">A filterable field is empty or contains <c>=</c>.</exception>
+    public CollectionRetriever(
+        ChangeTrackingCollection collection,
+        RetrieverKind kind,
+        IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator,
+        IEnumerable<string>? filterableFields = null,
+        HybridRetrieverOptions? fusion = null,
+        ILogger? logger = null)
     {
         _collection = Throw.IfNull(collection);
+        _fusion = fusion;
         _kind = kind;
         _logger = logger ?? NullLogger.Instance;
         _keywordEnabled = kind != RetrieverKind.Dense;
+        _keywordOptions = new KeywordRetrieverOptions { FilterableFields = [.. filterableFields ?? []] };
+        _ = _keywordOptions.Validate();
         if (kind != RetrieverKind.Keyword)
         {
-            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator));
+            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), new VectorStoreRetrieverOptions { FilterableFields = _keywordOptions.FilterableFields });
         }
     }
 
@@ -51,7 +65,7 @@ internal sealed class CollectionRetriever : IRetriever
     {
         Throw.IfNull(request);
         long started = Stopwatch.GetTimestamp();
-        RetrievalLog.Started(_logger, _kind, _collection.Name, request.Top, request.Filter is not null);
+        RetrievalLog.Started(_logger, _kind, _collection.Name, request.Top, ChunkFilters.IsFiltered(request));
         var retriever = await GetCurrentAsync(cancellationToken).ConfigureAwait(false);
         var chunks = await retriever.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
         RetrievalLog.Completed(_logger, _kind, _collection.Name, chunks.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -79,7 +93,7 @@ internal sealed class CollectionRetriever : IRetriever
             {
                 if (_keyword is null)
                 {
-                    _keyword = await KeywordRetriever.LoadAsync(_collection, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    _keyword = await KeywordRetriever.LoadAsync(_collection, _keywordOptions, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -94,7 +108,7 @@ internal sealed class CollectionRetriever : IRetriever
             {
                 IRetriever created = (_keyword, _dense) switch
                 {
-                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense]),
+                    ({ } keyword, { } dense) => new HybridRetriever([keyword, dense], _fusion),
                     ({ } keyword, null) => keyword,
                     _ => _dense!,
                 };

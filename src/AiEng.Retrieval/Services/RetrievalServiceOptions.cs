@@ -73,4 +73,42 @@ public sealed class RetrievalServiceOptions
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 when set (leave it unset to take the embedding model's)")]
     [ConfigurationExample("384")]
     public int? Dimensions { get; set; }
+
+    /// <summary>
+    /// Gets or sets the metadata keys chunks can be filtered on (<see cref="RetrievalRequest.Where"/>,
+    /// <see cref="RetrievalRequest.WhereAny"/>), for example <c>["tenant", "lang"]</c>; configuration
+    /// <c>AiEng:Retrieval:FilterableFields</c> (environment variables <c>AiEng__Retrieval__FilterableFields__0=tenant</c>,
+    /// <c>...__1=lang</c>). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// The registered <see cref="DocumentIngestor"/> writes each of these keys of a document's (or chunk's) metadata to the
+    /// chunk's <see cref="ChunkRecord.Tags"/>, and the registered <see cref="IRetriever"/> accepts filters on them only (a
+    /// filter on another key fails with an <see cref="ArgumentException"/> naming it). A key must be non-empty and must not
+    /// contain <c>=</c>; an invalid key fails start-up with a message naming it. The next ingestion re-tags the
+    /// documents whose tags no longer match their metadata (a key declared since, a document moved to another tenant).
+    /// </remarks>
+    public IList<string> FilterableFields { get; set; } = [];
+
+    /// <summary>
+    /// Gets or sets how the hybrid retriever merges the keyword and dense rankings. Default:
+    /// <see cref="FusionMethod.NormalizedScore"/>, chosen on BEIR SciFact's train queries through the shipped pipeline
+    /// (see docs/retrieval.md). Used when <see cref="Retriever"/> is <see cref="RetrieverKind.Hybrid"/>.
+    /// </summary>
+    [EnumDataType(typeof(FusionMethod), ErrorMessage = "{0} must be a fusion method")]
+    public FusionMethod Fusion { get; set; } = FusionMethod.NormalizedScore;
+
+    /// <summary>
+    /// Gets or sets how many chunks each side of the hybrid retriever returns before fusion (at least the number asked for).
+    /// Default: <see cref="HybridRetrieverOptions.DefaultCandidateDepth"/> (200). At least 1.
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1 chunk")]
+    public int FusionDepth { get; set; } = HybridRetrieverOptions.DefaultCandidateDepth;
+
+    /// <summary>
+    /// Gets or sets the weight of the dense ranking in <see cref="FusionMethod.NormalizedScore"/> fusion; the keyword ranking
+    /// gets 1 minus it. Default: 0.5 (equal weights). Between 0 and 1. Ignored by reciprocal-rank fusion.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "{0} must be between 0 and 1")]
+    [ConfigurationExample("0.5")]
+    public double DenseWeight { get; set; } = 0.5;
 }

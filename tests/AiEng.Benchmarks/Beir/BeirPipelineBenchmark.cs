@@ -86,8 +86,8 @@ internal static class BeirPipelineBenchmark
     private static async Task RunOneAsync(
         BeirDataset dataset, string split, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, string kind, Dictionary<string, string?> settings, string? cache)
     {
-        await using var provider = await IngestAsync(dataset, kind, settings, cache).ConfigureAwait(false);
-        var ingested = provider.GetRequiredService<IngestionFigures>();
+        var (provider, ingested) = await IngestAsync(dataset, kind, settings, cache).ConfigureAwait(false);
+        await using var disposeProvider = provider.ConfigureAwait(false);
         var retriever = provider.GetRequiredService<IRetriever>();
         var scores = await MeasureAsync(dataset, queryIds, qrels, retriever).ConfigureAwait(false);
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -115,8 +115,9 @@ internal static class BeirPipelineBenchmark
     private static async Task TuneAsync(
         BeirDataset dataset, string split, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Dictionary<string, string?> settings, string? cache)
     {
-        await using var provider = await IngestAsync(dataset, "hybrid", settings, cache).ConfigureAwait(false);
-        var collection = provider.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var (provider, _) = await IngestAsync(dataset, "hybrid", settings, cache).ConfigureAwait(false);
+        await using var disposeProvider = provider.ConfigureAwait(false);
+        var collection = provider.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         var keyword = await KeywordRetriever.LoadAsync(collection).ConfigureAwait(false);
         var dense = new VectorStoreRetriever(collection, provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
         var grid = new List<HybridRetrieverOptions>();
@@ -156,7 +157,7 @@ internal static class BeirPipelineBenchmark
     }
 
     /// <summary>Builds the application's services for <paramref name="kind"/> and ingests the corpus through its <see cref="DocumentIngestor"/>.</summary>
-    private static async Task<ServiceProvider> IngestAsync(BeirDataset dataset, string kind, Dictionary<string, string?> settings, string? cache)
+    private static async Task<(ServiceProvider Provider, IngestionFigures Figures)> IngestAsync(BeirDataset dataset, string kind, Dictionary<string, string?> settings, string? cache)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["AiEng:Retrieval:Retriever"] = kind };
         foreach (var (key, value) in settings)
@@ -172,8 +173,6 @@ internal static class BeirPipelineBenchmark
             aieng.ConfigureEmbeddingPipeline(pipeline => pipeline.UseDiskCache(cache));
         }
 
-        var figures = new IngestionFigures();
-        services.AddSingleton(figures);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         await provider.GetRequiredService<Microsoft.Extensions.Options.IAsyncStartupValidator>().ValidateAsync(CancellationToken.None).ConfigureAwait(false);
 
@@ -181,8 +180,7 @@ internal static class BeirPipelineBenchmark
         var loader = new JsonlDocumentLoader(JsonlDocumentLoaderOptions.ForBeirCorpus());
         long started = Stopwatch.GetTimestamp();
         var ingested = await ingestor.IngestSourceAsync(loader, DocumentSource.FromFile(dataset.CorpusPath)).ConfigureAwait(false);
-        figures.Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        figures.Chunks = ingested.Chunks;
+        var figures = new IngestionFigures(ingested.Chunks, Stopwatch.GetElapsedTime(started).TotalSeconds);
         if (ingested.Issues.Count > 0 || ingested.Added != dataset.Corpus.Length)
         {
             await provider.DisposeAsync().ConfigureAwait(false);
@@ -190,7 +188,7 @@ internal static class BeirPipelineBenchmark
         }
 
         Log($"beir --pipeline: {kind}: ingested {ingested.Added} documents as {ingested.Chunks} chunks in {figures.Seconds:F1} s");
-        return provider;
+        return (provider, figures);
     }
 
     private static Task<BeirScores> MeasureAsync(BeirDataset dataset, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, IRetriever retriever) =>
@@ -234,11 +232,6 @@ internal static class BeirPipelineBenchmark
 
     private static void Log(string message) => Console.Error.WriteLine(message);
 
-    /// <summary>What the ingestion of one run took.</summary>
-    private sealed class IngestionFigures
-    {
-        public int Chunks { get; set; }
-
-        public double Seconds { get; set; }
-    }
+    /// <summary>What the ingestion of one run wrote and how long it took.</summary>
+    private sealed record IngestionFigures(int Chunks, double Seconds);
 }

@@ -42,7 +42,8 @@ internal static class IngestMemoryBenchmark
 
             var sink = new SinkCollection();
             var chunker = new RecursiveTextChunker(new WhitespaceTokenCounter(), new ChunkerOptions { ChunkSize = chunkSize, ChunkOverlap = chunkSize / 8 });
-            var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["*.txt"] });
+            // The file may exceed the loaders' default size limit (64 MiB), which would report it as an issue instead of reading it.
+            var loader = new DirectoryDocumentLoader(new DirectoryDocumentLoaderOptions { Include = ["*.txt"], MaxFileBytes = Math.Max(bytes, new DirectoryDocumentLoaderOptions().MaxFileBytes) });
             var ingestor = new DocumentIngestor(sink, new ConstantEmbeddingGenerator(), chunker, new DocumentIngestorOptions { MaxBufferedChunks = buffered });
             var progress = new ConsoleProgress();
             long start = Stopwatch.GetTimestamp();
@@ -162,7 +163,7 @@ internal static class IngestMemoryBenchmark
     }
 
     /// <summary>A collection that is always empty to reads and counts the records written to it, keeping none.</summary>
-    private sealed class SinkCollection : VectorStoreCollection<string, ChunkRecord>, IAtomicRecordWriter<string, ChunkRecord>
+    private sealed class SinkCollection : VectorStoreCollection<Guid, ChunkRecord>, IAtomicRecordWriter<Guid, ChunkRecord>
     {
         public long Received { get; private set; }
 
@@ -174,19 +175,19 @@ internal static class IngestMemoryBenchmark
 
         public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-        public override Task<ChunkRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+        public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
             Task.FromResult<ChunkRecord?>(null);
 
-        public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<string> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
+        public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<Guid> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
             Empty();
 
         public override IAsyncEnumerable<ChunkRecord> GetAsync(
             Expression<Func<ChunkRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default) =>
             Empty();
 
-        public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-        public override Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) => UpsertAsync([record], cancellationToken);
 
@@ -196,7 +197,7 @@ internal static class IngestMemoryBenchmark
             return Task.CompletedTask;
         }
 
-        public Task ReplaceAsync(IReadOnlyCollection<string> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default) =>
+        public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default) =>
             UpsertAsync(recordsToUpsert, cancellationToken);
 
         public override IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync<TInput>(
@@ -204,7 +205,7 @@ internal static class IngestMemoryBenchmark
             throw new NotSupportedException();
 
         public override object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceKey is null && serviceType == typeof(IAtomicRecordWriter<string, ChunkRecord>) ? this : null;
+            serviceKey is null && serviceType == typeof(IAtomicRecordWriter<Guid, ChunkRecord>) ? this : null;
 
         private static async IAsyncEnumerable<ChunkRecord> Empty([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {

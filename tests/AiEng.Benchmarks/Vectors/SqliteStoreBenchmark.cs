@@ -28,9 +28,9 @@ internal static class SqliteStoreBenchmark
         {
             var path = Path.Combine(directory, "bench.db");
             using var store = new SqliteVectorStore(path);
-            var collection = store.GetCollection<string, ChunkRecord>("bench", ChunkRecord.CreateDefinition(dimensions));
+            var collection = store.GetCollection<Guid, ChunkRecord>("bench", ChunkRecord.CreateDefinition(dimensions));
             await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
-            var writer = (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!;
+            var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
 
             var ingest = Stopwatch.StartNew();
             for (int start = 0; start < count; start += chunks)
@@ -76,9 +76,9 @@ internal static class SqliteStoreBenchmark
         }
     }
 
-    private static string Key(int index) => "k" + index.ToString("D7", CultureInfo.InvariantCulture);
+    private static Guid Key(int index) => ChunkRecord.CreateKey("k", index);
 
-    private static HashSet<string> ExactTop(EmbeddingLikeData data, float[] query, int top)
+    private static HashSet<Guid> ExactTop(EmbeddingLikeData data, float[] query, int top)
     {
         var scores = new (float Score, int Index)[data.Count];
         for (int i = 0; i < data.Count; i++)
@@ -86,6 +86,6 @@ internal static class SqliteStoreBenchmark
             scores[i] = (TensorPrimitives.CosineSimilarity(query, data.Point(i)), i);
         }
 
-        return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Index).Take(top).Select(s => Key(s.Index)).ToHashSet(StringComparer.Ordinal);
+        return scores.OrderByDescending(s => s.Score).ThenBy(s => s.Index).Take(top).Select(s => Key(s.Index)).ToHashSet();
     }
 }

@@ -134,23 +134,54 @@ public sealed class RagAppTests : IDisposable
     }
 
     [Fact]
+    public async Task A_topic_restricts_the_retrieved_chunks_and_the_citations_to_its_documents()
+    {
+        var output = new StringWriter();
+
+        // The question matches warranty.md best; restricted to the guide folder, only guide/install.md may answer.
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?"], topic: "guide");
+
+        RagAnswer answer = Assert.Single(result.Answers);
+        Assert.NotEmpty(answer.Retrieved);
+        Assert.All(answer.Retrieved, chunk =>
+        {
+            Assert.Equal("guide/install.md", chunk.Chunk.DocumentId);
+            Assert.Contains("topic=guide", chunk.Chunk.Tags);
+        });
+        Assert.All(answer.Citations, citation => Assert.Equal("guide/install.md", citation.DocumentId));
+        Assert.Contains("Filter:    topic = 'guide'", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(result.Answers, a => a.Citations.Count > 0);
+    }
+
+    [Theory]
+    [InlineData("retrieval.md", "retrieval")]
+    [InlineData("guide/install.md", "guide")]
+    [InlineData("guide\\deep\\x.md", "guide")]
+    public void The_topic_of_a_document_is_its_first_folder_or_its_file_name(string id, string topic)
+    {
+        Assert.Equal(topic, TopicDocumentLoader.TopicOf(id));
+    }
+
+    [Fact]
     public void The_sample_resolves_the_ingestor_and_the_retriever_registered_by_AddRetrieval_over_its_SQLite_file()
     {
         using ServiceProvider services = new ServiceCollection().AddRagSample(new ConfigurationBuilder().Build(), _paths).BuildServiceProvider();
 
         Assert.IsType<SqliteVectorStore>(services.GetRequiredService<Microsoft.Extensions.VectorData.VectorStore>());
         Assert.NotNull(services.GetRequiredService<DocumentIngestor>());
-        Assert.Equal("docs_all_minilm_l6_v2_384", services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrievalServiceOptions>>().Value.Collection);
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrievalServiceOptions>>().Value;
+        Assert.Equal("docs_all_minilm_l6_v2_384", options.Collection);
+        Assert.Equal([TopicDocumentLoader.TopicKey], options.FilterableFields);
     }
 
     // One run of the program: its own container (as a new process would have) over the test's folders, with no
     // configuration the offline defaults (extractive responder, local MiniLM) as on a fresh clone.
-    private async Task<RagRunResult> RunAsync(TextWriter output, IReadOnlyList<string> questions, IConfiguration? configuration = null)
+    private async Task<RagRunResult> RunAsync(TextWriter output, IReadOnlyList<string> questions, IConfiguration? configuration = null, string? topic = null)
     {
         using ServiceProvider services = new ServiceCollection()
             .AddRagSample(configuration ?? new ConfigurationBuilder().Build(), _paths)
             .BuildServiceProvider();
         RagApp app = ActivatorUtilities.CreateInstance<RagApp>(services, RagApp.CreatePlainConsole(output));
-        return await app.RunAsync(_paths, questions);
+        return await app.RunAsync(_paths, questions, topic);
     }
 }

@@ -25,15 +25,57 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         await IngestAsync(services);
         IRetriever retriever = services.GetRequiredService<IRetriever>();
 
-        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and equal weights sum them to 2.
+        // Both rankings put the kitten first: min-max normalised, it scores 1 in each, and the weights 0.5 and 0.5 sum them to 1.
         var kitten = await retriever.RetrieveAsync("kitten", 2);
         Assert.Equal("animals.md", kitten[0].Chunk.DocumentId);
-        Assert.Equal(2.0, kitten[0].Score, 6);
+        Assert.Equal(1.0, kitten[0].Score, 6);
 
         // Only the dense ranking knows that a feline is a kitten; the keyword ranking knows nothing of it.
         var feline = await retriever.RetrieveAsync("feline", 2);
         Assert.Equal("animals.md", feline[0].Chunk.DocumentId);
-        Assert.Equal(1.0, feline[0].Score, 6);
+        Assert.Equal(0.5, feline[0].Score, 6);
+    }
+
+    [Fact]
+    public async Task The_fusion_of_the_hybrid_retriever_is_configured_by_Fusion_FusionDepth_and_DenseWeight()
+    {
+        using ServiceProvider byRank = Build(("AiEng:Retrieval:Fusion", "ReciprocalRank"));
+        using ServiceProvider denseOnly = Build(("AiEng:Retrieval:DenseWeight", "1"));
+        await IngestAsync(byRank);
+        await IngestAsync(denseOnly);
+
+        // Reciprocal rank: the kitten is first in both rankings, 1/61 + 1/61.
+        var kitten = await byRank.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal(2.0 / 61, kitten[0].Score, 6);
+
+        // All the weight on the dense side: the kitten's fused score is its normalised dense score alone, 1.
+        var weighted = await denseOnly.GetRequiredService<IRetriever>().RetrieveAsync("kitten", 2);
+        Assert.Equal("animals.md", weighted[0].Chunk.DocumentId);
+        Assert.Equal(1.0, weighted[0].Score, 6);
+    }
+
+    [Theory]
+    [InlineData("Hybrid")]
+    [InlineData("Dense")]
+    [InlineData("Keyword")]
+    public async Task Filterable_fields_from_configuration_tag_the_ingested_chunks_and_filter_the_registered_retriever(string kind)
+    {
+        using ServiceProvider services = Build(
+            ("AiEng:Retrieval:Retriever", kind), ("AiEng:Retrieval:FilterableFields:0", "tenant"), ("AiEng:Retrieval:FilterableFields:1", "lang"));
+        var cats = new Document("cats.md", "The kitten sleeps on the warm mat.") { Metadata = new Dictionary<string, string> { ["tenant"] = "a", ["lang"] = "en" } };
+        var kittens = new Document("kittens.md", "A kitten and a cat sleep on the mat.") { Metadata = new Dictionary<string, string> { ["tenant"] = "b", ["lang"] = "en" } };
+        await services.GetRequiredService<DocumentIngestor>().IngestAsync(Stream(cats, kittens));
+        IRetriever retriever = services.GetRequiredService<IRetriever>();
+
+        var all = await retriever.RetrieveAsync(new RetrievalRequest("kitten mat") { Top = 5 });
+        var onlyB = await retriever.RetrieveAsync(new RetrievalRequest("kitten mat") { Top = 5 }.Where("tenant", "b").Where("lang", "en"));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => retriever.RetrieveAsync(new RetrievalRequest("kitten").Where("format", "md")));
+
+        Assert.Equal(["cats.md", "kittens.md"], all.Select(c => c.Chunk.DocumentId).Order(StringComparer.Ordinal));
+        Assert.Equal("kittens.md", Assert.Single(onlyB).Chunk.DocumentId);
+        Assert.Equal(["tenant=b", "lang=en"], onlyB[0].Chunk.Tags);
+        Assert.Contains("'format'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("declared: tenant, lang", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,7 +135,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         IRetriever retriever = services.GetRequiredService<IRetriever>();
         Assert.Single(await retriever.RetrieveAsync("revenue", 5));
 
-        var collection = services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>();
+        var collection = services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>();
         await collection.DeleteAsync(ChunkRecord.CreateKey("finance.md", 0));
 
         Assert.Empty(await retriever.RetrieveAsync("revenue", 5));
@@ -108,8 +150,8 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         VectorStore store = services.GetRequiredService<VectorStore>();
         Assert.IsType<InMemoryVectorStore>(store);
         Assert.Equal(["docs"], await store.ListCollectionNamesAsync().ToListAsync());
-        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
-        var stored = await store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(3)).GetAsync(ChunkRecord.CreateKey("animals.md", 0));
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
+        var stored = await store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(3)).GetAsync(ChunkRecord.CreateKey("animals.md", 0));
         Assert.Equal(Animals.Text, stored?.Text);
     }
 
@@ -220,7 +262,7 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         await IngestAsync(services);
 
         Assert.Empty(await services.GetRequiredService<IRetriever>().RetrieveAsync("feline", 5));
-        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
+        Assert.Equal("docs", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
     }
 
     [Fact]
@@ -244,6 +286,10 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
     [InlineData("ChunkOverlap", "-1", "AiEng:Retrieval:ChunkOverlap is -1 but must be at least 0, for example 32 (environment variable AiEng__Retrieval__ChunkOverlap=32).")]
     [InlineData("Collection", " ", "AiEng:Retrieval:Collection is ' ' but must not be empty: set it to the name of the vector store collection, for example chunks (environment variable AiEng__Retrieval__Collection=chunks).")]
     [InlineData("Dimensions", "0", "AiEng:Retrieval:Dimensions is 0 but must be at least 1 when set (leave it unset to take the embedding model's), for example 384 (environment variable AiEng__Retrieval__Dimensions=384).")]
+    [InlineData("DenseWeight", "1.5", "AiEng:Retrieval:DenseWeight is 1.5 but must be between 0 and 1, for example 0.5 (environment variable AiEng__Retrieval__DenseWeight=0.5).")]
+    [InlineData("FilterableFields:0", "tenant=a", "AiEng:Retrieval:FilterableFields:0 is 'tenant=a' but must be a metadata key that is not empty and has no '=', for example tenant (environment variable AiEng__Retrieval__FilterableFields__0=tenant).")]
+    [InlineData("FilterableFields:0", " ", "AiEng:Retrieval:FilterableFields:0 is ' ' but must be a metadata key that is not empty and has no '=', for example tenant (environment variable AiEng__Retrieval__FilterableFields__0=tenant).")]
+    [InlineData("FusionDepth", "0", "AiEng:Retrieval:FusionDepth is 0 but must be at least 1 chunk, for example 200 (environment variable AiEng__Retrieval__FusionDepth=200).")]
     public void An_invalid_option_fails_start_up_naming_the_key(string key, string value, string message)
     {
         using ServiceProvider services = Build(("AiEng:Retrieval:" + key, value));
@@ -348,8 +394,8 @@ public sealed class RetrievalAiEngBuilderExtensionsTests
         Assert.DoesNotContain(fromDefault, chunk => chunk.Chunk.DocumentId == "manual.md");
         Assert.Equal("manual.md", fromSupport[0].Chunk.DocumentId);
         Assert.All(kittenFromSupport, chunk => Assert.Equal("manual.md", chunk.Chunk.DocumentId));
-        Assert.Equal("chunks", services.GetRequiredService<VectorStoreCollection<string, ChunkRecord>>().Name);
-        Assert.Equal("support", services.GetRequiredKeyedService<VectorStoreCollection<string, ChunkRecord>>("support").Name);
+        Assert.Equal("chunks", services.GetRequiredService<VectorStoreCollection<Guid, ChunkRecord>>().Name);
+        Assert.Equal("support", services.GetRequiredKeyedService<VectorStoreCollection<Guid, ChunkRecord>>("support").Name);
         Assert.NotSame(services.GetRequiredService<IRetriever>(), services.GetRequiredKeyedService<IRetriever>("support"));
     }
 

@@ -323,7 +323,7 @@ public sealed class TelemetryTests
         List<Activity> spans = await CollectAiEngSpansAsync(async () =>
         {
             using var store = new InMemoryVectorStore();
-            var collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
+            var collection = store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
             var ingestor = new DocumentIngestor(collection, Embedder(onCall: () => throw failure), new AiEng.Tests.Retrieval.Ingestion.ParagraphChunker());
             await Assert.ThrowsAnyAsync<Exception>(() => ingestor.IngestAsync(Stream(Doc("widgets", "The zephyr widget."))));
         });
@@ -357,10 +357,10 @@ public sealed class TelemetryTests
     }
 
     /// <summary>Ingests three chunks into an in-memory collection; returns it, a keyword retriever over it and the embedder.</summary>
-    private static async Task<(VectorStoreCollection<string, ChunkRecord> Collection, KeywordRetriever Keyword, TestEmbeddingGenerator Embedder)> BuildCorpusAsync()
+    private static async Task<(VectorStoreCollection<Guid, ChunkRecord> Collection, KeywordRetriever Keyword, TestEmbeddingGenerator Embedder)> BuildCorpusAsync()
     {
         var store = new InMemoryVectorStore();
-        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
+        VectorStoreCollection<Guid, ChunkRecord> collection = store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
         TestEmbeddingGenerator embedder = Embedder();
         await new DocumentIngestor(collection, embedder, new AiEng.Tests.Retrieval.Ingestion.ParagraphChunker()).IngestAsync(Stream(
             Doc("widgets", "The zephyr widget is configured in settings.", "Restart after configuring the widget."),
@@ -386,7 +386,7 @@ public sealed class TelemetryTests
     private static async Task RunPipelineAsync()
     {
         using var store = new InMemoryVectorStore();
-        VectorStoreCollection<string, ChunkRecord> collection = store.GetCollection<string, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
+        VectorStoreCollection<Guid, ChunkRecord> collection = store.GetCollection<Guid, ChunkRecord>("docs", ChunkRecord.CreateDefinition(4));
         TestEmbeddingGenerator embedder = Embedder();
         var ingestor = new DocumentIngestor(collection, embedder, new AiEng.Tests.Retrieval.Ingestion.ParagraphChunker());
         await ingestor.IngestAsync(Stream(

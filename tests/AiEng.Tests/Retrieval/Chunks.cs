@@ -30,7 +30,28 @@ internal static class Chunks
     /// <summary>A retriever that returns fixed lists, by query, and records the queries it was asked.</summary>
     public static FixedRetriever Fixed(Dictionary<string, ChunkRecord[]> byQuery) => new(byQuery);
 
-    public static IEnumerable<string> Keys(this IEnumerable<RetrievedChunk> chunks) => chunks.Select(c => c.Chunk.Key);
+    /// <summary>
+    /// The chunks as <c>"{documentId}#{index}"</c> labels, readable in assertions; each chunk's key is checked to be the
+    /// GUID <see cref="ChunkRecord.CreateKey"/> derives from them, so a label stands for its key.
+    /// </summary>
+    public static IEnumerable<string> Keys(this IEnumerable<RetrievedChunk> chunks) => chunks.Select(c => Label(c.Chunk));
+
+    /// <summary>The <c>"{documentId}#{index}"</c> label of <paramref name="record"/>, after checking that its key is derived from them.</summary>
+    public static string Label(ChunkRecord record)
+    {
+        Assert.Equal(ChunkRecord.CreateKey(record.DocumentId, record.ChunkIndex), record.Key);
+        return $"{record.DocumentId}#{record.ChunkIndex}";
+    }
+
+    /// <summary>The keys of the chunks <paramref name="labels"/> name, in order.</summary>
+    public static Guid[] KeysOf(params string[] labels) => [.. labels.Select(KeyOf)];
+
+    /// <summary>The key of the chunk a <c>"{documentId}#{index}"</c> label names.</summary>
+    public static Guid KeyOf(string label)
+    {
+        int hash = label.LastIndexOf('#');
+        return ChunkRecord.CreateKey(label[..hash], int.Parse(label[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     internal sealed class FixedRetriever(Dictionary<string, ChunkRecord[]> byQuery) : IRetriever
     {

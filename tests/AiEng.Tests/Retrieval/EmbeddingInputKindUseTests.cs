@@ -67,7 +67,7 @@ public sealed class EmbeddingInputKindUseTests
     {
         var (generator, calls) = Recording();
         using var store = new InMemoryVectorStore(new InMemoryVectorStoreOptions { EmbeddingGenerator = generator });
-        var collection = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(256));
+        var collection = store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(256));
         await collection.EnsureCollectionExistsAsync();
 
         await foreach (var _ in collection.SearchAsync("north", 1))

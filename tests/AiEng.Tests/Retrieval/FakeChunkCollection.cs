@@ -11,9 +11,9 @@ namespace AiEng.Tests.Retrieval;
 /// A tiny in-memory MEVD collection of <see cref="ChunkRecord"/>s for tests: exact cosine search with filters applied by
 /// compiling the expression, and it records the options it was called with.
 /// </summary>
-internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkRecord>
+internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRecord>
 {
-    private readonly Dictionary<string, ChunkRecord> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, ChunkRecord> _records = [];
 
     public FakeChunkCollection(IEnumerable<ChunkRecord> records)
     {
@@ -48,7 +48,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
 
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public override Task<ChunkRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
         => Task.FromResult(_records.GetValueOrDefault(key));
 
     public override async IAsyncEnumerable<ChunkRecord> GetAsync(Expression<Func<ChunkRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<ChunkRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -62,7 +62,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         }
     }
 
-    public override Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default)
     {
         _records.Remove(key);
         return Task.CompletedTask;
@@ -99,7 +99,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
             .Where(predicate)
             .Select(r => new VectorSearchResult<ChunkRecord>(r, TensorPrimitives.CosineSimilarity(query.Span, r.Embedding.Span)))
             .OrderByDescending(r => r.Score)
-            .ThenBy(r => r.Record.Key, StringComparer.Ordinal)
+            .ThenBy(r => r.Record.Key)
             .Take(top);
         foreach (var result in results)
         {

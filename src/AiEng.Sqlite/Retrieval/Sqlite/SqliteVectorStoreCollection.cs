@@ -458,6 +458,21 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
 
     private void Validate(SqliteCollectionInfo info)
     {
+        if (typeof(TRecord) == typeof(ChunkRecord) && info.KeyType == nameof(SqliteValueKind.String) && KeyTypeName == nameof(SqliteValueKind.Guid))
+        {
+            // An index written before chunk keys became GUIDs: its keys ("doc#3") cannot be read as GUIDs. Rebuilding is
+            // one ingestion run (and costs no embedding calls behind an embedding disk cache).
+            throw new VectorStoreException(
+                $"The collection '{Name}' in '{_database.DataSource}' was written by an earlier version of AiEng, which keyed chunks by strings such as 'doc#3'; " +
+                $"{nameof(ChunkRecord)} keys are now GUIDs ({nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}). Rebuild the index: delete the file '{_database.DataSource}' " +
+                $"(with its -wal and -shm files), or delete the collection with store.EnsureCollectionDeletedAsync(\"{Name}\"), then ingest the documents again.")
+            {
+                VectorStoreSystemName = SqliteVectorStore.SystemName,
+                VectorStoreName = _database.DataSource,
+                CollectionName = Name,
+            };
+        }
+
         string? mismatch =
             info.Dimensions != _model.Vector.Dimensions ? $"its vectors have {info.Dimensions} dimensions, but the record definition expects {_model.Vector.Dimensions} dimensions (expected {info.Dimensions} dimensions, got {_model.Vector.Dimensions})"
             : info.DistanceFunction != _model.Vector.DistanceFunction ? $"it compares vectors by {info.DistanceFunction}, but the record definition uses {_model.Vector.DistanceFunction}"

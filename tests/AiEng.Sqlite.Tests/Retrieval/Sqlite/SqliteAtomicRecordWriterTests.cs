@@ -25,12 +25,12 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
             Embedding = new float[] { 1, i, version },
         }).ToList();
 
-    private static async Task<(VectorStoreCollection<string, ChunkRecord> Collection, IAtomicRecordWriter<string, ChunkRecord> Writer)> ChunksWithVersionAsync(SqliteVectorStore store, int version)
+    private static async Task<(VectorStoreCollection<Guid, ChunkRecord> Collection, IAtomicRecordWriter<Guid, ChunkRecord> Writer)> ChunksWithVersionAsync(SqliteVectorStore store, int version)
     {
-        var collection = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
+        var collection = store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(3));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(Version("doc", version));
-        return (collection, (IAtomicRecordWriter<string, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>))!);
+        return (collection, (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
     private async Task<Dictionary<string, int>> ReadDocumentsAsync()
     {
         using var store = new SqliteVectorStore(_database.Path);
-        var collection = store.GetCollection<string, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
+        var collection = store.GetCollection<Guid, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
         var stored = await collection.GetAsync(c => c.ChunkIndex >= 0, int.MaxValue, new FilteredRecordRetrievalOptions<ChunkRecord> { IncludeVectors = true }).ToListAsync();
         var documents = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var group in stored.GroupBy(c => c.DocumentId))

@@ -15,7 +15,7 @@ public class CitationExtensionsTests
             {
                 [RetrievalChatClient.CitationsKey] = new[]
                 {
-                    new Citation { Number = 1, DocumentId = "warranty", Title = "Warranty", StartOffset = 10, EndOffset = 40, Page = 2, ChunkKeys = ["warranty#0"], Score = 0.5 },
+                    new Citation { Number = 1, DocumentId = "warranty", Title = "Warranty", StartOffset = 10, EndOffset = 40, Page = 2, ChunkKeys = [Chunks.KeyOf("warranty#0")], Score = 0.5 },
                 },
             },
         };
@@ -25,7 +25,7 @@ public class CitationExtensionsTests
 
         var citation = Assert.Single(restored.GetCitations());
         Assert.Equal((1, "warranty", "Warranty", 10, 40, 2, 0.5), (citation.Number, citation.DocumentId, citation.Title, citation.StartOffset, citation.EndOffset, citation.Page, citation.Score));
-        Assert.Equal(["warranty#0"], citation.ChunkKeys);
+        Assert.Equal(Chunks.KeysOf("warranty#0"), citation.ChunkKeys);
     }
 
     [Fact]

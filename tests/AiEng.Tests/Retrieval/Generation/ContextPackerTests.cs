@@ -21,7 +21,7 @@ public class ContextPackerTests
         Assert.Equal(["doc0", "doc2", "doc4", "doc3", "doc1"], packed.Citations.Select(c => c.DocumentId));
         var first = packed.Citations[0];
         Assert.Equal(("Title 0", "docs/doc0.md", 0, 6, 1.0, "text 0"), (first.Title, first.Source, first.StartOffset, first.EndOffset, first.Score, first.Text));
-        Assert.Equal(["doc0#0"], first.ChunkKeys);
+        Assert.Equal(Chunks.KeysOf("doc0#0"), first.ChunkKeys);
         Assert.Equal(15, packed.TokenCount);
         Assert.Empty(packed.Dropped);
     }
@@ -53,7 +53,7 @@ public class ContextPackerTests
         Assert.Equal("[1] Guide\n\nalpha beta gamma delta epsilon\n\n[2] unrelated", packed.Text);
         var merged = packed.Citations[0];
         Assert.Equal((0, 30, "Guide", 1.0), (merged.StartOffset, merged.EndOffset, merged.HeadingPath, merged.Score));
-        Assert.Equal(["m#1", "m#0"], merged.ChunkKeys);
+        Assert.Equal(Chunks.KeysOf("m#1", "m#0"), merged.ChunkKeys);
         Assert.Empty(packed.Dropped);
     }
 
@@ -68,8 +68,8 @@ public class ContextPackerTests
 
         var packed = Packer(new ContextPackerOptions { Overlap = ContextOverlapHandling.Drop }).Pack(chunks);
 
-        Assert.Equal(["m#0", "n#0"], packed.Citations.SelectMany(c => c.ChunkKeys));
-        Assert.Equal(["m#1", "n#1", "m#0"], packed.Dropped.Select(d => d.Chunk.Chunk.Key));
+        Assert.Equal(Chunks.KeysOf("m#0", "n#0"), packed.Citations.SelectMany(c => c.ChunkKeys));
+        Assert.Equal(["m#1", "n#1", "m#0"], packed.Dropped.Select(d => Chunks.Label(d.Chunk.Chunk)));
         Assert.All(packed.Dropped, d => Assert.Equal(ContextDropReason.Duplicate, d.Reason));
     }
 
@@ -87,7 +87,7 @@ public class ContextPackerTests
         Assert.Equal("[1] one two three\n\n[2] x", packed.Text);
         Assert.Equal(6, packed.TokenCount);
         var dropped = Assert.Single(packed.Dropped);
-        Assert.Equal(("b#0", ContextDropReason.OverBudget), (dropped.Chunk.Chunk.Key, dropped.Reason));
+        Assert.Equal(("b#0", ContextDropReason.OverBudget), (Chunks.Label(dropped.Chunk.Chunk), dropped.Reason));
     }
 
     [Fact]
@@ -112,5 +112,45 @@ public class ContextPackerTests
         Assert.Throws<ArgumentException>("options", () => Packer(new ContextPackerOptions { MaxTokens = 0 }));
         Assert.Throws<ArgumentException>("options", () => Packer(new ContextPackerOptions { Order = (ContextOrder)9 }));
         Assert.Throws<ArgumentNullException>("tokenCounter", () => new ContextPacker(null!));
+    }
+
+    [Fact]
+    public void Gives_a_sentence_chunk_as_its_window_and_merges_overlapping_windows()
+    {
+        const string text = "One apple. Two bees. Three cats. Four dogs. Five eels.";
+        var chunks = new SentenceWindowChunker(new SentenceWindowChunkerOptions { WindowSize = 1 }).Chunk(new Document("s", text)).ToList();
+        var records = chunks.Select(chunk =>
+        {
+            var record = Chunks.Record("s", chunk.Index, chunk.Text, start: chunk.StartOffset);
+            record.SetMetadata(chunk.Metadata);
+            return record;
+        }).ToArray();
+
+        var single = Packer(new ContextPackerOptions { Order = ContextOrder.Relevance }).Pack(Chunks.Ranked(records[1]));
+        var merged = Packer(new ContextPackerOptions { Order = ContextOrder.Relevance }).Pack(Chunks.Ranked(records[1], records[2], records[4]));
+        var sentences = Packer(new ContextPackerOptions { ExpandSentenceWindows = false }).Pack(Chunks.Ranked(records[1]));
+
+        Assert.Equal(5, records.Length);
+        Assert.Equal("[1] One apple. Two bees. Three cats.", single.Text);
+        Assert.Equal((0, 32, "One apple. Two bees. Three cats."), (single.Citations[0].StartOffset, single.Citations[0].EndOffset, single.Citations[0].Text));
+        Assert.Equal("[1] " + text, merged.Text);
+        Assert.Equal(Chunks.KeysOf("s#1", "s#2", "s#4"), merged.Citations[0].ChunkKeys);
+        Assert.Equal("[1] Two bees.", sentences.Text);
+        Assert.Equal((11, 20), (sentences.Citations[0].StartOffset, sentences.Citations[0].EndOffset));
+    }
+
+    [Theory]
+    [InlineData("{\"window\":\"elsewhere\",\"window_start\":\"0\",\"window_end\":\"3\"}")]
+    [InlineData("{\"window\":\"abc\",\"window_start\":\"x\",\"window_end\":\"3\"}")]
+    [InlineData("{\"window\":\"abc\"}")]
+    [InlineData("{\"window\": broken")]
+    public void Gives_the_chunk_as_it_is_when_its_window_is_missing_inconsistent_or_unreadable(string metadata)
+    {
+        var record = Chunks.Record("w", 0, "sentence", start: 0);
+        record.Metadata = metadata;
+
+        var packed = Packer().Pack(Chunks.Ranked(record));
+
+        Assert.Equal("[1] sentence", packed.Text);
     }
 }

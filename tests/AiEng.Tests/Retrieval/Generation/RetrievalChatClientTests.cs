@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using AiEng.Offline;
 using AiEng.Retrieval;
 using AiEng.Testing;
@@ -130,8 +131,8 @@ public class RetrievalChatClientTests
         const string resetText = "To restart the device, hold the power button for ten seconds.";
         ChunkRecord[] records =
         [
-            new() { Key = "warranty#1", DocumentId = "warranty", ChunkIndex = 1, Title = "Warranty terms", Source = "docs/warranty.md", Text = "Warranty terms > Coverage\n\n" + warrantyText, StartOffset = 120, EndOffset = 120 + warrantyText.Length, HeadingPath = "Warranty terms > Coverage" },
-            new() { Key = "reset#0", DocumentId = "reset", ChunkIndex = 0, Title = "Restarting", Source = "docs/reset.md", Text = resetText, StartOffset = 0, EndOffset = resetText.Length },
+            new() { Key = ChunkRecord.CreateKey("warranty", 1), DocumentId = "warranty", ChunkIndex = 1, Title = "Warranty terms", Source = "docs/warranty.md", Text = "Warranty terms > Coverage\n\n" + warrantyText, StartOffset = 120, EndOffset = 120 + warrantyText.Length, HeadingPath = "Warranty terms > Coverage" },
+            new() { Key = ChunkRecord.CreateKey("reset", 0), DocumentId = "reset", ChunkIndex = 0, Title = "Restarting", Source = "docs/reset.md", Text = resetText, StartOffset = 0, EndOffset = resetText.Length },
         ];
         var retriever = new KeywordRetriever(records);
         using var client = new ExtractiveResponder(TiktokenTokenCounter.O200kBase).AsBuilder().UseRetrieval(retriever, o => o.Top = 2).Build();
@@ -180,5 +181,128 @@ public class RetrievalChatClientTests
         }
 
         public IReadOnlyList<string> GetTokens(string text) => _inner.GetTokens(text);
+    }
+
+    [Fact]
+    public async Task A_calls_filter_goes_to_the_retriever_and_never_to_the_model()
+    {
+        var retriever = Chunks.Fixed(new() { [Question] = [Warranty] });
+        var seen = new List<ChatOptions?>();
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, options, _) =>
+            {
+                seen.Add(options);
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "Two years [1].")));
+            },
+        };
+        inner.GetStreamingResponseAsyncCallback = (messages, options, token) => Stream(inner.GetResponseAsyncCallback!(messages, options, token));
+        var metadata = new MetadataFilter().Where("tenant", "acme");
+        Expression<Func<ChunkRecord, bool>> expression = record => record.DocumentId == "manual";
+        var withMetadata = new ChatOptions { Temperature = 0.2f, AdditionalProperties = new() { [RetrievalChatClient.FilterKey] = metadata, ["other"] = 1 } };
+        var withExpression = new ChatOptions { AdditionalProperties = new() { [RetrievalChatClient.FilterKey] = expression } };
+        using var client = Pipeline(inner, retriever);
+
+        await client.GetResponseAsync(Question, withMetadata);
+        await foreach (var _ in client.GetStreamingResponseAsync(Question, withExpression))
+        {
+        }
+
+        Assert.Same(metadata, retriever.Requests[0].MetadataFilter);
+        Assert.Null(retriever.Requests[0].Filter);
+        Assert.Same(expression, retriever.Requests[1].Filter);
+        Assert.Equal(0.2f, seen[0]!.Temperature);
+        Assert.Equal(new AdditionalPropertiesDictionary { ["other"] = 1 }, seen[0]!.AdditionalProperties);
+        Assert.Null(seen[1]!.AdditionalProperties);
+        Assert.True(withMetadata.AdditionalProperties.ContainsKey(RetrievalChatClient.FilterKey), "the caller's options were changed");
+    }
+
+    [Theory]
+    [InlineData("tenant = acme")]
+    [InlineData(null)]
+    public async Task A_calls_filter_of_another_type_fails_the_call_rather_than_being_ignored(string? value)
+    {
+        var (inner, calls) = Replying("x");
+        var retriever = Chunks.Fixed(new() { [Question] = [Warranty] });
+        var options = new ChatOptions { AdditionalProperties = new() { [RetrievalChatClient.FilterKey] = value } };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Pipeline(inner, retriever).GetResponseAsync(Question, options));
+
+        Assert.Contains(RetrievalChatClient.FilterKey, error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(MetadataFilter), error.Message, StringComparison.Ordinal);
+        Assert.Empty(calls);
+        Assert.Empty(retriever.Requests);
+    }
+
+    [Fact]
+    public async Task ConfigureRequest_completes_every_request_after_the_calls_own_filter()
+    {
+        var (inner, _) = Replying("x");
+        var retriever = Chunks.Fixed(new() { [Question] = [Warranty] });
+        var given = new List<ChatOptions?>();
+        var options = new ChatOptions { AdditionalProperties = new() { [RetrievalChatClient.FilterKey] = new MetadataFilter().Where("lang", "en") } };
+        using var client = Pipeline(inner, retriever, o => o.ConfigureRequest = (request, chatOptions) =>
+        {
+            given.Add(chatOptions);
+            request.Where("tenant", "acme");
+        });
+
+        await client.GetResponseAsync(Question, options);
+        await client.GetResponseAsync(Question);
+
+        Assert.Equal("lang = 'en' and tenant = 'acme'", retriever.Requests[0].MetadataFilter!.ToString());
+        Assert.Equal("tenant = 'acme'", retriever.Requests[1].MetadataFilter!.ToString());
+        Assert.Equal([options, null], given);
+    }
+
+    [Fact]
+    public async Task The_sentence_window_of_a_retrieved_sentence_is_what_the_model_reads()
+    {
+        const string text = "Alpha opens the file. Beta reads it. The warranty lasts two years from purchase. Gamma closes the file. Delta logs out.";
+        using var store = new InMemoryVectorStore();
+        var collection = store.GetCollection<Guid, ChunkRecord>("sentences", ChunkRecord.CreateDefinition(256));
+        var ingestor = new DocumentIngestor(collection, Chunks.BagOfWords(), new SentenceWindowChunker(new SentenceWindowChunkerOptions { WindowSize = 1 }));
+        await ingestor.IngestAsync(Documents(new Document("manual", text)));
+        var (inner, calls) = Replying("Two years [1].");
+        var retriever = await KeywordRetriever.LoadAsync(collection);
+
+        var stored = await ToListAsync(collection.GetAsync(r => r.DocumentId == "manual", 10));
+        var response = await Pipeline(inner, retriever, o => o.Top = 1).GetResponseAsync("How long is the warranty?");
+
+        const string window = "Beta reads it. The warranty lasts two years from purchase. Gamma closes the file.";
+        var sentence = Assert.Single(stored, r => r.Text == "The warranty lasts two years from purchase.");
+        Assert.Equal(window, sentence.GetMetadata()[SentenceWindowChunker.WindowKey]);
+        Assert.EndsWith("Sources:\n[1] " + window, calls[0][^2].Text, StringComparison.Ordinal);
+        var citation = Assert.Single(response.GetCitations());
+        Assert.Equal((text.IndexOf("Beta", StringComparison.Ordinal), text.IndexOf(" Delta", StringComparison.Ordinal), window), (citation.StartOffset, citation.EndOffset, citation.Text));
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> Stream(Task<ChatResponse> response)
+    {
+        foreach (var update in (await response).ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+
+    private static async IAsyncEnumerable<Document> Documents(params Document[] documents)
+    {
+        foreach (var document in documents)
+        {
+            yield return document;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
     }
 }

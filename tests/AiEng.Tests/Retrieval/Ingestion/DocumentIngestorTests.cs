@@ -23,7 +23,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(2, result.Chunks);
         Assert.Equal(2, result.EmbeddingTokens);
         ChunkRecord[] records = collection.RecordsOf("a");
-        Assert.Equal(["a#0", "a#1"], records.Select(r => r.Key));
+        Assert.Equal(["a#0", "a#1"], records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         Assert.Equal(["first line", "second one"], records.Select(r => r.Text));
         Assert.All(records, r =>
         {
@@ -79,8 +79,8 @@ public sealed class DocumentIngestorTests
         IngestionResult result = await ingestor.IngestAsync(Stream(changed));
 
         Assert.Equal(1, result.Updated);
-        (IReadOnlyList<string> deleted, int upserted) = collection.Replacements[^1];
-        Assert.Equal(["a#1", "a#2"], deleted.Order(StringComparer.Ordinal));
+        (IReadOnlyList<Guid> deleted, int upserted) = collection.Replacements[^1];
+        Assert.Equal(Chunks.KeysOf("a#1", "a#2").Order(), deleted.Order());
         Assert.Equal(1, upserted);
         ChunkRecord record = Assert.Single(collection.Records);
         Assert.Equal("only one now", record.Text);
@@ -137,7 +137,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(1, synced.Deleted);
         Assert.Equal(2, synced.Unchanged);
         Assert.Empty(collection.RecordsOf("b"));
-        Assert.Equal(["a#0", "c#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["a#0", "c#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         Assert.Contains(progress.Items, p => p.Event == IngestionEvent.DocumentDeleted && p.DocumentId == "b");
     }
 
@@ -214,6 +214,99 @@ public sealed class DocumentIngestorTests
             ingestor.IngestAsync(Stream(Doc("a", "1", "2", "3"), Doc("b", "4")), cancellationToken: cts.Token));
 
         Assert.Empty(collection.Records);
+    }
+
+    [Fact]
+    public async Task Writes_the_document_and_chunk_metadata_and_the_tags_of_the_filterable_fields()
+    {
+        var collection = new FakeChunkCollection(atomic: true);
+        var chunker = new ParagraphChunker
+        {
+            Metadata = index => index == 1 ? new Dictionary<string, string> { ["lang"] = "de", ["window"] = "first line\nsecond one" } : new Dictionary<string, string>(),
+        };
+        var options = new DocumentIngestorOptions { FilterableFields = ["tenant", "lang", "tenant", "missing"] };
+        var ingestor = new DocumentIngestor(collection, Embedder(), chunker, options);
+        var document = new Document("a", "first line\nsecond one")
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = "acme", ["lang"] = "en", ["format"] = "text" },
+        };
+
+        await ingestor.IngestAsync(Stream(document));
+
+        ChunkRecord[] records = collection.RecordsOf("a");
+        Assert.Equal(
+            new Dictionary<string, string> { ["tenant"] = "acme", ["lang"] = "en", ["format"] = "text" },
+            records[0].GetMetadata());
+        Assert.Equal(
+            new Dictionary<string, string> { ["tenant"] = "acme", ["format"] = "text", ["lang"] = "de", ["window"] = "first line\nsecond one" },
+            records[1].GetMetadata());
+        Assert.Equal(["tenant=acme", "lang=en"], records[0].Tags);
+        Assert.Equal(["tenant=acme", "lang=de"], records[1].Tags);
+    }
+
+    [Fact]
+    public async Task A_staged_document_keeps_its_metadata_and_tags()
+    {
+        using var staging = new TempDirectory();
+        var collection = new FakeChunkCollection(atomic: true);
+        var options = new DocumentIngestorOptions { EmbeddingBatchSize = 4, MaxBufferedChunks = 4, StagingDirectory = staging.Path, FilterableFields = ["tenant", "part"] };
+        var chunker = new ParagraphChunker { Metadata = index => new Dictionary<string, string> { ["part"] = (index % 2).ToString(System.Globalization.CultureInfo.InvariantCulture) } };
+        var ingestor = new DocumentIngestor(collection, Embedder(), chunker, options);
+        var document = new Document("big", string.Join('\n', Enumerable.Range(0, 20).Select(i => $"line {i}")))
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = "t\u00e9 \"1\"" },
+        };
+
+        await ingestor.IngestAsync(Stream(document));
+
+        ChunkRecord[] records = collection.RecordsOf("big");
+        Assert.Equal(20, records.Length);
+        Assert.All(records, r =>
+        {
+            string part = (r.ChunkIndex % 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(new Dictionary<string, string> { ["tenant"] = "t\u00e9 \"1\"", ["part"] = part }, r.GetMetadata());
+            Assert.Equal(["tenant=t\u00e9 \"1\"", "part=" + part], r.Tags);
+        });
+    }
+
+    [Fact]
+    public async Task A_document_whose_filterable_metadata_changed_is_ingested_again_though_its_text_did_not()
+    {
+        var collection = new FakeChunkCollection(atomic: true);
+        var embedder = Embedder();
+        var tenantOnly = new DocumentIngestor(collection, embedder, new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant"] });
+        Document Version(string tenant) => new("a", "first line\nsecond one")
+        {
+            Metadata = new Dictionary<string, string> { ["tenant"] = tenant, ["lang"] = "en" },
+        };
+
+        await tenantOnly.IngestAsync(Stream(Version("acme")));
+        int calls = embedder.CallCount;
+        IngestionResult same = await tenantOnly.IngestAsync(Stream(Version("acme")));
+        IngestionResult moved = await tenantOnly.IngestAsync(Stream(Version("globex")));
+        var withLang = new DocumentIngestor(collection, embedder, new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant", "lang"] });
+        IngestionResult declared = await withLang.IngestAsync(Stream(Version("globex")));
+        IngestionResult settled = await withLang.IngestAsync(Stream(Version("globex")));
+
+        Assert.Equal((1, 0), (same.Unchanged, same.Updated));
+        Assert.Equal(calls, embedder.CallCount - 2);
+        Assert.Equal((0, 1), (moved.Unchanged, moved.Updated));
+        Assert.Equal((0, 1), (declared.Unchanged, declared.Updated));
+        Assert.Equal((1, 0), (settled.Unchanged, settled.Updated));
+        Assert.All(collection.RecordsOf("a"), r => Assert.Equal(["tenant=globex", "lang=en"], r.Tags));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("a=b")]
+    public void Rejects_a_filterable_field_that_cannot_be_a_tag_key(string field)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DocumentIngestor(
+            new FakeChunkCollection(atomic: true), Embedder(), new ParagraphChunker(), new DocumentIngestorOptions { FilterableFields = ["tenant", field] }));
+
+        Assert.Contains("DocumentIngestorOptions.FilterableFields", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{field}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -398,7 +491,7 @@ public sealed class DocumentIngestorTests
 
         Assert.Equal(1, result.Skipped);
         Assert.Equal(2, result.Added);
-        Assert.Equal(["a#0", "b#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["a#0", "b#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
         DocumentLoadIssue issue = Assert.Single(result.Issues);
         Assert.Equal((DocumentLoadIssueKind.Empty, "blank", "blank.txt"), (issue.Kind, issue.DocumentId, issue.Source));
     }
@@ -461,7 +554,7 @@ public sealed class DocumentIngestorTests
         Assert.Equal(1, result.Added);
         DocumentLoadIssue issue = Assert.Single(result.Issues);
         Assert.Equal((DocumentLoadIssueKind.Malformed, 2), (issue.Kind, issue.LineNumber));
-        Assert.Equal(["r1#0"], collection.Records.Select(r => r.Key));
+        Assert.Equal(["r1#0"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
     }
 
     [Fact]

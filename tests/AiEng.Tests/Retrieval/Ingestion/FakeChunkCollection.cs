@@ -10,9 +10,9 @@ namespace AiEng.Tests.Retrieval.Ingestion;
 /// an <see cref="IAtomicRecordWriter{TKey, TRecord}"/>, check dimensions like a real store, fail a chosen write, and drop
 /// vectors (so that a memory test measures the ingestor, not the store).
 /// </summary>
-internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkRecord>, IAtomicRecordWriter<string, ChunkRecord>
+internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRecord>, IAtomicRecordWriter<Guid, ChunkRecord>
 {
-    private readonly SortedDictionary<string, ChunkRecord> _records = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<Guid, ChunkRecord> _records = new();
     private readonly bool _atomic;
     private int _writes;
 
@@ -46,7 +46,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
 
     public int DeleteCalls { get; private set; }
 
-    public List<(IReadOnlyList<string> Deleted, int Upserted)> Replacements { get; } = [];
+    public List<(IReadOnlyList<Guid> Deleted, int Upserted)> Replacements { get; } = [];
 
     public ChunkRecord[] Records
     {
@@ -92,7 +92,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         return Task.CompletedTask;
     }
 
-    public override Task<ChunkRecord?> GetAsync(string key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
+    public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         lock (_records)
         {
@@ -101,9 +101,9 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
     }
 
     public override async IAsyncEnumerable<ChunkRecord> GetAsync(
-        IEnumerable<string> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<Guid> keys, RecordRetrievalOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        foreach (string key in keys)
+        foreach (Guid key in keys)
         {
             if (await GetAsync(key, options, cancellationToken) is ChunkRecord record)
             {
@@ -131,16 +131,16 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         }
     }
 
-    public override Task DeleteAsync(string key, CancellationToken cancellationToken = default) => DeleteAsync([key], cancellationToken);
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => DeleteAsync([key], cancellationToken);
 
-    public override Task DeleteAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         CheckExists();
         DeleteCalls++;
         lock (_records)
         {
-            foreach (string key in keys)
+            foreach (Guid key in keys)
             {
                 _records.Remove(key);
             }
@@ -161,7 +161,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         return Task.CompletedTask;
     }
 
-    public Task ReplaceAsync(IReadOnlyCollection<string> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
+    public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         CheckExists();
@@ -187,7 +187,7 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
             return null;
         }
 
-        if (_atomic && serviceType == typeof(IAtomicRecordWriter<string, ChunkRecord>))
+        if (_atomic && serviceType == typeof(IAtomicRecordWriter<Guid, ChunkRecord>))
         {
             return this;
         }
@@ -219,11 +219,11 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         return batch;
     }
 
-    private void Apply(IEnumerable<string> keysToDelete, List<ChunkRecord> batch)
+    private void Apply(IEnumerable<Guid> keysToDelete, List<ChunkRecord> batch)
     {
         lock (_records)
         {
-            foreach (string key in keysToDelete)
+            foreach (Guid key in keysToDelete)
             {
                 _records.Remove(key);
             }
@@ -256,6 +256,8 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<string, ChunkR
         HeadingPath = r.HeadingPath,
         Page = r.Page,
         ContentHash = r.ContentHash,
+        Metadata = r.Metadata,
+        Tags = [.. r.Tags],
         Embedding = withVector ? r.Embedding.ToArray() : default,
     };
 }

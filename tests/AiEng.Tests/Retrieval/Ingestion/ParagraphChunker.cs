@@ -14,6 +14,9 @@ internal sealed class ParagraphChunker : IChunker
 
     public int? Page { get; init; }
 
+    /// <summary>Gets the metadata of the chunk at each index, or <see langword="null"/> for none.</summary>
+    public Func<int, IReadOnlyDictionary<string, string>>? Metadata { get; init; }
+
     public int Produced => Volatile.Read(ref _produced);
 
     public IEnumerable<DocumentChunk> Chunk(Document document)
@@ -33,7 +36,14 @@ internal sealed class ParagraphChunker : IChunker
             if (end > start && !string.IsNullOrWhiteSpace(text[start..end]))
             {
                 Interlocked.Increment(ref _produced);
-                yield return new DocumentChunk(document.Id, index++, text[start..end], start, end) { HeadingPath = HeadingPath, Page = Page };
+                var chunk = new DocumentChunk(document.Id, index, text[start..end], start, end)
+                {
+                    HeadingPath = HeadingPath,
+                    Page = Page,
+                    Metadata = Metadata?.Invoke(index) ?? new Dictionary<string, string>(),
+                };
+                index++;
+                yield return chunk;
             }
 
             start = end + 1;

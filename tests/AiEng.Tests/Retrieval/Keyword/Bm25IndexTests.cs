@@ -25,6 +25,24 @@ public class Bm25IndexTests
     }
 
     [Fact]
+    public void A_filter_is_asked_once_per_document_and_its_rejections_never_score()
+    {
+        var asked = new List<int>();
+
+        // d1 holds "brown" and "fox", d3 "fox" twice: every document is reached by several query terms.
+        var hits = CreateIndex().Search("brown fox dog", 10, ordinal =>
+        {
+            asked.Add(ordinal);
+            return ordinal != 0;
+        });
+
+        Assert.Equal([0, 1, 2], asked.Order());
+        Assert.Equal(["d3", "d2"], hits.Select(h => h.Id).Order(StringComparer.Ordinal).Reverse());
+        Assert.DoesNotContain(hits, h => h.Id == "d1");
+        Assert.All(hits, h => Assert.False(double.IsNaN(h.Score)));
+    }
+
+    [Fact]
     public void Scores_a_query_with_lucene_idf_and_anserini_parameters()
     {
         var hits = CreateIndex().Search("fox", 10);

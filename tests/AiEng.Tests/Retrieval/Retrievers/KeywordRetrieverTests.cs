@@ -95,7 +95,7 @@ public class KeywordRetrieverTests
     public void Rejects_duplicate_or_empty_keys_and_bad_options()
     {
         var duplicate = Assert.Throws<ArgumentException>("records", () => new KeywordRetriever([.. Records(), Records()[0]]));
-        Assert.Contains("manual#0", duplicate.Message, StringComparison.Ordinal);
+        Assert.Contains("chunk 0 of document 'manual'", duplicate.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>("records", () => new KeywordRetriever([new ChunkRecord { Text = "x" }]));
         Assert.Throws<ArgumentException>("options", () => new KeywordRetriever([], new KeywordRetrieverOptions { MaxRecords = 0 }));
         Assert.Throws<ArgumentException>("options", () => new KeywordRetriever([], new KeywordRetrieverOptions { Bm25 = new Bm25Options { B = 2 } }));

@@ -21,7 +21,7 @@ public sealed class RetrievalRequestFilterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _collection = new ChangeTrackingCollection(_store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(256)), ownsInner: true);
+        _collection = new ChangeTrackingCollection(_store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(256)), ownsInner: true);
         await _collection.EnsureCollectionExistsAsync();
         string[] acme = ["the router password is printed under the router", "reset the router by holding the button", "router lights blink during updates"];
         string[] globex = ["the router password of globex is kept in the vault", "globex routers reset themselves at night", "router firmware for globex ships monthly"];
@@ -98,6 +98,25 @@ public sealed class RetrievalRequestFilterTests : IAsyncLifetime
         Assert.Same(AcmeOnly, copy.Filter);
         Assert.Same(request.AdditionalProperties, copy.AdditionalProperties);
         Assert.Equal(20, deeper.Top);
+    }
+
+    [Fact]
+    public void Where_and_WhereAny_add_conditions_to_the_request_and_copies_keep_them()
+    {
+        var request = new RetrievalRequest("q");
+
+        var same = request.Where("tenant", "acme").WhereAny("lang", "en", "de");
+        var copy = request.ForQuery("other");
+
+        Assert.Same(request, same);
+        Assert.Equal("tenant = 'acme' and lang in ('en', 'de')", request.MetadataFilter!.ToString());
+        Assert.Same(request.MetadataFilter, copy.MetadataFilter);
+    }
+
+    [Fact]
+    public void A_filter_expression_is_compiled_once_per_instance()
+    {
+        Assert.Same(ChunkFilters.Compile(AcmeOnly), ChunkFilters.Compile(AcmeOnly));
     }
 
     private async Task<IRetriever> CreateAsync(string kind)

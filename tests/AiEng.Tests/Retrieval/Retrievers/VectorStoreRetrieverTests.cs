@@ -19,7 +19,7 @@ public class VectorStoreRetrieverTests
         var collection = await CreateCollectionAsync(generator);
         var retriever = new VectorStoreRetriever(collection, generator);
 
-        var chunks = await retriever.RetrieveAsync("how do solar panels make electricity from sunlight", 2);
+        var chunks = await retriever.RetrieveAsync("how do solar panels convert sunlight into electricity", 2);
 
         Assert.Equal(["a#0", "a#1"], chunks.Keys());
         Assert.True(chunks[0].Score > chunks[1].Score);

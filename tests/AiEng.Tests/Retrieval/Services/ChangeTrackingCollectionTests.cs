@@ -9,7 +9,7 @@ public sealed class ChangeTrackingCollectionTests
     public async Task Every_write_moves_the_version_and_reads_do_not()
     {
         using var store = new InMemoryVectorStore();
-        using var collection = new ChangeTrackingCollection(store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(2)), ownsInner: true);
+        using var collection = new ChangeTrackingCollection(store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(2)), ownsInner: true);
         await collection.EnsureCollectionExistsAsync();
         long start = collection.Version;
 
@@ -20,7 +20,7 @@ public sealed class ChangeTrackingCollectionTests
         long afterReads = collection.Version;
         await collection.DeleteAsync(ChunkRecord.CreateKey("a", 0));
         long afterDelete = collection.Version;
-        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<string, ChunkRecord>>(collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)));
+        var writer = Assert.IsAssignableFrom<IAtomicRecordWriter<Guid, ChunkRecord>>(collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)));
         await writer.ReplaceAsync([], [Record("b")]);
 
         Assert.True(afterUpsert > start);
@@ -34,12 +34,12 @@ public sealed class ChangeTrackingCollectionTests
     public async Task Wraps_a_collection_once_and_disposes_only_one_it_owns()
     {
         using var store = new InMemoryVectorStore();
-        var inner = store.GetCollection<string, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(2));
+        var inner = store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(2));
         var tracking = ChangeTrackingCollection.Of(inner);
 
         Assert.Same(tracking, ChangeTrackingCollection.Of(tracking));
         Assert.Equal("chunks", tracking.Name);
-        Assert.Same(inner, tracking.GetService(typeof(InMemoryVectorStoreCollection<string, ChunkRecord>)));
+        Assert.Same(inner, tracking.GetService(typeof(InMemoryVectorStoreCollection<Guid, ChunkRecord>)));
 
         tracking.Dispose();
         Assert.False(await inner.CollectionExistsAsync());

@@ -17,7 +17,8 @@ public sealed class RecordModelBuilderTests
         Assert.Equal(DistanceFunction.CosineSimilarity, model.Vector.DistanceFunction);
         Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.DocumentId) && p.IsIndexed);
         Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.Text) && p.IsFullTextIndexed);
-        Assert.Equal(10, model.DataProperties.Count);
+        Assert.Contains(model.DataProperties, p => p.Name == nameof(ChunkRecord.Tags) && p.IsIndexed);
+        Assert.Equal(12, model.DataProperties.Count);
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public sealed class RecordModelBuilderTests
     {
         var definition = new VectorStoreCollectionDefinition
         {
-            Properties = [new VectorStoreKeyProperty("Key", typeof(string)), new VectorStoreVectorProperty("Nope", typeof(float[]), 3)],
+            Properties = [new VectorStoreKeyProperty("Key", typeof(Guid)), new VectorStoreVectorProperty("Nope", typeof(float[]), 3)],
         };
 
         var error = Assert.Throws<InvalidOperationException>(() => RecordModelBuilder.Build(typeof(ChunkRecord), definition));

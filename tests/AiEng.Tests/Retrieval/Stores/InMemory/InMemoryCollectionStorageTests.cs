@@ -49,7 +49,7 @@ public sealed class InMemoryCollectionStorageTests
             }
 
             await collection.UpsertAsync(replacements);
-            await collection.DeleteAsync(["k0007", "k2999"]);
+            await collection.DeleteAsync([ChunkRecord.CreateKey("d", 7), ChunkRecord.CreateKey("d", 2999)]);
         }
 
         Assert.Equal(await SavedAsync(sequential), await SavedAsync(parallel));
@@ -131,17 +131,17 @@ public sealed class InMemoryCollectionStorageTests
         var versions = Records(3, seed: 12);
         foreach (var version in versions)
         {
-            version.Key = "same";
+            version.Key = Same;
             version.Text = $"version of {version.Embedding.Span[0]}";
         }
 
         await collection.UpsertAsync(versions);
 
-        var stored = await collection.GetAsync("same", new RecordRetrievalOptions { IncludeVectors = true });
+        var stored = await collection.GetAsync(Same, new RecordRetrievalOptions { IncludeVectors = true });
         Assert.Equal(versions[2].Text, stored!.Text);
         Assert.Equal(versions[2].Embedding.ToArray(), stored.Embedding.ToArray());
         var hits = await HitsAsync(collection, versions[2].Embedding, 5);
-        Assert.Equal("same", Assert.Single(hits).Key);
+        Assert.Equal(Same, Assert.Single(hits).Key);
         Assert.Equal(1, hits[0].Score, 5);
         if (indexKind == IndexKind.Hnsw)
         {
@@ -194,29 +194,31 @@ public sealed class InMemoryCollectionStorageTests
         }
     }
 
+    private static readonly Guid Same = ChunkRecord.CreateKey("same", 0);
+
     private static InMemoryVectorStore Store(int parallelism = 2) => new(new InMemoryVectorStoreOptions
     {
         Hnsw = new HnswOptions { M = 8, EfConstruction = 48, EfSearch = 48, MaxDegreeOfParallelism = parallelism },
     });
 
-    private static async Task<InMemoryVectorStoreCollection<string, ChunkRecord>> CollectionAsync(InMemoryVectorStore store, string indexKind)
+    private static async Task<InMemoryVectorStoreCollection<Guid, ChunkRecord>> CollectionAsync(InMemoryVectorStore store, string indexKind)
     {
-        var collection = (InMemoryVectorStoreCollection<string, ChunkRecord>)store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(Dimensions, indexKind));
+        var collection = (InMemoryVectorStoreCollection<Guid, ChunkRecord>)store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(Dimensions, indexKind));
         await collection.EnsureCollectionExistsAsync();
         return collection;
     }
 
     private static HnswIndex Graph(InMemoryVectorStore store) =>
-        ((HnswVectorIndex)((InMemoryCollectionStorage<string, ChunkRecord>)store.FindStorage("c")!).Index).Graph;
+        ((HnswVectorIndex)((InMemoryCollectionStorage<Guid, ChunkRecord>)store.FindStorage("c")!).Index).Graph;
 
-    private static async Task<byte[]> SavedAsync(InMemoryVectorStoreCollection<string, ChunkRecord> collection)
+    private static async Task<byte[]> SavedAsync(InMemoryVectorStoreCollection<Guid, ChunkRecord> collection)
     {
         using var stream = new MemoryStream();
         await collection.SaveIndexAsync(stream);
         return stream.ToArray();
     }
 
-    private static async Task<int> CountAsync(VectorStoreCollection<string, ChunkRecord> collection)
+    private static async Task<int> CountAsync(VectorStoreCollection<Guid, ChunkRecord> collection)
     {
         int count = 0;
         await foreach (var _ in collection.GetAsync(_ => true, int.MaxValue))
@@ -227,9 +229,9 @@ public sealed class InMemoryCollectionStorageTests
         return count;
     }
 
-    private static async Task<List<(string Key, double Score)>> HitsAsync(VectorStoreCollection<string, ChunkRecord> collection, ReadOnlyMemory<float> query, int top)
+    private static async Task<List<(Guid Key, double Score)>> HitsAsync(VectorStoreCollection<Guid, ChunkRecord> collection, ReadOnlyMemory<float> query, int top)
     {
-        var hits = new List<(string, double)>();
+        var hits = new List<(Guid, double)>();
         await foreach (var hit in collection.SearchAsync(query, top))
         {
             hits.Add((hit.Record.Key, hit.Score!.Value));
@@ -239,7 +241,7 @@ public sealed class InMemoryCollectionStorageTests
     }
 
     private static List<ChunkRecord> Records(int count, int seed, int firstKey = 0) =>
-        [.. Vectors(count, seed).Select((vector, i) => new ChunkRecord { Key = $"k{firstKey + i:D4}", DocumentId = "d", Embedding = vector })];
+        [.. Vectors(count, seed).Select((vector, i) => new ChunkRecord { Key = ChunkRecord.CreateKey("d", firstKey + i), DocumentId = "d", Embedding = vector })];
 
     private static List<float[]> Vectors(int count, int seed)
     {

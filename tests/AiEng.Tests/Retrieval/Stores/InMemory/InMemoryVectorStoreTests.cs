@@ -48,23 +48,23 @@ public sealed class InMemoryVectorStoreTests
     public async Task Collections_of_the_same_name_share_their_records()
     {
         using var store = new InMemoryVectorStore();
-        var first = store.GetCollection<string, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
+        var first = store.GetCollection<Guid, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
         await first.EnsureCollectionExistsAsync();
-        await first.UpsertAsync(new ChunkRecord { Key = "k", DocumentId = "d", Embedding = new float[] { 1, 0, 0, 0 } });
+        await first.UpsertAsync(new ChunkRecord { Key = ChunkRecord.CreateKey("k", 0), DocumentId = "d", Embedding = new float[] { 1, 0, 0, 0 } });
 
-        var second = store.GetCollection<string, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
+        var second = store.GetCollection<Guid, ChunkRecord>("shared", ChunkRecord.CreateDefinition(4));
 
-        Assert.NotNull(await second.GetAsync("k"));
+        Assert.NotNull(await second.GetAsync(ChunkRecord.CreateKey("k", 0)));
     }
 
     [Fact]
     public async Task Opening_an_existing_collection_with_another_dimension_names_both()
     {
         using var store = new InMemoryVectorStore();
-        await store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4)).EnsureCollectionExistsAsync();
-        var other = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(8));
+        await store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(4)).EnsureCollectionExistsAsync();
+        var other = store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(8));
 
-        var error = await Assert.ThrowsAsync<VectorStoreException>(() => other.GetAsync("k"));
+        var error = await Assert.ThrowsAsync<VectorStoreException>(() => other.GetAsync(ChunkRecord.CreateKey("k", 0)));
 
         Assert.Equal("c", error.CollectionName);
         Assert.Contains("4 dimensions", error.Message, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class InMemoryVectorStoreTests
     {
         using var store = new InMemoryVectorStore();
 
-        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<Guid, ChunkRecord>("c"));
+        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<string, ChunkRecord>("c"));
 
         Assert.Contains("Key", error.Message, StringComparison.Ordinal);
     }
@@ -86,7 +86,7 @@ public sealed class InMemoryVectorStoreTests
     {
         using var store = new InMemoryVectorStore();
 
-        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, IndexKind.DiskAnn)));
+        var error = Assert.Throws<NotSupportedException>(() => store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, IndexKind.DiskAnn)));
 
         Assert.Contains("Embedding", error.Message, StringComparison.Ordinal);
         Assert.Contains(IndexKind.DiskAnn, error.Message, StringComparison.Ordinal);
@@ -135,17 +135,17 @@ public sealed class InMemoryVectorStoreTests
     public async Task Answers_collections_of_other_supported_index_kinds(string indexKind)
     {
         using var store = new InMemoryVectorStore();
-        var collection = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, indexKind));
+        var collection = store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(4, indexKind));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(
         [
-            new ChunkRecord { Key = "a", Embedding = new float[] { 1, 0, 0, 0 } },
-            new ChunkRecord { Key = "b", Embedding = new float[] { 0, 1, 0, 0 } },
+            new ChunkRecord { Key = ChunkRecord.CreateKey("a", 0), Embedding = new float[] { 1, 0, 0, 0 } },
+            new ChunkRecord { Key = ChunkRecord.CreateKey("b", 0), Embedding = new float[] { 0, 1, 0, 0 } },
         ]);
 
         var hit = Assert.Single(await ToListAsync(collection.SearchAsync(new float[] { 0, 1, 0, 0 }, 1)));
 
-        Assert.Equal("b", hit.Record.Key);
+        Assert.Equal(ChunkRecord.CreateKey("b", 0), hit.Record.Key);
         Assert.Equal(1.0, hit.Score!.Value, 5);
     }
 
@@ -154,17 +154,17 @@ public sealed class InMemoryVectorStoreTests
     {
         using var generator = TestEmbeddingGenerator.FromFunction(text => text == "north" ? [1, 0, 0, 0] : [0, 0, 0, 1]);
         using var store = new InMemoryVectorStore(new InMemoryVectorStoreOptions { EmbeddingGenerator = generator });
-        var collection = store.GetCollection<string, ChunkRecord>("c", ChunkRecord.CreateDefinition(4));
+        var collection = store.GetCollection<Guid, ChunkRecord>("c", ChunkRecord.CreateDefinition(4));
         await collection.EnsureCollectionExistsAsync();
         await collection.UpsertAsync(
         [
-            new ChunkRecord { Key = "n", Embedding = new float[] { 1, 0.1f, 0, 0 } },
-            new ChunkRecord { Key = "s", Embedding = new float[] { 0, 0, 0.1f, 1 } },
+            new ChunkRecord { Key = ChunkRecord.CreateKey("n", 0), Embedding = new float[] { 1, 0.1f, 0, 0 } },
+            new ChunkRecord { Key = ChunkRecord.CreateKey("s", 0), Embedding = new float[] { 0, 0, 0.1f, 1 } },
         ]);
 
         var hit = Assert.Single(await ToListAsync(collection.SearchAsync("north", 1)));
 
-        Assert.Equal("n", hit.Record.Key);
+        Assert.Equal(ChunkRecord.CreateKey("n", 0), hit.Record.Key);
     }
 
     [Fact]
@@ -188,12 +188,12 @@ public sealed class InMemoryVectorStoreTests
     public async Task Returns_metadata_and_the_atomic_writer_from_GetService()
     {
         using var store = new InMemoryVectorStore();
-        var collection = store.GetCollection<string, ChunkRecord>("meta");
+        var collection = store.GetCollection<Guid, ChunkRecord>("meta");
 
         Assert.Equal("meta", Assert.IsType<VectorStoreCollectionMetadata>(collection.GetService(typeof(VectorStoreCollectionMetadata))).CollectionName);
         Assert.NotNull(store.GetService(typeof(VectorStoreMetadata)));
-        Assert.Same(collection, collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>)));
-        Assert.Null(collection.GetService(typeof(IAtomicRecordWriter<string, ChunkRecord>), "keyed"));
+        Assert.Same(collection, collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)));
+        Assert.Null(collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>), "keyed"));
     }
 
     private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
