@@ -15,7 +15,8 @@ namespace AiEng.Retrieval;
 /// The file is read line by line, so memory is bounded by the longest line. Blank lines are ignored. A record whose text is
 /// missing or only whitespace is skipped and reported as <see cref="DocumentLoadIssueKind.Empty"/> with its line. A line
 /// that is not a JSON object, or has no id, throws <see cref="DocumentLoadException"/> naming the source and the 1-based
-/// line (documents before it have already been returned). Invalid UTF-8 is replaced and reported once per file.
+/// line (documents before it have already been returned), or with <see cref="JsonlDocumentLoaderOptions.SkipMalformedLines"/>
+/// is reported as <see cref="DocumentLoadIssueKind.Malformed"/> and skipped alone. Invalid UTF-8 is replaced and reported once per file.
 /// </para>
 /// <para>The metadata holds <c>format</c> = <c>jsonl</c>, <c>line</c> and, by default, the record's other scalar fields.</para>
 /// </remarks>
@@ -69,7 +70,17 @@ public sealed class JsonlDocumentLoader : IDocumentLoader
                     continue;
                 }
 
-                Document? document = Parse(source, line, lineNumber, issues);
+                Document? document;
+                try
+                {
+                    document = Parse(source, line, lineNumber, issues);
+                }
+                catch (DocumentLoadException ex) when (_options.SkipMalformedLines)
+                {
+                    issues?.Report(SourceText.ToIssue(ex, source.Name, ex.Message + " The line was skipped and the next lines were read."));
+                    continue;
+                }
+
                 if (document is not null)
                 {
                     yield return document;

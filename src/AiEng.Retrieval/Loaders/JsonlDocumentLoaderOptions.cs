@@ -20,6 +20,16 @@ public sealed class JsonlDocumentLoaderOptions
     /// </summary>
     public bool IncludeOtherFieldsAsMetadata { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a malformed line (not a JSON object, no id, a text that is not a string) is
+    /// skipped and reported, and the lines after it still read. Default: <see langword="false"/>: the first malformed line
+    /// throws <see cref="DocumentLoadException"/> (and <see cref="DirectoryDocumentLoader"/> skips the rest of that file),
+    /// which suits curated data sets, where a bad line means a broken export. Set it for data sets that are known to hold
+    /// the odd bad record, such as logs: each bad line is then reported to the loader's <c>issues</c> as
+    /// <see cref="DocumentLoadIssueKind.Malformed"/> with its line number (and record id when it has one).
+    /// </summary>
+    public bool SkipMalformedLines { get; set; }
+
     /// <summary>Creates options for a BEIR <c>corpus.jsonl</c>: fields <c>_id</c>, <c>text</c> and <c>title</c>.</summary>
     /// <returns>New options.</returns>
     public static JsonlDocumentLoaderOptions ForBeirCorpus() => new() { IdField = "_id", TextField = "text", TitleField = "title" };
