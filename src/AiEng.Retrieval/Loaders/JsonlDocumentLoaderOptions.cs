@@ -30,6 +30,16 @@ public sealed class JsonlDocumentLoaderOptions
     /// </summary>
     public bool SkipMalformedLines { get; set; }
 
+    /// <summary>The default <see cref="MaxLineChars"/>: 16,777,216 characters (16 Mi).</summary>
+    public const int DefaultMaxLineChars = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the longest line, in characters, that is parsed. A longer line is read past without being held in
+    /// memory and is malformed (see <see cref="SkipMalformedLines"/>), so one huge or endless line cannot exhaust memory.
+    /// Default: <see cref="DefaultMaxLineChars"/>. At least 1.
+    /// </summary>
+    public int MaxLineChars { get; set; } = DefaultMaxLineChars;
+
     /// <summary>Creates options for a BEIR <c>corpus.jsonl</c>: fields <c>_id</c>, <c>text</c> and <c>title</c>.</summary>
     /// <returns>New options.</returns>
     public static JsonlDocumentLoaderOptions ForBeirCorpus() => new() { IdField = "_id", TextField = "text", TitleField = "title" };
@@ -39,6 +49,11 @@ public sealed class JsonlDocumentLoaderOptions
     {
         Throw.IfNullOrWhitespace(IdField);
         Throw.IfNullOrWhitespace(TextField);
+        if (MaxLineChars < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxLineChars), MaxLineChars, $"{nameof(MaxLineChars)} must be at least 1 character, for example {DefaultMaxLineChars}.");
+        }
+
         if (TitleField is not null)
         {
             Throw.IfNullOrWhitespace(TitleField);

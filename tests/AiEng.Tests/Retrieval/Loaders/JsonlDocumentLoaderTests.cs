@@ -89,6 +89,26 @@ public class JsonlDocumentLoaderTests
     }
 
     [Fact]
+    public async Task A_line_longer_than_MaxLineChars_is_malformed_without_being_held_and_the_next_lines_can_still_be_read()
+    {
+        string huge = "{\"id\": \"2\", \"text\": \"" + new string('z', 5_000) + "\"}";
+        string lines = "{\"id\": \"1\", \"text\": \"a\"}\n" + huge + "\n{\"id\": \"3\", \"text\": \"c\"}";
+
+        var strict = await Assert.ThrowsAsync<DocumentLoadException>(() => TestSources.LoadAsync(
+            new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 1_000 }), TestSources.FromText(lines, "big.jsonl")));
+        var (documents, issues) = await TestSources.LoadAsync(
+            new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 1_000, SkipMalformedLines = true }), TestSources.FromText(lines, "big.jsonl"));
+        var (underLimit, _) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(lines, "big.jsonl"));
+
+        Assert.Equal(2, strict.LineNumber);
+        Assert.Contains("5,023 characters long, more than JsonlDocumentLoaderOptions.MaxLineChars (1,000)", strict.Message, StringComparison.Ordinal);
+        Assert.Equal(["1", "3"], documents.Select(d => d.Id));
+        Assert.Equal(2, Assert.Single(issues).LineNumber);
+        Assert.Equal(["1", "2", "3"], underLimit.Select(d => d.Id));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 0 }));
+    }
+
+    [Fact]
     public async Task Through_the_directory_loader_a_bad_line_skips_the_rest_of_the_file_unless_SkipMalformedLines_is_set()
     {
         using var temp = new TempDirectory();
