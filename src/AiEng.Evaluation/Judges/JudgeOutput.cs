@@ -16,14 +16,25 @@ internal static partial class JudgeOutput
         return match.Success ? match.Groups["body"].Value.Trim() : text.Trim();
     }
 
-    /// <summary>Finds and parses the first balanced JSON object in <paramref name="text"/>.</summary>
+    /// <summary>How many opening braces are tried as the start of the object before the output is given up on.</summary>
+    /// <remarks>Each try scans to its closing brace, so without a bound hostile output (thousands of nested braces) costs quadratic time.</remarks>
+    internal const int MaxCandidates = 64;
+
+    /// <summary>Finds and parses the first balanced JSON object in <paramref name="text"/>, trying at most <see cref="MaxCandidates"/> starts.</summary>
     public static bool TryParseObject(string text, out JsonElement root, out string error)
     {
         root = default;
         string body = StripCodeFence(text);
         int start = body.IndexOf('{', StringComparison.Ordinal);
+        int candidates = 0;
         while (start >= 0)
         {
+            if (++candidates > MaxCandidates)
+            {
+                error = $"The judge's output holds no JSON object among the first {MaxCandidates} opening braces (objects nested more than 64 levels deep are not read): \"{Truncate(text, 200)}\".";
+                return false;
+            }
+
             int end = FindClosingBrace(body, start);
             if (end < 0)
             {

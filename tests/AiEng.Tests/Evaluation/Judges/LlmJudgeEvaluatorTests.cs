@@ -37,6 +37,26 @@ public sealed class LlmJudgeEvaluatorTests
     }
 
     [Fact]
+    public async Task Hostile_output_of_deeply_nested_braces_is_refused_with_a_diagnostic_after_a_bounded_number_of_tries()
+    {
+        // 20,000 nested objects: too deep for the JSON reader (64 levels), and each start tried would scan to the end.
+        string nested = string.Concat(Enumerable.Repeat("{\"a\":", 20_000)) + "1" + new string('}', 20_000);
+        var (judge, _) = JudgeFakes.Replying(_ => nested);
+
+        JudgeFakes.AssertUnscored(
+            await JudgeFakes.ScoreAsync(LlmJudgeEvaluator.Coherence(), judge, "Paris.", "Coherence"),
+            "no JSON object among the first 64 opening braces (objects nested more than 64 levels deep are not read)");
+    }
+
+    [Fact]
+    public async Task A_score_object_nested_in_a_broken_outer_object_is_still_found()
+    {
+        var (judge, _) = JudgeFakes.Replying(_ => "{\"wrapper\": {\"reasoning\": \"fine\", \"score\": 4}, oops}");
+
+        Assert.Equal(4, (await JudgeFakes.ScoreAsync(LlmJudgeEvaluator.Coherence(), judge, "Paris.", "Coherence")).Value);
+    }
+
+    [Fact]
     public async Task A_failing_or_missing_judge_becomes_a_diagnostic()
     {
         var (judge, client) = JudgeFakes.Replying(_ => throw new TimeoutException("judge timed out"));

@@ -82,4 +82,18 @@ public class StructuredOutputChatClientExtensionsTests
 
         Assert.Contains("not valid JSON", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Refuses_a_reply_nested_deeper_than_the_json_reader_allows_with_a_clear_error()
+    {
+        string nested = string.Concat(Enumerable.Repeat("{\"a\":", 10_000)) + "1" + new string('}', 10_000);
+        TestChatClient client = Replies([], nested);
+
+        StructuredOutputException error = await Assert.ThrowsAsync<StructuredOutputException>(
+            () => client.GetValidatedResponseAsync<Ticket>([new ChatMessage(ChatRole.User, "x")], structuredOutputOptions: new StructuredOutputOptions { MaxRepairAttempts = 0 }));
+
+        string message = Assert.Single(error.Errors);
+        Assert.Contains("not valid JSON", message, StringComparison.Ordinal);
+        Assert.Contains("depth of 64", message, StringComparison.Ordinal);
+    }
 }
