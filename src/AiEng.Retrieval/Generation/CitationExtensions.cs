@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 
@@ -7,7 +8,8 @@ namespace AiEng.Retrieval;
 /// <summary>Reads what <see cref="RetrievalChatClient"/> attaches to responses: the citations and the query searched.</summary>
 public static class CitationExtensions
 {
-    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
+    // Enums are read as names (as AIJsonUtilities.DefaultOptions writes them) or numbers.
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>Gets the sources a grounded answer cites, stored under <see cref="RetrievalChatClient.CitationsKey"/>.</summary>
     /// <param name="response">The response.</param>
