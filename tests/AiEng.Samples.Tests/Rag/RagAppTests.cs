@@ -134,6 +134,60 @@ public sealed class RagAppTests : IDisposable
     }
 
     [Fact]
+    public async Task The_questions_are_one_conversation_and_a_follow_up_is_searched_as_a_standalone_query_offline()
+    {
+        var output = new StringWriter();
+
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?", "And what does it not cover?"]);
+
+        Assert.Equal(2, result.Answers.Count);
+        Assert.Equal(RetrievalQueryMethod.LastMessage, result.Answers[0].Query!.Method);
+        RagAnswer followUp = result.Answers[1];
+        Assert.Equal(("And what does it not cover? long warranty router", RetrievalQueryMethod.Heuristic), (followUp.Query!.Text, followUp.Query.Method));
+        Assert.Contains("lightning", followUp.Text, StringComparison.Ordinal);
+        Assert.Contains(followUp.Citations, c => c.DocumentId == "warranty.md" && c.HeadingPath == "Warranty > Routers");
+        Assert.Contains("Searched: And what does it not cover? long warranty router (a follow-up, made standalone by the offline heuristic)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_chat_model_configured_the_model_condenses_the_follow_up_and_sees_the_conversation()
+    {
+        await using var server = await OpenAITestServer.StartAsync();
+        var answered = new List<OpenAITestChatRequest>();
+        server.ChatHandler = (request, _) =>
+        {
+            if (request.Messages[0].Content == ConversationQueryOptions.DefaultInstructions)
+            {
+                return ValueTask.FromResult(new OpenAITestChatReply("What does the router warranty not cover?"));
+            }
+
+            lock (answered)
+            {
+                answered.Add(request);
+            }
+
+            return ValueTask.FromResult(new OpenAITestChatReply("Not lightning damage [1]."));
+        };
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
+        }).Build();
+        var output = new StringWriter();
+
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?", "And what does it not cover?"], configuration);
+
+        RetrievalQuery query = result.Answers[1].Query!;
+        Assert.Equal(("What does the router warranty not cover?", RetrievalQueryMethod.Model), (query.Text, query.Method));
+        Assert.Contains(result.Answers[1].Citations, c => c.DocumentId == "warranty.md" && c.HeadingPath == "Warranty > Routers");
+        Assert.Equal(2, answered.Count);
+        Assert.Equal(["user", "assistant", "system", "user"], answered[1].Messages.Select(m => m.Role));
+        Assert.Equal("And what does it not cover?", answered[1].Messages[^1].Content);
+        Assert.Contains("Searched: What does the router warranty not cover? (a follow-up, made standalone by the chat model)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_topic_restricts_the_retrieved_chunks_and_the_citations_to_its_documents()
     {
         var output = new StringWriter();
