@@ -113,12 +113,7 @@ public sealed class RagAppTests : IDisposable
             seen = request;
             return ValueTask.FromResult(new OpenAITestChatReply("Routers have a three-year warranty [1]."));
         };
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AiEng:Chat:Provider"] = "OpenAI",
-            ["AiEng:Chat:Model"] = "gpt-test",
-            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
-        }).Build();
+        IConfiguration configuration = ModelConfiguration(server);
         var output = new StringWriter();
 
         RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?"], configuration);
@@ -168,12 +163,7 @@ public sealed class RagAppTests : IDisposable
 
             return ValueTask.FromResult(new OpenAITestChatReply("Not lightning damage [1]."));
         };
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AiEng:Chat:Provider"] = "OpenAI",
-            ["AiEng:Chat:Model"] = "gpt-test",
-            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
-        }).Build();
+        IConfiguration configuration = ModelConfiguration(server);
         var output = new StringWriter();
 
         RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?", "And what does it not cover?"], configuration);
@@ -227,6 +217,15 @@ public sealed class RagAppTests : IDisposable
         Assert.Equal("docs_all_minilm_l6_v2_384", options.Collection);
         Assert.Equal([TopicDocumentLoader.TopicKey], options.FilterableFields);
     }
+
+    // The sample's configuration with the chat model gpt-test served by the test server.
+    private static IConfiguration ModelConfiguration(OpenAITestServer server) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
+        }).Build();
 
     // One run of the program: its own container (as a new process would have) over the test's folders, with no
     // configuration the offline defaults (extractive responder, local MiniLM) as on a fresh clone.
