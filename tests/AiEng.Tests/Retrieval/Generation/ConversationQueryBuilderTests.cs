@@ -165,6 +165,21 @@ public class ConversationQueryBuilderTests
     }
 
     [Fact]
+    public async Task A_model_configured_under_AiEng_ChatModels_condenses_and_the_offline_one_falls_back_to_the_heuristic()
+    {
+        var (answerer, answers) = Scripted(() => throw new InvalidOperationException("the answering model must not rewrite"));
+        using var services = TestServices.Build(("AiEng:ChatModels:small:Provider", "Offline"));
+        using var client = answerer.AsBuilder().UseRetrieval(Catalogue(), Condense(o => o.ConversationQuery.ChatModel = "small")).Build(services);
+
+        var response = await client.GetResponseAsync(Conversation());
+
+        // AiEng serves the named model by key; it is the extractive responder, which cannot rewrite, so the heuristic does.
+        Assert.Equal(("and what about its price? X200 router", RetrievalQueryMethod.Heuristic), (response.GetRetrievalQuery()!.Text, response.GetRetrievalQuery()!.Method));
+        Assert.Equal("x200#1", Chunks.Label(ChunkOf(Assert.Single(response.GetCitations()))));
+        Assert.Single(answers);
+    }
+
+    [Fact]
     public async Task Offline_the_heuristic_forms_the_query_and_the_extractive_responder_quotes_the_right_price()
     {
         using var client = new ExtractiveResponder(TiktokenTokenCounter.O200kBase).AsBuilder().UseRetrieval(Catalogue(), Condense()).Build();
