@@ -12,7 +12,7 @@ public sealed class RagEvaluationSettings
     /// <summary>The folder for this run's <c>cases.jsonl</c> and reports.</summary>
     public required string OutputDirectory { get; init; }
 
-    /// <summary><c>hybrid</c> (BM25 + dense, reciprocal-rank fusion), <c>dense</c> or <c>keyword</c>.</summary>
+    /// <summary><c>hybrid</c> (BM25 + dense, fused as <c>AddRetrieval</c> ships), <c>dense</c> or <c>keyword</c>.</summary>
     public string Retriever { get; init; } = "hybrid";
 
     /// <summary>Chunks retrieved per question.</summary>

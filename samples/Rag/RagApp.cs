@@ -260,7 +260,7 @@ internal sealed class RagApp
             }
         }
 
-        var table = new Table().Border(TableBorder.Simple).Title("Retrieved chunks (hybrid: BM25 + dense, reciprocal-rank fusion)");
+        var table = new Table().Border(TableBorder.Simple).Title($"Retrieved chunks ({DescribeRetriever(_retrievalOptions)})");
         table.AddColumn(new TableColumn("#").RightAligned());
         table.AddColumn(new TableColumn("score").RightAligned());
         table.AddColumn("cited");
@@ -302,4 +302,13 @@ internal sealed class RagApp
     {
         public void Report(T value) => report(value);
     }
+
+    /// <summary>Names the registered retriever as configured, for the table's title.</summary>
+    private static string DescribeRetriever(RetrievalServiceOptions options) => options.Retriever switch
+    {
+        RetrieverKind.Keyword => "keyword: BM25",
+        RetrieverKind.Dense => "dense",
+        _ when options.Fusion == FusionMethod.ReciprocalRank => "hybrid: BM25 + dense, reciprocal-rank fusion",
+        _ => string.Create(CultureInfo.InvariantCulture, $"hybrid: BM25 + dense, normalised scores, dense weight {options.DenseWeight}"),
+    };
 }

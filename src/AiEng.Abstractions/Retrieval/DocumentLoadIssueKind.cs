@@ -26,4 +26,10 @@ public enum DocumentLoadIssueKind
 
     /// <summary>The file is larger than the loader's limit (<c>DirectoryDocumentLoaderOptions.MaxFileBytes</c>); it was skipped without being read.</summary>
     TooLarge,
+
+    /// <summary>
+    /// A symbolic link leads back to a directory that contains it (for example <c>loop -&gt; .</c>); it was not followed, so
+    /// the files under it are loaded once, from the directory it points to.
+    /// </summary>
+    SymbolicLinkLoop,
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using AiEng.Shared;
 using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 
 namespace AiEng.Retrieval;
 
@@ -18,7 +17,9 @@ namespace AiEng.Retrieval;
 /// </para>
 /// <para>
 /// Skipped and reported to <c>issues</c>, with the reason: files behind a symbolic link (of the file or of a directory on
-/// its path) that resolves outside the root (<see cref="DocumentLoadIssueKind.OutsideRoot"/>); files without a loader
+/// its path) that resolves outside the root (<see cref="DocumentLoadIssueKind.OutsideRoot"/>; a directory link is reported
+/// once and not listed); symbolic links to a directory that contains them, such as <c>loop -&gt; .</c>
+/// (<see cref="DocumentLoadIssueKind.SymbolicLinkLoop"/>, reported once and not followed); files without a loader
 /// (<see cref="DocumentLoadIssueKind.Unsupported"/>); text files with NUL bytes in their first 8 KB
 /// (<see cref="DocumentLoadIssueKind.Binary"/>; PDF files are exempt); files that cannot be read
 /// (<see cref="DocumentLoadIssueKind.Unreadable"/>); malformed files (<see cref="DocumentLoadIssueKind.Malformed"/>, with the
@@ -77,7 +78,14 @@ public sealed class DirectoryDocumentLoader
         var matcher = new Matcher(PathComparison);
         matcher.AddIncludePatterns(_options.Include);
         matcher.AddExcludePatterns(_options.Exclude);
-        List<string> files = [.. matcher.Execute(new DirectoryInfoWrapper(root)).Files.Select(f => f.Path).Distinct().Order(StringComparer.Ordinal)];
+        var skippedLinks = new List<DocumentLoadIssue>();
+        var walkRoot = GuardedDirectoryInfo.CreateRoot(
+            root, rootPath, realRootPath, PathComparison, (path, kind, message) => skippedLinks.Add(new DocumentLoadIssue(path, kind, message)));
+        List<string> files = [.. matcher.Execute(walkRoot).Files.Select(f => f.Path).Distinct().Order(StringComparer.Ordinal)];
+        foreach (DocumentLoadIssue skipped in skippedLinks.OrderBy(issue => issue.Source, StringComparer.Ordinal))
+        {
+            issues?.Report(skipped);
+        }
 
         foreach (string relativePath in files)
         {

@@ -12,10 +12,12 @@ namespace AiEng.Retrieval;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The file is read line by line, so memory is bounded by the longest line. Blank lines are ignored. A record whose text is
+/// The file is read line by line, and no more than <see cref="JsonlDocumentLoaderOptions.MaxLineChars"/> characters of one
+/// line are held, so memory stays bounded however long a line is (a longer line is malformed). Blank lines are ignored. A record whose text is
 /// missing or only whitespace is skipped and reported as <see cref="DocumentLoadIssueKind.Empty"/> with its line. A line
 /// that is not a JSON object, or has no id, throws <see cref="DocumentLoadException"/> naming the source and the 1-based
-/// line (documents before it have already been returned). Invalid UTF-8 is replaced and reported once per file.
+/// line (documents before it have already been returned), or with <see cref="JsonlDocumentLoaderOptions.SkipMalformedLines"/>
+/// is reported as <see cref="DocumentLoadIssueKind.Malformed"/> and skipped alone. Invalid UTF-8 is replaced and reported once per file.
 /// </para>
 /// <para>The metadata holds <c>format</c> = <c>jsonl</c>, <c>line</c> and, by default, the record's other scalar fields.</para>
 /// </remarks>
@@ -45,31 +47,46 @@ public sealed class JsonlDocumentLoader : IDocumentLoader
         var (reader, flag) = SourceText.OpenReader(source);
         using (reader)
         {
+            var lines = new BoundedLineReader(reader, _options.MaxLineChars);
             int lineNumber = 0;
             while (true)
             {
-                string? line;
+                (string? line, bool tooLong, long length, bool end) read;
                 try
                 {
-                    line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                    read = await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     throw SourceText.ReadFailed(source, ex);
                 }
 
-                if (line is null)
+                if (read.end)
                 {
                     break;
                 }
 
+                string? line = read.line;
                 lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
+                if (!read.tooLong && string.IsNullOrWhiteSpace(line))
                 {
                     continue;
                 }
 
-                Document? document = Parse(source, line, lineNumber, issues);
+                Document? document;
+                try
+                {
+                    document = read.tooLong
+                        ? throw Malformed(source, lineNumber, null, string.Create(CultureInfo.InvariantCulture,
+                            $"the line is {read.length:N0} characters long, more than JsonlDocumentLoaderOptions.MaxLineChars ({_options.MaxLineChars:N0}), so it was not parsed; raise MaxLineChars if such records are expected"), null)
+                        : Parse(source, line!, lineNumber, issues);
+                }
+                catch (DocumentLoadException ex) when (_options.SkipMalformedLines)
+                {
+                    issues?.Report(SourceText.ToIssue(ex, source.Name, ex.Message + " The line was skipped and the next lines were read."));
+                    continue;
+                }
+
                 if (document is not null)
                 {
                     yield return document;

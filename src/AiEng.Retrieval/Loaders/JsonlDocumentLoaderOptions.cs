@@ -20,6 +20,26 @@ public sealed class JsonlDocumentLoaderOptions
     /// </summary>
     public bool IncludeOtherFieldsAsMetadata { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a malformed line (not a JSON object, no id, a text that is not a string) is
+    /// skipped and reported, and the lines after it still read. Default: <see langword="false"/>: the first malformed line
+    /// throws <see cref="DocumentLoadException"/> (and <see cref="DirectoryDocumentLoader"/> skips the rest of that file),
+    /// which suits curated data sets, where a bad line means a broken export. Set it for data sets that are known to hold
+    /// the odd bad record, such as logs: each bad line is then reported to the loader's <c>issues</c> as
+    /// <see cref="DocumentLoadIssueKind.Malformed"/> with its line number (and record id when it has one).
+    /// </summary>
+    public bool SkipMalformedLines { get; set; }
+
+    /// <summary>The default <see cref="MaxLineChars"/>: 16,777,216 characters (16 Mi).</summary>
+    public const int DefaultMaxLineChars = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the longest line, in characters, that is parsed. A longer line is read past without being held in
+    /// memory and is malformed (see <see cref="SkipMalformedLines"/>), so one huge or endless line cannot exhaust memory.
+    /// Default: <see cref="DefaultMaxLineChars"/>. At least 1.
+    /// </summary>
+    public int MaxLineChars { get; set; } = DefaultMaxLineChars;
+
     /// <summary>Creates options for a BEIR <c>corpus.jsonl</c>: fields <c>_id</c>, <c>text</c> and <c>title</c>.</summary>
     /// <returns>New options.</returns>
     public static JsonlDocumentLoaderOptions ForBeirCorpus() => new() { IdField = "_id", TextField = "text", TitleField = "title" };
@@ -29,6 +49,11 @@ public sealed class JsonlDocumentLoaderOptions
     {
         Throw.IfNullOrWhitespace(IdField);
         Throw.IfNullOrWhitespace(TextField);
+        if (MaxLineChars < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxLineChars), MaxLineChars, $"{nameof(MaxLineChars)} must be at least 1 character, for example {DefaultMaxLineChars}.");
+        }
+
         if (TitleField is not null)
         {
             Throw.IfNullOrWhitespace(TitleField);

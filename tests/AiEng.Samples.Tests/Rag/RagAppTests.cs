@@ -76,7 +76,7 @@ public sealed class RagAppTests : IDisposable
         Assert.Contains("no language model is configured", text, StringComparison.Ordinal);
         Assert.Contains("AiEng__Chat__Provider=OpenAI", text, StringComparison.Ordinal);
         Assert.Contains("[1] Warranty (warranty.md, chars ", text, StringComparison.Ordinal);
-        Assert.Contains("Retrieved chunks", text, StringComparison.Ordinal);
+        Assert.Contains("Retrieved chunks (hybrid: BM25 + dense, normalised scores", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);
         Assert.True(File.Exists(_paths.DatabasePath));
     }

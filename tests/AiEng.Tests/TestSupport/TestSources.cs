@@ -19,4 +19,11 @@ internal static class TestSources
         List<Document> documents = await loader.LoadAsync(source, issues).ToListAsync();
         return (documents, issues.Items);
     }
+
+    public static async Task<(List<Document> Documents, IReadOnlyList<DocumentLoadIssue> Issues)> LoadDirectoryAsync(DirectoryDocumentLoader loader, string root)
+    {
+        var issues = new CollectingProgress<DocumentLoadIssue>();
+        List<Document> documents = await loader.LoadAsync(root, issues).ToListAsync();
+        return (documents, issues.Items);
+    }
 }

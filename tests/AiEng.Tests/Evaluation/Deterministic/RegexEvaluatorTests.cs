@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AiEng.Evaluation;
+using Microsoft.Extensions.AI.Evaluation;
 
 namespace AiEng.Tests.Evaluation.Deterministic;
 
@@ -12,6 +13,18 @@ public sealed class RegexEvaluatorTests
         Assert.Equal(1, await EvalCall.ValueAsync(evaluator, "2024-05-01", RegexEvaluator.MetricName));
         Assert.Equal(0, await EvalCall.ValueAsync(evaluator, "May 1st", RegexEvaluator.MetricName));
         Assert.Equal(1, await EvalCall.ValueAsync(new RegexEvaluator("PARIS", RegexOptions.IgnoreCase), "paris", RegexEvaluator.MetricName));
+    }
+
+    [Fact]
+    public async Task A_catastrophically_backtracking_pattern_times_out_and_leaves_the_case_unscored()
+    {
+        // Nested quantifiers on input that almost matches: the backtracking engine would try about 2^40 paths.
+        var evaluator = new RegexEvaluator("^(a+)+$");
+
+        NumericMetric metric = await EvalCall.ScoreAsync(evaluator, new string('a', 40) + "!", RegexEvaluator.MetricName);
+
+        Assert.Null(metric.Value);
+        Assert.Contains(metric.Diagnostics ?? [], d => d.Message.Contains("timed out after 1 s", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -65,9 +65,48 @@ public class DirectoryDocumentLoaderTests
         Assert.DoesNotContain(documents, d => d.Text.Contains("outside", StringComparison.OrdinalIgnoreCase));
         DocumentLoadIssue escaped = Assert.Single(issues, i => i.Source == "link-out.txt");
         Assert.Equal(DocumentLoadIssueKind.OutsideRoot, escaped.Kind);
-        DocumentLoadIssue throughDirectory = Assert.Single(issues, i => i.Source == "linked-dir/leak.txt");
+        DocumentLoadIssue throughDirectory = Assert.Single(issues, i => i.Source == "linked-dir");
         Assert.Equal(DocumentLoadIssueKind.OutsideRoot, throughDirectory.Kind);
+        Assert.Contains("nothing under it was read", throughDirectory.Message, StringComparison.Ordinal);
         Assert.Equal(2, issues.Count);
+    }
+
+    [Fact]
+    public async Task A_symbolic_link_back_to_the_root_is_reported_once_as_a_loop_and_every_file_is_loaded_once()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteText("a.txt", "First.");
+        temp.WriteText("sub/b.md", "# B\n\nSecond.");
+        Directory.CreateSymbolicLink(temp.Combine("loop"), temp.Path);
+        Directory.CreateSymbolicLink(temp.Combine("sub/up"), temp.Combine("sub"));
+
+        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(), temp.Path);
+
+        Assert.Equal(["a.txt", "sub/b.md"], documents.Select(d => d.Id));
+        Assert.Equal(
+            [("loop", DocumentLoadIssueKind.SymbolicLinkLoop), ("sub/up", DocumentLoadIssueKind.SymbolicLinkLoop)],
+            issues.Select(i => (i.Source, i.Kind)));
+        Assert.Contains("back to '.'", issues[0].Message, StringComparison.Ordinal);
+        Assert.Contains("back to 'sub'", issues[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_directory_links_that_point_at_each_other_are_followed_once_each_and_the_loop_is_reported()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteText("a/one.txt", "One.");
+        temp.WriteText("b/two.txt", "Two.");
+        Directory.CreateSymbolicLink(temp.Combine("a/to-b"), temp.Combine("b"));
+        Directory.CreateSymbolicLink(temp.Combine("b/to-a"), temp.Combine("a"));
+
+        var (documents, issues) = await LoadAsync(new DirectoryDocumentLoader(), temp.Path);
+
+        // A link to another directory inside the root is followed (its files load under the link's path too), but a path
+        // never passes through the same directory twice.
+        Assert.Equal(["a/one.txt", "a/to-b/two.txt", "b/to-a/one.txt", "b/two.txt"], documents.Select(d => d.Id));
+        Assert.Equal(
+            [("a/to-b/to-a", DocumentLoadIssueKind.SymbolicLinkLoop), ("b/to-a/to-b", DocumentLoadIssueKind.SymbolicLinkLoop)],
+            issues.Select(i => (i.Source, i.Kind)));
     }
 
     [Fact]
@@ -210,12 +249,8 @@ public class DirectoryDocumentLoaderTests
         Assert.Equal(nameof(DirectoryDocumentLoaderOptions.MaxFileBytes), ex.ParamName);
     }
 
-    private static async Task<(List<Document> Documents, IReadOnlyList<DocumentLoadIssue> Issues)> LoadAsync(DirectoryDocumentLoader loader, string root)
-    {
-        var issues = new CollectingProgress<DocumentLoadIssue>();
-        List<Document> documents = await loader.LoadAsync(root, issues).ToListAsync();
-        return (documents, issues.Items);
-    }
+    private static Task<(List<Document> Documents, IReadOnlyList<DocumentLoadIssue> Issues)> LoadAsync(DirectoryDocumentLoader loader, string root) =>
+        TestSources.LoadDirectoryAsync(loader, root);
 
     private sealed class FailingLoader : IDocumentLoader
     {

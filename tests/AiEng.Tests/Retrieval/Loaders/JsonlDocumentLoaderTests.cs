@@ -65,6 +65,67 @@ public class JsonlDocumentLoaderTests
     }
 
     [Fact]
+    public async Task With_SkipMalformedLines_each_bad_line_is_reported_and_the_rest_of_the_file_is_read()
+    {
+        string deep = new string('[', 200) + new string(']', 200);
+        string lines = string.Join('\n',
+            "{\"id\": \"1\", \"text\": \"first\"}",
+            "{\"id\": \"2\", \"text\": \"broken\"",
+            "{\"text\": \"no id\"}",
+            "{\"id\": \"4\", \"text\": 5}",
+            deep,
+            "{\"id\": \"6\", \"text\": \"last\"}");
+        var loader = new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { SkipMalformedLines = true });
+
+        var (documents, issues) = await TestSources.LoadAsync(loader, TestSources.FromText(lines, "logs/app.jsonl"));
+
+        Assert.Equal(["1", "6"], documents.Select(d => d.Id));
+        Assert.Equal([2, 3, 4, 5], issues.Select(i => i.LineNumber!.Value));
+        Assert.All(issues, i => Assert.Equal(DocumentLoadIssueKind.Malformed, i.Kind));
+        Assert.All(issues, i => Assert.Equal("logs/app.jsonl", i.Source));
+        Assert.All(issues, i => Assert.Contains("The line was skipped", i.Message, StringComparison.Ordinal));
+        Assert.Equal("4", issues[2].DocumentId);
+        Assert.Contains("not valid JSON", issues[3].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_MaxLineChars_is_malformed_without_being_held_and_the_next_lines_can_still_be_read()
+    {
+        string huge = "{\"id\": \"2\", \"text\": \"" + new string('z', 5_000) + "\"}";
+        string lines = "{\"id\": \"1\", \"text\": \"a\"}\n" + huge + "\n{\"id\": \"3\", \"text\": \"c\"}";
+
+        var strict = await Assert.ThrowsAsync<DocumentLoadException>(() => TestSources.LoadAsync(
+            new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 1_000 }), TestSources.FromText(lines, "big.jsonl")));
+        var (documents, issues) = await TestSources.LoadAsync(
+            new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 1_000, SkipMalformedLines = true }), TestSources.FromText(lines, "big.jsonl"));
+        var (underLimit, _) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(lines, "big.jsonl"));
+
+        Assert.Equal(2, strict.LineNumber);
+        Assert.Contains("5,023 characters long, more than JsonlDocumentLoaderOptions.MaxLineChars (1,000)", strict.Message, StringComparison.Ordinal);
+        Assert.Equal(["1", "3"], documents.Select(d => d.Id));
+        Assert.Equal(2, Assert.Single(issues).LineNumber);
+        Assert.Equal(["1", "2", "3"], underLimit.Select(d => d.Id));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { MaxLineChars = 0 }));
+    }
+
+    [Fact]
+    public async Task Through_the_directory_loader_a_bad_line_skips_the_rest_of_the_file_unless_SkipMalformedLines_is_set()
+    {
+        using var temp = new TempDirectory();
+        temp.WriteText("data.jsonl", "{\"id\": \"1\", \"text\": \"a\"}\nnot json\n{\"id\": \"3\", \"text\": \"c\"}\n");
+        var lenient = new DirectoryDocumentLoaderOptions();
+        lenient.Loaders[".jsonl"] = new JsonlDocumentLoader(new JsonlDocumentLoaderOptions { SkipMalformedLines = true });
+
+        var strict = await TestSources.LoadDirectoryAsync(new DirectoryDocumentLoader(), temp.Path);
+        var skipping = await TestSources.LoadDirectoryAsync(new DirectoryDocumentLoader(lenient), temp.Path);
+
+        Assert.Equal(["1"], strict.Documents.Select(d => d.Id));
+        Assert.Contains("The rest of the file was skipped", Assert.Single(strict.Issues).Message, StringComparison.Ordinal);
+        Assert.Equal(["1", "3"], skipping.Documents.Select(d => d.Id));
+        Assert.Equal(2, Assert.Single(skipping.Issues).LineNumber);
+    }
+
+    [Fact]
     public async Task A_record_without_an_id_or_with_a_non_string_text_is_malformed()
     {
         var noId = await Assert.ThrowsAsync<DocumentLoadException>(
