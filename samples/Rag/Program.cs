@@ -3,7 +3,10 @@
 // and the retrieved chunks with their scores. Offline by default (local MiniLM embeddings, extractive responder);
 // configure AiEng:Chat (appsettings.json or AiEng__Chat__* environment variables) to answer with a real model.
 //
-//   dotnet run --project samples/Rag [-- --ask "question"] [--topic NAME] [--docs DIR] [--store DIR] [--trace]
+// The questions are one conversation, so a follow-up ("and how long does it wait between them?") is condensed into a
+// standalone query before retrieval; --ask can be repeated to hold a conversation of your own.
+//
+//   dotnet run --project samples/Rag [-- --ask "question" [--ask "follow-up"]] [--topic NAME] [--docs DIR] [--store DIR] [--trace]
 using AiEng.Samples.Rag;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +16,8 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Spectre.Console;
 
-string? docs = null, store = null, ask = null, topic = null;
+string? docs = null, store = null, topic = null;
+var asked = new List<string>();
 bool trace = false;
 var hostArgs = new List<string>();
 for (int i = 0; i < args.Length; i++)
@@ -22,14 +26,15 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--docs" when i + 1 < args.Length: docs = args[++i]; break;
         case "--store" when i + 1 < args.Length: store = args[++i]; break;
-        case "--ask" when i + 1 < args.Length: ask = args[++i]; break;
+        case "--ask" when i + 1 < args.Length: asked.Add(args[++i]); break;
         case "--topic" when i + 1 < args.Length: topic = args[++i]; break;
         case "--trace": trace = true; break;
         case "--help" or "-h":
-            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\"] [--topic NAME] [--docs DIR] [--store DIR] [--trace]");
+            Console.WriteLine("usage: dotnet run --project samples/Rag [-- --ask \"question\" [--ask \"follow-up\"]] [--topic NAME] [--docs DIR] [--store DIR] [--trace]");
             Console.WriteLine("  --docs DIR    Markdown folder to ingest (default: docs/ of the repository holding AiEng.sln)");
             Console.WriteLine("  --store DIR   folder of the SQLite store and the embedding cache (default: samples/Rag/.data/)");
-            Console.WriteLine("  --ask TEXT    answer this question instead of the three built-in ones");
+            Console.WriteLine("  --ask TEXT    answer this question instead of the four built-in ones; repeat it for a conversation, whose");
+            Console.WriteLine("                follow-ups (\"and what about its default?\") are searched as standalone questions");
             Console.WriteLine("  --topic NAME  answer from the documents of one topic only (a file name of docs/ without .md, e.g. retrieval)");
             Console.WriteLine("  --trace       print the OpenTelemetry spans (sources AiEng and Microsoft.Extensions.AI) to the console");
             return 0;
@@ -82,7 +87,7 @@ if (Console.IsOutputRedirected)
 var app = ActivatorUtilities.CreateInstance<RagApp>(host.Services, AnsiConsole.Console);   // its pieces come from the container
 try
 {
-    await app.RunAsync(paths, ask is null ? RagApp.DefaultQuestions : [ask], topic, cancellation.Token);
+    await app.RunAsync(paths, asked.Count == 0 ? RagApp.DefaultQuestions : asked, topic, cancellation.Token);
 }
 catch (Microsoft.Extensions.VectorData.VectorStoreException ex)
 {

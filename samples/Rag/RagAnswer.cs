@@ -7,4 +7,5 @@ namespace AiEng.Samples.Rag;
 /// <param name="Text">The answer.</param>
 /// <param name="Citations">The sources the answer cites.</param>
 /// <param name="Retrieved">The chunks the retriever returned for the question, best first, with their fused scores.</param>
-internal sealed record RagAnswer(string Question, string Text, IReadOnlyList<Citation> Citations, IReadOnlyList<RetrievedChunk> Retrieved);
+/// <param name="Query">The query searched for the question, and how it was formed from the conversation.</param>
+internal sealed record RagAnswer(string Question, string Text, IReadOnlyList<Citation> Citations, IReadOnlyList<RetrievedChunk> Retrieved, RetrievalQuery? Query);

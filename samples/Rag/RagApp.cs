@@ -12,16 +12,18 @@ namespace AiEng.Samples.Rag;
 /// <summary>
 /// The RAG sample's core: ingests a folder of Markdown documents into a SQLite vector store (incrementally), then answers
 /// questions with hybrid retrieval (BM25 + dense) and grounded generation, printing the answer, its citations and the
-/// retrieved chunks with their scores. Every piece comes from the services <see cref="RagServices.AddRagSample"/>
+/// retrieved chunks with their scores. The questions of a run are one conversation: a follow-up ("and how long does it
+/// wait?") is condensed into a standalone query before retrieval, and the query searched is printed. Every piece comes from the services <see cref="RagServices.AddRagSample"/>
 /// registers; create it with <c>ActivatorUtilities.CreateInstance&lt;RagApp&gt;(services, console)</c>.
 /// </summary>
 internal sealed class RagApp
 {
-    /// <summary>The questions asked when none is given with <c>--ask</c>.</summary>
+    /// <summary>The questions asked when none is given with <c>--ask</c>: one conversation, whose third question is a follow-up of the second.</summary>
     public static readonly IReadOnlyList<string> DefaultQuestions =
     [
         "What does the ingestor compare to skip an unchanged document?",
         "Which HTTP status codes are retried?",
+        "And how long does it wait between them?",
         "How do I set the API key of an OpenAI model?",
     ];
 
@@ -75,9 +77,13 @@ internal sealed class RagApp
         return console;
     }
 
-    /// <summary>Ingests <see cref="RagPaths.DocsDirectory"/> and answers <paramref name="questions"/>.</summary>
+    /// <summary>Ingests <see cref="RagPaths.DocsDirectory"/> and answers <paramref name="questions"/>, one conversation.</summary>
     /// <param name="paths">The documents and the store.</param>
-    /// <param name="questions">The questions to answer.</param>
+    /// <param name="questions">
+    /// The questions to answer, in one conversation: each is asked with the earlier questions and answers, and a follow-up
+    /// is condensed into a standalone query for retrieval (by the chat model, or offline by the heuristic of
+    /// docs/retrieval.md).
+    /// </param>
     /// <param name="topic">
     /// Answers from the chunks of this topic only (<see cref="TopicDocumentLoader"/>: a top-level file name such as
     /// <c>retrieval</c>, or a folder), or <see langword="null"/> for all: a metadata filter that applies before the top
@@ -105,12 +111,14 @@ internal sealed class RagApp
             indexedChunks++;
         }
 
-        // Not disposed: disposing the pipeline would dispose the caller's client.
+        // Not disposed: disposing the pipeline would dispose the caller's client. A follow-up question is condensed into a
+        // standalone query before retrieval: by the chat model, or offline by a heuristic (no model call).
         IChatClient rag = _chatClient.AsBuilder()
             .UseRetrieval(_retriever, options =>
             {
                 options.Top = Top;
                 options.Packing.MaxTokens = 1_500;
+                options.ConversationQuery.Mode = ConversationQueryMode.Condense;
             })
             .Build();
 
@@ -126,10 +134,13 @@ internal sealed class RagApp
         }
 
         var answers = new List<RagAnswer>(questions.Count);
+        var conversation = new List<ChatMessage>();
         foreach (string question in questions)
         {
-            ChatResponse response = await rag.GetResponseAsync(question, options, cancellationToken);
-            var answer = new RagAnswer(question, response.Text, response.GetCitations(), _retriever.LastResults);
+            conversation.Add(new ChatMessage(ChatRole.User, question));
+            ChatResponse response = await rag.GetResponseAsync(conversation, options, cancellationToken);
+            conversation.AddRange(response.Messages);
+            var answer = new RagAnswer(question, response.Text, response.GetCitations(), _retriever.LastResults, response.GetRetrievalQuery());
             answers.Add(answer);
             Print(answer);
         }
@@ -218,6 +229,15 @@ internal sealed class RagApp
         _console.WriteLine();
         _console.Write(new Rule("Question").LeftJustified());
         _console.WriteLine($"Q: {answer.Question}");
+        if (answer.Query is { IsRewritten: true } query)
+        {
+            string by = query.Method == RetrievalQueryMethod.Model ? "the chat model" : "the offline heuristic";
+            _console.WriteLine($"Searched: {query.Text} (a follow-up, made standalone by {by})");
+        }
+        else if (answer.Query is { Method: RetrievalQueryMethod.Fallback })
+        {
+            _console.WriteLine("Searched: the question as it is (condensing the follow-up failed; see the warning in the log)");
+        }
         _console.WriteLine();
         _console.WriteLine("A: " + answer.Text);
         _console.WriteLine();

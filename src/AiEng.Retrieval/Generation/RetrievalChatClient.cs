@@ -43,12 +43,23 @@ namespace AiEng.Retrieval;
 /// model is only ever given chunks the filter allows.
 /// </para>
 /// <para>
+/// <b>Follow-up questions.</b> By default the query is the last user message as it is. With
+/// <see cref="RetrievalOptions.ConversationQuery"/> set to <see cref="ConversationQueryMode.Condense"/>, a follow-up ("and
+/// what about its price?") is first rewritten into a standalone question from the latest messages by a chat model (the
+/// wrapped client unless another is configured), or by a documented heuristic when that client is the offline extractive
+/// responder; the first message of a conversation is searched as it is. A rewrite that fails or returns nothing is logged
+/// and the last message is searched. The response carries the query searched and how it was formed
+/// (<see cref="QueryKey"/>, <see cref="CitationExtensions.GetRetrievalQuery(ChatResponse)"/>); the model still answers the
+/// conversation as the user wrote it.
+/// </para>
+/// <para>
 /// Retrieval runs on every call. Put <c>UseRetrieval</c> before <c>UseFunctionInvocation</c> in the builder (outside it)
 /// so that a tool-calling loop retrieves once per user turn.
 /// </para>
 /// <para>
 /// Each call is a span <c>aieng.generation.grounded</c> on the activity source <c>AiEng</c> (retrieved, packed and dropped
-/// chunk counts, context tokens, citations); the retrieval and the inner chat call are its children.
+/// chunk counts, context tokens, citations, how the query was formed); the rewriting call (a span
+/// <c>aieng.retrieval.query_transformation</c>), the retrieval and the inner chat call are its children.
 /// </para>
 /// </remarks>
 public sealed partial class RetrievalChatClient : DelegatingChatClient
@@ -64,25 +75,49 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     /// </summary>
     public const string FilterKey = "aieng.retrieval.filter";
 
+    /// <summary>
+    /// The key of the query a call searched with in <see cref="ChatResponse.AdditionalProperties"/> and on the last streamed
+    /// update: <c>aieng.retrieval.query</c>. Its value is a <see cref="RetrievalQuery"/>; read it with
+    /// <see cref="CitationExtensions.GetRetrievalQuery(ChatResponse)"/>.
+    /// </summary>
+    public const string QueryKey = "aieng.retrieval.query";
+
     private readonly IRetriever _retriever;
     private readonly RetrievalOptions _options;
     private readonly ContextPacker _packer;
     private readonly ILogger _logger;
+    private readonly ConversationQueryBuilder _queries;
 
     /// <summary>Initializes a new instance of the <see cref="RetrievalChatClient"/> class.</summary>
     /// <param name="innerClient">The client that writes the answer.</param>
     /// <param name="retriever">Finds the chunks for a question.</param>
     /// <param name="options">The options (copied), or <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">Receives what grounding did (Debug: chunks retrieved and packed; Information: nothing found); <see langword="null"/> for none. Questions and context are never logged.</param>
+    /// <param name="logger">
+    /// Receives what grounding did (Debug: how the query was formed, chunks retrieved and packed; Information: nothing found;
+    /// Warning: a failed rewrite of a follow-up); <see langword="null"/> for none. Questions and context are never logged, and
+    /// the query only with <see cref="RetrievalOptions.EnableSensitiveData"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="innerClient"/> or <paramref name="retriever"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">An option is out of range (the message names it).</exception>
+    /// <exception cref="ArgumentException">
+    /// An option is out of range (the message names it), or <see cref="ConversationQueryOptions.ChatModel"/> is set: only
+    /// <c>UseRetrieval</c> can resolve a model by name; give the constructor the client as <see cref="ConversationQueryOptions.ChatClient"/>.
+    /// </exception>
     public RetrievalChatClient(IChatClient innerClient, IRetriever retriever, RetrievalOptions? options = null, ILogger? logger = null)
         : base(innerClient)
     {
         _retriever = Throw.IfNull(retriever);
         _options = (options ?? new RetrievalOptions()).Validate();
-        _packer = new ContextPacker(_options.TokenCounter ?? TiktokenTokenCounter.O200kBase, _options.Packing);
+        if (_options.ConversationQuery.ChatModel is { } model)
+        {
+            throw new ArgumentException(
+                $"{nameof(RetrievalOptions)}.{nameof(RetrievalOptions.ConversationQuery)}.{nameof(ConversationQueryOptions.ChatModel)} is '{model}', but the {nameof(RetrievalChatClient)} constructor has no services to resolve a model by name from: add the middleware with ChatClientBuilder.UseRetrieval, which resolves it from the builder's services, or set {nameof(ConversationQueryOptions.ChatClient)} to the client.",
+                nameof(options));
+        }
+
+        ITokenCounter tokenCounter = _options.TokenCounter ?? TiktokenTokenCounter.O200kBase;
+        _packer = new ContextPacker(tokenCounter, _options.Packing);
         _logger = logger ?? NullLogger.Instance;
+        _queries = new ConversationQueryBuilder(_options.ConversationQuery, innerClient, tokenCounter, _options.EnableSensitiveData, _logger);
     }
 
     /// <inheritdoc />
@@ -102,7 +137,9 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
             var response = await base.GetResponseAsync(grounded.Messages, WithoutFilter(options), cancellationToken).ConfigureAwait(false);
             var citations = SelectCitations(grounded.Citations, response.Text);
-            (response.AdditionalProperties ??= [])[CitationsKey] = citations;
+            var properties = response.AdditionalProperties ??= [];
+            properties[CitationsKey] = citations;
+            properties[QueryKey] = grounded.Query;
             activity?.SetTag(AiEngTelemetry.Citations, citations.Count);
             return response;
         }
@@ -135,7 +172,10 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             return null;
         }
 
-        var chunks = await _retriever.RetrieveAsync(CreateRequest(question, options), cancellationToken).ConfigureAwait(false);
+        // The call's filter is checked before the query is formed, so that a bad one fails before any rewriting call.
+        object? filter = ReadFilter(options);
+        var query = await _queries.FormAsync(list, questionIndex, options, activity, cancellationToken).ConfigureAwait(false);
+        var chunks = await _retriever.RetrieveAsync(CreateRequest(query.Text, filter, options), cancellationToken).ConfigureAwait(false);
         var packed = _packer.Pack(chunks);
         if (activity is not null)
         {
@@ -149,7 +189,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
         if (packed.Citations.Count == 0)
         {
             RetrievalLog.NothingFound(_logger, chunks.Count);
-            return new Grounded(list, []);
+            return new Grounded(list, [], query);
         }
 
         RetrievalLog.Grounded(_logger, chunks.Count, packed.Citations.Count, packed.TokenCount, packed.Dropped.Count);
@@ -162,7 +202,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
 
         context.Append("Sources:\n").Append(packed.Text);
         list.Insert(questionIndex, new ChatMessage(ChatRole.System, context.ToString()));
-        return new Grounded(list, packed.Citations);
+        return new Grounded(list, packed.Citations, query);
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -223,7 +263,7 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
             MessageId = last?.MessageId,
             ConversationId = last?.ConversationId,
             ModelId = last?.ModelId,
-            AdditionalProperties = new() { [CitationsKey] = citations },
+            AdditionalProperties = new() { [CitationsKey] = citations, [QueryKey] = grounded.Query },
         };
     }
 
@@ -242,25 +282,34 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
         return copy;
     }
 
-    /// <summary>The request for <paramref name="question"/>: <see cref="RetrievalOptions.Top"/>, the call's filter, then <see cref="RetrievalOptions.ConfigureRequest"/>.</summary>
-    private RetrievalRequest CreateRequest(string question, ChatOptions? options)
+    /// <summary>The call's filter (<see cref="FilterKey"/>): a <see cref="MetadataFilter"/>, an expression, or <see langword="null"/> for none.</summary>
+    /// <exception cref="ArgumentException">The value is of another type.</exception>
+    private static object? ReadFilter(ChatOptions? options)
     {
-        var request = new RetrievalRequest(question) { Top = _options.Top };
-        if (options?.AdditionalProperties?.TryGetValue(FilterKey, out object? value) == true)
+        if (options?.AdditionalProperties?.TryGetValue(FilterKey, out object? value) != true)
         {
-            switch (value)
-            {
-                case MetadataFilter metadata:
-                    request.MetadataFilter = metadata;
-                    break;
-                case Expression<Func<ChunkRecord, bool>> expression:
-                    request.Filter = expression;
-                    break;
-                default:
-                    throw new ArgumentException(
-                        $"ChatOptions.AdditionalProperties[\"{FilterKey}\"] is {(value is null ? "null" : "a " + value.GetType().Name)}; it must be a {nameof(MetadataFilter)} or an Expression<Func<{nameof(ChunkRecord)}, bool>>.",
-                        nameof(options));
-            }
+            return null;
+        }
+
+        return value is MetadataFilter or Expression<Func<ChunkRecord, bool>>
+            ? value
+            : throw new ArgumentException(
+                $"ChatOptions.AdditionalProperties[\"{FilterKey}\"] is {(value is null ? "null" : "a " + value.GetType().Name)}; it must be a {nameof(MetadataFilter)} or an Expression<Func<{nameof(ChunkRecord)}, bool>>.",
+                nameof(options));
+    }
+
+    /// <summary>The request for <paramref name="query"/>: <see cref="RetrievalOptions.Top"/>, the call's filter, then <see cref="RetrievalOptions.ConfigureRequest"/>.</summary>
+    private RetrievalRequest CreateRequest(string query, object? filter, ChatOptions? options)
+    {
+        var request = new RetrievalRequest(query) { Top = _options.Top };
+        switch (filter)
+        {
+            case MetadataFilter metadata:
+                request.MetadataFilter = metadata;
+                break;
+            case Expression<Func<ChunkRecord, bool>> expression:
+                request.Filter = expression;
+                break;
         }
 
         _options.ConfigureRequest?.Invoke(request, options);
@@ -294,5 +343,5 @@ public sealed partial class RetrievalChatClient : DelegatingChatClient
     [GeneratedRegex(@"\[\s*(?<number>\d{1,4})(?:\s*[,;]\s*(?<number>\d{1,4}))*\s*\]", RegexOptions.CultureInvariant)]
     private static partial Regex MarkerPattern();
 
-    private sealed record Grounded(List<ChatMessage> Messages, IReadOnlyList<Citation> Citations);
+    private sealed record Grounded(List<ChatMessage> Messages, IReadOnlyList<Citation> Citations, RetrievalQuery Query);
 }

@@ -14,9 +14,11 @@ namespace Microsoft.Extensions.AI;
 public static class RetrievalChatClientBuilderExtensions
 {
     /// <summary>
-    /// Adds retrieval-augmented generation to the pipeline: every call retrieves chunks for the last user message with
+    /// Adds retrieval-augmented generation to the pipeline: every call retrieves chunks for the last user message (or, with
+    /// <see cref="RetrievalOptions.ConversationQuery"/>, for a follow-up condensed into a standalone question) with
     /// <paramref name="retriever"/>, gives them to the model as numbered sources, and returns the answer with the cited
-    /// sources (<see cref="CitationExtensions.GetCitations(ChatResponse)"/>).
+    /// sources (<see cref="CitationExtensions.GetCitations(ChatResponse)"/>) and the query searched
+    /// (<see cref="CitationExtensions.GetRetrievalQuery(ChatResponse)"/>).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="retriever">Finds the chunks for a question.</param>
@@ -48,7 +50,8 @@ public static class RetrievalChatClientBuilderExtensions
     /// <remarks>
     /// The options are validated here, when the middleware is added. Without <see cref="RetrievalOptions.TokenCounter"/>, the
     /// <see cref="ITokenCounter"/> registered in the builder's services is used, else <see cref="TiktokenTokenCounter.O200kBase"/>.
-    /// <c>Build</c> throws <see cref="InvalidOperationException"/> when <paramref name="retrieverFactory"/> returns <see langword="null"/>.
+    /// <c>Build</c> throws <see cref="InvalidOperationException"/> when <paramref name="retrieverFactory"/> returns <see langword="null"/>,
+    /// or when <see cref="ConversationQueryOptions.ChatModel"/> names a chat model the services do not hold.
     /// </remarks>
     public static ChatClientBuilder UseRetrieval(this ChatClientBuilder builder, Func<IServiceProvider, IRetriever> retrieverFactory, Action<RetrievalOptions>? configure = null)
     {
@@ -63,7 +66,24 @@ public static class RetrievalChatClientBuilderExtensions
                 ?? throw new InvalidOperationException($"The retriever factory given to {nameof(UseRetrieval)} returned null; return an {nameof(IRetriever)}.");
             var built = options.Validate();
             built.TokenCounter ??= services.GetService<ITokenCounter>();
+            if (built.ConversationQuery.ChatModel is { } model)
+            {
+                built.ConversationQuery.ChatClient = ResolveChatModel(services, model);
+                built.ConversationQuery.ChatModel = null;
+            }
+
             return new RetrievalChatClient(innerClient, retriever, built, services.GetService<ILoggerFactory>()?.CreateLogger<RetrievalChatClient>());
         });
+    }
+
+    /// <summary>The keyed chat client named <paramref name="name"/> in <paramref name="services"/>.</summary>
+    private static IChatClient ResolveChatModel(IServiceProvider services, string name)
+    {
+        const string Option = nameof(RetrievalOptions) + "." + nameof(RetrievalOptions.ConversationQuery) + "." + nameof(ConversationQueryOptions.ChatModel);
+        return services.GetKeyedService<IChatClient>(name)
+            ?? throw new InvalidOperationException(
+                $"{Option} is '{name}', but the services hold no chat client of that name: configure the model under AiEng:ChatModels:{name} "
+                + $"(for example AiEng__ChatModels__{name}__Provider=OpenAI and AiEng__ChatModels__{name}__Model=gpt-4o-mini), register one with "
+                + $"services.AddKeyedSingleton<IChatClient>(\"{name}\", ...), or set {nameof(ConversationQueryOptions.ChatClient)} instead.");
     }
 }

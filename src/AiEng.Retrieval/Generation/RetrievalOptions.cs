@@ -48,6 +48,20 @@ public sealed class RetrievalOptions
     /// </summary>
     public Action<RetrievalRequest, ChatOptions?>? ConfigureRequest { get; set; }
 
+    /// <summary>
+    /// Gets or sets how the retrieval query is formed from the conversation: the last user message as it is (the default), or
+    /// a follow-up condensed into a standalone question by a chat model or by the offline heuristic. Default:
+    /// <see cref="ConversationQueryOptions"/>' defaults (<see cref="ConversationQueryMode.LastMessage"/>).
+    /// </summary>
+    public ConversationQueryOptions ConversationQuery { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets whether the text of the retrieval query goes into telemetry: the span attribute <c>aieng.retrieval.query</c>
+    /// and a Debug log entry. Off by default, as queries hold what users typed. The response carries the query either way
+    /// (<see cref="CitationExtensions.GetRetrievalQuery(ChatResponse)"/>). Default: <see langword="false"/>.
+    /// </summary>
+    public bool EnableSensitiveData { get; set; }
+
     /// <summary>Checks the values and returns a copy.</summary>
     internal RetrievalOptions Validate()
     {
@@ -67,6 +81,11 @@ public sealed class RetrievalOptions
             throw new ArgumentException($"{Name}.{nameof(Instructions)} is null; set it to an empty string for no instructions.", "options");
         }
 
+        if (ConversationQuery is null)
+        {
+            throw new ArgumentException($"{Name}.{nameof(ConversationQuery)} is null; leave it at its default or set it to a {nameof(ConversationQueryOptions)}.", "options");
+        }
+
         return new RetrievalOptions
         {
             Top = Top,
@@ -75,6 +94,8 @@ public sealed class RetrievalOptions
             Instructions = Instructions,
             CitedSourcesOnly = CitedSourcesOnly,
             ConfigureRequest = ConfigureRequest,
+            ConversationQuery = ConversationQuery.Validate(),
+            EnableSensitiveData = EnableSensitiveData,
         };
     }
 }

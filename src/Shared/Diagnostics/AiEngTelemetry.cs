@@ -10,7 +10,7 @@ namespace AiEng.Shared;
 /// Attribute names follow the OpenTelemetry GenAI semantic conventions where one applies (<c>gen_ai.operation.name</c>
 /// with the well-known value <c>retrieval</c>, <c>gen_ai.data_source.id</c>, <c>gen_ai.request.model</c>,
 /// <c>gen_ai.usage.input_tokens</c>, <c>gen_ai.evaluation.*</c>, <c>error.type</c>); the others are AiEng's, prefixed
-/// <c>aieng.</c>. No attribute carries prompt, query or document text. docs/observability.md lists every span and attribute.
+/// <c>aieng.</c>. No attribute carries prompt, query or document text, except <c>aieng.retrieval.query</c> when the application opts in (<c>RetrievalOptions.EnableSensitiveData</c>). docs/observability.md lists every span and attribute.
 /// </remarks>
 internal static class AiEngTelemetry
 {
@@ -60,6 +60,10 @@ internal static class AiEngTelemetry
     public const string RerankUnscored = "aieng.rerank.unscored";
     public const string QueryTransformationMethod = "aieng.query_transformation.method";
     public const string QueryTransformationQueries = "aieng.query_transformation.queries";
+    public const string RetrievalQueryMethod = "aieng.retrieval.query.method";
+    public const string RetrievalQueryRewritten = "aieng.retrieval.query.rewritten";
+    public const string RetrievalQueryHistory = "aieng.retrieval.query.history_messages";
+    public const string RetrievalQuery = "aieng.retrieval.query";   // the query text: only with RetrievalOptions.EnableSensitiveData
     public const string IngestionAdded = "aieng.ingestion.documents.added";
     public const string IngestionUpdated = "aieng.ingestion.documents.updated";
     public const string IngestionUnchanged = "aieng.ingestion.documents.unchanged";

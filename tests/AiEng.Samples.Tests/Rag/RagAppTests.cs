@@ -113,12 +113,7 @@ public sealed class RagAppTests : IDisposable
             seen = request;
             return ValueTask.FromResult(new OpenAITestChatReply("Routers have a three-year warranty [1]."));
         };
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AiEng:Chat:Provider"] = "OpenAI",
-            ["AiEng:Chat:Model"] = "gpt-test",
-            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
-        }).Build();
+        IConfiguration configuration = ModelConfiguration(server);
         var output = new StringWriter();
 
         RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?"], configuration);
@@ -131,6 +126,55 @@ public sealed class RagAppTests : IDisposable
         Assert.Contains(seen.Messages, m => m.Role == "system" && m.Content.Contains(citation.Text, StringComparison.Ordinal));
         Assert.Contains("Chat:       gpt-test from ", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("no language model is configured", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_questions_are_one_conversation_and_a_follow_up_is_searched_as_a_standalone_query_offline()
+    {
+        var output = new StringWriter();
+
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?", "And what does it not cover?"]);
+
+        Assert.Equal(2, result.Answers.Count);
+        Assert.Equal(RetrievalQueryMethod.LastMessage, result.Answers[0].Query!.Method);
+        RagAnswer followUp = result.Answers[1];
+        Assert.Equal(("And what does it not cover? long warranty router", RetrievalQueryMethod.Heuristic), (followUp.Query!.Text, followUp.Query.Method));
+        Assert.Contains("lightning", followUp.Text, StringComparison.Ordinal);
+        Assert.Contains(followUp.Citations, c => c.DocumentId == "warranty.md" && c.HeadingPath == "Warranty > Routers");
+        Assert.Contains("Searched: And what does it not cover? long warranty router (a follow-up, made standalone by the offline heuristic)", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_a_chat_model_configured_the_model_condenses_the_follow_up_and_sees_the_conversation()
+    {
+        await using var server = await OpenAITestServer.StartAsync();
+        var answered = new List<OpenAITestChatRequest>();
+        server.ChatHandler = (request, _) =>
+        {
+            if (request.Messages[0].Content == ConversationQueryOptions.DefaultInstructions)
+            {
+                return ValueTask.FromResult(new OpenAITestChatReply("What does the router warranty not cover?"));
+            }
+
+            lock (answered)
+            {
+                answered.Add(request);
+            }
+
+            return ValueTask.FromResult(new OpenAITestChatReply("Not lightning damage [1]."));
+        };
+        IConfiguration configuration = ModelConfiguration(server);
+        var output = new StringWriter();
+
+        RagRunResult result = await RunAsync(output, ["How long is the warranty of a router?", "And what does it not cover?"], configuration);
+
+        RetrievalQuery query = result.Answers[1].Query!;
+        Assert.Equal(("What does the router warranty not cover?", RetrievalQueryMethod.Model), (query.Text, query.Method));
+        Assert.Contains(result.Answers[1].Citations, c => c.DocumentId == "warranty.md" && c.HeadingPath == "Warranty > Routers");
+        Assert.Equal(2, answered.Count);
+        Assert.Equal(["user", "assistant", "system", "user"], answered[1].Messages.Select(m => m.Role));
+        Assert.Equal("And what does it not cover?", answered[1].Messages[^1].Content);
+        Assert.Contains("Searched: What does the router warranty not cover? (a follow-up, made standalone by the chat model)", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,6 +217,15 @@ public sealed class RagAppTests : IDisposable
         Assert.Equal("docs_all_minilm_l6_v2_384", options.Collection);
         Assert.Equal([TopicDocumentLoader.TopicKey], options.FilterableFields);
     }
+
+    // The sample's configuration with the chat model gpt-test served by the test server.
+    private static IConfiguration ModelConfiguration(OpenAITestServer server) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
+        }).Build();
 
     // One run of the program: its own container (as a new process would have) over the test's folders, with no
     // configuration the offline defaults (extractive responder, local MiniLM) as on a fresh clone.

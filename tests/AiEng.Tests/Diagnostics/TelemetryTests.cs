@@ -254,6 +254,48 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task A_condensed_follow_up_shows_how_its_query_was_formed_and_the_text_only_when_sensitive_data_is_enabled()
+    {
+        const string Standalone = "How is the zephyr widget configured?";
+        var model = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(
+                ChatRole.Assistant, messages.First().Text == ConversationQueryOptions.DefaultInstructions ? Standalone : "In settings [1]."))),
+        };
+        List<ChatMessage> conversation = [new(ChatRole.User, "Tell me about the zephyr widget."), new(ChatRole.Assistant, "It is a widget."), new(ChatRole.User, "how is it configured?")];
+        var logs = new FakeLogger();
+        List<Activity> spans = await CollectAiEngSpansAsync(async () =>
+        {
+            var (_, keyword, _) = await BuildCorpusAsync();
+            foreach (bool sensitive in new[] { false, true })
+            {
+                var options = new RetrievalOptions { EnableSensitiveData = sensitive };
+                options.ConversationQuery.Mode = ConversationQueryMode.Condense;
+                using var client = new RetrievalChatClient(model, keyword, options, logs);
+                await client.GetResponseAsync(conversation);
+            }
+        });
+
+        var grounded = spans.Where(a => a.OperationName == "aieng.generation.grounded").OrderBy(a => a.StartTimeUtc).ToList();
+        Assert.Equal(2, grounded.Count);
+        Assert.All(grounded, span =>
+        {
+            Assert.Equal(("model", true, 2), (span.GetTagItem("aieng.retrieval.query.method"), span.GetTagItem("aieng.retrieval.query.rewritten"), span.GetTagItem("aieng.retrieval.query.history_messages")));
+            Activity condense = Assert.Single(spans, a => a.OperationName == "aieng.retrieval.query_transformation" && a.ParentSpanId == span.SpanId);
+            Assert.Equal(("condense", 1), (condense.GetTagItem("aieng.query_transformation.method"), condense.GetTagItem("aieng.query_transformation.queries")));
+        });
+        Assert.Null(grounded[0].GetTagItem("aieng.retrieval.query"));
+        Assert.Equal(Standalone, grounded[1].GetTagItem("aieng.retrieval.query"));
+
+        var records = logs.Collector.GetSnapshot();
+        Assert.Equal(2, records.Count(r => r.Id.Name == "RetrievalQueryFormed" && r.Level == LogLevel.Debug));
+        var text = Assert.Single(records, r => r.Id.Name == "RetrievalQueryText");
+        Assert.Equal(LogLevel.Debug, text.Level);
+        Assert.Contains(Standalone, text.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(records.Where(r => r.Id.Name != "RetrievalQueryText"), r => r.Message.Contains(Standalone, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_reranker_or_query_transformation_marks_its_span_failed()
     {
         var failing = new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new TimeoutException("model timed out") };
