@@ -92,10 +92,11 @@ public sealed class DocumentIngestor
     /// <summary>Ingests documents that are already loaded.</summary>
     /// <param name="documents">The documents. Their loader's issues are not seen here; use a loader overload to have them in the result.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="documents"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestAsync(
@@ -109,10 +110,11 @@ public sealed class DocumentIngestor
     /// <param name="loader">The loader of the source's format.</param>
     /// <param name="source">The source.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did. A source that cannot be read, or is malformed, is reported in <see cref="IngestionResult.Issues"/>; the documents before the problem are ingested.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="loader"/> or <paramref name="source"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestSourceAsync(
@@ -128,12 +130,13 @@ public sealed class DocumentIngestor
     /// <param name="loader">The directory loader (globs and per-extension loaders).</param>
     /// <param name="rootDirectory">The directory to ingest.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="loader"/> or <paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="rootDirectory"/> is empty or whitespace.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="rootDirectory"/> does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestDirectoryAsync(
@@ -146,7 +149,7 @@ public sealed class DocumentIngestor
     }
 
     private IngestionRun CreateRun(IngestionOptions? options, IProgress<IngestionProgress>? progress) =>
-        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).Clone(), progress, _logger);
+        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).ValidateAndClone(), progress, _logger);
 
     /// <summary>Enumerates a loader's documents; a source that cannot be read or is malformed ends the enumeration with an issue instead of an exception.</summary>
     private static async IAsyncEnumerable<Document> LoadReportingAsync(

@@ -46,6 +46,12 @@ public sealed class DocumentIngestorOptions
     /// </remarks>
     public IList<string> FilterableFields { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets the clock that times runs for <see cref="IngestionProgress.Elapsed"/> and
+    /// <see cref="IngestionProgress.EstimatedRemaining"/>. Default: <see langword="null"/>, for <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
     /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace, or a filterable field is empty or contains <c>=</c>.</exception>
@@ -71,6 +77,7 @@ public sealed class DocumentIngestorOptions
             PageSize = PageSize,
             StagingDirectory = StagingDirectory,
             Dimensions = Dimensions,
+            TimeProvider = TimeProvider,
             FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(DocumentIngestorOptions)}.{nameof(FilterableFields)}"),
         };
     }

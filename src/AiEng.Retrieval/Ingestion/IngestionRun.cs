@@ -17,7 +17,7 @@ namespace AiEng.Retrieval;
 /// batch of chunks is waiting to be embedded, so at most one document holds more than a batch of records, and that one
 /// is bounded by <see cref="DocumentIngestorOptions.MaxBufferedChunks"/> before it is staged on disk.
 /// </remarks>
-internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
+internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingObserver
 {
     private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
@@ -35,9 +35,19 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     private readonly HashSet<string> _keptIds = new(StringComparer.Ordinal);
     private readonly List<DocumentLoadIssue> _issues = [];
 
+    private readonly TimeProvider _time;
+    private readonly IngestionRateEstimator _rate = new(IngestionRateEstimator.DefaultTimeConstant);
+
     private int? _dimensions;
     private int _added, _updated, _unchanged, _deleted, _skipped, _chunksEmbedded, _chunksWritten;
     private long _tokens;
+    private long _started;
+
+    // What the source yielded so far (documents, and inputs its loader skipped), and what a directory listing says is to come.
+    private int _received;
+    private int? _filesNotStarted;
+    private bool _fileOpen;
+    private int _fileUnits;
 
     public IngestionRun(
         VectorStoreCollection<Guid, ChunkRecord> collection,
@@ -55,6 +65,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         _options = options;
         _progress = progress;
         _logger = logger;
+        _time = settings.TimeProvider ?? TimeProvider.System;
         _writer = collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
     }
 
@@ -63,7 +74,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionRun);
         activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
         IngestionLog.Started(_logger, _collection.Name, _settings.EmbeddingBatchSize, _options.DeleteMissing, _options.ReindexUnchanged);
-        long started = Stopwatch.GetTimestamp();
+        _started = _time.GetTimestamp();
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -71,6 +82,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             await foreach (Document document in documents.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                CountReceived();
                 await IngestDocumentAsync(document, cancellationToken).ConfigureAwait(false);
             }
 
@@ -109,7 +121,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             }
 
             IngestionLog.Completed(
-                _logger, _collection.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                _logger, _collection.Name, _time.GetElapsedTime(_started).TotalMilliseconds,
                 result.Added, result.Updated, result.Unchanged, result.Deleted, result.Skipped, result.Chunks, result.EmbeddingTokens, result.Issues.Count);
             return result;
         }
@@ -134,6 +146,49 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
 
     /// <summary>Records a loader's issue; called by the loaders while the run enumerates their documents.</summary>
     public void Report(DocumentLoadIssue value)
+    {
+        if (value.IsSkipped)
+        {
+            // An input the loader skipped is one the source yielded but the run never receives as a document.
+            CountReceived();
+        }
+
+        Record(value);
+    }
+
+    /// <inheritdoc />
+    public void FilesListed(int count) => _filesNotStarted = count;
+
+    /// <inheritdoc />
+    public void FileStarted()
+    {
+        _filesNotStarted--;
+        _fileOpen = true;
+        _fileUnits = 0;
+    }
+
+    private void CountReceived()
+    {
+        _received++;
+        _fileUnits++;
+    }
+
+    /// <summary>
+    /// Gets the number of documents the run will go through, when known: those seen so far, plus one for each listed file not
+    /// yet started and for the current file until it yields its first document, plus whatever the caller said to expect beyond.
+    /// </summary>
+    private int? DocumentsTotal()
+    {
+        int? total = _filesNotStarted is int files ? _received + files + (_fileOpen && _fileUnits == 0 ? 1 : 0) : null;
+        if (_options.ExpectedDocumentCount is int expected)
+        {
+            total = Math.Max(total ?? _received, expected);
+        }
+
+        return total;
+    }
+
+    private void Record(DocumentLoadIssue value)
     {
         lock (_issues)
         {
@@ -207,7 +262,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         if (pending.Queued == 0)
         {
             pending.Dispose();
-            Report(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
+            Record(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
             return;
         }
 
@@ -499,12 +554,26 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         return null;
     }
 
-    private void ReportProgress(IngestionEvent kind, string? documentId, DocumentLoadIssue? issue = null) =>
-        _progress?.Report(new IngestionProgress(kind, documentId)
+    private void ReportProgress(IngestionEvent kind, string? documentId, DocumentLoadIssue? issue = null)
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        TimeSpan elapsed = _time.GetElapsedTime(_started);
+        int done = _added + _updated + _unchanged + _skipped;
+        int? total = DocumentsTotal();
+        _rate.Observe(done, elapsed);
+        _progress.Report(new IngestionProgress(kind, documentId)
         {
             Issue = issue,
-            DocumentsCompleted = _added + _updated + _unchanged + _skipped + _deleted,
+            DocumentsCompleted = done + _deleted,
+            DocumentsTotal = total,
             ChunksEmbedded = _chunksEmbedded,
             ChunksWritten = _chunksWritten,
+            Elapsed = elapsed,
+            EstimatedRemaining = total is int all ? _rate.EstimateRemaining(all - done) : null,
         });
+    }
 }

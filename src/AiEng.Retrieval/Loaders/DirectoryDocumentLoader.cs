@@ -78,10 +78,13 @@ public sealed class DirectoryDocumentLoader
         matcher.AddIncludePatterns(_options.Include);
         matcher.AddExcludePatterns(_options.Exclude);
         List<string> files = [.. matcher.Execute(new DirectoryInfoWrapper(root)).Files.Select(f => f.Path).Distinct().Order(StringComparer.Ordinal)];
+        var listing = issues as IFileListingObserver;
+        listing?.FilesListed(files.Count);
 
         foreach (string relativePath in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            listing?.FileStarted();
             string fullPath = Path.GetFullPath(Path.Combine(rootPath, relativePath));
             if (!IsUnder(fullPath, rootPath) || EscapesRoot(rootPath, realRootPath, relativePath))
             {
