@@ -47,6 +47,19 @@ public sealed class DocumentIngestorOptions
     public IList<string> FilterableFields { get; set; } = [];
 
     /// <summary>
+    /// Gets or sets how many embedding calls (batches of <see cref="EmbeddingBatchSize"/> chunks) may be in flight at once.
+    /// Default: <see langword="null"/>, for what the embedding model advises (<c>EmbeddingRequestLimits.MaxParallelRequests</c>
+    /// from the generator's <c>GetService</c>: 4 for OpenAI, 1 for the local ONNX model and Ollama), else 1.
+    /// </summary>
+    /// <remarks>
+    /// Results are applied and documents committed in document order whatever order the calls finish in. The first failure
+    /// cancels the calls still in flight; documents already committed stay. Memory grows by one batch of chunk texts per call
+    /// in flight; the bound per document (<see cref="MaxBufferedChunks"/>) is unchanged. A local model gains nothing from
+    /// more than 1: one call keeps the CPU busy.
+    /// </remarks>
+    public int? MaxParallelEmbeddingRequests { get; set; }
+
+    /// <summary>
     /// Gets or sets the clock that times runs for <see cref="IngestionProgress.Elapsed"/> and
     /// <see cref="IngestionProgress.EstimatedRemaining"/>. Default: <see langword="null"/>, for <see cref="TimeProvider.System"/>.
     /// </summary>
@@ -65,6 +78,11 @@ public sealed class DocumentIngestorOptions
             CheckPositive(dimensions, nameof(Dimensions));
         }
 
+        if (MaxParallelEmbeddingRequests is int parallel)
+        {
+            CheckPositive(parallel, nameof(MaxParallelEmbeddingRequests));
+        }
+
         if (StagingDirectory is not null && string.IsNullOrWhiteSpace(StagingDirectory))
         {
             throw new ArgumentException("The staging directory must be a path, or null for the system temporary directory.", nameof(StagingDirectory));
@@ -78,6 +96,7 @@ public sealed class DocumentIngestorOptions
             StagingDirectory = StagingDirectory,
             Dimensions = Dimensions,
             TimeProvider = TimeProvider,
+            MaxParallelEmbeddingRequests = MaxParallelEmbeddingRequests,
             FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(DocumentIngestorOptions)}.{nameof(FilterableFields)}"),
         };
     }
