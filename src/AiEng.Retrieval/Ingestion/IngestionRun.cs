@@ -395,47 +395,43 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
     /// <summary>Stops every batch in flight and picks the failure to report: the caller's cancellation, else the first batch's own failure in order.</summary>
     private async Task<Exception> FirstFailureAsync(Exception first, CancellationToken cancellationToken)
     {
-        await _batchCancellation!.CancelAsync().ConfigureAwait(false);
         Exception? cause = first is OperationCanceledException ? null : first;
-        while (_inFlight.Count > 0)
-        {
-            try
-            {
-                _ = await _inFlight.Dequeue().Embeddings.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                cause ??= ex;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped by the first failure or the caller.
-            }
-        }
-
+        cause ??= await StopInFlightAsync().ConfigureAwait(false);
         return cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : cause ?? first;
     }
 
     /// <summary>Stops and waits for the batches still in flight when the run ends early (a failed commit, the caller's cancellation), so none outlives it.</summary>
     private async Task AbandonInFlightAsync()
     {
-        if (_inFlight.Count == 0)
+        if (_inFlight.Count > 0)
         {
-            return;
+            // The run is already failing or cancelled; its own exception is the one reported.
+            _ = await StopInFlightAsync().ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Cancels the batches in flight, waits for each in order, and returns the first failure that is not a cancellation.</summary>
+    private async Task<Exception?> StopInFlightAsync()
+    {
         await _batchCancellation!.CancelAsync().ConfigureAwait(false);
+        Exception? failure = null;
         while (_inFlight.Count > 0)
         {
             try
             {
                 _ = await _inFlight.Dequeue().Embeddings.ConfigureAwait(false);
             }
-            catch (Exception)
+            catch (OperationCanceledException)
             {
-                // The run is already failing or cancelled; its own exception is the one reported.
+                // Stopped by the first failure or the caller.
+            }
+            catch (Exception ex)
+            {
+                failure ??= ex;
             }
         }
+
+        return failure;
     }
 
     private IngestionException InputRejected((PendingDocument Pending, DocumentChunk Chunk) item, ModelRequestException rejected)

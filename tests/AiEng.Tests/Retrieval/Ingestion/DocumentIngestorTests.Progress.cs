@@ -20,10 +20,7 @@ public sealed partial class DocumentIngestorTests
         }
 
         directory.WriteText("notes.xyz", "unsupported");
-        var clock = new FakeTimeProvider();
-        var ingestor = new DocumentIngestor(
-            new FakeChunkCollection(atomic: true), ClockedEmbedder(clock, TimeSpan.FromSeconds(2)), new ParagraphChunker(),
-            new DocumentIngestorOptions { EmbeddingBatchSize = 1, TimeProvider = clock });
+        DocumentIngestor ingestor = ClockedIngestor(new FakeTimeProvider(), TimeSpan.FromSeconds(2));
         var progress = new CollectingProgress<IngestionProgress>();
 
         await ingestor.IngestDirectoryAsync(new DirectoryDocumentLoader(), directory.Path, progress: progress);
@@ -58,10 +55,7 @@ public sealed partial class DocumentIngestorTests
     [Fact]
     public async Task Leaves_the_total_and_estimate_unknown_for_a_source_that_is_not_counted()
     {
-        var clock = new FakeTimeProvider();
-        var ingestor = new DocumentIngestor(
-            new FakeChunkCollection(atomic: true), ClockedEmbedder(clock, TimeSpan.FromSeconds(1)), new ParagraphChunker(),
-            new DocumentIngestorOptions { EmbeddingBatchSize = 1, TimeProvider = clock });
+        DocumentIngestor ingestor = ClockedIngestor(new FakeTimeProvider(), TimeSpan.FromSeconds(1));
         var progress = new CollectingProgress<IngestionProgress>();
 
         await ingestor.IngestAsync(Stream(Doc("a", "one"), Doc("b", "two"), Doc("c", "three")), progress: progress);
@@ -75,10 +69,7 @@ public sealed partial class DocumentIngestorTests
     [Fact]
     public async Task Takes_the_total_of_a_counted_source_from_the_options_and_raises_it_when_the_source_yields_more()
     {
-        var clock = new FakeTimeProvider();
-        var ingestor = new DocumentIngestor(
-            new FakeChunkCollection(atomic: true), ClockedEmbedder(clock, TimeSpan.FromSeconds(1)), new ParagraphChunker(),
-            new DocumentIngestorOptions { EmbeddingBatchSize = 1, TimeProvider = clock });
+        DocumentIngestor ingestor = ClockedIngestor(new FakeTimeProvider(), TimeSpan.FromSeconds(1));
         var progress = new CollectingProgress<IngestionProgress>();
 
         await ingestor.IngestAsync(
@@ -99,11 +90,11 @@ public sealed partial class DocumentIngestorTests
         Assert.Contains("ExpectedDocumentCount", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>An embedder whose every call takes <paramref name="perCall"/> on the fake clock.</summary>
-    private static TestEmbeddingGenerator ClockedEmbedder(FakeTimeProvider clock, TimeSpan perCall)
+    /// <summary>An ingestor timed by <paramref name="clock"/>, embedding one chunk a call, each call taking <paramref name="perCall"/> on the clock.</summary>
+    private static DocumentIngestor ClockedIngestor(FakeTimeProvider clock, TimeSpan perCall)
     {
         TestEmbeddingGenerator inner = Embedder();
-        return new TestEmbeddingGenerator
+        var embedder = new TestEmbeddingGenerator
         {
             GenerateAsyncCallback = (values, options, cancellationToken) =>
             {
@@ -111,5 +102,7 @@ public sealed partial class DocumentIngestorTests
                 return inner.GenerateAsync(values, options, cancellationToken);
             },
         };
+        return new DocumentIngestor(
+            new FakeChunkCollection(atomic: true), embedder, new ParagraphChunker(), new DocumentIngestorOptions { EmbeddingBatchSize = 1, TimeProvider = clock });
     }
 }
