@@ -348,9 +348,9 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
         {
             // The first failure stops the batches still in flight: their work would be thrown away anyway.
             _batchCancellation!.Cancel();
-            if (ex is ModelRequestException { InputIndex: int index } rejected && index >= 0 && index < items.Length)
+            if (ex is ModelRequestException { InputIndex: int index } rejected && FindRejected(items, index) is int found)
             {
-                throw InputRejected(items[index], rejected);
+                throw InputRejected(items[found], rejected);
             }
 
             throw;
@@ -432,6 +432,28 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
         }
 
         return failure;
+    }
+
+    /// <summary>
+    /// Finds the chunk of a batch that the embedder rejected as too long: the first one over the model's token limit, counted
+    /// with the counter its limits name, since a layer in between (a cache that forwards only its misses) may have sent the
+    /// limiting middleware a different list than the batch; else the index the embedder gave, when it is in the batch.
+    /// </summary>
+    private int? FindRejected((PendingDocument Pending, DocumentChunk Chunk)[] items, int index)
+    {
+        if (_generator.GetService<EmbeddingRequestLimits>() is { TokenCounter: { } counter } limits
+            && Math.Min(limits.MaxTokensPerInput ?? int.MaxValue, limits.MaxTokensPerRequest ?? int.MaxValue) is int max and < int.MaxValue)
+        {
+            for (int i = 0; i < items.Length; i++)
+            {
+                if (counter.CountTokens(items[i].Chunk.Text) > max)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return index >= 0 && index < items.Length ? index : null;
     }
 
     private IngestionException InputRejected((PendingDocument Pending, DocumentChunk Chunk) item, ModelRequestException rejected)

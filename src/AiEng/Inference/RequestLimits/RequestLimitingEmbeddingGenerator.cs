@@ -22,6 +22,7 @@ internal sealed class RequestLimitingEmbeddingGenerator : DelegatingEmbeddingGen
     private readonly string _source;
 
     /// <summary>Initializes a new instance of the <see cref="RequestLimitingEmbeddingGenerator"/> class.</summary>
+    /// <remarks><see cref="GetService"/> answers the limits with <see cref="EmbeddingRequestLimits.TokenCounter"/> set to the counter in use.</remarks>
     /// <param name="innerGenerator">The generator the requests go to.</param>
     /// <param name="limits">The limits to respect.</param>
     /// <param name="tokenCounter">Counts the tokens of inputs; required when a token limit is set.</param>
@@ -30,7 +31,18 @@ internal sealed class RequestLimitingEmbeddingGenerator : DelegatingEmbeddingGen
         IEmbeddingGenerator<string, Embedding<float>> innerGenerator, EmbeddingRequestLimits limits, ITokenCounter? tokenCounter, string source)
         : base(innerGenerator)
     {
-        _limits = limits;
+        // Callers see the counter in use, so that one whose inputs reach here through a cache (only the misses) can find
+        // the over-long input itself rather than trust an index into a call it did not make.
+        _limits = limits.TokenCounter is null && tokenCounter is not null
+            ? new EmbeddingRequestLimits
+            {
+                MaxInputsPerRequest = limits.MaxInputsPerRequest,
+                MaxTokensPerRequest = limits.MaxTokensPerRequest,
+                MaxTokensPerInput = limits.MaxTokensPerInput,
+                MaxParallelRequests = limits.MaxParallelRequests,
+                TokenCounter = tokenCounter,
+            }
+            : limits;
         _tokenCounter = tokenCounter;
         _source = source;
         if (limits.CountsTokens && tokenCounter is null)

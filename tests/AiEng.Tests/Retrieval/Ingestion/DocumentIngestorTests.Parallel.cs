@@ -157,6 +157,32 @@ public sealed partial class DocumentIngestorTests
     }
 
     [Fact]
+    public async Task Names_the_right_chunk_when_a_layer_in_between_forwards_only_some_of_the_batch()
+    {
+        IEmbeddingGenerator<string, Embedding<float>> limited = new EmbeddingGeneratorBuilder<string, Embedding<float>>(Embedder())
+            .UseRequestLimits(new EmbeddingRequestLimits { MaxTokensPerInput = 3, TokenCounter = new WordTokenCounter() })
+            .Build();
+
+        // Like a cache that answers the first text itself and forwards the rest: the limiting layer's index is off by one.
+        var cacheLike = new TestEmbeddingGenerator
+        {
+            GenerateAsyncCallback = async (values, options, cancellationToken) =>
+            {
+                string[] texts = [.. values];
+                GeneratedEmbeddings<Embedding<float>> rest = await limited.GenerateAsync(texts.Skip(1), options, cancellationToken);
+                return new GeneratedEmbeddings<Embedding<float>>([new Embedding<float>(Vector(texts[0], 4)), .. rest]);
+            },
+            GetServiceCallback = (type, key) => limited.GetService(type, key),
+        };
+        var ingestor = new DocumentIngestor(new FakeChunkCollection(atomic: true), cacheLike, new ParagraphChunker(), new DocumentIngestorOptions { EmbeddingBatchSize = 3 });
+
+        IngestionException ex = await Assert.ThrowsAsync<IngestionException>(() =>
+            ingestor.IngestAsync(Stream(Doc("a", "ok", "fine too", "one two three four"))));
+
+        Assert.Equal(("a", 2), (ex.DocumentId, ex.ChunkIndex));
+    }
+
+    [Fact]
     public void Rejects_a_parallel_limit_below_one()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
