@@ -176,15 +176,13 @@ internal sealed class RagApp
             Include = ["**/*.md"],
             Loaders = { [".md"] = new TopicDocumentLoader() },
         });
-        int files = Directory.EnumerateFiles(docsDirectory, "*.md", SearchOption.AllDirectories).Count();
-
-        var stopwatch = Stopwatch.StartNew();
+        IngestionProgress? last = null;
         IngestionResult result = await _console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async context =>
             {
-                ProgressTask task = context.AddTask("Ingesting", maxValue: Math.Max(1, files));
+                ProgressTask task = context.AddTask("Ingesting", maxValue: 1);
                 int added = 0, updated = 0, unchanged = 0;
                 var progress = new SynchronousProgress<IngestionProgress>(report =>
                 {
@@ -195,18 +193,23 @@ internal sealed class RagApp
                         case IngestionEvent.DocumentUnchanged: unchanged++; break;
                     }
 
-                    task.MaxValue = Math.Max(task.MaxValue, report.DocumentsCompleted);
+                    // A directory's total is known from its listing; the estimate comes from a smoothed rate once two documents are done.
+                    last = report;
+                    task.MaxValue = Math.Max(1, Math.Max(report.DocumentsTotal ?? 0, report.DocumentsCompleted));
                     task.Value = report.DocumentsCompleted;
-                    task.Description = $"Ingesting: {added} new, {updated} changed, {unchanged} unchanged, {report.ChunksEmbedded} chunks embedded";
+                    string remaining = report.EstimatedRemaining is TimeSpan eta
+                        ? string.Create(CultureInfo.InvariantCulture, $", about {Math.Ceiling(eta.TotalSeconds):F0} s left")
+                        : string.Empty;
+                    task.Description = $"Ingesting: {added} new, {updated} changed, {unchanged} unchanged, {report.ChunksEmbedded} chunks embedded{remaining}";
                 });
                 IngestionResult ingested = await _ingestor.IngestDirectoryAsync(
                     loader, docsDirectory, new IngestionOptions { DeleteMissing = true }, progress, cancellationToken);
                 task.Value = task.MaxValue;
                 return ingested;
             });
-        stopwatch.Stop();
 
-        _console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ingested in {stopwatch.Elapsed.TotalSeconds:F1} s: {result}"));
+        string documents = last?.DocumentsTotal is int total ? string.Create(CultureInfo.InvariantCulture, $"{total} documents ") : string.Empty;
+        _console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ingested {documents}in {(last?.Elapsed ?? TimeSpan.Zero).TotalSeconds:F1} s: {result}"));
         foreach (DocumentLoadIssue issue in result.Issues)
         {
             _console.WriteLine($"  issue: {issue}");

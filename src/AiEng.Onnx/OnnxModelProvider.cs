@@ -43,13 +43,27 @@ internal sealed class OnnxModelProvider : ModelProvider
     public const string DocumentPrefixKey = nameof(OnnxEmbeddingGeneratorOptions.DocumentPrefix);
 
     private static readonly string[] KnownKeys =
-        [ModelPathKey, VocabularyPathKey, IntraOpThreadsKey, BatchSizeKey, MaxSequenceLengthKey, PoolingKey, NormalizeKey, QueryPrefixKey, DocumentPrefixKey];
+        [
+            ModelPathKey, VocabularyPathKey, IntraOpThreadsKey, BatchSizeKey, MaxSequenceLengthKey, PoolingKey, NormalizeKey, QueryPrefixKey, DocumentPrefixKey,
+
+            // AiEng's own settings of every embedding model (checked by AiEng): the request limits.
+            EmbeddingRequestLimits.MaxInputsPerRequestSetting, EmbeddingRequestLimits.MaxTokensPerRequestSetting,
+            EmbeddingRequestLimits.MaxTokensPerInputSetting, EmbeddingRequestLimits.MaxParallelRequestsSetting,
+        ];
 
     /// <inheritdoc />
     public override string Name => "Onnx";
 
     /// <inheritdoc />
     public override bool Supports(ModelKind kind) => kind == ModelKind.Embeddings;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One request at a time: the model runs on this machine's CPU, which one call already keeps busy (its batches and
+    /// intra-op threads), so calls in parallel would only compete for the cores. No request limits: the generator batches
+    /// itself, and the chunker counts in the model's own tokens.
+    /// </remarks>
+    public override EmbeddingRequestLimits? GetEmbeddingRequestLimits(ModelOptions options) => new() { MaxParallelRequests = 1 };
 
     /// <inheritdoc />
     public override void Validate(ModelOptions options, ModelKind kind, string configurationPath, ICollection<string> errors)

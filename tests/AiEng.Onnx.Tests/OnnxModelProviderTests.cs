@@ -11,6 +11,18 @@ public sealed class OnnxModelProviderTests
     private readonly OnnxModelProvider _provider = new();
 
     [Fact]
+    public void Asks_for_one_request_at_a_time_and_accepts_the_limit_settings()
+    {
+        Assert.Equal(1, _provider.GetEmbeddingRequestLimits(new ModelOptions())?.MaxParallelRequests);
+
+        var errors = new List<string>();
+        var options = new ModelOptions { Provider = "Onnx" };
+        options.Settings["MaxParallelRequests"] = "2";
+        _provider.Validate(options, ModelKind.Embeddings, "AiEng:Embeddings", errors);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public void Is_named_Onnx_and_serves_embeddings_only()
     {
         Assert.Equal("Onnx", _provider.Name);

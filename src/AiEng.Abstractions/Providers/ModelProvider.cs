@@ -41,6 +41,16 @@ public abstract class ModelProvider
     {
     }
 
+    /// <summary>
+    /// Gets the provider's published limits on embedding requests for a configured model: inputs and tokens per request,
+    /// tokens per input, and how many requests to have in flight at once. AiEng applies them around the generator, each one
+    /// overridden by the model's setting of the same name (for example <c>AiEng:Embeddings:Settings:MaxInputsPerRequest</c>).
+    /// The default is <see langword="null"/>: no limits, one request at a time.
+    /// </summary>
+    /// <param name="options">Validated options of the model.</param>
+    /// <returns>The limits, or <see langword="null"/> when the provider publishes none.</returns>
+    public virtual EmbeddingRequestLimits? GetEmbeddingRequestLimits(ModelOptions options) => null;
+
     /// <summary>Creates the chat client for a configured model.</summary>
     /// <param name="options">Validated options (a copy the provider may keep).</param>
     /// <param name="services">The application's services.</param>

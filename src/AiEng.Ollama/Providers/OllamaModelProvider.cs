@@ -42,6 +42,14 @@ public sealed class OllamaModelProvider : ModelProvider
     public override bool Supports(ModelKind kind) => kind is ModelKind.Chat or ModelKind.Embeddings;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One request at a time: an Ollama server usually runs on one machine or GPU and serves a model's requests
+    /// <c>OLLAMA_NUM_PARALLEL</c> at a time, queueing the rest, so more in flight gain nothing by default. Raise
+    /// <c>Settings:MaxParallelRequests</c> to match a server that runs more. Ollama publishes no request limits.
+    /// </remarks>
+    public override EmbeddingRequestLimits? GetEmbeddingRequestLimits(ModelOptions options) => new() { MaxParallelRequests = 1 };
+
+    /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="configurationPath"/> or <paramref name="errors"/> is <see langword="null"/>.</exception>
     public override void Validate(ModelOptions options, ModelKind kind, string configurationPath, ICollection<string> errors)
     {

@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using AiEng.Providers;
 using AiEng.Shared;
+using AiEng.Tokens;
 using Microsoft.Extensions.AI;
 using OpenAI;
 
@@ -49,6 +50,18 @@ public sealed class OpenAIModelProvider : ModelProvider
     /// <c>services.AddHttpClient(OpenAIModelProvider.HttpClientName)</c> to add handlers.
     /// </summary>
     public const string HttpClientName = "AiEng.OpenAI";
+
+    /// <summary>OpenAI's limit of inputs in one embeddings request: 2,048.</summary>
+    public const int MaxInputsPerRequest = 2048;
+
+    /// <summary>OpenAI's limit of tokens, summed over the inputs, in one embeddings request: 300,000.</summary>
+    public const int MaxTokensPerRequest = 300_000;
+
+    /// <summary>The limit of tokens in one input of OpenAI's embedding models (<c>text-embedding-3-*</c>, <c>text-embedding-ada-002</c>): 8,191.</summary>
+    public const int MaxTokensPerInput = 8191;
+
+    /// <summary>How many embedding requests a caller has in flight at once by default: 4, enough to overlap the network's latency without flooding the account's rate limits (a 429 is retried by AiEng's resilience).</summary>
+    public const int DefaultMaxParallelRequests = 4;
 
     /// <summary>The API key sent to endpoints that need none (local servers), because the client always sends one.</summary>
     internal const string PlaceholderApiKey = "no-key";
@@ -107,6 +120,36 @@ public sealed class OpenAIModelProvider : ModelProvider
         var client = CreateClient(options, ModelKind.Embeddings, services);
         var dimensions = ModelOptionsChecks.CheckPositiveInt(options, "Dimensions", "(options)", "256", []);
         return client.GetEmbeddingClient(options.Model!.Trim()).AsIEmbeddingGenerator(dimensions);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <para>
+    /// OpenAI's published limits of the embeddings API: at most <see cref="MaxInputsPerRequest"/> (2,048) inputs and
+    /// <see cref="MaxTokensPerRequest"/> (300,000) tokens summed over the inputs of one request, and for OpenAI's embedding
+    /// models (<c>text-embedding-3-small</c>, <c>text-embedding-3-large</c>, <c>text-embedding-ada-002</c>)
+    /// <see cref="MaxTokensPerInput"/> (8,191) tokens per input, counted in their <c>cl100k_base</c> encoding. An input over
+    /// it is an error before anything is sent, as OpenAI rejects it rather than truncating it. Other models behind an
+    /// OpenAI-compatible endpoint get the per-request limits only (their tokens counted with the application's
+    /// <c>ITokenCounter</c>, an estimate). <see cref="DefaultMaxParallelRequests"/> (4) requests in flight at once. Each
+    /// value is overridden by the model's setting of the same name, for example <c>AiEng:Embeddings:Settings:MaxParallelRequests</c>.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public override EmbeddingRequestLimits? GetEmbeddingRequestLimits(ModelOptions options)
+    {
+        Throw.IfNull(options);
+        string model = options.Model?.Trim() ?? string.Empty;
+        bool openAIModel = model.StartsWith("text-embedding-3-", StringComparison.OrdinalIgnoreCase)
+            || model.Equals("text-embedding-ada-002", StringComparison.OrdinalIgnoreCase);
+        return new EmbeddingRequestLimits
+        {
+            MaxInputsPerRequest = MaxInputsPerRequest,
+            MaxTokensPerRequest = MaxTokensPerRequest,
+            MaxTokensPerInput = openAIModel ? MaxTokensPerInput : null,
+            MaxParallelRequests = DefaultMaxParallelRequests,
+            TokenCounter = openAIModel ? TiktokenTokenCounter.Cl100kBase : null,
+        };
     }
 
     /// <summary>Gets a value indicating whether <paramref name="endpoint"/> is a hosted service that rejects requests without a key.</summary>

@@ -200,7 +200,7 @@ public static class RetrievalAiEngBuilderExtensions
             Resolve<ChangeTrackingCollection>(provider, name),
             provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
             Resolve<IChunker>(provider, name),
-            new DocumentIngestorOptions { FilterableFields = OptionsOf(provider, name).FilterableFields },
+            new DocumentIngestorOptions { FilterableFields = OptionsOf(provider, name).FilterableFields, TimeProvider = provider.GetService<TimeProvider>() },
             logger: provider.GetService<ILoggerFactory>()?.CreateLogger<DocumentIngestor>()));
         Add<IRetriever>(services, name, provider =>
         {

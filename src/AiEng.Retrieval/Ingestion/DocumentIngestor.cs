@@ -21,7 +21,9 @@ namespace AiEng.Retrieval;
 /// </para>
 /// <para>
 /// <b>Batches and commits.</b> Chunks are embedded <see cref="DocumentIngestorOptions.EmbeddingBatchSize"/> at a time,
-/// batches spanning documents, but each document is committed on its own as soon as its last chunk is embedded. When the
+/// batches spanning documents, up to <see cref="DocumentIngestorOptions.MaxParallelEmbeddingRequests"/> calls in flight at
+/// once (by default what the model advises: 4 for OpenAI, 1 for the local ONNX model); results are applied in document
+/// order whatever order the calls finish in, and each document is committed on its own as soon as its last chunk is embedded. When the
 /// collection offers an <see cref="IAtomicRecordWriter{TKey, TRecord}"/> (through <c>GetService</c>), a commit deletes the
 /// document's stale chunks and upserts its new ones in one atomic step, so readers and crashes see the old version or the
 /// new one, never a mix. Over other collections the new chunks are upserted first and the stale ones deleted after: the
@@ -29,16 +31,24 @@ namespace AiEng.Retrieval;
 /// stale chunks until the next run replaces them.
 /// </para>
 /// <para>
-/// <b>Cancellation and failure.</b> The token is checked between commits and passed to an atomic writer, which may cancel
-/// only before it commits; a non-atomic commit, once started, is not cancelled. So a cancelled or failed run leaves every
-/// committed document intact and no partial one; the documents after it are simply not ingested yet (run again).
+/// <b>Cancellation and failure.</b> The token is checked between commits, passed to the embedding calls and to an atomic
+/// writer, which may cancel only before it commits; a non-atomic commit, once started, is not cancelled. The first failed
+/// embedding call cancels the others in flight and is the exception the run throws. So a cancelled or failed run leaves every
+/// committed document intact and no partial one; the documents after it are simply not ingested yet (run again). A chunk
+/// over the embedding model's per-input token limit (<c>EmbeddingRequestLimits</c>) fails the run with an
+/// <see cref="IngestionException"/> naming the document and chunk, rather than being truncated.
 /// </para>
 /// <para>
 /// <b>Memory.</b> Chunkers are lazy, so chunks are produced one batch ahead of the embedder. A document's embedded chunks
 /// are held in memory up to <see cref="DocumentIngestorOptions.MaxBufferedChunks"/>; beyond that they are staged in a
 /// temporary file and committed from it (an atomic writer receives them as one lazily read collection; otherwise they are
-/// upserted a page at a time). Memory is bounded by a batch plus that bound, whatever the size of the document, beyond
-/// the document text itself.
+/// upserted a page at a time). Memory is bounded by a batch for each call in flight plus that bound, whatever the size of
+/// the document, beyond the document text itself.
+/// </para>
+/// <para>
+/// <b>Progress.</b> Each report carries the running totals, the time elapsed and, when the number of documents is known
+/// (a directory's listing, or <see cref="IngestionOptions.ExpectedDocumentCount"/>), an estimate of the time remaining from a
+/// smoothed rate (see <see cref="IngestionProgress.EstimatedRemaining"/>).
 /// </para>
 /// <para>
 /// <b>Issues.</b> The overloads that take a loader forward its <see cref="DocumentLoadIssue"/>s (binary, unreadable,
@@ -92,10 +102,11 @@ public sealed class DocumentIngestor
     /// <summary>Ingests documents that are already loaded.</summary>
     /// <param name="documents">The documents. Their loader's issues are not seen here; use a loader overload to have them in the result.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="documents"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestAsync(
@@ -109,10 +120,11 @@ public sealed class DocumentIngestor
     /// <param name="loader">The loader of the source's format.</param>
     /// <param name="source">The source.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did. A source that cannot be read, or is malformed, is reported in <see cref="IngestionResult.Issues"/>; the documents before the problem are ingested.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="loader"/> or <paramref name="source"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestSourceAsync(
@@ -128,12 +140,13 @@ public sealed class DocumentIngestor
     /// <param name="loader">The directory loader (globs and per-extension loaders).</param>
     /// <param name="rootDirectory">The directory to ingest.</param>
     /// <param name="options">Sync and re-index options; <see langword="null"/> for the defaults. The options are copied.</param>
-    /// <param name="progress">Receives a report for every document, batch and issue; <see langword="null"/> for none.</param>
+    /// <param name="progress">Receives a report for every document, batch and issue, with the running totals, the elapsed time and, when the total is known, an estimate of the time remaining; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">Cancels the run between commits.</param>
     /// <returns>What the run did.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="loader"/> or <paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="rootDirectory"/> is empty or whitespace.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="rootDirectory"/> does not exist.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="IngestionOptions.ExpectedDocumentCount"/> in <paramref name="options"/> is negative.</exception>
     /// <exception cref="IngestionException">A document cannot be written (dimension mismatch, store failure); earlier documents stay committed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; committed documents stay, no partial one is written.</exception>
     public Task<IngestionResult> IngestDirectoryAsync(
@@ -146,7 +159,7 @@ public sealed class DocumentIngestor
     }
 
     private IngestionRun CreateRun(IngestionOptions? options, IProgress<IngestionProgress>? progress) =>
-        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).Clone(), progress, _logger);
+        new(_collection, _embeddingGenerator, _chunker, _options, (options ?? new IngestionOptions()).ValidateAndClone(), progress, _logger);
 
     /// <summary>Enumerates a loader's documents; a source that cannot be read or is malformed ends the enumeration with an issue instead of an exception.</summary>
     private static async IAsyncEnumerable<Document> LoadReportingAsync(

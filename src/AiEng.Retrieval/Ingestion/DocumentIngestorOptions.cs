@@ -46,6 +46,25 @@ public sealed class DocumentIngestorOptions
     /// </remarks>
     public IList<string> FilterableFields { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets how many embedding calls (batches of <see cref="EmbeddingBatchSize"/> chunks) may be in flight at once.
+    /// Default: <see langword="null"/>, for what the embedding model advises (<c>EmbeddingRequestLimits.MaxParallelRequests</c>
+    /// from the generator's <c>GetService</c>: 4 for OpenAI, 1 for the local ONNX model and Ollama), else 1.
+    /// </summary>
+    /// <remarks>
+    /// Results are applied and documents committed in document order whatever order the calls finish in. The first failure
+    /// cancels the calls still in flight; documents already committed stay. Memory grows by one batch of chunk texts per call
+    /// in flight; the bound per document (<see cref="MaxBufferedChunks"/>) is unchanged. A local model gains nothing from
+    /// more than 1: one call keeps the CPU busy.
+    /// </remarks>
+    public int? MaxParallelEmbeddingRequests { get; set; }
+
+    /// <summary>
+    /// Gets or sets the clock that times runs for <see cref="IngestionProgress.Elapsed"/> and
+    /// <see cref="IngestionProgress.EstimatedRemaining"/>. Default: <see langword="null"/>, for <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is less than 1.</exception>
     /// <exception cref="ArgumentException"><see cref="StagingDirectory"/> is empty or whitespace, or a filterable field is empty or contains <c>=</c>.</exception>
@@ -57,6 +76,11 @@ public sealed class DocumentIngestorOptions
         if (Dimensions is int dimensions)
         {
             CheckPositive(dimensions, nameof(Dimensions));
+        }
+
+        if (MaxParallelEmbeddingRequests is int parallel)
+        {
+            CheckPositive(parallel, nameof(MaxParallelEmbeddingRequests));
         }
 
         if (StagingDirectory is not null && string.IsNullOrWhiteSpace(StagingDirectory))
@@ -71,6 +95,8 @@ public sealed class DocumentIngestorOptions
             PageSize = PageSize,
             StagingDirectory = StagingDirectory,
             Dimensions = Dimensions,
+            TimeProvider = TimeProvider,
+            MaxParallelEmbeddingRequests = MaxParallelEmbeddingRequests,
             FilterableFields = ChunkFilters.CheckFields(FilterableFields, $"{nameof(DocumentIngestorOptions)}.{nameof(FilterableFields)}"),
         };
     }

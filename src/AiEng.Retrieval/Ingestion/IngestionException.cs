@@ -30,6 +30,9 @@ public sealed class IngestionException : Exception
     /// <summary>Gets the id of the document being written, when known.</summary>
     public string? DocumentId { get; init; }
 
+    /// <summary>Gets the index of the chunk concerned (<see cref="DocumentChunk.Index"/>), when the failure is about one, for example a chunk over the embedding model's token limit.</summary>
+    public int? ChunkIndex { get; init; }
+
     /// <summary>Gets the name of the collection written to, when known.</summary>
     public string? CollectionName { get; init; }
 

@@ -18,6 +18,19 @@ public sealed class IngestionOptions
     /// </summary>
     public bool ReindexUnchanged { get; set; }
 
-    /// <summary>Returns a copy, so that later changes by the caller have no effect.</summary>
-    internal IngestionOptions Clone() => new() { DeleteMissing = DeleteMissing, ReindexUnchanged = ReindexUnchanged };
+    /// <summary>
+    /// Gets or sets how many documents the source will yield, when the caller knows (a counted source: a list, a table with a
+    /// row count, a JSON-lines file whose lines were counted). It gives progress reports a <see cref="IngestionProgress.DocumentsTotal"/>
+    /// and so an <see cref="IngestionProgress.EstimatedRemaining"/>; a source that yields more raises the total to what was
+    /// seen. A directory's total is known from its listing without it. Default: <see langword="null"/> (unknown).
+    /// </summary>
+    public int? ExpectedDocumentCount { get; set; }
+
+    /// <summary>Checks the options and returns a copy, so that later changes by the caller have no effect.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ExpectedDocumentCount"/> is negative.</exception>
+    internal IngestionOptions ValidateAndClone() =>
+        ExpectedDocumentCount is < 0
+            ? throw new ArgumentOutOfRangeException(
+                nameof(ExpectedDocumentCount), ExpectedDocumentCount, $"{nameof(IngestionOptions)}.{nameof(ExpectedDocumentCount)} must be 0 or more, or null when the count is unknown.")
+            : new() { DeleteMissing = DeleteMissing, ReindexUnchanged = ReindexUnchanged, ExpectedDocumentCount = ExpectedDocumentCount };
 }

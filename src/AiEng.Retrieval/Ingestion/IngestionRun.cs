@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using AiEng.Inference;
+using AiEng.Providers;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -13,11 +15,14 @@ namespace AiEng.Retrieval;
 /// span documents, commits each document whole as soon as its last chunk is embedded, and collects loader issues.
 /// </summary>
 /// <remarks>
-/// Commits happen in document order. A document is pending from its first queued chunk until its commit; at most one
-/// batch of chunks is waiting to be embedded, so at most one document holds more than a batch of records, and that one
-/// is bounded by <see cref="DocumentIngestorOptions.MaxBufferedChunks"/> before it is staged on disk.
+/// Commits happen in document order. A document is pending from its first queued chunk until its commit. Batches are sent
+/// to the embedder as they fill, up to the parallel limit in flight, and applied strictly in the order they were sent, so
+/// records reach their documents in chunk order and the pending documents complete as a prefix of the queue. Each
+/// document's embedded records are bounded by <see cref="DocumentIngestorOptions.MaxBufferedChunks"/> before it is staged
+/// on disk; the chunks waiting for embeddings are bounded by a batch per call in flight. Only the calls run concurrently:
+/// all state of the run is changed on the run's own flow.
 /// </remarks>
-internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
+internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingObserver
 {
     private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
@@ -29,15 +34,28 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
     private readonly ILogger _logger;
 
     private readonly List<(PendingDocument Pending, DocumentChunk Chunk)> _batch = [];
+    private readonly Queue<InFlightBatch> _inFlight = new();
+    private readonly int _maxParallel;
+    private CancellationTokenSource? _batchCancellation;
     private readonly Queue<PendingDocument> _open = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keptSources = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keptIds = new(StringComparer.Ordinal);
     private readonly List<DocumentLoadIssue> _issues = [];
 
+    private readonly TimeProvider _time;
+    private readonly IngestionRateEstimator _rate = new(IngestionRateEstimator.DefaultTimeConstant);
+
     private int? _dimensions;
     private int _added, _updated, _unchanged, _deleted, _skipped, _chunksEmbedded, _chunksWritten;
     private long _tokens;
+    private long _started;
+
+    // What the source yielded so far (documents, and inputs its loader skipped), and what a directory listing says is to come.
+    private int _received;
+    private int? _filesNotStarted;
+    private bool _fileOpen;
+    private int _fileUnits;
 
     public IngestionRun(
         VectorStoreCollection<Guid, ChunkRecord> collection,
@@ -55,6 +73,8 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         _options = options;
         _progress = progress;
         _logger = logger;
+        _time = settings.TimeProvider ?? TimeProvider.System;
+        _maxParallel = settings.MaxParallelEmbeddingRequests ?? generator.GetService<EmbeddingRequestLimits>()?.MaxParallelRequests ?? 1;
         _writer = collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
     }
 
@@ -63,7 +83,8 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionRun);
         activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
         IngestionLog.Started(_logger, _collection.Name, _settings.EmbeddingBatchSize, _options.DeleteMissing, _options.ReindexUnchanged);
-        long started = Stopwatch.GetTimestamp();
+        _started = _time.GetTimestamp();
+        _batchCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -71,10 +92,11 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             await foreach (Document document in documents.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                CountReceived();
                 await IngestDocumentAsync(document, cancellationToken).ConfigureAwait(false);
             }
 
-            await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
             if (_options.DeleteMissing)
             {
                 await DeleteMissingAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +131,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             }
 
             IngestionLog.Completed(
-                _logger, _collection.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                _logger, _collection.Name, _time.GetElapsedTime(_started).TotalMilliseconds,
                 result.Added, result.Updated, result.Unchanged, result.Deleted, result.Skipped, result.Chunks, result.EmbeddingTokens, result.Issues.Count);
             return result;
         }
@@ -124,6 +146,9 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         }
         finally
         {
+            await AbandonInFlightAsync().ConfigureAwait(false);
+            _batchCancellation.Dispose();
+
             // Documents not committed (cancellation or failure) leave nothing behind but their staging files: remove them.
             foreach (PendingDocument pending in _open)
             {
@@ -134,6 +159,49 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
 
     /// <summary>Records a loader's issue; called by the loaders while the run enumerates their documents.</summary>
     public void Report(DocumentLoadIssue value)
+    {
+        if (value.IsSkipped)
+        {
+            // An input the loader skipped is one the source yielded but the run never receives as a document.
+            CountReceived();
+        }
+
+        Record(value);
+    }
+
+    /// <inheritdoc />
+    public void FilesListed(int count) => _filesNotStarted = count;
+
+    /// <inheritdoc />
+    public void FileStarted()
+    {
+        _filesNotStarted--;
+        _fileOpen = true;
+        _fileUnits = 0;
+    }
+
+    private void CountReceived()
+    {
+        _received++;
+        _fileUnits++;
+    }
+
+    /// <summary>
+    /// Gets the number of documents the run will go through, when known: those seen so far, plus one for each listed file not
+    /// yet started and for the current file until it yields its first document, plus whatever the caller said to expect beyond.
+    /// </summary>
+    private int? DocumentsTotal()
+    {
+        int? total = _filesNotStarted is int files ? _received + files + (_fileOpen && _fileUnits == 0 ? 1 : 0) : null;
+        if (_options.ExpectedDocumentCount is int expected)
+        {
+            total = Math.Max(total ?? _received, expected);
+        }
+
+        return total;
+    }
+
+    private void Record(DocumentLoadIssue value)
     {
         lock (_issues)
         {
@@ -172,7 +240,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         if (_seen.Contains(id))
         {
             // The same id again in one run: commit the earlier version first, so this one replaces it like any stored one.
-            await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         ChunkRecord? stored = await FindAnyChunkAsync(id, cancellationToken).ConfigureAwait(false);
@@ -199,7 +267,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
             pending.Queued++;
             if (_batch.Count >= _settings.EmbeddingBatchSize)
             {
-                await EmbedBatchAsync(cancellationToken).ConfigureAwait(false);
+                await DispatchAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -207,7 +275,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         if (pending.Queued == 0)
         {
             pending.Dispose();
-            Report(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
+            Record(new DocumentLoadIssue(document.Source ?? id, DocumentLoadIssueKind.Empty, "The document has no text to chunk; it was skipped.") { DocumentId = id });
             return;
         }
 
@@ -215,56 +283,190 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task EmbedBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the queued chunks to the embedder, then applies batches in order until fewer than the parallel limit are in flight.</summary>
+    private async Task DispatchAsync(CancellationToken cancellationToken)
     {
         if (_batch.Count > 0)
         {
-            using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionBatch);
-            activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.EmbeddingsOperation);
-            activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
-            activity?.SetTag(AiEngTelemetry.IngestionBatchChunks, _batch.Count);
-            try
-            {
-                var texts = new string[_batch.Count];
-                for (int i = 0; i < texts.Length; i++)
-                {
-                    texts[i] = _batch[i].Chunk.Text;
-                }
+            (PendingDocument Pending, DocumentChunk Chunk)[] items = [.. _batch];
+            _batch.Clear();
+            _inFlight.Enqueue(new InFlightBatch(items, EmbedAsync(items, _batchCancellation!.Token)));
+        }
 
-                GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Document), cancellationToken).ConfigureAwait(false);
-                if (embeddings.Count != texts.Length)
-                {
-                    throw new IngestionException(
-                        $"The embedding generator returned {embeddings.Count} embeddings for {texts.Length} texts; it must return one embedding per text, in order.")
-                    {
-                        DocumentId = _batch[0].Pending.Document.Id,
-                        CollectionName = _collection.Name,
-                    };
-                }
+        while (_inFlight.Count >= _maxParallel || (_inFlight.Count > 0 && _inFlight.Peek().Embeddings.IsCompleted))
+        {
+            await CompleteOldestAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-                long tokens = embeddings.Usage?.InputTokenCount ?? 0;
-                _tokens += tokens;
-                activity?.SetTag(AiEngTelemetry.UsageInputTokens, tokens);
-                IngestionLog.BatchEmbedded(_logger, texts.Length, tokens);
-                for (int i = 0; i < texts.Length; i++)
-                {
-                    (PendingDocument pending, DocumentChunk chunk) = _batch[i];
-                    ReadOnlyMemory<float> vector = embeddings[i].Vector;
-                    await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
-                    pending.Add(ChunkRecords.Create(pending.Document, chunk, vector, _settings.FilterableFields));
-                }
-
-                _chunksEmbedded += texts.Length;
-                _batch.Clear();
-                ReportProgress(IngestionEvent.ChunksEmbedded, null);
-            }
-            catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
-            {
-                throw; // Not reached: the filter only marks the span.
-            }
+    /// <summary>Embeds the queued chunks, waits for every batch in flight and commits the documents that are complete.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await DispatchAsync(cancellationToken).ConfigureAwait(false);
+        while (_inFlight.Count > 0)
+        {
+            await CompleteOldestAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One embedding call: the texts of a batch to the generator, checked; a failure cancels the other batches in flight.</summary>
+    private async Task<GeneratedEmbeddings<Embedding<float>>> EmbedAsync((PendingDocument Pending, DocumentChunk Chunk)[] items, CancellationToken cancellationToken)
+    {
+        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.IngestionBatch);
+        activity?.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.EmbeddingsOperation);
+        activity?.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
+        activity?.SetTag(AiEngTelemetry.IngestionBatchChunks, items.Length);
+        try
+        {
+            var texts = new string[items.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                texts[i] = items[i].Chunk.Text;
+            }
+
+            GeneratedEmbeddings<Embedding<float>> embeddings = await _generator.GenerateAsync(texts, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Document), cancellationToken).ConfigureAwait(false);
+            if (embeddings.Count != texts.Length)
+            {
+                throw new IngestionException(
+                    $"The embedding generator returned {embeddings.Count} embeddings for {texts.Length} texts; it must return one embedding per text, in order.")
+                {
+                    DocumentId = items[0].Pending.Document.Id,
+                    CollectionName = _collection.Name,
+                };
+            }
+
+            activity?.SetTag(AiEngTelemetry.UsageInputTokens, embeddings.Usage?.InputTokenCount ?? 0);
+            return embeddings;
+        }
+        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
+        {
+            throw; // Not reached: the filter only marks the span.
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The first failure stops the batches still in flight: their work would be thrown away anyway.
+            _batchCancellation!.Cancel();
+            if (ex is ModelRequestException { InputIndex: int index } rejected && FindRejected(items, index) is int found)
+            {
+                throw InputRejected(items[found], rejected);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Waits for the oldest batch in flight and applies it; a failure is thrown as the first real failure among the batches.</summary>
+    private async Task CompleteOldestAsync(CancellationToken cancellationToken)
+    {
+        InFlightBatch batch = _inFlight.Peek();
+        GeneratedEmbeddings<Embedding<float>> embeddings;
+        try
+        {
+            embeddings = await batch.Embeddings.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // This batch may only have been cancelled because a later one failed: report that failure, not the cancellation.
+            Exception cause = await FirstFailureAsync(ex, cancellationToken).ConfigureAwait(false);
+            ExceptionDispatchInfo.Throw(cause);
+            throw; // Not reached.
+        }
+
+        _ = _inFlight.Dequeue();
+        (PendingDocument Pending, DocumentChunk Chunk)[] items = batch.Items;
+        long tokens = embeddings.Usage?.InputTokenCount ?? 0;
+        _tokens += tokens;
+        IngestionLog.BatchEmbedded(_logger, items.Length, tokens);
+        for (int i = 0; i < items.Length; i++)
+        {
+            (PendingDocument pending, DocumentChunk chunk) = items[i];
+            ReadOnlyMemory<float> vector = embeddings[i].Vector;
+            await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
+            pending.Add(ChunkRecords.Create(pending.Document, chunk, vector, _settings.FilterableFields));
+        }
+
+        _chunksEmbedded += items.Length;
+        ReportProgress(IngestionEvent.ChunksEmbedded, null);
+        await CommitCompletedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every batch in flight and picks the failure to report: the caller's cancellation, else the first batch's own failure in order.</summary>
+    private async Task<Exception> FirstFailureAsync(Exception first, CancellationToken cancellationToken)
+    {
+        Exception? cause = first is OperationCanceledException ? null : first;
+        cause ??= await StopInFlightAsync().ConfigureAwait(false);
+        return cancellationToken.IsCancellationRequested ? new OperationCanceledException(cancellationToken) : cause ?? first;
+    }
+
+    /// <summary>Stops and waits for the batches still in flight when the run ends early (a failed commit, the caller's cancellation), so none outlives it.</summary>
+    private async Task AbandonInFlightAsync()
+    {
+        if (_inFlight.Count > 0)
+        {
+            // The run is already failing or cancelled; its own exception is the one reported.
+            _ = await StopInFlightAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Cancels the batches in flight, waits for each in order, and returns the first failure that is not a cancellation.</summary>
+    private async Task<Exception?> StopInFlightAsync()
+    {
+        await _batchCancellation!.CancelAsync().ConfigureAwait(false);
+        Exception? failure = null;
+        while (_inFlight.Count > 0)
+        {
+            try
+            {
+                _ = await _inFlight.Dequeue().Embeddings.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the first failure or the caller.
+            }
+            catch (Exception ex)
+            {
+                failure ??= ex;
+            }
+        }
+
+        return failure;
+    }
+
+    /// <summary>
+    /// Finds the chunk of a batch that the embedder rejected as too long: the first one over the model's token limit, counted
+    /// with the counter its limits name, since a layer in between (a cache that forwards only its misses) may have sent the
+    /// limiting middleware a different list than the batch; else the index the embedder gave, when it is in the batch.
+    /// </summary>
+    private int? FindRejected((PendingDocument Pending, DocumentChunk Chunk)[] items, int index)
+    {
+        if (_generator.GetService<EmbeddingRequestLimits>() is { TokenCounter: { } counter } limits
+            && Math.Min(limits.MaxTokensPerInput ?? int.MaxValue, limits.MaxTokensPerRequest ?? int.MaxValue) is int max and < int.MaxValue)
+        {
+            for (int i = 0; i < items.Length; i++)
+            {
+                if (counter.CountTokens(items[i].Chunk.Text) > max)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return index >= 0 && index < items.Length ? index : null;
+    }
+
+    private IngestionException InputRejected((PendingDocument Pending, DocumentChunk Chunk) item, ModelRequestException rejected)
+    {
+        string id = item.Pending.Document.Id;
+        return new IngestionException(
+            string.Create(CultureInfo.InvariantCulture, $"Chunk {item.Chunk.Index} of document '{id}' cannot be embedded: {rejected.Message} Use a chunker with a smaller chunk size for this model."),
+            rejected)
+        {
+            DocumentId = id,
+            ChunkIndex = item.Chunk.Index,
+            CollectionName = _collection.Name,
+        };
     }
 
     private async Task CommitCompletedAsync(CancellationToken cancellationToken)
@@ -499,12 +701,26 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>
         return null;
     }
 
-    private void ReportProgress(IngestionEvent kind, string? documentId, DocumentLoadIssue? issue = null) =>
-        _progress?.Report(new IngestionProgress(kind, documentId)
+    private void ReportProgress(IngestionEvent kind, string? documentId, DocumentLoadIssue? issue = null)
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        TimeSpan elapsed = _time.GetElapsedTime(_started);
+        int done = _added + _updated + _unchanged + _skipped;
+        int? total = DocumentsTotal();
+        _rate.Observe(done, elapsed);
+        _progress.Report(new IngestionProgress(kind, documentId)
         {
             Issue = issue,
-            DocumentsCompleted = _added + _updated + _unchanged + _skipped + _deleted,
+            DocumentsCompleted = done + _deleted,
+            DocumentsTotal = total,
             ChunksEmbedded = _chunksEmbedded,
             ChunksWritten = _chunksWritten,
+            Elapsed = elapsed,
+            EstimatedRemaining = total is int all ? _rate.EstimateRemaining(all - done) : null,
         });
+    }
 }

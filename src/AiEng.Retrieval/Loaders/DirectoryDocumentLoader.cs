@@ -86,10 +86,13 @@ public sealed class DirectoryDocumentLoader
         {
             issues?.Report(skipped);
         }
+        var listing = issues as IFileListingObserver;
+        listing?.FilesListed(files.Count);
 
         foreach (string relativePath in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            listing?.FileStarted();
             string fullPath = Path.GetFullPath(Path.Combine(rootPath, relativePath));
             if (!IsUnder(fullPath, rootPath) || EscapesRoot(rootPath, realRootPath, relativePath))
             {

@@ -40,10 +40,20 @@ internal sealed class AiEngModelFactory
     public IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(string? name)
     {
         var model = Resolve(ModelKind.Embeddings, name);
-        var inner = _registry.Embeddings.GetCustom(name) is { } custom
-            ? custom(_services) ?? throw NullClient(model)
-            : ProviderOf(model).CreateEmbeddingGenerator(model.Options!, _services);
-        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name);
+        IEmbeddingGenerator<string, Embedding<float>> inner;
+        EmbeddingRequestLimits? limits = null;
+        if (_registry.Embeddings.GetCustom(name) is { } custom)
+        {
+            inner = custom(_services) ?? throw NullClient(model);
+        }
+        else
+        {
+            var provider = ProviderOf(model);
+            inner = provider.CreateEmbeddingGenerator(model.Options!, _services);
+            limits = EmbeddingRequestLimitSettings.Resolve(provider.GetEmbeddingRequestLimits(model.Options!), model.Options!);
+        }
+
+        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name, limits);
     }
 
     /// <summary>Describes and checks a model; its options are a copy of the configured ones, which the provider may keep.</summary>

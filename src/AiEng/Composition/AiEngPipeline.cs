@@ -1,4 +1,5 @@
 using AiEng.Inference;
+using AiEng.Providers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,9 +52,11 @@ internal static class AiEngPipeline
     /// <param name="configurationPath">The model's configuration section, named in error messages.</param>
     /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.EmbeddingsKey"/>).</param>
     /// <param name="name">The model's name, or <see langword="null"/> for the default model: it selects the application's per-model middleware.</param>
+    /// <param name="limits">The model's request limits (the provider's, overridden by its settings), or <see langword="null"/> for none.</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name)
+        IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name,
+        EmbeddingRequestLimits? limits = null)
     {
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
         foreach (var configure in registry.Embeddings.PipelineOf(name))
@@ -61,7 +64,13 @@ internal static class AiEngPipeline
             configure(builder);
         }
 
-        // AiEng's middleware, in the same order as for chat.
+        // AiEng's middleware, in the same order as for chat, with the request limits outermost: a call is split first, so
+        // each request is recorded, budgeted and retried on its own, and a retry resends one request, not the whole call.
+        if (limits is not null)
+        {
+            builder.Use((generator, serviceProvider) => RequestLimitingEmbeddingGeneratorBuilderExtensions.Create(generator, serviceProvider, limits, configurationPath));
+        }
+
         builder.UseUsageTracking();
         var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
         var embeddings = ModelResiliencePipelines.GetTyped<GeneratedEmbeddings<Embedding<float>>>(services, pipelineKey);

@@ -1,3 +1,4 @@
+using AiEng.Inference;
 using AiEng.Providers;
 
 namespace AiEng.Composition;
@@ -138,6 +139,7 @@ internal sealed class ModelResolver
             errors.Add($"{path}:Model is missing: provider '{provider.Name}' needs a model id. Example: {Example(path, "Model", ExampleModel(model.Kind))}.");
         }
 
+        EmbeddingRequestLimitSettings.Validate(options, model.Kind, path, errors);
         provider.Validate(options, model.Kind, path, errors);
     }
 

@@ -44,6 +44,12 @@ public sealed class ModelRequestException : Exception
     /// <summary>Gets a value indicating whether the failure is transient, so that the same call may succeed later.</summary>
     public bool IsTransient { get; init; }
 
+    /// <summary>
+    /// Gets the position, in the call's list of inputs, of the input the failure is about (an embedding input over the model's
+    /// token limit), or <see langword="null"/> when it is about the whole call.
+    /// </summary>
+    public int? InputIndex { get; init; }
+
     /// <summary>Gets how long the provider (or the open circuit breaker) asked to wait before the next call, when known.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

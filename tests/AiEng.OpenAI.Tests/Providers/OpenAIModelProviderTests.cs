@@ -240,6 +240,28 @@ public sealed class OpenAIModelProviderTests
         Assert.Empty(options.Settings);
     }
 
+    [Theory]
+    [InlineData("text-embedding-3-small")]
+    [InlineData("text-embedding-3-large")]
+    [InlineData("text-embedding-ada-002")]
+    public void Publishes_openais_embedding_limits_for_openais_models(string model)
+    {
+        EmbeddingRequestLimits limits = _provider.GetEmbeddingRequestLimits(new ModelOptions { Model = model })!;
+
+        Assert.Equal((2048, 300_000, 8191, 4), (limits.MaxInputsPerRequest, limits.MaxTokensPerRequest, limits.MaxTokensPerInput, limits.MaxParallelRequests));
+        Assert.Equal("cl100k_base", limits.TokenCounter?.Name);
+    }
+
+    [Fact]
+    public void Publishes_only_the_per_request_limits_for_another_model_behind_a_compatible_endpoint()
+    {
+        EmbeddingRequestLimits limits = _provider.GetEmbeddingRequestLimits(new ModelOptions { Model = "nomic-embed-text", Endpoint = "http://localhost:11434/v1" })!;
+
+        Assert.Equal((2048, 300_000, 4), (limits.MaxInputsPerRequest, limits.MaxTokensPerRequest, limits.MaxParallelRequests));
+        Assert.Null(limits.MaxTokensPerInput);
+        Assert.Null(limits.TokenCounter);
+    }
+
     private static ModelOptions Options(OpenAITestServer server, string model) => new()
     {
         Provider = "OpenAI",

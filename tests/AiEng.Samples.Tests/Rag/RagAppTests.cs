@@ -77,6 +77,7 @@ public sealed class RagAppTests : IDisposable
         Assert.Contains("AiEng__Chat__Provider=OpenAI", text, StringComparison.Ordinal);
         Assert.Contains("[1] Warranty (warranty.md, chars ", text, StringComparison.Ordinal);
         Assert.Contains("Retrieved chunks (hybrid: BM25 + dense, normalised scores", text, StringComparison.Ordinal);
+        Assert.Contains("Ingested 3 documents in ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", text, StringComparison.Ordinal);
         Assert.True(File.Exists(_paths.DatabasePath));
     }

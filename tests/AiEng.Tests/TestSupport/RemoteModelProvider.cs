@@ -14,7 +14,15 @@ internal sealed class RemoteModelProvider : ModelProvider
     /// <summary>Gets or sets a provider-specific check, run by <see cref="Validate"/>.</summary>
     public Action<ModelOptions, string, ICollection<string>>? Check { get; set; }
 
+    /// <summary>Gets or sets the embedding request limits the provider publishes.</summary>
+    public EmbeddingRequestLimits? Limits { get; set; }
+
+    /// <summary>Gets the inputs of every embedding request the provider's generators received, in order.</summary>
+    public List<string[]> EmbeddingRequests { get; } = [];
+
     public override string Name => "Remote";
+
+    public override EmbeddingRequestLimits? GetEmbeddingRequestLimits(ModelOptions options) => Limits;
 
     public override bool Supports(ModelKind kind) => true;
 
@@ -35,6 +43,17 @@ internal sealed class RemoteModelProvider : ModelProvider
     {
         Created.Add(options);
         var generator = TestEmbeddingGenerator.FromFunction(text => [text.Length]);
+        var embed = generator.GenerateAsyncCallback!;
+        generator.GenerateAsyncCallback = (values, generationOptions, cancellationToken) =>
+        {
+            string[] inputs = [.. values];
+            lock (EmbeddingRequests)
+            {
+                EmbeddingRequests.Add(inputs);
+            }
+
+            return embed(inputs, generationOptions, cancellationToken);
+        };
         generator.Metadata = new EmbeddingGeneratorMetadata("remote", null, options.Model);
         return generator;
     }

@@ -7,7 +7,7 @@ using static AiEng.Tests.Retrieval.Ingestion.IngestionFixtures;
 
 namespace AiEng.Tests.Retrieval.Ingestion;
 
-public sealed class DocumentIngestorTests
+public sealed partial class DocumentIngestorTests
 {
     [Fact]
     public async Task Writes_one_record_per_chunk_with_the_documents_fields()
