@@ -15,7 +15,10 @@ namespace AiEng.Retrieval;
 /// So documents ingested by the registered <see cref="DocumentIngestor"/> are found by the next retrieval, without a
 /// restart and without reading the whole collection again. Changes are applied lazily, at the first retrieval after a
 /// write, never during one: concurrent retrievals wait for one update and share it. Deleting the collection through the
-/// wrapper makes the next retrieval read it whole again.
+/// wrapper makes the next retrieval read it whole again. When the collection searches keywords itself
+/// (<see cref="IKeywordSearchable{TRecord}"/>), the keyword side runs in the store (<see cref="StoreKeywordRetriever"/>) and no
+/// index is kept in memory; when it offers only MEVD's <c>IKeywordHybridSearchable</c>, hybrid retrieval runs in the store
+/// (<see cref="StoreHybridRetriever"/>).
 /// </remarks>
 internal sealed class CollectionRetriever : IRetriever
 {
@@ -28,6 +31,7 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ChangeFeed? _changes;
+    private readonly IRetriever? _storeRetriever;
     private IRetriever? _retriever;
     private KeywordRetriever? _keyword;
 
@@ -51,14 +55,28 @@ internal sealed class CollectionRetriever : IRetriever
         _fusion = fusion;
         _kind = kind;
         _logger = logger ?? NullLogger.Instance;
-        _keywordEnabled = kind != RetrieverKind.Dense;
-        _changes = _keywordEnabled ? collection.Subscribe() : null;
         _keywordOptions = new KeywordRetrieverOptions { FilterableFields = [.. filterableFields ?? []] };
         _ = _keywordOptions.Validate();
+        var storeOptions = new VectorStoreRetrieverOptions { FilterableFields = _keywordOptions.FilterableFields };
         if (kind != RetrieverKind.Keyword)
         {
-            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), new VectorStoreRetrieverOptions { FilterableFields = _keywordOptions.FilterableFields });
+            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), storeOptions);
         }
+
+        // A collection (or the one behind the wrapper, which passes GetService on) that ranks keywords itself keeps its index
+        // in the store: no index in memory, nothing to follow. One with MEVD hybrid search only fuses in the store.
+        if (kind != RetrieverKind.Dense && StoreKeywordRetriever.Find(collection) is not null)
+        {
+            var keyword = new StoreKeywordRetriever(collection, storeOptions);
+            _storeRetriever = _dense is null ? keyword : new HybridRetriever([keyword, _dense], _fusion);
+        }
+        else if (kind == RetrieverKind.Hybrid && StoreHybridRetriever.Find(collection) is not null)
+        {
+            _storeRetriever = new StoreHybridRetriever(collection, embeddingGenerator!, storeOptions);
+        }
+
+        _keywordEnabled = kind != RetrieverKind.Dense && _storeRetriever is null;
+        _changes = _keywordEnabled ? collection.Subscribe() : null;
     }
 
     /// <inheritdoc />
@@ -96,7 +114,7 @@ internal sealed class CollectionRetriever : IRetriever
 
             if (_retriever is null)
             {
-                IRetriever created = (_keyword, _dense) switch
+                IRetriever created = _storeRetriever ?? (_keyword, _dense) switch
                 {
                     ({ } keyword, { } dense) => new HybridRetriever([keyword, dense], _fusion),
                     ({ } keyword, null) => keyword,
