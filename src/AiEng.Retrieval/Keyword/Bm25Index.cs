@@ -104,7 +104,7 @@ internal sealed class Bm25Index<TDocument>
                     continue;
                 }
 
-                double idf = Math.Log(1 + ((live - df + 0.5) / (df + 0.5)));
+                double idf = Bm25Scoring.Idf(live, df);
                 float boost = count;
                 foreach (var part in _parts)
                 {
@@ -141,11 +141,9 @@ internal sealed class Bm25Index<TDocument>
                             continue;
                         }
 
-                        // The same arithmetic, in the same order, as a weight precomputed at build time, so scores do not
-                        // depend on how the index came to hold its documents.
-                        double tf = segment.PostingFrequencies[p];
-                        double lengthNorm = averageLength > 0 ? k1 * (1 - b + (b * segment.ScoredLengths[local] / averageLength)) : k1;
-                        scores[d] += boost * (float)(idf * tf * (k1 + 1) / (tf + lengthNorm));
+                        // Weights are computed here, from the live statistics, so scores do not depend on how the index
+                        // came to hold its documents.
+                        scores[d] += boost * Bm25Scoring.Weight(idf, segment.PostingFrequencies[p], segment.ScoredLengths[local], averageLength, k1, b);
                     }
                 }
             }

@@ -95,7 +95,7 @@ internal sealed class Bm25SegmentBuilder<TDocument>
         var scoredLengths = new double[documentCount];
         for (int d = 0; d < documentCount; d++)
         {
-            scoredLengths[d] = _luceneLengths ? LuceneLength.Round(lengths[d]) : lengths[d];
+            scoredLengths[d] = Bm25Scoring.ScoredLength(lengths[d], _luceneLengths);
         }
 
         return new Bm25Segment<TDocument>(
