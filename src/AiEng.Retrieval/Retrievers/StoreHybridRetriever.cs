@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Linq.Expressions;
 using AiEng.Inference;
 using AiEng.Shared;
@@ -18,12 +18,9 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class StoreHybridRetriever : IRetriever
 {
-    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IKeywordHybridSearchable<ChunkRecord> _searchable;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
-    private readonly Expression<Func<ChunkRecord, bool>>? _filter;
-    private readonly bool _includeEmbeddings;
-    private readonly string[] _filterableFields;
+    private readonly StoreSearch _search;
 
     /// <summary>Initializes a new instance of the <see cref="StoreHybridRetriever"/> class.</summary>
     /// <param name="collection">The collection; it must offer <see cref="IKeywordHybridSearchable{TRecord}"/> of <see cref="ChunkRecord"/>.</param>
@@ -36,14 +33,12 @@ public sealed class StoreHybridRetriever : IRetriever
         IEmbeddingGenerator<string, Embedding<float>> embeddingGenerator,
         VectorStoreRetrieverOptions? options = null)
     {
-        _collection = Throw.IfNull(collection);
+        Throw.IfNull(collection);
         _embeddingGenerator = Throw.IfNull(embeddingGenerator);
         _searchable = Find(collection) ?? throw new ArgumentException(
             $"The collection '{collection.Name}' ({collection.GetType().Name}) offers no hybrid search (IKeywordHybridSearchable<{nameof(ChunkRecord)}>); fuse a keyword and a dense retriever with {nameof(HybridRetriever)} instead.",
             nameof(collection));
-        (_filter, _includeEmbeddings) = options is null ? (null, false) : (options.Filter, options.IncludeEmbeddings);
-        _filterableFields = ChunkFilters.CheckFields(
-            options?.FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(VectorStoreRetrieverOptions.FilterableFields)}");
+        _search = new StoreSearch(collection.Name, nameof(StoreHybridRetriever), AiEngTelemetry.RetrievalFusion, options);
     }
 
     /// <summary>Returns the hybrid search a collection offers, or <see langword="null"/> when it offers none.</summary>
@@ -57,39 +52,19 @@ public sealed class StoreHybridRetriever : IRetriever
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The metadata filter names a key not in <see cref="VectorStoreRetrieverOptions.FilterableFields"/>.</exception>
     /// <exception cref="VectorStoreException">The collection failed to search.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(request);
-        ChunkFilters.CheckDeclared(request.MetadataFilter, _filterableFields, nameof(StoreHybridRetriever));
-        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalFusion);
-        if (activity is not null)
-        {
-            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
-            activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
-            activity.SetTag(AiEngTelemetry.RetrievalTopK, request.Top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _filter is not null || ChunkFilters.IsFiltered(request));
-        }
+        return _search.RunAsync(request, SearchAsync, tag: null, cancellationToken);
 
-        try
+        async IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync(Expression<Func<ChunkRecord, bool>>? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var chunks = new List<RetrievedChunk>();
-            var keywords = Keywords(request.Query);
-            if (request.MetadataFilter is not { MatchesNothing: true })
+            var vector = await _embeddingGenerator.GenerateVectorAsync(request.Query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
+            var options = new HybridSearchOptions<ChunkRecord> { Filter = filter, IncludeVectors = _search.IncludeEmbeddings };
+            await foreach (var result in _searchable.HybridSearchAsync(vector, Keywords(request.Query), request.Top, options, cancellationToken).ConfigureAwait(false))
             {
-                var vector = await _embeddingGenerator.GenerateVectorAsync(request.Query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
-                var options = new HybridSearchOptions<ChunkRecord> { Filter = ChunkFilters.Combine(_filter, request), IncludeVectors = _includeEmbeddings };
-                await foreach (var result in _searchable.HybridSearchAsync(vector, keywords, request.Top, options, cancellationToken).ConfigureAwait(false))
-                {
-                    chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
-                }
+                yield return result;
             }
-
-            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-            return chunks;
-        }
-        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
-        {
-            throw; // Not reached: the filter only marks the span.
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Linq.Expressions;
 using AiEng.Shared;
 using Microsoft.Extensions.VectorData;
 
@@ -16,11 +14,8 @@ namespace AiEng.Retrieval;
 /// </remarks>
 public sealed class StoreKeywordRetriever : IRetriever
 {
-    private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IKeywordSearchable<ChunkRecord> _searchable;
-    private readonly Expression<Func<ChunkRecord, bool>>? _filter;
-    private readonly bool _includeEmbeddings;
-    private readonly string[] _filterableFields;
+    private readonly StoreSearch _search;
 
     /// <summary>Initializes a new instance of the <see cref="StoreKeywordRetriever"/> class.</summary>
     /// <param name="collection">The collection; it must offer <see cref="IKeywordSearchable{TRecord}"/> of <see cref="ChunkRecord"/>.</param>
@@ -32,13 +27,11 @@ public sealed class StoreKeywordRetriever : IRetriever
     /// </exception>
     public StoreKeywordRetriever(VectorStoreCollection<Guid, ChunkRecord> collection, VectorStoreRetrieverOptions? options = null)
     {
-        _collection = Throw.IfNull(collection);
+        Throw.IfNull(collection);
         _searchable = Find(collection) ?? throw new ArgumentException(
             $"The collection '{collection.Name}' ({collection.GetType().Name}) does not search keywords itself (it offers no {nameof(IKeywordSearchable<ChunkRecord>)}<{nameof(ChunkRecord)}>); index it in memory with {nameof(KeywordRetriever)}.{nameof(KeywordRetriever.LoadAsync)} instead.",
             nameof(collection));
-        (_filter, _includeEmbeddings) = options is null ? (null, false) : (options.Filter, options.IncludeEmbeddings);
-        _filterableFields = ChunkFilters.CheckFields(
-            options?.FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(VectorStoreRetrieverOptions.FilterableFields)}");
+        _search = new StoreSearch(collection.Name, nameof(StoreKeywordRetriever), AiEngTelemetry.RetrievalKeyword, options);
     }
 
     /// <summary>Returns the keyword search a collection offers, or <see langword="null"/> when it offers none.</summary>
@@ -56,37 +49,13 @@ public sealed class StoreKeywordRetriever : IRetriever
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The metadata filter names a key not in <see cref="VectorStoreRetrieverOptions.FilterableFields"/>.</exception>
     /// <exception cref="VectorStoreException">The collection failed to search.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(request);
-        ChunkFilters.CheckDeclared(request.MetadataFilter, _filterableFields, nameof(StoreKeywordRetriever));
-        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalKeyword);
-        if (activity is not null)
-        {
-            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
-            activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
-            activity.SetTag(AiEngTelemetry.RetrievalTopK, request.Top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _filter is not null || ChunkFilters.IsFiltered(request));
-        }
-
-        try
-        {
-            var chunks = new List<RetrievedChunk>();
-            if (request.MetadataFilter is not { MatchesNothing: true })
-            {
-                var options = new KeywordSearchOptions<ChunkRecord> { Filter = ChunkFilters.Combine(_filter, request), IncludeVectors = _includeEmbeddings };
-                await foreach (var result in _searchable.KeywordSearchAsync(request.Query, request.Top, options, cancellationToken).ConfigureAwait(false))
-                {
-                    chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
-                }
-            }
-
-            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-            return chunks;
-        }
-        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
-        {
-            throw; // Not reached: the filter only marks the span.
-        }
+        return _search.RunAsync(
+            request,
+            (filter, ct) => _searchable.KeywordSearchAsync(request.Query, request.Top, new KeywordSearchOptions<ChunkRecord> { Filter = filter, IncludeVectors = _search.IncludeEmbeddings }, ct),
+            tag: null,
+            cancellationToken);
     }
 }
