@@ -33,6 +33,9 @@ internal static class RagServices
                 // its 254), 32 of overlap; chunks embedded as documents, questions as queries. The loader adds a
                 // topic to every document (TopicDocumentLoader); declared filterable, it is written to the chunks' tags, so a
                 // question can be asked of one topic (--topic).
+                // The SQLite store keeps the BM25 keyword index in the same file, written with the chunks: the hybrid
+                // retriever's keyword side runs in the store, so a restart rebuilds nothing and chunks ingested by another
+                // process are found at once (docs/retrieval.md, "The keyword index across writes, processes and restarts").
                 if (!options.FilterableFields.Contains(TopicDocumentLoader.TopicKey))
                 {
                     options.FilterableFields.Add(TopicDocumentLoader.TopicKey);

@@ -58,8 +58,8 @@ public sealed class ChunkRecord
     [VectorStoreData(IsFullTextIndexed = true)]
     public string Text { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the document title, if it has one.</summary>
-    [VectorStoreData]
+    /// <summary>Gets or sets the document title, if it has one. Full-text indexed with <see cref="Text"/>, as keyword retrieval indexes both.</summary>
+    [VectorStoreData(IsFullTextIndexed = true)]
     public string? Title { get; set; }
 
     /// <summary>Gets or sets where the document came from (a path or URL), if known.</summary>
@@ -271,7 +271,7 @@ public sealed class ChunkRecord
                 new VectorStoreDataProperty(nameof(DocumentId), typeof(string)) { IsIndexed = true },
                 new VectorStoreDataProperty(nameof(ChunkIndex), typeof(int)),
                 new VectorStoreDataProperty(nameof(Text), typeof(string)) { IsFullTextIndexed = true },
-                new VectorStoreDataProperty(nameof(Title), typeof(string)),
+                new VectorStoreDataProperty(nameof(Title), typeof(string)) { IsFullTextIndexed = true },
                 new VectorStoreDataProperty(nameof(Source), typeof(string)),
                 new VectorStoreDataProperty(nameof(StartOffset), typeof(int)),
                 new VectorStoreDataProperty(nameof(EndOffset), typeof(int)),

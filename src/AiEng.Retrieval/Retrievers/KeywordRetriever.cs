@@ -6,19 +6,22 @@ namespace AiEng.Retrieval;
 
 /// <summary>
 /// BM25 keyword retrieval over <see cref="ChunkRecord"/>s, built from records in memory or read
-/// from any Microsoft.Extensions.VectorData collection, and rebuildable when the records change.
+/// from any Microsoft.Extensions.VectorData collection, and changed record by record when the records change.
 /// </summary>
 /// <remarks>
-/// Searches are thread-safe and lock-free. <see cref="Rebuild"/> and <see cref="RefreshAsync"/> build a new index and swap
-/// it in at once, so a search running meanwhile sees either the old or the new records, never a mix. Scores are BM25
-/// scores; chunks that share no term with the query are never returned.
+/// Searches are thread-safe and lock-free. <see cref="Apply"/> and <see cref="RefreshKeysAsync"/>
+/// change the index incrementally (only the changed records are analysed; statistics are exact, so scores equal a
+/// rebuild's); <see cref="Rebuild"/> and <see cref="RefreshAsync"/> replace it whole. Every change is
+/// swapped in at once, so a search running meanwhile sees either the old or the new records, never a mix. Scores are
+/// BM25 scores; chunks that share no term with the query are never returned.
 /// </remarks>
 public sealed class KeywordRetriever : IRetriever
 {
     private readonly KeywordRetrieverOptions _options;
     private readonly string[] _filterableFields;
     private readonly VectorStoreCollection<Guid, ChunkRecord>? _collection;
-    private volatile Snapshot _snapshot;
+    private readonly Lock _writeLock = new();
+    private volatile Bm25Index<ChunkRecord> _index;
 
     /// <summary>Initializes a new instance of the <see cref="KeywordRetriever"/> class over <paramref name="records"/>.</summary>
     /// <param name="records">The records to index; keys must be unique.</param>
@@ -28,7 +31,7 @@ public sealed class KeywordRetriever : IRetriever
     public KeywordRetriever(IEnumerable<ChunkRecord> records, KeywordRetrieverOptions? options = null)
         : this(collection: null, (options ?? new KeywordRetrieverOptions()).Validate())
     {
-        _snapshot = Build(Throw.IfNull(records));
+        _index = Build(Throw.IfNull(records));
     }
 
     private KeywordRetriever(VectorStoreCollection<Guid, ChunkRecord>? collection, KeywordRetrieverOptions options)
@@ -36,11 +39,11 @@ public sealed class KeywordRetriever : IRetriever
         _collection = collection;
         _options = options;
         _filterableFields = [.. options.FilterableFields];
-        _snapshot = Snapshot.Empty;
+        _index = Bm25Index<ChunkRecord>.Empty((options.Bm25 ?? new Bm25Options()).Validate());
     }
 
     /// <summary>Gets the number of indexed records.</summary>
-    public int Count => _snapshot.Index.Count;
+    public int Count => _index.Count;
 
     /// <summary>Reads every record of <paramref name="collection"/> and indexes them.</summary>
     /// <param name="collection">The collection; <see cref="RefreshAsync"/> reads it again later.</param>
@@ -66,7 +69,34 @@ public sealed class KeywordRetriever : IRetriever
     /// <param name="records">The records to index; keys must be unique.</param>
     /// <exception cref="ArgumentNullException"><paramref name="records"/> or one of them is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Two records have the same key, or a key is empty.</exception>
-    public void Rebuild(IEnumerable<ChunkRecord> records) => _snapshot = Build(Throw.IfNull(records));
+    public void Rebuild(IEnumerable<ChunkRecord> records)
+    {
+        var index = Build(Throw.IfNull(records));
+        lock (_writeLock)
+        {
+            _index = index;
+        }
+    }
+
+    /// <summary>
+    /// Changes the index in place of a rebuild: removes <paramref name="deletedKeys"/>, then adds or replaces
+    /// <paramref name="upsertedRecords"/>. Only the upserted records are analysed, and the result ranks and scores every
+    /// record exactly as an index rebuilt from the same records would.
+    /// </summary>
+    /// <param name="upsertedRecords">The records to add or replace (by key); when a key repeats, the last record wins.</param>
+    /// <param name="deletedKeys">The keys to remove; keys not in the index are ignored.</param>
+    /// <exception cref="ArgumentNullException">An argument or a record is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A record's key is empty.</exception>
+    /// <remarks>A search running meanwhile sees the index before or after the whole change, never part of it.</remarks>
+    public void Apply(IEnumerable<ChunkRecord> upsertedRecords, IEnumerable<Guid> deletedKeys)
+    {
+        var upserts = Throw.IfNull(upsertedRecords).Select(record => Entry(Checked(record, nameof(upsertedRecords)))).ToList();
+        var deletes = Throw.IfNull(deletedKeys).Select(key => key.ToString()).ToList();
+        lock (_writeLock)
+        {
+            _index = _index.Apply(upserts, deletes);
+        }
+    }
 
     /// <summary>Reads the collection the retriever was loaded from again and replaces the index.</summary>
     /// <param name="cancellationToken">A token that cancels loading.</param>
@@ -78,14 +108,10 @@ public sealed class KeywordRetriever : IRetriever
     /// <exception cref="VectorStoreException">The collection failed to read.</exception>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        if (_collection is null)
-        {
-            throw new InvalidOperationException($"This {nameof(KeywordRetriever)} was built from records, not loaded from a collection; call {nameof(Rebuild)} with the new records instead.");
-        }
-
+        var collection = LoadedCollection();
         var records = new List<ChunkRecord>();
         var retrieval = new FilteredRecordRetrievalOptions<ChunkRecord> { IncludeVectors = false };
-        await foreach (var record in _collection.GetAsync(static _ => true, _options.MaxRecords, retrieval, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in collection.GetAsync(static _ => true, _options.MaxRecords, retrieval, cancellationToken).ConfigureAwait(false))
         {
             records.Add(record);
         }
@@ -93,10 +119,43 @@ public sealed class KeywordRetriever : IRetriever
         if (records.Count >= _options.MaxRecords)
         {
             throw new InvalidOperationException(
-                $"The collection '{_collection.Name}' returned {records.Count} records, the limit {nameof(KeywordRetrieverOptions)}.{nameof(KeywordRetrieverOptions.MaxRecords)}, so it may hold more; raise the limit to index all of them.");
+                $"The collection '{collection.Name}' returned {records.Count} records, the limit {nameof(KeywordRetrieverOptions)}.{nameof(KeywordRetrieverOptions.MaxRecords)}, so it may hold more; raise the limit to index all of them.");
         }
 
-        _snapshot = Build(records);
+        Rebuild(records);
+    }
+
+    /// <summary>
+    /// Reads only the records of <paramref name="changedKeys"/> from the collection the retriever was loaded from and applies
+    /// them (<see cref="Apply"/>): a key the collection holds is added or replaced, a key it no longer holds is removed.
+    /// </summary>
+    /// <param name="changedKeys">The keys written (upserted or deleted) since the index last saw the collection.</param>
+    /// <param name="cancellationToken">A token that cancels loading; the index is unchanged when it does.</param>
+    /// <returns>A task that completes when the changed index is in place.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="changedKeys"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The retriever was built from records rather than loaded from a collection.</exception>
+    /// <exception cref="VectorStoreException">The collection failed to read.</exception>
+    /// <remarks>
+    /// Call it after the writes completed. Two refreshes of the same keys running at once may apply in either order; call
+    /// them one at a time (as <c>AddRetrieval</c>'s retriever does).
+    /// </remarks>
+    public async Task RefreshKeysAsync(IEnumerable<Guid> changedKeys, CancellationToken cancellationToken = default)
+    {
+        var keys = Throw.IfNull(changedKeys).Distinct().ToList();
+        var collection = LoadedCollection();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var present = new List<ChunkRecord>(keys.Count);
+        await foreach (var record in collection.GetAsync(keys, new RecordRetrievalOptions { IncludeVectors = false }, cancellationToken).ConfigureAwait(false))
+        {
+            present.Add(record);
+        }
+
+        var found = present.Select(record => record.Key).ToHashSet();
+        Apply(present, keys.Where(key => !found.Contains(key)));
     }
 
     /// <inheritdoc />
@@ -114,7 +173,7 @@ public sealed class KeywordRetriever : IRetriever
         (string query, int top) = (request.Query, request.Top);
         cancellationToken.ThrowIfCancellationRequested();
         using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalKeyword);
-        var snapshot = _snapshot;
+        var index = _index;
         if (activity is not null)
         {
             activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
@@ -125,14 +184,14 @@ public sealed class KeywordRetriever : IRetriever
 
             activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
             activity.SetTag(AiEngTelemetry.RetrievalFiltered, ChunkFilters.IsFiltered(request));
-            activity.SetTag(AiEngTelemetry.RetrievalIndexedChunks, snapshot.Index.Count);
+            activity.SetTag(AiEngTelemetry.RetrievalIndexedChunks, index.Count);
         }
 
         try
         {
             IReadOnlyList<RetrievedChunk> chunks = request.MetadataFilter is { MatchesNothing: true }
                 ? []
-                : snapshot.Index.Search(query, top, Include(request, snapshot)).Select(hit => new RetrievedChunk(snapshot.Records[hit.Id], hit.Score)).ToArray();
+                : index.Search(query, top, Include(request)).Select(hit => new RetrievedChunk(hit.Document, hit.Score)).ToArray();
             activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
             return Task.FromResult(chunks);
         }
@@ -142,49 +201,54 @@ public sealed class KeywordRetriever : IRetriever
         }
     }
 
-    /// <summary>Returns the test a candidate (by index ordinal) must pass for <paramref name="request"/>, or <see langword="null"/> for none.</summary>
-    private static Func<int, bool>? Include(RetrievalRequest request, Snapshot snapshot)
+    /// <summary>Returns the test a candidate must pass for <paramref name="request"/>, or <see langword="null"/> for none.</summary>
+    private static Func<ChunkRecord, bool>? Include(RetrievalRequest request)
     {
         Func<ChunkRecord, bool>? filter = request.Filter is null ? null : ChunkFilters.Compile(request.Filter);
         MetadataFilter? metadata = request.MetadataFilter is { Conditions.Count: > 0 } conditions ? conditions : null;
         return (filter, metadata) switch
         {
             (null, null) => null,
-            ({ } f, null) => ordinal => f(snapshot.Ordered[ordinal]),
-            (null, { } m) => ordinal => m.Matches(snapshot.Ordered[ordinal]),
-            ({ } f, { } m) => ordinal => m.Matches(snapshot.Ordered[ordinal]) && f(snapshot.Ordered[ordinal]),
+            ({ } f, null) => f,
+            (null, { } m) => m.Matches,
+            ({ } f, { } m) => record => m.Matches(record) && f(record),
         };
     }
 
-    private Snapshot Build(IEnumerable<ChunkRecord> records)
+    private static ChunkRecord Checked(ChunkRecord record, string paramName)
     {
-        var builder = new Bm25IndexBuilder(_options.Bm25);
-        var byKey = new Dictionary<string, ChunkRecord>(StringComparer.Ordinal);
-        var ordered = new List<ChunkRecord>();
+        Throw.IfNull(record, paramName);
+        if (record.Key == Guid.Empty)
+        {
+            throw new ArgumentException($"A record of document '{record.DocumentId}' (chunk {record.ChunkIndex}) has an empty key; set it with {nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}.", paramName);
+        }
+
+        return record;
+    }
+
+    private VectorStoreCollection<Guid, ChunkRecord> LoadedCollection() => _collection ?? throw new InvalidOperationException(
+        $"This {nameof(KeywordRetriever)} was built from records, not loaded from a collection; call {nameof(Rebuild)} or {nameof(Apply)} with the new records instead.");
+
+    /// <summary>The id, indexed text and payload of a record.</summary>
+    private (string Id, string Text, ChunkRecord Document) Entry(ChunkRecord record) =>
+        (record.Key.ToString(), _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text, record);
+
+    private Bm25Index<ChunkRecord> Build(IEnumerable<ChunkRecord> records)
+    {
+        var builder = new Bm25IndexBuilder<ChunkRecord>(_options.Bm25);
+        var keys = new HashSet<Guid>();
         foreach (var record in records)
         {
-            Throw.IfNull(record, nameof(records));
-            if (record.Key == Guid.Empty)
-            {
-                throw new ArgumentException($"A record of document '{record.DocumentId}' (chunk {record.ChunkIndex}) has an empty key; set it with {nameof(ChunkRecord)}.{nameof(ChunkRecord.CreateKey)}.", nameof(records));
-            }
-
-            string id = record.Key.ToString();
-            if (!byKey.TryAdd(id, record))
+            Checked(record, nameof(records));
+            if (!keys.Add(record.Key))
             {
                 throw new ArgumentException($"Two records have the key '{record.Key}' (the second is chunk {record.ChunkIndex} of document '{record.DocumentId}'); record keys must be unique.", nameof(records));
             }
 
-            ordered.Add(record);
-            builder.Add(id, _options.IndexTitle && !string.IsNullOrEmpty(record.Title) ? record.Title + " " + record.Text : record.Text);
+            var (id, text, document) = Entry(record);
+            builder.Add(id, text, document);
         }
 
-        return new Snapshot(builder.Build(), byKey, [.. ordered]);
-    }
-
-    /// <summary>An index and its records, by key and in the index's order; replaced whole, so a search sees one consistent state.</summary>
-    private sealed record Snapshot(Bm25Index Index, Dictionary<string, ChunkRecord> Records, ChunkRecord[] Ordered)
-    {
-        public static Snapshot Empty { get; } = new(new Bm25IndexBuilder().Build(), [], []);
+        return builder.Build();
     }
 }

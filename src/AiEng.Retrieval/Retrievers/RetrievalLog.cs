@@ -17,6 +17,10 @@ internal static partial class RetrievalLog
         Message = "Keyword index of collection {Collection} loaded with {Chunks} chunks (collection version {Version}).")]
     public static partial void KeywordIndexLoaded(ILogger logger, string collection, int chunks, long version);
 
+    [LoggerMessage(EventId = 203, EventName = "RetrievalKeywordIndexUpdated", Level = LogLevel.Debug,
+        Message = "Keyword index of collection {Collection} updated with {Changed} changed keys; it holds {Chunks} chunks.")]
+    public static partial void KeywordIndexUpdated(ILogger logger, string collection, int changed, int chunks);
+
     [LoggerMessage(EventId = 210, EventName = "GroundingSkipped", Level = LogLevel.Debug,
         Message = "Grounding skipped: the conversation has no user question; the call goes to the model unchanged.")]
     public static partial void GroundingSkipped(ILogger logger);

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using AiEng.Inference;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
@@ -21,9 +21,7 @@ public sealed class VectorStoreRetriever : IRetriever
 {
     private readonly VectorStoreCollection<Guid, ChunkRecord> _collection;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddingGenerator;
-    private readonly Expression<Func<ChunkRecord, bool>>? _filter;
-    private readonly bool _includeEmbeddings;
-    private readonly string[] _filterableFields;
+    private readonly StoreSearch _search;
 
     /// <summary>Initializes a new instance of the <see cref="VectorStoreRetriever"/> class.</summary>
     /// <param name="collection">The collection to search.</param>
@@ -38,9 +36,7 @@ public sealed class VectorStoreRetriever : IRetriever
     {
         _collection = Throw.IfNull(collection);
         _embeddingGenerator = Throw.IfNull(embeddingGenerator);
-        (_filter, _includeEmbeddings) = options is null ? (null, false) : (options.Filter, options.IncludeEmbeddings);
-        _filterableFields = ChunkFilters.CheckFields(
-            options?.FilterableFields, $"{nameof(VectorStoreRetrieverOptions)}.{nameof(VectorStoreRetrieverOptions.FilterableFields)}");
+        _search = new StoreSearch(collection.Name, nameof(VectorStoreRetriever), AiEngTelemetry.RetrievalDense, options);
     }
 
     /// <inheritdoc />
@@ -52,43 +48,23 @@ public sealed class VectorStoreRetriever : IRetriever
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The metadata filter names a key not in <see cref="VectorStoreRetrieverOptions.FilterableFields"/>.</exception>
     /// <exception cref="VectorStoreException">The collection failed to search, for example on a filter it cannot translate.</exception>
-    public async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(request);
-        ChunkFilters.CheckDeclared(request.MetadataFilter, _filterableFields, nameof(VectorStoreRetriever));
-        (string query, int top) = (request.Query, request.Top);
-        using Activity? activity = AiEngTelemetry.Start(AiEngTelemetry.RetrievalDense);
-        if (activity is not null)
-        {
-            activity.SetTag(AiEngTelemetry.OperationName, AiEngTelemetry.RetrievalOperation);
-            activity.SetTag(AiEngTelemetry.DataSourceId, _collection.Name);
-            activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
-            activity.SetTag(AiEngTelemetry.RetrievalTopK, top);
-            activity.SetTag(AiEngTelemetry.RetrievalFiltered, _filter is not null || ChunkFilters.IsFiltered(request));
-        }
+        return _search.RunAsync(
+            request,
+            SearchAsync,
+            activity => activity.SetTag(AiEngTelemetry.RequestModel, _embeddingGenerator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId),
+            cancellationToken);
 
-        try
+        async IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync(Expression<Func<ChunkRecord, bool>>? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            if (request.MetadataFilter is { MatchesNothing: true })
+            var vector = await _embeddingGenerator.GenerateVectorAsync(request.Query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
+            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = filter, IncludeVectors = _search.IncludeEmbeddings };
+            await foreach (var result in _collection.SearchAsync(vector, request.Top, searchOptions, cancellationToken).ConfigureAwait(false))
             {
-                activity?.SetTag(AiEngTelemetry.RetrievalResults, 0);
-                return [];
+                yield return result;
             }
-
-            var vector = await _embeddingGenerator.GenerateVectorAsync(query, new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query), cancellationToken).ConfigureAwait(false);
-            var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = ChunkFilters.Combine(_filter, request), IncludeVectors = _includeEmbeddings };
-            var chunks = new List<RetrievedChunk>(top);
-            await foreach (var result in _collection.SearchAsync(vector, top, searchOptions, cancellationToken).ConfigureAwait(false))
-            {
-                chunks.Add(new RetrievedChunk(result.Record, result.Score ?? 0));
-            }
-
-            activity?.SetTag(AiEngTelemetry.RetrievalResults, chunks.Count);
-            return chunks;
-        }
-        catch (Exception ex) when (AiEngTelemetry.Fail(activity, ex))
-        {
-            throw; // Not reached: the filter only marks the span.
         }
     }
 }

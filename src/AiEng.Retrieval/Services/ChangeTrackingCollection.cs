@@ -5,13 +5,14 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.Retrieval;
 
 /// <summary>
-/// Passes every call to a collection of <see cref="ChunkRecord"/>s and counts the writes made through it, so that the
-/// keyword index <c>AddRetrieval</c> keeps in memory knows when to read the collection again.
+/// Passes every call to a collection of <see cref="ChunkRecord"/>s and records the keys written through it, so that the
+/// keyword index <c>AddRetrieval</c> keeps in memory applies just those changes instead of reading the collection again.
 /// </summary>
 /// <remarks>
-/// The count moves after a write completes (or fails, which may have written part of it). Writes made to the inner
-/// collection directly are not counted. When the inner collection offers an <see cref="IAtomicRecordWriter{TKey, TRecord}"/>,
-/// so does this one, counting its replacements too.
+/// The keys of a write are recorded in every subscriber's <see cref="ChangeFeed"/> after the write completes (or fails,
+/// which may have written part of it); deleting the collection asks subscribers to read it all again. Writes made to the
+/// inner collection directly are not seen. When the inner collection offers an
+/// <see cref="IAtomicRecordWriter{TKey, TRecord}"/>, so does this one, recording its replacements too.
 /// </remarks>
 // RS0026 (several overloads with optional parameters): the overloads override VectorStoreCollection's.
 #pragma warning disable RS0026
@@ -19,6 +20,8 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
 {
     private readonly VectorStoreCollection<Guid, ChunkRecord> _inner;
     private readonly bool _ownsInner;
+    private readonly Lock _subscribersLock = new();
+    private ChangeFeed[] _subscribers = [];
     private long _version;
     private int _disposed;
 
@@ -37,6 +40,21 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
     /// <inheritdoc/>
     public override string Name => _inner.Name;
 
+    /// <summary>Gets the collection this one passes its calls to.</summary>
+    public VectorStoreCollection<Guid, ChunkRecord> Inner => _inner;
+
+    /// <summary>Returns a new feed that receives the keys of every later write made through this collection.</summary>
+    public ChangeFeed Subscribe()
+    {
+        var feed = new ChangeFeed();
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers, feed];
+        }
+
+        return feed;
+    }
+
     /// <summary>Returns <paramref name="collection"/> when it already counts its writes, or a wrapper that counts them and does not own it.</summary>
     public static ChangeTrackingCollection Of(VectorStoreCollection<Guid, ChunkRecord> collection) =>
         collection as ChangeTrackingCollection ?? new ChangeTrackingCollection(collection, ownsInner: false);
@@ -48,7 +66,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
     public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.EnsureCollectionExistsAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(_inner.EnsureCollectionDeletedAsync(cancellationToken));
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(_inner.EnsureCollectionDeletedAsync(cancellationToken), keys: null);
 
     /// <inheritdoc/>
     public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -64,16 +82,25 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
         _inner.GetAsync(filter, top, options, cancellationToken);
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken));
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken), [key]);
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(keys, cancellationToken));
+    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default)
+    {
+        var list = Throw.IfNull(keys).ToList();
+        return WriteAsync(_inner.DeleteAsync(list, cancellationToken), list);
+    }
 
     /// <inheritdoc/>
-    public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) => WriteAsync(_inner.UpsertAsync(record, cancellationToken));
+    public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) =>
+        WriteAsync(_inner.UpsertAsync(record, cancellationToken), record is null ? [] : [record.Key]);
 
     /// <inheritdoc/>
-    public override Task UpsertAsync(IEnumerable<ChunkRecord> records, CancellationToken cancellationToken = default) => WriteAsync(_inner.UpsertAsync(records, cancellationToken));
+    public override Task UpsertAsync(IEnumerable<ChunkRecord> records, CancellationToken cancellationToken = default)
+    {
+        var list = Throw.IfNull(records).ToList();
+        return WriteAsync(_inner.UpsertAsync(list, cancellationToken), KeysOf(list));
+    }
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync<TInput>(
@@ -84,7 +111,7 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
     public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
     {
         var writer = AtomicWriter ?? throw new NotSupportedException($"The collection '{Name}' offers no atomic writer.");
-        return WriteAsync(writer.ReplaceAsync(keysToDelete, recordsToUpsert, cancellationToken));
+        return WriteAsync(writer.ReplaceAsync(keysToDelete, recordsToUpsert, cancellationToken), [.. keysToDelete ?? [], .. KeysOf(recordsToUpsert ?? [])]);
     }
 
     /// <inheritdoc/>
@@ -114,7 +141,10 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
     private IAtomicRecordWriter<Guid, ChunkRecord>? AtomicWriter =>
         _inner.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
 
-    private async Task WriteAsync(Task write)
+    private static List<Guid> KeysOf(IEnumerable<ChunkRecord> records) => [.. records.Where(static record => record is not null).Select(static record => record.Key)];
+
+    /// <summary>Awaits <paramref name="write"/>, then records <paramref name="keys"/> (<see langword="null"/>: the whole collection) in every feed.</summary>
+    private async Task WriteAsync(Task write, IReadOnlyCollection<Guid>? keys)
     {
         try
         {
@@ -122,6 +152,19 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
         }
         finally
         {
+            // Recorded after the write, never before: a subscriber that drains the keys then reads them sees the write.
+            foreach (var feed in Volatile.Read(ref _subscribers))
+            {
+                if (keys is null)
+                {
+                    feed.Reset();
+                }
+                else
+                {
+                    feed.Add(keys);
+                }
+            }
+
             Interlocked.Increment(ref _version);
         }
     }

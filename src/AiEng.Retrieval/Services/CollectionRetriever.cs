@@ -8,13 +8,17 @@ namespace AiEng.Retrieval;
 
 /// <summary>
 /// The <see cref="IRetriever"/> registered by <c>AddRetrieval</c>: dense, keyword or hybrid retrieval over one collection.
-/// It creates the collection when missing before the first search, and reads the collection again into its keyword
-/// index whenever a write was made through the collection since the index was built.
+/// It creates the collection when missing before the first search, reads the collection into its keyword index once, and
+/// then applies to the index the records written through the collection since, read back by key.
 /// </summary>
 /// <remarks>
 /// So documents ingested by the registered <see cref="DocumentIngestor"/> are found by the next retrieval, without a
-/// restart. The keyword index is read lazily, at the first retrieval after a change, never during one: concurrent
-/// retrievals wait for one reload and share it.
+/// restart and without reading the whole collection again. Changes are applied lazily, at the first retrieval after a
+/// write, never during one: concurrent retrievals wait for one update and share it. Deleting the collection through the
+/// wrapper makes the next retrieval read it whole again. When the collection searches keywords itself
+/// (<see cref="IKeywordSearchable{TRecord}"/>), the keyword side runs in the store (<see cref="StoreKeywordRetriever"/>) and no
+/// index is kept in memory; when it offers only MEVD's <c>IKeywordHybridSearchable</c>, hybrid retrieval runs in the store
+/// (<see cref="StoreHybridRetriever"/>).
 /// </remarks>
 internal sealed class CollectionRetriever : IRetriever
 {
@@ -26,9 +30,10 @@ internal sealed class CollectionRetriever : IRetriever
     private readonly HybridRetrieverOptions? _fusion;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ChangeFeed? _changes;
+    private readonly IRetriever? _storeRetriever;
     private IRetriever? _retriever;
     private KeywordRetriever? _keyword;
-    private long _indexedVersion = -1;
 
     /// <summary>Initializes a new instance of the <see cref="CollectionRetriever"/> class.</summary>
     /// <param name="collection">The collection to search.</param>
@@ -50,13 +55,28 @@ internal sealed class CollectionRetriever : IRetriever
         _fusion = fusion;
         _kind = kind;
         _logger = logger ?? NullLogger.Instance;
-        _keywordEnabled = kind != RetrieverKind.Dense;
         _keywordOptions = new KeywordRetrieverOptions { FilterableFields = [.. filterableFields ?? []] };
         _ = _keywordOptions.Validate();
+        var storeOptions = new VectorStoreRetrieverOptions { FilterableFields = _keywordOptions.FilterableFields };
         if (kind != RetrieverKind.Keyword)
         {
-            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), new VectorStoreRetrieverOptions { FilterableFields = _keywordOptions.FilterableFields });
+            _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), storeOptions);
         }
+
+        // A collection (or the one behind the wrapper, which passes GetService on) that ranks keywords itself keeps its index
+        // in the store: no index in memory, nothing to follow. One with MEVD hybrid search only fuses in the store.
+        if (kind != RetrieverKind.Dense && StoreKeywordRetriever.Find(collection) is not null)
+        {
+            var keyword = new StoreKeywordRetriever(collection, storeOptions);
+            _storeRetriever = _dense is null ? keyword : new HybridRetriever([keyword, _dense], _fusion);
+        }
+        else if (kind == RetrieverKind.Hybrid && StoreHybridRetriever.Find(collection) is not null)
+        {
+            _storeRetriever = new StoreHybridRetriever(collection, embeddingGenerator!, storeOptions);
+        }
+
+        _keywordEnabled = kind != RetrieverKind.Dense && _storeRetriever is null;
+        _changes = _keywordEnabled ? collection.Subscribe() : null;
     }
 
     /// <inheritdoc />
@@ -74,7 +94,7 @@ internal sealed class CollectionRetriever : IRetriever
 
     private async ValueTask<IRetriever> GetCurrentAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _retriever) is { } ready && (!_keywordEnabled || Interlocked.Read(ref _indexedVersion) == _collection.Version))
+        if (Volatile.Read(ref _retriever) is { } ready && _changes is not { HasChanges: true })
         {
             return ready;
         }
@@ -87,26 +107,14 @@ internal sealed class CollectionRetriever : IRetriever
                 await _collection.EnsureCollectionExistsAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // The version is read before the records, so a write that lands during the read triggers another read next time.
-            long version = _collection.Version;
-            if (_keywordEnabled && version != Interlocked.Read(ref _indexedVersion))
+            if (_changes is not null && (_keyword is null || _changes.HasChanges))
             {
-                if (_keyword is null)
-                {
-                    _keyword = await KeywordRetriever.LoadAsync(_collection, _keywordOptions, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _keyword.RefreshAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                Interlocked.Exchange(ref _indexedVersion, version);
-                RetrievalLog.KeywordIndexLoaded(_logger, _collection.Name, _keyword.Count, version);
+                await UpdateKeywordIndexAsync(_changes, cancellationToken).ConfigureAwait(false);
             }
 
             if (_retriever is null)
             {
-                IRetriever created = (_keyword, _dense) switch
+                IRetriever created = _storeRetriever ?? (_keyword, _dense) switch
                 {
                     ({ } keyword, { } dense) => new HybridRetriever([keyword, dense], _fusion),
                     ({ } keyword, null) => keyword,
@@ -120,6 +128,36 @@ internal sealed class CollectionRetriever : IRetriever
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Loads the keyword index the first time, then applies the changes recorded since; nothing is lost when it fails.</summary>
+    private async Task UpdateKeywordIndexAsync(ChangeFeed changes, CancellationToken cancellationToken)
+    {
+        // Drained before reading, so a write that lands during the read is applied next time.
+        var drained = changes.Drain();
+        try
+        {
+            if (_keyword is null)
+            {
+                _keyword = await KeywordRetriever.LoadAsync(_collection, _keywordOptions, cancellationToken).ConfigureAwait(false);
+                RetrievalLog.KeywordIndexLoaded(_logger, _collection.Name, _keyword.Count, _collection.Version);
+            }
+            else if (drained.Reset)
+            {
+                await _keyword.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                RetrievalLog.KeywordIndexLoaded(_logger, _collection.Name, _keyword.Count, _collection.Version);
+            }
+            else
+            {
+                await _keyword.RefreshKeysAsync(drained.Keys, cancellationToken).ConfigureAwait(false);
+                RetrievalLog.KeywordIndexUpdated(_logger, _collection.Name, drained.Keys.Count, _keyword.Count);
+            }
+        }
+        catch
+        {
+            changes.Restore(drained);
+            throw;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace AiEng.Benchmarks.Beir;
 /// </summary>
 /// <remarks>
 /// <para>
-/// bm25 indexes title + " " + text as one field (<see cref="Bm25IndexBuilder"/>, k1 0.9, b 0.4). dense embeds the same text
+/// bm25 indexes title + " " + text as one field (<see cref="Bm25IndexBuilder{TDocument}"/>, k1 0.9, b 0.4). dense embeds the same text
 /// with the local all-MiniLM-L6-v2 (<see cref="OnnxEmbeddingGenerator"/>, sentence-transformers semantics) and ranks by
 /// exact cosine similarity; its corpus matrix is cached on disk (see <see cref="DenseCorpusIndex"/>). hybrid fuses the
 /// bm25 and dense top-1000 lists (<c>--fusion-depth</c>) with <see cref="NormalizedScoreFusion"/>: weight w for dense and 1 - w for bm25. w is
@@ -72,15 +72,15 @@ internal static class BeirBenchmark
 
         bool needsBm25 = retrievers.Any(r => r is "bm25" or "hybrid" or "rrf");
         bool needsDense = retrievers.Any(r => r is "dense" or "hybrid" or "rrf");
-        Bm25Index? bm25 = null;
+        Bm25Index<string>? bm25 = null;
         double bm25Seconds = 0;
         if (needsBm25)
         {
             var watch = Stopwatch.StartNew();
-            var builder = new Bm25IndexBuilder();
+            var builder = new Bm25IndexBuilder<string>();
             foreach (var document in dataset.Corpus)
             {
-                builder.Add(document.Id, document.FullText);
+                builder.Add(document.Id, document.FullText, document.Id);
             }
 
             bm25 = builder.Build();
@@ -117,7 +117,7 @@ internal static class BeirBenchmark
         {
             Func<string, Task<IReadOnlyList<SearchHit>>> search = name switch
             {
-                "bm25" => text => Task.FromResult(bm25!.Search(text, top)),
+                "bm25" => text => Task.FromResult(Hits(bm25!.Search(text, top))),
                 "dense" => async text => await DenseSearchAsync(dense!, generator!, text, top).ConfigureAwait(false),
                 "hybrid" => async text => Take(NormalizedScoreFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text, depth).ConfigureAwait(false), [1 - weight, weight]), top),
                 _ => async text => Take(ReciprocalRankFusion.Fuse(await BothAsync(bm25!, dense!, generator!, text, depth).ConfigureAwait(false)), top),
@@ -151,7 +151,7 @@ internal static class BeirBenchmark
     }
 
     /// <summary>Chooses the dense weight of the hybrid by grid search on another split's judged queries.</summary>
-    private static async Task<double> TuneWeightAsync(BeirDataset dataset, string split, Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, int depth)
+    private static async Task<double> TuneWeightAsync(BeirDataset dataset, string split, Bm25Index<string> bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, int depth)
     {
         var qrels = dataset.LoadQrels(split);
         var queryIds = JudgedQueries(dataset, qrels, split);
@@ -178,8 +178,10 @@ internal static class BeirBenchmark
         return bestWeight;
     }
 
-    private static async Task<IReadOnlyList<SearchHit>[]> BothAsync(Bm25Index bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text, int depth) =>
-        [bm25.Search(text, depth), await DenseSearchAsync(dense, generator, text, depth).ConfigureAwait(false)];
+    private static IReadOnlyList<SearchHit> Hits(IReadOnlyList<Bm25Hit<string>> hits) => hits.Select(hit => new SearchHit(hit.Id, hit.Score)).ToArray();
+
+    private static async Task<IReadOnlyList<SearchHit>[]> BothAsync(Bm25Index<string> bm25, DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text, int depth) =>
+        [Hits(bm25.Search(text, depth)), await DenseSearchAsync(dense, generator, text, depth).ConfigureAwait(false)];
 
     private static async Task<IReadOnlyList<SearchHit>> DenseSearchAsync(DenseCorpusIndex dense, OnnxEmbeddingGenerator generator, string text, int top)
     {

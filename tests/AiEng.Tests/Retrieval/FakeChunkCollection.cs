@@ -11,7 +11,7 @@ namespace AiEng.Tests.Retrieval;
 /// A tiny in-memory MEVD collection of <see cref="ChunkRecord"/>s for tests: exact cosine search with filters applied by
 /// compiling the expression, and it records the options it was called with.
 /// </summary>
-internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRecord>
+internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRecord>, IKeywordSearchable<ChunkRecord>, IKeywordHybridSearchable<ChunkRecord>
 {
     private readonly Dictionary<Guid, ChunkRecord> _records = [];
 
@@ -108,5 +108,50 @@ internal sealed class FakeChunkCollection : VectorStoreCollection<Guid, ChunkRec
         }
     }
 
-    public override object? GetService(Type serviceType, object? serviceKey = null) => null;
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        (serviceType == typeof(IKeywordSearchable<ChunkRecord>) && SearchesKeywords) || (serviceType == typeof(IKeywordHybridSearchable<ChunkRecord>) && SearchesHybrid) ? this : null;
+
+    /// <summary>Gets or sets whether GetService offers <see cref="IKeywordSearchable{TRecord}"/>.</summary>
+    public bool SearchesKeywords { get; set; }
+
+    /// <summary>Gets or sets whether GetService offers MEVD's <see cref="IKeywordHybridSearchable{TRecord}"/>.</summary>
+    public bool SearchesHybrid { get; set; }
+
+    public List<string> KeywordQueries { get; } = [];
+
+    public KeywordSearchOptions<ChunkRecord>? LastKeywordOptions { get; private set; }
+
+    public ICollection<string>? LastKeywords { get; private set; }
+
+    public HybridSearchOptions<ChunkRecord>? LastHybridOptions { get; private set; }
+
+    /// <summary>Scores a record by how many of the query's words its text contains (a stand-in for a store's BM25).</summary>
+    public async IAsyncEnumerable<VectorSearchResult<ChunkRecord>> KeywordSearchAsync(string query, int top, KeywordSearchOptions<ChunkRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        KeywordQueries.Add(query);
+        LastKeywordOptions = options;
+        var words = query.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var predicate = options?.Filter?.Compile() ?? (_ => true);
+        var results = _records.Values
+            .Where(predicate)
+            .Select(r => new VectorSearchResult<ChunkRecord>(r, words.Count(w => r.Text.Contains(w, StringComparison.OrdinalIgnoreCase))))
+            .Where(r => r.Score > 0)
+            .OrderByDescending(r => r.Score)
+            .ThenBy(r => r.Record.Key)
+            .Take(top);
+        foreach (var result in results)
+        {
+            await Task.Yield();
+            yield return result;
+        }
+    }
+
+    /// <summary>Records the keywords and options, and answers with the vector search.</summary>
+    public IAsyncEnumerable<VectorSearchResult<ChunkRecord>> HybridSearchAsync<TInput>(TInput searchValue, ICollection<string> keywords, int top, HybridSearchOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        LastKeywords = keywords;
+        LastHybridOptions = options;
+        return SearchAsync(searchValue, top, new VectorSearchOptions<ChunkRecord> { Filter = options?.Filter }, cancellationToken);
+    }
 }

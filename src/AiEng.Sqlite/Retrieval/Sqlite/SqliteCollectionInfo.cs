@@ -34,7 +34,7 @@ internal sealed record SqliteCollectionInfo(string Name, string TableName, strin
         return names;
     }
 
-    /// <summary>Drops the table of collection <paramref name="name"/> and its metadata row; does nothing when it does not exist.</summary>
+    /// <summary>Drops the table of collection <paramref name="name"/>, its keyword index and its metadata row; does nothing when it does not exist.</summary>
     public static async Task<bool> DeleteAsync(SqliteConnection connection, SqliteTransaction transaction, string name, CancellationToken cancellationToken)
     {
         var info = await FindAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
@@ -45,7 +45,7 @@ internal sealed record SqliteCollectionInfo(string Name, string TableName, strin
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(info.TableName)}; DELETE FROM {SqliteSql.MetadataTable} WHERE name = @name;";
+        command.CommandText = $"DROP TABLE IF EXISTS {SqliteSql.Quote(info.TableName)}; {SqliteKeywordIndex.DropSql(info.TableName)} DELETE FROM {SqliteSql.MetadataTable} WHERE name = @name;";
         command.Parameters.AddWithValue("@name", name);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return true;

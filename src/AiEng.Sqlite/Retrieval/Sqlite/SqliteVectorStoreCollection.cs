@@ -27,7 +27,7 @@ namespace AiEng.Retrieval;
 /// </para>
 /// </remarks>
 [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads are overrides of VectorStoreCollection's.")]
-public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordSearchable<TRecord>
     where TKey : notnull
     where TRecord : class
 {
@@ -42,7 +42,9 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
     private readonly string _table;
     private readonly string _columns;
     private readonly string _columnsWithVector;
+    private readonly SqliteKeywordIndex? _keyword;
     private volatile bool _verified;
+    private volatile bool _keywordReady;
     private volatile bool _disposed;
 
     internal SqliteVectorStoreCollection(SqliteDatabase database, string name, SqliteRecordModel model)
@@ -57,6 +59,8 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         _table = SqliteSql.Quote(_tableName);
         _columns = string.Join(", ", model.Data.Select(d => d.QuotedColumn).Prepend(model.Key.QuotedColumn));
         _columnsWithVector = _columns + ", " + model.Vector.QuotedColumn;
+        int[] textColumns = [.. Enumerable.Range(0, model.Data.Count).Where(i => model.Data[i].Property.IsFullTextIndexed && model.Data[i].Kind == SqliteValueKind.String)];
+        _keyword = textColumns.Length == 0 ? null : new SqliteKeywordIndex(_tableName, textColumns);
     }
 
     /// <inheritdoc />
@@ -84,6 +88,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
     {
         ThrowIfDisposed();
         _verified = false;
+        _keywordReady = false;
         return RunAsync(nameof(EnsureCollectionDeletedAsync), () => _database.WriteAsync((c, t, ct) => SqliteCollectionInfo.DeleteAsync(c, t, Name, ct), cancellationToken));
     }
 
@@ -229,12 +234,56 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The index lives in the database file beside the records and is read as committed, so another process's writes are
+    /// found at once and a restart rebuilds nothing. Records are scored by BM25 over their full-text-indexed string
+    /// properties (joined), exactly as AiEng's in-memory keyword index scores the same text; the filter runs in SQL and does
+    /// not change the statistics. Equal scores are ordered by row (insertion) order.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1.</exception>
+    /// <exception cref="NotSupportedException">The record type has no full-text-indexed string property, or the filter uses a construct the store cannot translate.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist, or its keyword index was never built (call <see cref="EnsureCollectionExistsAsync"/> once).</exception>
+    public IAsyncEnumerable<VectorSearchResult<TRecord>> KeywordSearchAsync(string query, int top, KeywordSearchOptions<TRecord>? options = null, CancellationToken cancellationToken = default)
+    {
+        _ = Throw.IfNull(query);
+        _ = Throw.IfLessThan(top, 1);
+        ThrowIfDisposed();
+        var keyword = _keyword ?? throw new NotSupportedException($"The record type '{typeof(TRecord).Name}' has no full-text-indexed string property (VectorStoreData(IsFullTextIndexed = true)), so the collection '{Name}' keeps no keyword index.");
+        var (where, parameters) = options?.Filter is { } filter ? SqliteFilterTranslator.Translate(_model, filter) : ("1", []);
+        var includeVectors = options?.IncludeVectors ?? false;
+        return YieldAsync(
+            nameof(KeywordSearchAsync),
+            async (c, t, ct) =>
+            {
+                await VerifyAsync(c, t, ct).ConfigureAwait(false);
+                if (!_keywordReady && !await keyword.ExistsAsync(c, t, ct).ConfigureAwait(false))
+                {
+                    throw new VectorStoreException($"The collection '{Name}' in '{_database.DataSource}' was written before the store kept a keyword index. Call EnsureCollectionExistsAsync once (it indexes the existing records), then search again.")
+                    {
+                        VectorStoreSystemName = SqliteVectorStore.SystemName,
+                        VectorStoreName = _database.DataSource,
+                        CollectionName = Name,
+                        OperationName = nameof(KeywordSearchAsync),
+                    };
+                }
+
+                var ranked = await keyword.SearchAsync(c, t, query, top, where, parameters, ct).ConfigureAwait(false);
+                var records = await FetchAsync(c, t, "SELECT rowid, {0} FROM {1} WHERE rowid IN ({3});", null, ranked.Select(r => r.RowId).ToList(), id => id, includeVectors, ct).ConfigureAwait(false);
+                return (ranked, records);
+            },
+            result => result.ranked.Select(r => new VectorSearchResult<TRecord>(result.records[r.RowId], r.Score)),
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         _ = Throw.IfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
             : serviceType == typeof(IAtomicRecordWriter<TKey, TRecord>) ? _writer
+            : serviceType == typeof(IKeywordSearchable<TRecord>) ? (_keyword is null ? null : this)
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -254,21 +303,31 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
             async (c, t, ct) =>
             {
                 await VerifyAsync(c, t, ct).ConfigureAwait(false);
+                await EnsureKeywordIndexAsync(c, t, ct).ConfigureAwait(false);
+                var delta = new SqliteKeywordIndex.StatsDelta();
                 if (deletes.Count > 0)
                 {
-                    await using var delete = Command(c, t, $"DELETE FROM {_table} WHERE {_model.Key.QuotedColumn} = @key;");
+                    await using var delete = Command(c, t, $"DELETE FROM {_table} WHERE {_model.Key.QuotedColumn} = @key RETURNING rowid;");
                     var key = delete.Parameters.Add("@key", SqliteType.Text);
                     foreach (var value in deletes)
                     {
                         ct.ThrowIfCancellationRequested();
                         key.Value = value;
-                        await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                        if (await delete.ExecuteScalarAsync(ct).ConfigureAwait(false) is long rowId && _keyword is not null)
+                        {
+                            await _keyword.RemoveAsync(c, t, rowId, delta, ct).ConfigureAwait(false);
+                        }
                     }
                 }
 
                 if (rows.Count > 0)
                 {
-                    await UpsertRowsAsync(c, t, rows, ct).ConfigureAwait(false);
+                    await UpsertRowsAsync(c, t, rows, delta, ct).ConfigureAwait(false);
+                }
+
+                if (_keyword is not null)
+                {
+                    await delta.SaveAsync(_keyword, c, t, ct).ConfigureAwait(false);
                 }
 
                 return true;
@@ -303,12 +362,12 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         return (_model.Key.ToColumnValue(key), data, SqliteVectorProperty.Encode(vector.Span));
     }
 
-    private async Task UpsertRowsAsync(SqliteConnection connection, SqliteTransaction transaction, List<(object Key, object?[] Data, byte[] Vector)> rows, CancellationToken cancellationToken)
+    private async Task UpsertRowsAsync(SqliteConnection connection, SqliteTransaction transaction, List<(object Key, object?[] Data, byte[] Vector)> rows, SqliteKeywordIndex.StatsDelta delta, CancellationToken cancellationToken)
     {
         var columns = _columnsWithVector;
         var values = string.Join(", ", Enumerable.Range(0, _model.Data.Count).Select(i => "@d" + i.ToString(CultureInfo.InvariantCulture)).Prepend("@key").Append("@vector"));
         var updates = string.Join(", ", _model.Data.Select(d => d.QuotedColumn).Append(_model.Vector.QuotedColumn).Select(c => $"{c} = excluded.{c}"));
-        await using var command = Command(connection, transaction, $"INSERT INTO {_table} ({columns}) VALUES ({values}) ON CONFLICT({_model.Key.QuotedColumn}) DO UPDATE SET {updates};");
+        await using var command = Command(connection, transaction, $"INSERT INTO {_table} ({columns}) VALUES ({values}) ON CONFLICT({_model.Key.QuotedColumn}) DO UPDATE SET {updates} RETURNING rowid;");
         var key = command.Parameters.Add("@key", SqliteType.Text);
         var data = Enumerable.Range(0, _model.Data.Count).Select(i => command.Parameters.Add("@d" + i.ToString(CultureInfo.InvariantCulture), SqliteType.Text)).ToArray();
         var vector = command.Parameters.Add("@vector", SqliteType.Blob);
@@ -322,7 +381,13 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
             }
 
             vector.Value = row.Vector;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var rowId = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            if (_keyword is not null)
+            {
+                // The keyword index is written in the same transaction as the record, so it can never be out of step.
+                await _keyword.RemoveAsync(connection, transaction, rowId, delta, cancellationToken).ConfigureAwait(false);
+                await _keyword.IndexAsync(connection, transaction, rowId, _keyword.TextOf(row.Data), delta, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -426,7 +491,20 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         }
 
         _verified = true;
+        await EnsureKeywordIndexAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>Creates the keyword index when the collection has none yet (a file from before it existed), indexing its records once.</summary>
+    private async Task EnsureKeywordIndexAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_keyword is null || _keywordReady)
+        {
+            return;
+        }
+
+        await _keyword.EnsureAsync(connection, transaction, [.. _keyword.TextColumns.Select(i => _model.Data[i].ColumnName)], cancellationToken).ConfigureAwait(false);
+        _keywordReady = true;
     }
 
     private async Task<HashSet<string>> ColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
@@ -568,6 +646,7 @@ public sealed class SqliteVectorStoreCollection<TKey, TRecord> : VectorStoreColl
         {
             // Deleted through another collection object or process after this one checked it.
             _verified = false;
+            _keywordReady = false;
             throw Missing(operation, ex);
         }
         catch (SqliteException ex)

@@ -15,28 +15,28 @@ public class Bm25IndexTests
     //   "fox" in d1 (tf 1, dl 3): 0.4700036 * 1.9 / (1 + 0.7892308) = 0.4991010
     //   "fox" in d3 (tf 2, dl 6): 0.4700036 * 3.8 / (2 + 1.0384615) = 0.5878020
     //   "brown" in d2 (tf 1, dl 4): 0.4700036 * 1.9 / (1 + 0.8723077) = 0.4769552
-    private static Bm25Index CreateIndex(bool luceneLengthEncoding = false)
+    private static Bm25Index<string> CreateIndex(bool luceneLengthEncoding = false)
     {
-        var builder = new Bm25IndexBuilder(new Bm25Options { LuceneLengthEncoding = luceneLengthEncoding });
-        builder.Add("d1", "Quick brown fox");
-        builder.Add("d2", "Lazy dog and brown dog");
-        builder.Add("d3", "Red fox jumps over red fox");
+        var builder = new Bm25IndexBuilder<string>(new Bm25Options { LuceneLengthEncoding = luceneLengthEncoding });
+        builder.Add("d1", "Quick brown fox", "d1");
+        builder.Add("d2", "Lazy dog and brown dog", "d2");
+        builder.Add("d3", "Red fox jumps over red fox", "d3");
         return builder.Build();
     }
 
     [Fact]
     public void A_filter_is_asked_once_per_document_and_its_rejections_never_score()
     {
-        var asked = new List<int>();
+        var asked = new List<string>();
 
         // d1 holds "brown" and "fox", d3 "fox" twice: every document is reached by several query terms.
-        var hits = CreateIndex().Search("brown fox dog", 10, ordinal =>
+        var hits = CreateIndex().Search("brown fox dog", 10, id =>
         {
-            asked.Add(ordinal);
-            return ordinal != 0;
+            asked.Add(id);
+            return id != "d1";
         });
 
-        Assert.Equal([0, 1, 2], asked.Order());
+        Assert.Equal(["d1", "d2", "d3"], asked.Order(StringComparer.Ordinal));
         Assert.Equal(["d3", "d2"], hits.Select(h => h.Id).Order(StringComparer.Ordinal).Reverse());
         Assert.DoesNotContain(hits, h => h.Id == "d1");
         Assert.All(hits, h => Assert.False(double.IsNaN(h.Score)));
@@ -101,7 +101,7 @@ public class Bm25IndexTests
 
         Assert.Empty(index.Search("the and of", 10));
         Assert.Empty(index.Search("zebra", 10));
-        Assert.Empty(new Bm25IndexBuilder().Build().Search("fox", 10));
+        Assert.Empty(new Bm25IndexBuilder<string>().Build().Search("fox", 10));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class Bm25IndexTests
         string[] queries = ["fox", "brown dog", "red quick", "lazy"];
         var expected = queries.Select(q => index.Search(q, 3)).ToArray();
 
-        var results = new IReadOnlyList<SearchHit>[400];
+        var results = new IReadOnlyList<Bm25Hit<string>>[400];
         Parallel.For(0, results.Length, i => results[i] = index.Search(queries[i % queries.Length], 3));
 
         for (int i = 0; i < results.Length; i++)
@@ -123,13 +123,13 @@ public class Bm25IndexTests
     [Fact]
     public void Rejects_duplicate_ids_and_invalid_parameters()
     {
-        var builder = new Bm25IndexBuilder();
-        builder.Add("d1", "text");
+        var builder = new Bm25IndexBuilder<string>();
+        builder.Add("d1", "text", "d1");
 
-        var duplicate = Assert.Throws<ArgumentException>(() => builder.Add("d1", "other"));
+        var duplicate = Assert.Throws<ArgumentException>(() => builder.Add("d1", "other", "d1"));
         Assert.Contains("'d1'", duplicate.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder(new Bm25Options { B = 1.5f }));
-        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder(new Bm25Options { K1 = -1 }));
+        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder<string>(new Bm25Options { B = 1.5f }));
+        Assert.Throws<ArgumentException>(() => new Bm25IndexBuilder<string>(new Bm25Options { K1 = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => builder.Build().Search("text", 0));
     }
 }

@@ -100,4 +100,35 @@ public class KeywordRetrieverTests
         Assert.Throws<ArgumentException>("options", () => new KeywordRetriever([], new KeywordRetrieverOptions { MaxRecords = 0 }));
         Assert.Throws<ArgumentException>("options", () => new KeywordRetriever([], new KeywordRetrieverOptions { Bm25 = new Bm25Options { B = 2 } }));
     }
+
+    [Fact]
+    public async Task Applies_upserts_and_deletes_without_a_rebuild()
+    {
+        var retriever = new KeywordRetriever(Records());
+
+        retriever.Apply([Chunks.Record("manual", 1, "Warranty claims need the receipt."), Chunks.Record("new", 0, "An extended warranty costs extra.")], [Records()[2].Key]);
+
+        Assert.Equal(3, retriever.Count);
+        Assert.Empty(await retriever.RetrieveAsync("password", 5));
+        var warranty = await retriever.RetrieveAsync("warranty receipt", 5);
+        Assert.Equal(["manual#1", "new#0"], warranty.Keys());
+        Assert.Throws<ArgumentException>("upsertedRecords", () => retriever.Apply([new ChunkRecord { Text = "x" }], []));
+    }
+
+    [Fact]
+    public async Task Refreshes_only_the_changed_keys_from_its_collection()
+    {
+        var records = Records();
+        var collection = new FakeChunkCollection(records);
+        var retriever = await KeywordRetriever.LoadAsync(collection);
+        await collection.DeleteAsync(records[2].Key);
+        var added = Chunks.Record("new", 0, "Resetting twice restores the factory password.");
+        await collection.UpsertAsync(added);
+
+        await retriever.RefreshKeysAsync([records[2].Key, added.Key]);
+
+        Assert.Equal(["new#0"], (await retriever.RetrieveAsync("password", 5)).Keys());
+        Assert.Equal(3, retriever.Count);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new KeywordRetriever(records).RefreshKeysAsync([added.Key]));
+    }
 }

@@ -3,7 +3,7 @@ namespace AiEng.Retrieval;
 /// <summary>
 /// Lucene 4's one-byte document-length encoding for BM25: the field norm <c>1 / sqrt(length)</c> stored as a small float
 /// with 3 mantissa bits and a zero exponent of 15 ("SmallFloat 3.15"), decoded back to <c>1 / norm^2</c>.
-/// Written from the format's description; reproducing it makes <see cref="Bm25Index"/> rank as Lucene does.
+/// Written from the format's description; reproducing it makes AiEng's BM25 indexes rank as Lucene does.
 /// </summary>
 internal static class LuceneLength
 {
