@@ -17,43 +17,30 @@ namespace AiEng.Retrieval;
 /// </remarks>
 // RS0026 (several overloads with optional parameters): the overloads override VectorStoreCollection's.
 #pragma warning disable RS0026
-internal sealed class MappedChunkCollection<TRecord> : VectorStoreCollection<Guid, ChunkRecord>, IAtomicRecordWriter<Guid, ChunkRecord>
+internal sealed class MappedChunkCollection<TRecord> : ChunkCollectionWrapper<TRecord>
     where TRecord : class
 {
-    private readonly VectorStoreCollection<Guid, TRecord> _inner;
     private readonly ChunkRecordMapper<TRecord> _mapper;
-    private readonly bool _ownsInner;
-    private int _disposed;
 
     public MappedChunkCollection(VectorStoreCollection<Guid, TRecord> inner, ChunkRecordMapper<TRecord> mapper, bool ownsInner)
+        : base(inner, ownsInner)
     {
-        _inner = Throw.IfNull(inner);
         _mapper = Throw.IfNull(mapper);
-        _ownsInner = ownsInner;
     }
 
     /// <inheritdoc/>
-    public override string Name => _inner.Name;
-
-    /// <inheritdoc/>
-    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.CollectionExistsAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.EnsureCollectionExistsAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => _inner.EnsureCollectionDeletedAsync(cancellationToken);
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => Inner.EnsureCollectionDeletedAsync(cancellationToken);
 
     /// <inheritdoc/>
     public override async Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
-        TRecord? record = await _inner.GetAsync(key, options, cancellationToken).ConfigureAwait(false);
+        TRecord? record = await Inner.GetAsync(key, options, cancellationToken).ConfigureAwait(false);
         return record is null ? null : _mapper.ToChunk(record);
     }
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<Guid> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
-        MapAsync(_inner.GetAsync(keys, options, cancellationToken), cancellationToken);
+        MapAsync(Inner.GetAsync(keys, options, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<ChunkRecord> GetAsync(
@@ -66,22 +53,22 @@ internal sealed class MappedChunkCollection<TRecord> : VectorStoreCollection<Gui
         }
 
         var translated = options is null ? null : new FilteredRecordRetrievalOptions<TRecord> { Skip = options.Skip, IncludeVectors = options.IncludeVectors };
-        return MapAsync(_inner.GetAsync(ChunkFilterTranslator<TRecord>.Translate(_mapper, filter)!, top, translated, cancellationToken), cancellationToken);
+        return MapAsync(Inner.GetAsync(ChunkFilterTranslator<TRecord>.Translate(_mapper, filter)!, top, translated, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => Inner.DeleteAsync(key, cancellationToken);
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default) => _inner.DeleteAsync(keys, cancellationToken);
+    public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default) => Inner.DeleteAsync(keys, cancellationToken);
 
     /// <inheritdoc/>
     public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) =>
-        _inner.UpsertAsync(_mapper.ToRecord(Throw.IfNull(record)), cancellationToken);
+        Inner.UpsertAsync(_mapper.ToRecord(Throw.IfNull(record)), cancellationToken);
 
     /// <inheritdoc/>
     public override Task UpsertAsync(IEnumerable<ChunkRecord> records, CancellationToken cancellationToken = default) =>
-        _inner.UpsertAsync(Throw.IfNull(records).Select(_mapper.ToRecord), cancellationToken);
+        Inner.UpsertAsync(Throw.IfNull(records).Select(_mapper.ToRecord), cancellationToken);
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync<TInput>(
@@ -99,44 +86,18 @@ internal sealed class MappedChunkCollection<TRecord> : VectorStoreCollection<Gui
             IncludeVectors = options.IncludeVectors,
             ScoreThreshold = options.ScoreThreshold,
         };
-        return SearchCoreAsync(_inner.SearchAsync(searchValue, top, translated, cancellationToken), cancellationToken);
+        return SearchCoreAsync(Inner.SearchAsync(searchValue, top, translated, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc/>
-    public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
+    public override Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(recordsToUpsert);
-        var writer = AtomicWriter ?? throw new NotSupportedException($"The collection '{Name}' offers no atomic writer.");
+        var writer = AtomicWriter ?? throw NoAtomicWriter();
 
         // A lazy view, so a staged document is still read from its file once, as the store enumerates it.
         return writer.ReplaceAsync(keysToDelete, new MappedRecords(recordsToUpsert, _mapper), cancellationToken);
     }
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        Throw.IfNull(serviceType);
-        if (serviceKey is null && serviceType == typeof(IAtomicRecordWriter<Guid, ChunkRecord>))
-        {
-            return AtomicWriter is null ? null : this;
-        }
-
-        return _inner.GetService(serviceType, serviceKey);
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsInner)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private IAtomicRecordWriter<Guid, TRecord>? AtomicWriter =>
-        _inner.GetService(typeof(IAtomicRecordWriter<Guid, TRecord>)) as IAtomicRecordWriter<Guid, TRecord>;
 
     private async IAsyncEnumerable<ChunkRecord> MapAsync(IAsyncEnumerable<TRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -16,32 +16,23 @@ namespace AiEng.Retrieval;
 /// </remarks>
 // RS0026 (several overloads with optional parameters): the overloads override VectorStoreCollection's.
 #pragma warning disable RS0026
-internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, ChunkRecord>, IAtomicRecordWriter<Guid, ChunkRecord>
+internal sealed class ChangeTrackingCollection : ChunkCollectionWrapper<ChunkRecord>
 {
-    private readonly VectorStoreCollection<Guid, ChunkRecord> _inner;
-    private readonly bool _ownsInner;
     private readonly Lock _subscribersLock = new();
     private ChangeFeed[] _subscribers = [];
     private long _version;
-    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ChangeTrackingCollection"/> class.</summary>
     /// <param name="inner">The collection to pass the calls to.</param>
     /// <param name="ownsInner">Whether disposing this collection disposes <paramref name="inner"/>.</param>
     public ChangeTrackingCollection(VectorStoreCollection<Guid, ChunkRecord> inner, bool ownsInner)
+        : base(inner, ownsInner)
     {
-        _inner = Throw.IfNull(inner);
-        _ownsInner = ownsInner;
     }
 
     /// <summary>Gets a number that changes after every write made through this collection.</summary>
     public long Version => Interlocked.Read(ref _version);
 
-    /// <inheritdoc/>
-    public override string Name => _inner.Name;
-
-    /// <summary>Gets the collection this one passes its calls to.</summary>
-    public VectorStoreCollection<Guid, ChunkRecord> Inner => _inner;
 
     /// <summary>Returns a new feed that receives the keys of every later write made through this collection.</summary>
     public ChangeFeed Subscribe()
@@ -59,87 +50,55 @@ internal sealed class ChangeTrackingCollection : VectorStoreCollection<Guid, Chu
     public static ChangeTrackingCollection Of(VectorStoreCollection<Guid, ChunkRecord> collection) =>
         collection as ChangeTrackingCollection ?? new ChangeTrackingCollection(collection, ownsInner: false);
 
-    /// <inheritdoc/>
-    public override Task<bool> CollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.CollectionExistsAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public override Task EnsureCollectionExistsAsync(CancellationToken cancellationToken = default) => _inner.EnsureCollectionExistsAsync(cancellationToken);
-
-    /// <inheritdoc/>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(_inner.EnsureCollectionDeletedAsync(cancellationToken), keys: null);
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(Inner.EnsureCollectionDeletedAsync(cancellationToken), keys: null);
 
     /// <inheritdoc/>
     public override Task<ChunkRecord?> GetAsync(Guid key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
-        _inner.GetAsync(key, options, cancellationToken);
+        Inner.GetAsync(key, options, cancellationToken);
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<ChunkRecord> GetAsync(IEnumerable<Guid> keys, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default) =>
-        _inner.GetAsync(keys, options, cancellationToken);
+        Inner.GetAsync(keys, options, cancellationToken);
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<ChunkRecord> GetAsync(
         Expression<Func<ChunkRecord, bool>> filter, int top, FilteredRecordRetrievalOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default) =>
-        _inner.GetAsync(filter, top, options, cancellationToken);
+        Inner.GetAsync(filter, top, options, cancellationToken);
 
     /// <inheritdoc/>
-    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => WriteAsync(_inner.DeleteAsync(key, cancellationToken), [key]);
+    public override Task DeleteAsync(Guid key, CancellationToken cancellationToken = default) => WriteAsync(Inner.DeleteAsync(key, cancellationToken), [key]);
 
     /// <inheritdoc/>
     public override Task DeleteAsync(IEnumerable<Guid> keys, CancellationToken cancellationToken = default)
     {
         var list = Throw.IfNull(keys).ToList();
-        return WriteAsync(_inner.DeleteAsync(list, cancellationToken), list);
+        return WriteAsync(Inner.DeleteAsync(list, cancellationToken), list);
     }
 
     /// <inheritdoc/>
     public override Task UpsertAsync(ChunkRecord record, CancellationToken cancellationToken = default) =>
-        WriteAsync(_inner.UpsertAsync(record, cancellationToken), record is null ? [] : [record.Key]);
+        WriteAsync(Inner.UpsertAsync(record, cancellationToken), record is null ? [] : [record.Key]);
 
     /// <inheritdoc/>
     public override Task UpsertAsync(IEnumerable<ChunkRecord> records, CancellationToken cancellationToken = default)
     {
         var list = Throw.IfNull(records).ToList();
-        return WriteAsync(_inner.UpsertAsync(list, cancellationToken), KeysOf(list));
+        return WriteAsync(Inner.UpsertAsync(list, cancellationToken), KeysOf(list));
     }
 
     /// <inheritdoc/>
     public override IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync<TInput>(
         TInput searchValue, int top, VectorSearchOptions<ChunkRecord>? options = null, CancellationToken cancellationToken = default) =>
-        _inner.SearchAsync(searchValue, top, options, cancellationToken);
+        Inner.SearchAsync(searchValue, top, options, cancellationToken);
 
     /// <inheritdoc/>
-    public Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
+    public override Task ReplaceAsync(IReadOnlyCollection<Guid> keysToDelete, IReadOnlyCollection<ChunkRecord> recordsToUpsert, CancellationToken cancellationToken = default)
     {
-        var writer = AtomicWriter ?? throw new NotSupportedException($"The collection '{Name}' offers no atomic writer.");
+        var writer = AtomicWriter ?? throw NoAtomicWriter();
         return WriteAsync(writer.ReplaceAsync(keysToDelete, recordsToUpsert, cancellationToken), [.. keysToDelete ?? [], .. KeysOf(recordsToUpsert ?? [])]);
     }
-
-    /// <inheritdoc/>
-    /// <remarks>Returns this collection for <see cref="IAtomicRecordWriter{TKey, TRecord}"/> when the inner collection offers one; asks the inner collection otherwise.</remarks>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        Throw.IfNull(serviceType);
-        if (serviceKey is null && serviceType == typeof(IAtomicRecordWriter<Guid, ChunkRecord>))
-        {
-            return AtomicWriter is null ? null : this;
-        }
-
-        return _inner.GetService(serviceType, serviceKey);
-    }
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0 && _ownsInner)
-        {
-            _inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private IAtomicRecordWriter<Guid, ChunkRecord>? AtomicWriter =>
-        _inner.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>)) as IAtomicRecordWriter<Guid, ChunkRecord>;
 
     private static List<Guid> KeysOf(IEnumerable<ChunkRecord> records) => [.. records.Where(static record => record is not null).Select(static record => record.Key)];
 
