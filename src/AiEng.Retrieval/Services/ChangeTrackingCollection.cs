@@ -33,7 +33,6 @@ internal sealed class ChangeTrackingCollection : ChunkCollectionWrapper<ChunkRec
     /// <summary>Gets a number that changes after every write made through this collection.</summary>
     public long Version => Interlocked.Read(ref _version);
 
-
     /// <summary>Returns a new feed that receives the keys of every later write made through this collection.</summary>
     public ChangeFeed Subscribe()
     {
@@ -49,7 +48,6 @@ internal sealed class ChangeTrackingCollection : ChunkCollectionWrapper<ChunkRec
     /// <summary>Returns <paramref name="collection"/> when it already counts its writes, or a wrapper that counts them and does not own it.</summary>
     public static ChangeTrackingCollection Of(VectorStoreCollection<Guid, ChunkRecord> collection) =>
         collection as ChangeTrackingCollection ?? new ChangeTrackingCollection(collection, ownsInner: false);
-
 
     /// <inheritdoc/>
     public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) => WriteAsync(Inner.EnsureCollectionDeletedAsync(cancellationToken), keys: null);
