@@ -16,10 +16,7 @@ public sealed class PostgresServerTests(PostgresServer server)
     public async Task Vectors_round_trip_and_order_by_cosine_distance()
     {
         await using NpgsqlDataSource source = server.CreateDataSource();
-        string table = Table("vectors");
-        await ExecuteAsync(source, "CREATE EXTENSION IF NOT EXISTS vector");
-        await ExecuteAsync(source, $"CREATE TABLE {table} (id int PRIMARY KEY, embedding vector(3))");
-        try
+        await WithTableAsync(source, "vectors", "(id int PRIMARY KEY, embedding vector(3))", async table =>
         {
             await using (var insert = source.CreateCommand($"INSERT INTO {table} VALUES ($1, $2), ($3, $4), ($5, $6)"))
             {
@@ -48,21 +45,14 @@ public sealed class PostgresServerTests(PostgresServer server)
             Assert.Equal(0.0, rows[0].Distance, 6);
             Assert.Equal(1 - (0.9 / Math.Sqrt(0.82)), rows[1].Distance, 5);
             Assert.Equal(1.0, rows[2].Distance, 6);
-        }
-        finally
-        {
-            await ExecuteAsync(source, $"DROP TABLE IF EXISTS {table}");
-        }
+        });
     }
 
     [PostgresFact]
     public async Task Hnsw_and_ivfflat_indexes_are_built_and_used_with_their_search_settings()
     {
         await using NpgsqlDataSource source = server.CreateDataSource();
-        string table = Table("indexed");
-        await ExecuteAsync(source, "CREATE EXTENSION IF NOT EXISTS vector");
-        await ExecuteAsync(source, $"CREATE TABLE {table} (id int PRIMARY KEY, embedding vector(2), half halfvec(2))");
-        try
+        await WithTableAsync(source, "indexed", "(id int PRIMARY KEY, embedding vector(2), half halfvec(2))", async table =>
         {
             await ExecuteAsync(source, $"INSERT INTO {table} SELECT i, ARRAY[cos(i), sin(i)]::vector, ARRAY[cos(i), sin(i)]::halfvec FROM generate_series(1, 200) AS i");
             await ExecuteAsync(source, $"CREATE INDEX ON {table} USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 32)");
@@ -80,22 +70,14 @@ public sealed class PostgresServerTests(PostgresServer server)
             await using var nearest = new NpgsqlCommand($"SELECT id FROM {table} ORDER BY embedding <=> '[1,0]' LIMIT 1", connection);
             Assert.Equal(44, (int)(await nearest.ExecuteScalarAsync())!);
             await ExecuteAsync(connection, "RESET enable_seqscan; RESET hnsw.ef_search; RESET ivfflat.probes");
-        }
-        finally
-        {
-            await ExecuteAsync(source, $"DROP TABLE IF EXISTS {table}");
-        }
+        });
     }
 
     [PostgresFact]
     public async Task Full_text_search_matches_stemmed_words_through_a_generated_tsvector_column()
     {
         await using NpgsqlDataSource source = server.CreateDataSource();
-        string table = Table("texts");
-        await ExecuteAsync(
-            source,
-            $"CREATE TABLE {table} (id int PRIMARY KEY, body text, terms tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED)");
-        try
+        await WithTableAsync(source, "texts", "(id int PRIMARY KEY, body text, terms tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED)", async table =>
         {
             await ExecuteAsync(source, $"CREATE INDEX ON {table} USING gin (terms)");
             await ExecuteAsync(source, $"INSERT INTO {table} (id, body) VALUES (1, 'The cats are sleeping'), (2, 'A dog barks'), (3, 'One cat sleeps, one cat eats')");
@@ -113,14 +95,24 @@ public sealed class PostgresServerTests(PostgresServer server)
             }
 
             Assert.Equal([3, 1], ids);
+        });
+    }
+
+    /// <summary>Creates a uniquely named table with <paramref name="columns"/> (the vector extension enabled), runs <paramref name="body"/> on its name, and drops it.</summary>
+    private static async Task WithTableAsync(NpgsqlDataSource source, string name, string columns, Func<string, Task> body)
+    {
+        string table = $"aieng_test_{name}_{Guid.NewGuid():N}";
+        await ExecuteAsync(source, "CREATE EXTENSION IF NOT EXISTS vector");
+        await ExecuteAsync(source, $"CREATE TABLE {table} {columns}");
+        try
+        {
+            await body(table);
         }
         finally
         {
             await ExecuteAsync(source, $"DROP TABLE IF EXISTS {table}");
         }
     }
-
-    private static string Table(string name) => $"aieng_test_{name}_{Guid.NewGuid():N}";
 
     private static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
     {

@@ -31,19 +31,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Ingestion_retrieval_grounded_generation_and_evaluation_emit_AiEng_spans_with_GenAI_attributes()
     {
-        var exported = new List<Activity>();
-        using (TracerProvider provider = Sdk.CreateTracerProviderBuilder()
-            .AddSource("AiEng")
-            .AddSource(TestSource.Name)
-            .AddInMemoryExporter(exported)
-            .Build())
-        {
-            using Activity root = TestSource.StartActivity("test")!;
-            await RunPipelineAsync();
-        }
-
-        ActivityTraceId trace = Assert.Single(exported, a => a.OperationName == "test").TraceId;
-        List<Activity> spans = exported.Where(a => a.TraceId == trace && a.Source.Name == "AiEng").ToList();
+        List<Activity> spans = await CollectAiEngSpansAsync(RunPipelineAsync);
 
         // Ingestion: one run, a batch span per embedding call under it.
         Activity run = Assert.Single(spans, a => a.OperationName == "aieng.ingestion.run");

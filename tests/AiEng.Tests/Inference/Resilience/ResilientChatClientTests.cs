@@ -545,13 +545,7 @@ public class ResilientChatClientTests
         };
         using var client = new ResilientChatClient(inner, Exact(o => o.BaseDelay = TimeSpan.Zero), time);
 
-        var texts = new List<string>();
-        await foreach (var update in client.GetStreamingResponseAsync("hello"))
-        {
-            texts.Add(update.Text);
-        }
-
-        Assert.Equal(["a", "b"], texts);
+        Assert.Equal(["a", "b"], await TextsAsync(client.GetStreamingResponseAsync("hello")));
         Assert.Equal(2, inner.CallCount);
     }
 
@@ -862,13 +856,7 @@ public class ResilientChatClientTests
         Assert.Equal(401, error.StatusCode);
         Assert.Equal(1, inner.CallCount);
 
-        var texts = new List<string>();
-        await foreach (var update in client.GetStreamingResponseAsync("hello"))
-        {
-            texts.Add(update.Text);
-        }
-
-        Assert.Equal(["a", "b"], texts);
+        Assert.Equal(["a", "b"], await TextsAsync(client.GetStreamingResponseAsync("hello")));
         Assert.Equal(2, inner.CallCount);
     }
 
@@ -900,5 +888,16 @@ public class ResilientChatClientTests
     {
         await Task.Delay(Timeout.InfiniteTimeSpan, token).ConfigureAwait(false);
         yield break;
+    }
+
+    private static async Task<List<string>> TextsAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
+    {
+        var texts = new List<string>();
+        await foreach (var update in updates)
+        {
+            texts.Add(update.Text);
+        }
+
+        return texts;
     }
 }
