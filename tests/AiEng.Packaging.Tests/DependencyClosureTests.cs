@@ -30,6 +30,8 @@ public sealed class DependencyClosureTests(PackedFeedFixture feed, ITestOutputHe
         { "AiEng.Prompts", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Markdig", "Microsoft.Extensions.AI.Evaluation", "AiEng.Retrieval"] },
         { "AiEng.Evaluation", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml"] },
         { "AiEng.Sqlite", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation"] },
+        { "AiEng.Postgres", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Fluid.Core", "YamlDotNet", "JsonSchema.Net", "Microsoft.Extensions.AI.Evaluation", "Microsoft.Data.Sqlite"] },
+        { "AiEng.FineTuning", ["PdfPig", "AngleSharp", "DocumentFormat.OpenXml", "Npgsql", "Microsoft.Data.Sqlite", "Microsoft.ML.OnnxRuntime"] },
     };
 
     [Theory]
