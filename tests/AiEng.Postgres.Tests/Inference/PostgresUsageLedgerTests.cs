@@ -2,6 +2,7 @@ using AiEng.Inference;
 using AiEng.Postgres.Tests.TestSupport;
 using AiEng.Testing;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AiEng.Postgres.Tests.Inference;
@@ -81,6 +82,34 @@ public sealed class PostgresUsageLedgerTests(PostgresServer server)
     public async Task Concurrent_callers_in_two_instances_overshoot_a_budget_by_at_most_the_calls_in_flight()
     {
         await RaceAsync(instances: 2, callsInFlightPerInstance: 3);
+    }
+
+    [PostgresFact]
+    public async Task AddPostgresUsageLedger_makes_every_model_record_to_the_table()
+    {
+        string table = PostgresTables.UniqueName("aieng_usage_di");
+        var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = 1 };
+        var services = new ServiceCollection();
+        services.AddAiEng(_ => { }).AddPostgresUsageLedger(connection.ConnectionString, options => options.Table = table);
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            var ledger = Assert.IsType<PostgresUsageLedger>(provider.GetRequiredService<IUsageLedger>());
+            await provider.GetRequiredService<IChatClient>().GetResponseAsync("What is recorded?");
+
+            UsageRecord record = Assert.Single(await ledger.GetRecordsAsync());
+            Assert.Equal("chat", record.Operation);
+        }
+
+        await using NpgsqlDataSource source = PostgresTables.CreateDataSource(server, maxPoolSize: 1);
+        await PostgresTables.DropAsync(source, table);
+    }
+
+    [Fact]
+    public void AddPostgresUsageLedger_checks_its_options_when_called()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddAiEng(_ => { }).AddPostgresUsageLedger("Host=localhost", options => options.Schema = "my schema"));
+
+        Assert.Contains("PostgresUsageLedgerOptions.Schema", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
