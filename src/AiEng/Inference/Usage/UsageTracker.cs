@@ -21,6 +21,7 @@ internal sealed class UsageTracker
     private readonly bool _feedBudgetTracker;
     private readonly Budget[] _budgets;
     private readonly UsageMetrics? _metrics;
+    private readonly ISharedUsageLedger? _shared;
 
     // With the system clock, the wall-clock start of a call is derived from its monotonic timestamp and a (wall clock,
     // timestamp) anchor re-read at most once a second, so that a call reads the clock twice (start, end), not three times.
@@ -53,6 +54,7 @@ internal sealed class UsageTracker
         _prices = new PriceTable(settings.Prices.ToDictionary(price => price.Key, price => price.Value.Clone(), StringComparer.OrdinalIgnoreCase));
         _metrics = settings.EnableMetrics ? new UsageMetrics(meterFactory, settings.Currency) : null;
 
+        _shared = ledger as ISharedUsageLedger;
         UsageLedger? ownLedger = ledger as UsageLedger;
         _budgetTracker = ownLedger?.BudgetTracker ?? BudgetTracker.ForForeignLedger(ledger);
         _feedBudgetTracker = ownLedger is null;
@@ -60,9 +62,10 @@ internal sealed class UsageTracker
         foreach (KeyValuePair<string, UsageBudget> entry in settings.Budgets)
         {
             UsageBudget budget = entry.Value.Clone();
+            // A shared ledger is asked for its spending per call, so its accumulator is only seeded for a ledger of this process.
             BudgetAccumulator accumulator = ownLedger is not null
                 ? ownLedger.RegisterBudget(budget)
-                : _budgetTracker.Register(budget, ledger.GetRecords());
+                : _budgetTracker.Register(budget, _shared is null ? ledger.GetRecords() : []);
             budgets.Add(new Budget(entry.Key, budget, accumulator));
         }
 
@@ -124,11 +127,33 @@ internal sealed class UsageTracker
         return false;
     }
 
+    /// <summary>Gets a value indicating whether the ledger is shared by several processes, so that budgets are checked and calls recorded through it asynchronously.</summary>
+    public bool IsShared => _shared is not null;
+
     /// <summary>Throws <see cref="BudgetExceededException"/> when a call of the estimated size would exceed an applicable budget.</summary>
+    /// <remarks>For a ledger of this process only; a shared ledger is asked with <see cref="EnforceBudgetsAsync"/>.</remarks>
     public void EnforceBudgets(string requestModel, string? callerTag, long estimatedInputTokens, long estimatedOutputTokens)
     {
         DateTimeOffset now = Time.GetUtcNow();
-        long estimatedTokens = estimatedInputTokens + estimatedOutputTokens;
+        decimal? estimatedCost = _prices.GetCost(requestModel, estimatedInputTokens, estimatedOutputTokens, 0);
+        foreach (Budget budget in _budgets)
+        {
+            if (budget.Accumulator.Matches(_operation, requestModel, callerTag))
+            {
+                (decimal spentCost, long spentTokens) = _budgetTracker.GetSpent(budget.Accumulator, now);
+                ThrowIfOver(budget, new UsageSpending(spentCost, spentTokens), requestModel, callerTag, estimatedInputTokens + estimatedOutputTokens, estimatedCost, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="BudgetExceededException"/> when a call of the estimated size would exceed an applicable budget, with
+    /// the spending that every process sharing the ledger has recorded in the budget's window.
+    /// </summary>
+    public async ValueTask EnforceBudgetsAsync(string requestModel, string? callerTag, long estimatedInputTokens, long estimatedOutputTokens, CancellationToken cancellationToken)
+    {
+        ISharedUsageLedger shared = _shared ?? throw new InvalidOperationException("The ledger is not shared.");
+        DateTimeOffset now = Time.GetUtcNow();
         decimal? estimatedCost = _prices.GetCost(requestModel, estimatedInputTokens, estimatedOutputTokens, 0);
         foreach (Budget budget in _budgets)
         {
@@ -137,29 +162,21 @@ internal sealed class UsageTracker
                 continue;
             }
 
-            (decimal spentCost, long spentTokens) = _budgetTracker.GetSpent(budget.Accumulator, now);
-            bool overTokens = budget.Settings.MaxTokens is long maxTokens && spentTokens + estimatedTokens > maxTokens;
-            bool overCost = budget.Settings.MaxCost is decimal maxCost && spentCost + (estimatedCost ?? 0) > maxCost;
-            if (overTokens || overCost)
+            var query = new UsageSpendingQuery
             {
-                _metrics?.RecordBudgetExceeded(_operation, _provider, requestModel, callerTag, budget.Name);
-                throw new BudgetExceededException(
-                    budget.Name,
-                    budget.Settings.MaxCost,
-                    budget.Settings.MaxTokens,
-                    budget.Settings.Window,
-                    spentCost,
-                    spentTokens,
-                    estimatedCost,
-                    estimatedTokens,
-                    _currency,
-                    BudgetWindows.GetEnd(budget.Settings.Window, now));
-            }
+                Operation = budget.Settings.Operation,
+                Model = budget.Settings.Model,
+                CallerTag = budget.Settings.CallerTag,
+                Since = budget.Settings.Window == UsageBudgetWindow.None ? null : BudgetWindows.GetStart(budget.Settings.Window, now),
+            };
+            UsageSpending spent = await shared.GetSpendingAsync(query, cancellationToken).ConfigureAwait(false);
+            ThrowIfOver(budget, spent, requestModel, callerTag, estimatedInputTokens + estimatedOutputTokens, estimatedCost, now);
         }
     }
 
     /// <summary>Prices and records one completed (or partially streamed) call, and emits its metrics.</summary>
-    public void Record(
+    /// <returns>A task that completes when the record is stored: at once, unless the ledger is shared.</returns>
+    public ValueTask Record(
         UsageCall call,
         TimeSpan latency,
         string? responseModel,
@@ -188,13 +205,41 @@ internal sealed class UsageTracker
             PromptHash = call.PromptHash,
         };
 
+        _metrics?.Record(record, call.RequestModel);
+        if (_shared is not null)
+        {
+            // A completed call is recorded even when the caller has since cancelled: it has been paid for.
+            return _shared.RecordAsync(record, CancellationToken.None);
+        }
+
         Ledger.Record(record);
         if (_feedBudgetTracker)
         {
             _budgetTracker.Add(record);
         }
 
-        _metrics?.Record(record, call.RequestModel);
+        return default;
+    }
+
+    private void ThrowIfOver(Budget budget, UsageSpending spent, string requestModel, string? callerTag, long estimatedTokens, decimal? estimatedCost, DateTimeOffset now)
+    {
+        bool overTokens = budget.Settings.MaxTokens is long maxTokens && spent.Tokens + estimatedTokens > maxTokens;
+        bool overCost = budget.Settings.MaxCost is decimal maxCost && spent.Cost + (estimatedCost ?? 0) > maxCost;
+        if (overTokens || overCost)
+        {
+            _metrics?.RecordBudgetExceeded(_operation, _provider, requestModel, callerTag, budget.Name);
+            throw new BudgetExceededException(
+                budget.Name,
+                budget.Settings.MaxCost,
+                budget.Settings.MaxTokens,
+                budget.Settings.Window,
+                spent.Cost,
+                spent.Tokens,
+                estimatedCost,
+                estimatedTokens,
+                _currency,
+                BudgetWindows.GetEnd(budget.Settings.Window, now));
+        }
     }
 
     /// <summary>Gets the ledger when a middleware is asked for it as a service (an unkeyed <see cref="IUsageLedger"/> or its concrete type).</summary>

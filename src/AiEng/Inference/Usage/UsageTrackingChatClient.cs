@@ -64,6 +64,11 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     /// <exception cref="BudgetExceededException">The call would exceed a configured budget; it was not sent.</exception>
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if (_tracker.IsShared)
+        {
+            return GetSharedResponseAsync(messages, options, cancellationToken);
+        }
+
         // A call whose inner task has already completed is recorded here and its task returned as it is: no async state
         // machine and no second task. Every failure surfaces through the returned task, as from an async method.
         UsageCall call;
@@ -93,7 +98,8 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
         try
         {
-            Record(call, response.Result, messages, options);
+            // Completed at once: only a shared ledger records asynchronously, and it took the path above.
+            Record(call, response.Result, messages, options).GetAwaiter().GetResult();
         }
         catch (Exception ex)
         {
@@ -110,7 +116,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        UsageCall call = Start(messages, options);
+        UsageCall call = _tracker.IsShared ? await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false) : Start(messages, options);
         var observed = new StreamObservation();
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
@@ -137,7 +143,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
             if (observed.Updates > 0)
             {
-                Record(call, _tracker.GetElapsed(call), messages, options, observed.ModelId, observed.Usage, responseMessages: null, observed);
+                await Record(call, _tracker.GetElapsed(call), messages, options, observed.ModelId, observed.Usage, responseMessages: null, observed).ConfigureAwait(false);
             }
         }
     }
@@ -154,11 +160,20 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     {
         ChatResponse response = await pending.ConfigureAwait(false);
 
-        Record(call, response, messages, options);
+        await Record(call, response, messages, options).ConfigureAwait(false);
         return response;
     }
 
-    private void Record(UsageCall call, ChatResponse response, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+    /// <summary>A call through a shared ledger: budgets are checked against, and the call recorded in, the ledger every instance uses.</summary>
+    private async Task<ChatResponse> GetSharedResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        UsageCall call = await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        ChatResponse response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        await Record(call, response, messages, options).ConfigureAwait(false);
+        return response;
+    }
+
+    private ValueTask Record(UsageCall call, ChatResponse response, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
         Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
 
     private static long CountOutputTokens(ITokenCounter counter, IList<ChatMessage> messages)
@@ -179,16 +194,33 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
         if (_tracker.AnyBudgetApplies(requestModel, callerTag))
         {
-            int input = ChatTokenEstimator.CountTokens(TiktokenTokenCounter.ForModel(requestModel), messages, options);
-            int output = options?.MaxOutputTokens ?? _tracker.DefaultMaxOutputTokens;
+            (int input, int output) = EstimateTokens(requestModel, messages, options);
             _tracker.EnforceBudgets(requestModel, callerTag, input, output);
         }
 
         return _tracker.Start(requestModel, callerTag, options?.AdditionalProperties);
     }
 
+    /// <summary>As <see cref="Start"/>, with the budgets checked against the spending of every instance that shares the ledger.</summary>
+    private async ValueTask<UsageCall> StartSharedAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        Throw.IfNull(messages);
+        (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
+        if (_tracker.AnyBudgetApplies(requestModel, callerTag))
+        {
+            (int input, int output) = EstimateTokens(requestModel, messages, options);
+            await _tracker.EnforceBudgetsAsync(requestModel, callerTag, input, output, cancellationToken).ConfigureAwait(false);
+        }
+
+        return _tracker.Start(requestModel, callerTag, options?.AdditionalProperties);
+    }
+
+    /// <summary>Estimates a call's size for the budget checks: its input tokens and the output it may produce.</summary>
+    private (int Input, int Output) EstimateTokens(string requestModel, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
+        (ChatTokenEstimator.CountTokens(TiktokenTokenCounter.ForModel(requestModel), messages, options), options?.MaxOutputTokens ?? _tracker.DefaultMaxOutputTokens);
+
     /// <summary>Records a call from the provider's usage, estimating what it left out from the request and the response or stream.</summary>
-    private void Record(
+    private ValueTask Record(
         UsageCall call,
         TimeSpan latency,
         IEnumerable<ChatMessage> messages,
@@ -208,7 +240,7 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
             output ??= stream is not null ? stream.CountOutputTokens(counter) : CountOutputTokens(counter, responseMessages!);
         }
 
-        _tracker.Record(call, latency, responseModel, input!.Value, output!.Value, usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: stream is not null);
+        return _tracker.Record(call, latency, responseModel, input!.Value, output!.Value, usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: stream is not null);
     }
 
     /// <summary>What a stream has shown so far: the usage it reported, the model and, for estimates, its output.</summary>

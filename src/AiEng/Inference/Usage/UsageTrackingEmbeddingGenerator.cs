@@ -59,7 +59,15 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
         {
             // Materialised once so that a lazy sequence is not enumerated twice (estimate, then the provider).
             values = values as IReadOnlyCollection<string> ?? [.. values];
-            _tracker.EnforceBudgets(requestModel, callerTag, CountInputTokens(TiktokenTokenCounter.ForModel(requestModel), values), 0);
+            long estimate = CountInputTokens(TiktokenTokenCounter.ForModel(requestModel), values);
+            if (_tracker.IsShared)
+            {
+                await _tracker.EnforceBudgetsAsync(requestModel, callerTag, estimate, 0, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _tracker.EnforceBudgets(requestModel, callerTag, estimate, 0);
+            }
         }
 
         UsageCall call = _tracker.Start(requestModel, callerTag);
@@ -70,7 +78,7 @@ public sealed class UsageTrackingEmbeddingGenerator : DelegatingEmbeddingGenerat
         long? input = embeddings.Usage?.InputTokenCount;
         bool estimated = input is null;
         input ??= CountInputTokens(TiktokenTokenCounter.ForModel(responseModel ?? requestModel), values);
-        _tracker.Record(call, latency, responseModel, input.Value, 0, embeddings.Usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: false);
+        await _tracker.Record(call, latency, responseModel, input.Value, 0, embeddings.Usage?.CachedInputTokenCount ?? 0, estimated, isStreaming: false).ConfigureAwait(false);
         return embeddings;
     }
 
