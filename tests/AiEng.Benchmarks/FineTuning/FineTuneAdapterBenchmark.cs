@@ -113,6 +113,11 @@ internal static class FineTuneAdapterBenchmark
                 train_s = Math.Round(runs.Average(r => r.TrainSeconds), 2),
                 epochs = runs.Average(r => r.Epochs),
                 best_epoch = runs.Average(r => r.BestEpoch),
+                unseen_queries = runs.Sum(r => r.UnseenQueries),
+                unseen_dense_before = Mean(runs, r => r.UnseenDenseBefore),
+                unseen_dense_after = Mean(runs, r => r.UnseenDenseAfter),
+                unseen_hybrid_before = Mean(runs, r => r.UnseenHybridBefore),
+                unseen_hybrid_after = Mean(runs, r => r.UnseenHybridAfter),
             }));
         }
     }
@@ -137,7 +142,9 @@ internal static class FineTuneAdapterBenchmark
     private static void Log(string message) => Console.Error.WriteLine(message);
 
     /// <summary>The figures of one training and evaluation.</summary>
-    private sealed record Run(string Kind, int TrainQueries, int Examples, int EvalQueries, double DenseBefore, double DenseAfter, double HybridBefore, double HybridAfter, double TrainSeconds, int Epochs, int BestEpoch);
+    private sealed record Run(
+        string Kind, int TrainQueries, int Examples, int EvalQueries, double DenseBefore, double DenseAfter, double HybridBefore, double HybridAfter, double TrainSeconds, int Epochs, int BestEpoch,
+        int UnseenQueries, double UnseenDenseBefore, double UnseenDenseAfter, double UnseenHybridBefore, double UnseenHybridAfter);
 
     /// <summary>The benchmark's hyperparameters, from the command line (defaults: the library's).</summary>
     private sealed record Settings(
@@ -223,7 +230,16 @@ internal static class FineTuneAdapterBenchmark
             }
 
             var after = await MeasureAsync(adapted, evalIds, evalQrels).ConfigureAwait(false);
-            return new Run(kind, trainIds.Length, examples.Count, evalIds.Length, before.Dense, after.Dense, before.Hybrid, after.Hybrid, seconds, result.EpochsRun, result.BestEpoch);
+
+            // Reported, never used for training or selection: the evaluated queries none of whose relevant passages was a
+            // positive of the training examples, where an adapter cannot have learnt the passages themselves.
+            var seen = new HashSet<string>(trainIds.SelectMany(id => trainQrels[id].Where(p => p.Value > 0).Select(p => p.Key)), StringComparer.Ordinal);
+            string[] unseen = [.. evalIds.Where(id => !evalQrels[id].Any(p => p.Value > 0 && seen.Contains(p.Key)))];
+            var unseenBefore = unseen.Length > 0 ? await MeasureAsync(baseline, unseen, evalQrels).ConfigureAwait(false) : (0, 0);
+            var unseenAfter = unseen.Length > 0 ? await MeasureAsync(adapted, unseen, evalQrels).ConfigureAwait(false) : (0, 0);
+            return new Run(
+                kind, trainIds.Length, examples.Count, evalIds.Length, before.Dense, after.Dense, before.Hybrid, after.Hybrid, seconds, result.EpochsRun, result.BestEpoch,
+                unseen.Length, unseenBefore.Dense, unseenAfter.Dense, unseenBefore.Hybrid, unseenAfter.Hybrid);
         }
 
         private List<EmbeddingAdapterExample> Labelled(string[] trainIds, Dictionary<string, Dictionary<string, int>> qrels, Dictionary<string, ReadOnlyMemory<float>> queryVectors)

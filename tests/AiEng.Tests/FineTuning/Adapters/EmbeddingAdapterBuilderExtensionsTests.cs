@@ -3,6 +3,7 @@ using AiEng.Inference;
 using AiEng.Testing;
 using AiEng.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiEng.Tests.FineTuning.Adapters;
 
@@ -126,6 +127,24 @@ public sealed class EmbeddingAdapterBuilderExtensionsTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => generator.GenerateAsync(["a"], Queries));
 
         Assert.Contains("Embedding 0 of the call has 3 dimensions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Applies_to_the_registered_pipeline_through_ConfigureEmbeddingPipeline()
+    {
+        var custom = Inner();
+        using var services = TestServices.Build(
+            TestServices.Configuration(),
+            builder => builder
+                .UseEmbeddingGenerator(_ => custom)
+                .ConfigureEmbeddingPipeline(pipeline => pipeline.UseEmbeddingAdapter(Swap())));
+        var generator = services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
+
+        var query = await generator.GenerateAsync(["a"], Queries);
+        var document = await generator.GenerateAsync(["a"], Documents);
+
+        Assert.Equal([0f, 1f], query[0].Vector.ToArray());
+        Assert.Equal([1f, 0f], document[0].Vector.ToArray());
     }
 
     [Fact]
