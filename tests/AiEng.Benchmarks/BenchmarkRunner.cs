@@ -10,6 +10,7 @@ internal static class BenchmarkRunner
     private static readonly Dictionary<string, Func<BenchmarkArguments, Task>> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
     {
         ["beir"] = BeirBenchmark.RunAsync,
+        ["finetune-adapter"] = FineTuning.FineTuneAdapterBenchmark.RunAsync,
         ["embed"] = EmbedBenchmark.RunAsync,
         ["hnsw-upsert"] = Vectors.HnswUpsertBenchmark.RunAsync,
         ["ingest-memory"] = Ingestion.IngestMemoryBenchmark.RunAsync,

@@ -36,6 +36,12 @@ internal sealed class DenseCorpusIndex
 
     public bool FromCache { get; }
 
+    /// <summary>The document ids, in the order of the matrix rows.</summary>
+    public IReadOnlyList<string> Ids => _ids;
+
+    /// <summary>The unit vector of the document in row <paramref name="row"/>.</summary>
+    public ReadOnlyMemory<float> Row(int row) => _matrix.AsMemory(row * _dimensions, _dimensions);
+
     public static async Task<DenseCorpusIndex> LoadOrBuildAsync(BeirDataset dataset, OnnxEmbeddingGenerator generator, int maxSequenceLength)
     {
         string[] ids = dataset.Corpus.Select(d => d.Id).ToArray();
