@@ -85,8 +85,10 @@ internal sealed class RecursiveSplitter(ITokenCounter counter, int size, int ove
 
                 yield return new TextRange(window[0].Range.Start, window[^1].Range.End);
 
-                // Keep the longest suffix within the overlap as the start of the next chunk.
-                windowTokens = Sum(window);
+                // Keep the longest suffix within the overlap as the start of the next chunk, but never the whole chunk: a
+                // chunk shorter than the overlap (cut short by a large unit after it) would otherwise be repeated whole at
+                // the start of the next, which would then contain it.
+                windowTokens = RemoveFirst(window, Sum(window));
                 while (window.Count > 0 && windowTokens > overlap)
                 {
                     windowTokens = RemoveFirst(window, windowTokens);

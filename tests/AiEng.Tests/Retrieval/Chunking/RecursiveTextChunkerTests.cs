@@ -90,6 +90,21 @@ public class RecursiveTextChunkerTests
     }
 
     [Fact]
+    public void A_chunk_shorter_than_the_overlap_is_not_repeated_whole_at_the_start_of_the_next()
+    {
+        // Found by ChunkerProperties: with an overlap close to the size, a chunk cut short by what follows it (here
+        // "42 e-mail.  3.14") fitted the overlap whole, so the next chunk started where it starts and contained it.
+        ITokenCounter counter = TiktokenTokenCounter.O200kBase;
+        var document = new Document("d", "café 42 model e-mail overlap supercalifragilisticexpialidocious 3.14 naïve.  42 e-mail.  3.14 model 3.14 supercalifragilisticexpialidocious e-mail e-mail café");
+
+        List<DocumentChunk> chunks = new RecursiveTextChunker(counter, new ChunkerOptions { ChunkSize = 13, ChunkOverlap = 11 }).Chunk(document).ToList();
+
+        Assert.True(chunks.Count > 2);
+        Assert.All(chunks.Zip(chunks.Skip(1)), pair => Assert.True(pair.First.StartOffset < pair.Second.StartOffset, $"'{pair.Second.Text}' starts where '{pair.First.Text}' does."));
+        ChunkAssert.OffsetsReproduceText(document, chunks);
+    }
+
+    [Fact]
     public void Makes_no_chunks_for_whitespace()
     {
         Assert.Empty(Chunk(new Document("d", " \n\n \t"), size: 5, overlap: 1));
