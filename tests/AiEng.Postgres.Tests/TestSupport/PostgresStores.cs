@@ -53,6 +53,14 @@ public sealed class PostgresStores(PostgresServer server) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs <paramref name="sql"/> on its own connection and returns the first column of the first row.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = source.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

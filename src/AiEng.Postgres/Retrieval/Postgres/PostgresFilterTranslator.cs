@@ -144,9 +144,7 @@ internal sealed class PostgresFilterTranslator
             _ => ">=",
         };
 
-        // Strings order by code point (C#'s ordinal comparison), not by the database's collation.
-        var column = property.IsText ? $"{property.QuotedColumn} COLLATE \"C\"" : property.QuotedColumn;
-        _sql.Append("COALESCE(").Append(column).Append(' ').Append(sqlOp).Append(' ').Append(AddParameter(property, value)).Append(", FALSE)");
+        _sql.Append("COALESCE(").Append(property.QuotedColumn).Append(' ').Append(sqlOp).Append(' ').Append(AddParameter(property, value)).Append(", FALSE)");
     }
 
     private void VisitCall(MethodCallExpression call)

@@ -58,7 +58,7 @@ internal sealed class PostgresProperty
     public bool IsStringCollection => ValueType == typeof(string[]) || ValueType == typeof(List<string>);
 
     /// <summary>Gets a value indicating whether values can be ordered with &lt;, &lt;=, &gt; and &gt;=.</summary>
-    public bool IsOrderable => ValueType == typeof(int) || ValueType == typeof(long) || ValueType == typeof(double) || ValueType == typeof(float) || ValueType == typeof(DateTimeOffset) || ValueType == typeof(string);
+    public bool IsOrderable => ValueType == typeof(int) || ValueType == typeof(long) || ValueType == typeof(double) || ValueType == typeof(float) || ValueType == typeof(DateTimeOffset);
 
     /// <summary>Gets a value indicating whether the column holds text that full-text search can index.</summary>
     public bool IsText => ValueType == typeof(string);
