@@ -29,7 +29,7 @@ namespace AiEng.Retrieval;
 /// </para>
 /// </remarks>
 [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads are overrides of VectorStoreCollection's.")]
-public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordSearchable<TRecord>
+public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordSearchable<TRecord>, IKeywordHybridSearchable<TRecord>
     where TKey : notnull
     where TRecord : class
 {
@@ -271,6 +271,75 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
             .Select(r => new VectorSearchResult<TRecord>(r.Record, r.Score));
     }
 
+    /// <summary>
+    /// Searches by vector and by keywords in one SQL statement and fuses the two rankings by reciprocal rank: each record
+    /// scores <c>1 / (k + rank)</c> in each list it is in (<c>k</c> is <see cref="PostgresVectorStoreOptions.HybridRankConstant"/>),
+    /// over the best <see cref="PostgresVectorStoreOptions.HybridCandidateDepth"/> of each side (at least <c>skip + top</c>).
+    /// </summary>
+    /// <typeparam name="TInput">The search vector's type: <see cref="ReadOnlyMemory{T}"/> of float, float[] or <see cref="Embedding{T}"/> of float.</typeparam>
+    /// <param name="searchValue">The search vector.</param>
+    /// <param name="keywords">The keywords, searched as <see cref="KeywordSearchAsync"/> searches its query text (joined by spaces).</param>
+    /// <param name="top">The largest number of records to return; at least 1.</param>
+    /// <param name="options">The filter (applied to both lists, before their top records are chosen), skip, score threshold (on the fused score) and whether to return vectors.</param>
+    /// <param name="cancellationToken">A token that cancels the search.</param>
+    /// <returns>The records with their fused scores (higher is better), best first; ties are ordered by key.</returns>
+    /// <remarks>
+    /// <c>AddRetrieval</c> runs its hybrid retrieval here (through <c>StoreHybridRetriever</c>) when the store is PostgreSQL.
+    /// <c>AdditionalProperty</c> may name any full-text-indexed property: the generated column covers all of them.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="searchValue"/> or <paramref name="keywords"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="top"/> is less than 1, or <c>Skip</c> is negative.</exception>
+    /// <exception cref="ArgumentException">The vector does not have the collection's number of dimensions, or holds a NaN or an infinity.</exception>
+    /// <exception cref="NotSupportedException">The input type is not supported, the record type has no full-text-indexed string property, or the filter uses a construct the store cannot translate.</exception>
+    /// <exception cref="VectorStoreException">The collection does not exist.</exception>
+    public IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(TInput searchValue, ICollection<string> keywords, int top, HybridSearchOptions<TRecord>? options = null, CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        _ = Throw.IfNull(searchValue);
+        _ = Throw.IfNull(keywords);
+        _ = Throw.IfLessThan(top, 1);
+        var skip = Throw.IfLessThan(options?.Skip ?? 0, 0);
+        ThrowIfDisposed();
+        CheckKeywordSearchable();
+        var query = QueryVector(searchValue);
+        CheckVectorProperty(options?.VectorProperty);
+        var (where, parameters) = PostgresFilterTranslator.Translate(_model, options?.Filter);
+        var includeVectors = options?.IncludeVectors ?? false;
+        var threshold = options?.ScoreThreshold;
+        var depth = Math.Max(_database.Options.HybridCandidateDepth, (int)Math.Min((long)skip + top, int.MaxValue));
+        var key = _model.Key.QuotedColumn;
+        return YieldAsync(
+            () => RunAsync(
+                nameof(HybridSearchAsync),
+                async (c, t, ct) =>
+                {
+                    await VerifyAsync(c, t, ct).ConfigureAwait(false);
+                    await SetSearchParametersAsync(c, t, ct).ConfigureAwait(false);
+                    var (order, _) = VectorExpressions("@q");
+                    var rank = $"ts_rank_cd({Search}, tsq.q, 1)";
+                    await using var command = PostgresDatabase.Command(c, t, $"""
+                        {KeywordQueryCte()},
+                        vec AS (SELECT k, ROW_NUMBER() OVER (ORDER BY d, k) AS r FROM (SELECT {key} AS k, {order} AS d FROM {_schema.Table} WHERE {where} ORDER BY {order}, {_keyOrder} LIMIT @depth) AS v),
+                        kw AS (SELECT k, ROW_NUMBER() OVER (ORDER BY s DESC, k) AS r FROM (SELECT {key} AS k, {rank} AS s FROM {_schema.Table}, tsq WHERE {Search} @@ tsq.q AND ({where}) ORDER BY {rank} DESC, {_keyOrder} LIMIT @depth) AS w),
+                        fused AS (SELECT COALESCE(vec.k, kw.k) AS aieng_key, COALESCE(1.0 / (@rrf + vec.r), 0) + COALESCE(1.0 / (@rrf + kw.r), 0) AS {ScoreColumn} FROM vec FULL OUTER JOIN kw ON vec.k = kw.k)
+                        SELECT {Columns(includeVectors)}, {ScoreColumn}::float8 FROM fused JOIN {_schema.Table} ON {key} = fused.aieng_key
+                        ORDER BY {ScoreColumn} DESC, {_keyOrder} LIMIT @top OFFSET @skip
+                        """);
+                    AddParameters(command, parameters);
+                    command.Parameters.AddWithValue("q", ToParameter(query));
+                    command.Parameters.AddWithValue("text", string.Join(' ', keywords));
+                    command.Parameters.AddWithValue("depth", depth);
+                    command.Parameters.AddWithValue("rrf", _database.Options.HybridRankConstant);
+                    command.Parameters.AddWithValue("top", top);
+                    command.Parameters.AddWithValue("skip", skip);
+                    return await ReadRecordsAsync(command, includeVectors, scored: true, ct).ConfigureAwait(false);
+                },
+                cancellationToken),
+            cancellationToken)
+            .Where(r => threshold is not { } limit || r.Score >= limit)
+            .Select(r => new VectorSearchResult<TRecord>(r.Record, r.Score));
+    }
+
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -278,7 +347,7 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         return serviceKey is not null ? null
             : serviceType == typeof(VectorStoreCollectionMetadata) ? _metadata
             : serviceType == typeof(IAtomicRecordWriter<TKey, TRecord>) ? _writer
-            : serviceType == typeof(IKeywordSearchable<TRecord>) ? (_schema.HasSearchColumn ? this : null)
+            : serviceType == typeof(IKeywordSearchable<TRecord>) || serviceType == typeof(IKeywordHybridSearchable<TRecord>) ? (_schema.HasSearchColumn ? this : null)
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

@@ -59,6 +59,9 @@ public sealed partial class PostgresVectorStoreOptions
     /// <summary>Gets or sets the constant <c>k</c> of reciprocal-rank fusion in hybrid search: each list adds <c>1 / (k + rank)</c>. At least 1. Default: 60.</summary>
     public int HybridRankConstant { get; set; } = DefaultHybridRankConstant;
 
+    /// <summary>Gets or sets how many of the best records of each list (vector and keyword) hybrid search fuses; at least <c>skip + top</c> are always taken. At least 1. Default: 100.</summary>
+    public int HybridCandidateDepth { get; set; } = 100;
+
     /// <summary>Gets or sets how many records one multi-row <c>INSERT</c> writes (fewer when the parameters would exceed PostgreSQL's 65,535). At least 1. Default: 100.</summary>
     public int UpsertBatchSize { get; set; } = 100;
 
@@ -91,6 +94,7 @@ public sealed partial class PostgresVectorStoreOptions
         }
 
         CheckRange(HybridRankConstant, 1, int.MaxValue, nameof(HybridRankConstant));
+        CheckRange(HybridCandidateDepth, 1, int.MaxValue, nameof(HybridCandidateDepth));
         CheckRange(UpsertBatchSize, 1, int.MaxValue, nameof(UpsertBatchSize));
     }
 

@@ -173,6 +173,33 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
     }
 
     [PostgresFact]
+    public async Task Hybrid_search_fuses_the_vector_and_keyword_ranks_by_reciprocal_rank_with_the_filter_on_both_sides()
+    {
+        using var store = _stores.Create(o => o.HybridRankConstant = 10);
+        var collection = store.GetCollection<Guid, ChunkRecord>("hybrid", ChunkRecord.CreateDefinition(4));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            Chunk("near", 0, "nothing about the topic", "a", [1, 0, 0, 0]),
+            Chunk("both", 0, "routers reset easily", "a", [0.9f, 0.1f, 0, 0]),
+            Chunk("words", 0, "reset the router, reset the router", "a", [0, 0, 1, 0]),
+            Chunk("other", 0, "reset the router now", "b", [1, 0, 0, 0]),
+        ]);
+        var hybrid = Assert.IsAssignableFrom<IKeywordHybridSearchable<ChunkRecord>>(collection.GetService(typeof(IKeywordHybridSearchable<ChunkRecord>)));
+
+        var results = await hybrid.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["reset", "router"], 10, new HybridSearchOptions<ChunkRecord> { Filter = c => c.Tags.Contains("tenant=a") }).ToListAsync();
+
+        // Vector ranks: near 1, both 2, words 3. Keyword ranks: words 1 (two of each term), both 2. "other" is filtered out of both.
+        // words: 1/(10+3) + 1/(10+1) = 0.1678 > both: 1/(10+2) + 1/(10+2) = 0.1667 > near: 1/(10+1).
+        Assert.Equal(["words", "both", "near"], results.Select(r => r.Record.DocumentId));
+        Assert.Equal((1.0 / 13) + (1.0 / 11), results[0].Score!.Value, 9);
+        Assert.Equal((1.0 / 12) + (1.0 / 12), results[1].Score!.Value, 9);
+        Assert.Equal(1.0 / 11, results[2].Score!.Value, 9);
+        var skipped = await hybrid.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["reset", "router"], 1, new HybridSearchOptions<ChunkRecord> { Filter = c => c.Tags.Contains("tenant=a"), Skip = 1 }).ToListAsync();
+        Assert.Equal("both", Assert.Single(skipped).Record.DocumentId);
+    }
+
+    [PostgresFact]
     public async Task A_collection_without_full_text_properties_offers_no_keyword_search()
     {
         using var store = _stores.Create();
@@ -208,14 +235,14 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
     private static ConformanceRecord Record(string id, float[] vector, int rank = 1, string category = "c", string[]? tags = null) =>
         new() { Id = id, Vector = vector, Rank = rank, Category = category, Tags = tags ?? [], Created = DateTimeOffset.UnixEpoch };
 
-    private static ChunkRecord Chunk(string documentId, int index, string text, string tenant) => new()
+    private static ChunkRecord Chunk(string documentId, int index, string text, string tenant, float[]? embedding = null) => new()
     {
         Key = ChunkRecord.CreateKey(documentId, index),
         DocumentId = documentId,
         ChunkIndex = index,
         Text = text,
         Tags = [ChunkRecord.CreateTag("tenant", tenant)],
-        Embedding = new float[] { 1, 0, 0, 0 },
+        Embedding = embedding ?? [1, 0, 0, 0],
     };
 
     /// <summary>A record whose vector property asks for an IVFFlat index and the dot product.</summary>
