@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using AiEng.Shared;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.VectorData;
 using Npgsql;
 
@@ -50,7 +51,8 @@ public sealed class PostgresVectorStore : VectorStore
     {
     }
 
-    private PostgresVectorStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresVectorStoreOptions? options)
+    /// <summary>Initializes a new instance of the <see cref="PostgresVectorStore"/> class that disposes <paramref name="dataSource"/> when <paramref name="ownsDataSource"/> is set.</summary>
+    internal PostgresVectorStore(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresVectorStoreOptions? options)
     {
         var settings = options?.Clone() ?? new PostgresVectorStoreOptions();
         try
@@ -151,11 +153,27 @@ public sealed class PostgresVectorStore : VectorStore
         base.Dispose(disposing);
     }
 
-    private static NpgsqlDataSource Build(string connectionString)
+    /// <summary>Builds a data source over <paramref name="connectionString"/> with pgvector's type mapping, logging to <paramref name="loggerFactory"/> when given.</summary>
+    internal static NpgsqlDataSource Build(string connectionString, ILoggerFactory? loggerFactory = null)
     {
         _ = Throw.IfNullOrWhitespace(connectionString);
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        NpgsqlDataSourceBuilder builder;
+        try
+        {
+            builder = new NpgsqlDataSourceBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // Npgsql's message names the keyword, never the value; the connection string itself may hold a password.
+            throw new ArgumentException($"The PostgreSQL connection string is not valid: {ex.Message}", nameof(connectionString));
+        }
+
         builder.UseVector();
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
         return builder.Build();
     }
 
