@@ -84,7 +84,7 @@ internal sealed class PostgresFilterTranslator
                 VisitCall(call);
                 break;
             case var _ when !References(node) && node.Type == typeof(bool):
-                _sql.Append((bool)Evaluate(node)! ? "TRUE" : "FALSE");
+                _sql.Append((bool)FilterExpressions.Evaluate(node)! ? "TRUE" : "FALSE");
                 break;
             case var _ when node.Type == typeof(bool) && AsProperty(node) is { } flag && flag.ValueType == typeof(bool):
                 _sql.Append('(').Append(flag.QuotedColumn).Append(" IS TRUE)");
@@ -103,7 +103,7 @@ internal sealed class PostgresFilterTranslator
         {
             property = AsProperty(comparison.Right);
             valueNode = comparison.Left;
-            op = Mirror(op);
+            op = FilterExpressions.Mirror(op);
         }
 
         if (property is null || References(valueNode))
@@ -111,7 +111,7 @@ internal sealed class PostgresFilterTranslator
             throw Unsupported(comparison, $"the comparison '{comparison}' (compare a key or data property with a value)");
         }
 
-        var value = Evaluate(valueNode);
+        var value = FilterExpressions.Evaluate(valueNode);
         if (op is ExpressionType.Equal or ExpressionType.NotEqual)
         {
             if (property.IsStringCollection)
@@ -154,20 +154,7 @@ internal sealed class PostgresFilterTranslator
             throw Unsupported(call, $"the method '{call.Method.DeclaringType?.Name}.{call.Method.Name}'");
         }
 
-        // Enumerable.Contains(source, item) and MemoryExtensions.Contains(span, item) are static; List<T>.Contains(item) is not.
-        Expression source, item;
-        if (call.Object is null && call.Arguments.Count == 2)
-        {
-            (source, item) = (UnwrapSpan(call.Arguments[0]), call.Arguments[1]);
-        }
-        else if (call.Object is not null && call.Arguments.Count == 1)
-        {
-            (source, item) = (call.Object, call.Arguments[0]);
-        }
-        else
-        {
-            throw Unsupported(call, $"the Contains overload '{call.Method}'");
-        }
+        var (source, item) = FilterExpressions.ContainsArguments(call) ?? throw Unsupported(call, $"the Contains overload '{call.Method}'");
 
         if (source.Type == typeof(string))
         {
@@ -177,7 +164,7 @@ internal sealed class PostgresFilterTranslator
         if (AsProperty(source) is { IsStringCollection: true } list && !References(item))
         {
             // property.Contains(value): the stored text[] holds the value. A null value matches a null element, as in C#.
-            var value = Evaluate(item);
+            var value = FilterExpressions.Evaluate(item);
             if (value is null)
             {
                 _sql.Append("COALESCE(array_position(").Append(list.QuotedColumn).Append(", NULL) IS NOT NULL, FALSE)");
@@ -193,7 +180,7 @@ internal sealed class PostgresFilterTranslator
         if (AsProperty(item) is { IsStringCollection: false } scalar && !References(source))
         {
             // values.Contains(property): the property is one of the captured values.
-            var values = ((IEnumerable?)Evaluate(source))?.Cast<object?>().ToList() ?? [];
+            var values = ((IEnumerable?)FilterExpressions.Evaluate(source))?.Cast<object?>().ToList() ?? [];
             var nonNull = values.Where(v => v is not null).ToList();
             _sql.Append('(');
             if (nonNull.Count == 0)
@@ -226,19 +213,14 @@ internal sealed class PostgresFilterTranslator
     /// <summary>Returns the key or data property <paramref name="node"/> reads from the record, ignoring conversions.</summary>
     private PostgresProperty? AsProperty(Expression node)
     {
-        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
-        {
-            node = convert.Operand;
-        }
-
-        if (node is not MemberExpression { Member: PropertyInfo member, Expression: var target } || target != _record)
+        if (FilterExpressions.PropertyName(node, _record) is not { } name)
         {
             return null;
         }
 
-        return _model.FindProperty(member.Name) ?? throw new NotSupportedException(member.Name == _model.Model.Vector.Name
-            ? $"The filter uses the vector property '{member.Name}'; filters can only use key and data properties."
-            : $"The filter uses the property '{member.Name}', which is not a key or data property of '{_model.RecordType.FullName}'.");
+        return _model.FindProperty(name) ?? throw new NotSupportedException(name == _model.Model.Vector.Name
+            ? $"The filter uses the vector property '{name}'; filters can only use key and data properties."
+            : $"The filter uses the property '{name}', which is not a key or data property of '{_model.RecordType.FullName}'.");
     }
 
     private string AddParameter(PostgresProperty property, object value) => AddParameter(property.ToParameterValue(value), property.DbType);
@@ -250,50 +232,8 @@ internal sealed class PostgresFilterTranslator
         return "@" + name;
     }
 
-    private bool References(Expression node) => new ParameterFinder(_record).Finds(node);
-
-    private static Expression UnwrapSpan(Expression node) => node switch
-    {
-        // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T) through an implicit conversion.
-        MethodCallExpression { Method.Name: "op_Implicit", Arguments: [var inner] } => inner,
-        UnaryExpression { NodeType: ExpressionType.Convert, Operand: var inner } when inner.Type.IsArray => inner,
-        _ => node,
-    };
-
-    private static object? Evaluate(Expression node) => node switch
-    {
-        ConstantExpression constant => constant.Value,
-        MemberExpression { Expression: ConstantExpression closure, Member: FieldInfo field } => field.GetValue(closure.Value),
-        _ => Expression.Lambda(node).Compile(preferInterpretation: true).DynamicInvoke(),
-    };
-
-    private static ExpressionType Mirror(ExpressionType op) => op switch
-    {
-        ExpressionType.LessThan => ExpressionType.GreaterThan,
-        ExpressionType.LessThanOrEqual => ExpressionType.GreaterThanOrEqual,
-        ExpressionType.GreaterThan => ExpressionType.LessThan,
-        ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
-        _ => op,
-    };
+    private bool References(Expression node) => FilterExpressions.References(node, _record);
 
     private static NotSupportedException Unsupported(Expression node, string construct) =>
         new($"The PostgreSQL vector store cannot translate {construct} in a filter. Supported: ==, !=, <, <=, >, >= between a key or data property and a value, &&, ||, !, bool properties, values.Contains(property) and listProperty.Contains(value). Expression: {node}");
-
-    private sealed class ParameterFinder(ParameterExpression parameter) : ExpressionVisitor
-    {
-        private bool _found;
-
-        public bool Finds(Expression node)
-        {
-            _found = false;
-            Visit(node);
-            return _found;
-        }
-
-        protected override Expression VisitParameter(ParameterExpression node)
-        {
-            _found |= node == parameter;
-            return node;
-        }
-    }
 }

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using AiEng.Postgres.Tests.TestSupport;
 using AiEng.Retrieval;
 using AiEng.Sqlite.CrashHost;
+using AiEng.TestSupport;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Postgres.Tests.Retrieval.Postgres;
@@ -103,74 +102,11 @@ public sealed class PostgresAtomicRecordWriterTests(PostgresServer server) : IAs
         return documents;
     }
 
-    private async Task<(List<string> Committed, bool Finished)> RunHostAsync(string schema, int documents, int? killAfterCommits)
-    {
+    private Task<(List<string> Committed, bool Finished)> RunHostAsync(string schema, int documents, int? killAfterCommits) =>
         // A run that is to be killed pauses 10 ms after each commit, so it cannot finish before this process reads 20 commits.
-        string pauseMs = killAfterCommits is null ? "0" : "10";
-        var start = new ProcessStartInfo(DotnetHost(), [CrashHostPath(), schema, documents.ToString(CultureInfo.InvariantCulture), pauseMs])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["AIENG_CRASH_HOST_CONNECTION_STRING"] = _stores.ConnectionString;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var committed = new List<string>();
-        var finished = false;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("committed ", StringComparison.Ordinal))
-                {
-                    committed.Add(line["committed ".Length..]);
-                    if (committed.Count == killAfterCommits)
-                    {
-                        // Lines the host wrote before it died are still in the pipe; the loop reads them until EOF.
-                        process.Kill(entireProcessTree: true);
-                    }
-                }
-                else if (line == "done")
-                {
-                    finished = true;
-                }
-            }
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        await process.WaitForExitAsync(timeout.Token);
-        if (killAfterCommits is null)
-        {
-            Assert.True(process.ExitCode == 0, $"the crash host failed ({process.ExitCode}): {await stderr}");
-        }
-
-        return (committed, finished);
-    }
-
-    private static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) is "dotnet" ? Environment.ProcessPath! : "dotnet";
-
-    private static string CrashHostPath()
-    {
-        // The test project references the host project (without its assembly), so it is built next to this one.
-        var configuration = typeof(PostgresAtomicRecordWriterTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "AiEng.Postgres.CrashHost", "bin", configuration, "net10.0", "AiEng.Postgres.CrashHost.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"AiEng.Postgres.CrashHost.dll ({configuration}) was not found above {AppContext.BaseDirectory}; build tests/AiEng.Postgres.CrashHost.");
-    }
+        CrashHostProcess.RunAsync(
+            CrashHostProcess.Find("AiEng.Postgres.CrashHost", typeof(PostgresAtomicRecordWriterTests).Assembly),
+            [schema, documents.ToString(CultureInfo.InvariantCulture), killAfterCommits is null ? "0" : "10"],
+            new Dictionary<string, string> { ["AIENG_CRASH_HOST_CONNECTION_STRING"] = _stores.ConnectionString },
+            killAfterCommits);
 }
