@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using AiEng.Retrieval;
+using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Sqlite.CrashHost;
 
 /// <summary>
-/// The deterministic documents the crash host ingests; the crash test compiles this file too, to know exactly what each
-/// committed document must contain.
+/// The deterministic documents the crash hosts (SQLite and PostgreSQL) ingest, and their ingestion loop; the crash tests
+/// compile this file too, to know exactly what each committed document must contain.
 /// </summary>
 internal static class CrashDocuments
 {
@@ -57,5 +58,40 @@ internal static class CrashDocuments
         }
 
         return chunks;
+    }
+
+    /// <summary>
+    /// Ingests <paramref name="documents"/> documents into <paramref name="store"/>, one <c>ReplaceAsync</c> (one transaction)
+    /// per document, printing "committed &lt;id&gt;" after each commit; documents already stored with the same content hash
+    /// are skipped ("skipped &lt;id&gt;"), so a re-run after a crash finishes the rest. Prints "done" at the end.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="documents">How many documents.</param>
+    /// <param name="pause">How long to wait after each commit.</param>
+    public static async Task IngestAsync(VectorStore store, int documents, TimeSpan pause)
+    {
+        var collection = store.GetCollection<Guid, ChunkRecord>(Collection, ChunkRecord.CreateDefinition(Dimensions));
+        await collection.EnsureCollectionExistsAsync();
+        var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
+        for (var d = 0; d < documents; d++)
+        {
+            var documentId = DocumentId(d);
+            var existing = await collection.GetAsync(ChunkRecord.CreateKey(documentId, 0));
+            if (existing?.ContentHash == ContentHash(documentId))
+            {
+                Console.WriteLine($"skipped {documentId}");
+                continue;
+            }
+
+            var chunks = Chunks(documentId);
+            await writer.ReplaceAsync(chunks.Select(c => c.Key).ToList(), chunks);
+            Console.WriteLine($"committed {documentId}");
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause);
+            }
+        }
+
+        Console.WriteLine("done");
     }
 }

@@ -16,27 +16,5 @@ if (args.Length is not (2 or 3))
 var documents = int.Parse(args[1], CultureInfo.InvariantCulture);
 var pause = TimeSpan.FromMilliseconds(args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0);
 using var store = new SqliteVectorStore(args[0]);
-var collection = store.GetCollection<Guid, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
-await collection.EnsureCollectionExistsAsync();
-var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
-for (var d = 0; d < documents; d++)
-{
-    var documentId = CrashDocuments.DocumentId(d);
-    var existing = await collection.GetAsync(ChunkRecord.CreateKey(documentId, 0));
-    if (existing?.ContentHash == CrashDocuments.ContentHash(documentId))
-    {
-        Console.WriteLine($"skipped {documentId}");
-        continue;
-    }
-
-    var chunks = CrashDocuments.Chunks(documentId);
-    await writer.ReplaceAsync(chunks.Select(c => c.Key).ToList(), chunks);
-    Console.WriteLine($"committed {documentId}");
-    if (pause > TimeSpan.Zero)
-    {
-        await Task.Delay(pause);
-    }
-}
-
-Console.WriteLine("done");
+await CrashDocuments.IngestAsync(store, documents, pause);
 return 0;

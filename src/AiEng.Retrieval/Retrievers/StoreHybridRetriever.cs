@@ -14,7 +14,8 @@ namespace AiEng.Retrieval;
 /// <remarks>
 /// The keywords are the query's words (runs of letters and digits), unstemmed, for the store's own full-text engine to
 /// analyse. Scores are the store's. <c>AddRetrieval</c> uses it for <see cref="RetrieverKind.Hybrid"/> over a collection
-/// that offers hybrid search but not <see cref="IKeywordSearchable{TRecord}"/>.
+/// that offers hybrid search, even when it also offers <see cref="IKeywordSearchable{TRecord}"/> (the PostgreSQL store fuses
+/// both rankings in one SQL statement).
 /// </remarks>
 public sealed class StoreHybridRetriever : IRetriever
 {

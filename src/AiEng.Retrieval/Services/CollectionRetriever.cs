@@ -17,8 +17,8 @@ namespace AiEng.Retrieval;
 /// write, never during one: concurrent retrievals wait for one update and share it. Deleting the collection through the
 /// wrapper makes the next retrieval read it whole again. When the collection searches keywords itself
 /// (<see cref="IKeywordSearchable{TRecord}"/>), the keyword side runs in the store (<see cref="StoreKeywordRetriever"/>) and no
-/// index is kept in memory; when it offers only MEVD's <c>IKeywordHybridSearchable</c>, hybrid retrieval runs in the store
-/// (<see cref="StoreHybridRetriever"/>).
+/// index is kept in memory; when it offers MEVD's <c>IKeywordHybridSearchable</c> (as the PostgreSQL store does), hybrid
+/// retrieval runs in the store, fused there (<see cref="StoreHybridRetriever"/>), and the fusion options do not apply.
 /// </remarks>
 internal sealed class CollectionRetriever : IRetriever
 {
@@ -63,16 +63,17 @@ internal sealed class CollectionRetriever : IRetriever
             _dense = new VectorStoreRetriever(collection, Throw.IfNull(embeddingGenerator), storeOptions);
         }
 
-        // A collection (or the one behind the wrapper, which passes GetService on) that ranks keywords itself keeps its index
-        // in the store: no index in memory, nothing to follow. One with MEVD hybrid search only fuses in the store.
-        if (kind != RetrieverKind.Dense && StoreKeywordRetriever.Find(collection) is not null)
+        // A collection (or the one behind the wrapper, which passes GetService on) that fuses hybrid search itself (MEVD's
+        // IKeywordHybridSearchable, as the PostgreSQL store's does in one SQL statement) runs hybrid retrieval in the store.
+        // One that ranks keywords itself keeps its keyword index in the store: no index in memory, nothing to follow.
+        if (kind == RetrieverKind.Hybrid && StoreHybridRetriever.Find(collection) is not null)
+        {
+            _storeRetriever = new StoreHybridRetriever(collection, embeddingGenerator!, storeOptions);
+        }
+        else if (kind != RetrieverKind.Dense && StoreKeywordRetriever.Find(collection) is not null)
         {
             var keyword = new StoreKeywordRetriever(collection, storeOptions);
             _storeRetriever = _dense is null ? keyword : new HybridRetriever([keyword, _dense], _fusion);
-        }
-        else if (kind == RetrieverKind.Hybrid && StoreHybridRetriever.Find(collection) is not null)
-        {
-            _storeRetriever = new StoreHybridRetriever(collection, embeddingGenerator!, storeOptions);
         }
 
         _keywordEnabled = kind != RetrieverKind.Dense && _storeRetriever is null;

@@ -1,8 +1,5 @@
-using System.Collections;
 using System.Globalization;
 using System.Linq.Expressions;
-using System.Reflection;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace AiEng.Retrieval;
@@ -12,28 +9,33 @@ namespace AiEng.Retrieval;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Supported: <c>==</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c> between a key or data property and a value
-/// (a constant or a captured variable), <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, a bool property on its own,
-/// <c>list.Contains(property)</c> over a captured array or list, and <c>property.Contains(value)</c> on a string[] or
-/// List&lt;string&gt; property. Anything else throws <see cref="NotSupportedException"/> naming the construct.
+/// The supported constructs are those of <see cref="SqlFilterTranslator{TProperty}"/>; <c>property.Contains(value)</c> on a
+/// string list looks into the stored JSON array with <c>json_each</c>.
 /// </para>
 /// <para>
 /// Every translated predicate is true or false, never SQL NULL, with C# semantics: <c>==</c>/<c>!=</c> use SQLite's
 /// null-safe <c>IS</c>/<c>IS NOT</c>, and an ordering comparison with a null value is false, so <c>!</c> stays exact.
 /// </para>
 /// </remarks>
-internal sealed class SqliteFilterTranslator
+internal sealed class SqliteFilterTranslator : SqlFilterTranslator<SqliteProperty>
 {
     private readonly SqliteRecordModel _model;
-    private readonly ParameterExpression _record;
-    private readonly StringBuilder _sql = new();
     private readonly List<SqliteParameter> _parameters = [];
 
     private SqliteFilterTranslator(SqliteRecordModel model, ParameterExpression record)
+        : base(record)
     {
         _model = model;
-        _record = record;
     }
+
+    /// <inheritdoc />
+    protected override string StoreName => "SQLite";
+
+    /// <inheritdoc />
+    protected override Type RecordType => _model.RecordType;
+
+    /// <inheritdoc />
+    protected override string VectorPropertyName => _model.Vector.Name;
 
     /// <summary>Translates <paramref name="filter"/>.</summary>
     /// <returns>The SQL condition and its parameters (named <c>@f0</c>, <c>@f1</c>, ...).</returns>
@@ -42,241 +44,74 @@ internal sealed class SqliteFilterTranslator
     {
         var translator = new SqliteFilterTranslator(model, filter.Parameters[0]);
         translator.Visit(filter.Body);
-        return (translator._sql.ToString(), translator._parameters);
+        return (translator.Sql.ToString(), translator._parameters);
     }
 
     /// <summary>Maps a property selector (<c>r =&gt; r.Property</c>, as used by OrderBy) to its property.</summary>
     /// <exception cref="NotSupportedException">The selector is not a key or data property.</exception>
-    public static SqliteProperty ResolveProperty(SqliteRecordModel model, LambdaExpression selector)
-    {
-        var translator = new SqliteFilterTranslator(model, selector.Parameters[0]);
-        return translator.AsProperty(selector.Body)
+    public static SqliteProperty ResolveProperty(SqliteRecordModel model, LambdaExpression selector) =>
+        new SqliteFilterTranslator(model, selector.Parameters[0]).AsProperty(selector.Body)
             ?? throw new NotSupportedException($"The property selector '{selector}' is not supported by the SQLite vector store: select a key or data property directly, as in r => r.Name.");
-    }
 
-    private void Visit(Expression node)
+    /// <inheritdoc />
+    protected override SqliteProperty? FindProperty(string name) => _model.FindProperty(name);
+
+    /// <inheritdoc />
+    protected override string NameOf(SqliteProperty property) => property.Name;
+
+    /// <inheritdoc />
+    protected override string KindOf(SqliteProperty property) => property.Kind.ToString();
+
+    /// <inheritdoc />
+    protected override bool IsStringCollection(SqliteProperty property) => property.IsStringCollection;
+
+    /// <inheritdoc />
+    protected override bool IsOrderable(SqliteProperty property) => property.IsOrderable;
+
+    /// <inheritdoc />
+    protected override bool IsBoolean(SqliteProperty property) => property.Kind == SqliteValueKind.Boolean;
+
+    /// <inheritdoc />
+    protected override void AppendConstant(bool value) => Sql.Append(value ? '1' : '0');
+
+    /// <inheritdoc />
+    protected override void AppendFlag(SqliteProperty property) => Sql.Append('(').Append(property.QuotedColumn).Append(" IS 1)");
+
+    /// <inheritdoc />
+    protected override void AppendEquality(SqliteProperty property, bool equal, object? value) =>
+        Sql.Append('(').Append(property.ComparableColumn).Append(equal ? " IS " : " IS NOT ")
+            .Append(value is null ? "NULL" : AddParameter(property.ToComparableValue(value))).Append(')');
+
+    /// <inheritdoc />
+    protected override void AppendOrdering(SqliteProperty property, string op, object value) =>
+        Sql.Append('(').Append(property.ComparableColumn).Append(" IS NOT NULL AND ").Append(property.ComparableColumn)
+            .Append(' ').Append(op).Append(' ').Append(AddParameter(property.ToComparableValue(value))).Append(')');
+
+    /// <inheritdoc />
+    protected override void AppendListContains(SqliteProperty list, object? value) =>
+        // Any element of the stored JSON array equals the value.
+        Sql.Append("EXISTS (SELECT 1 FROM json_each(").Append(list.QuotedColumn).Append(") WHERE value IS ")
+            .Append(AddParameter(value ?? DBNull.Value)).Append(')');
+
+    /// <inheritdoc />
+    protected override void AppendIn(SqliteProperty property, List<object> values)
     {
-        switch (node)
+        Sql.Append(property.ComparableColumn).Append(" IN (");
+        for (var i = 0; i < values.Count; i++)
         {
-            case BinaryExpression { NodeType: ExpressionType.AndAlso or ExpressionType.OrElse } logical:
-                _sql.Append('(');
-                Visit(logical.Left);
-                _sql.Append(logical.NodeType == ExpressionType.AndAlso ? " AND " : " OR ");
-                Visit(logical.Right);
-                _sql.Append(')');
-                break;
-            case UnaryExpression { NodeType: ExpressionType.Not } not when not.Operand.Type == typeof(bool):
-                _sql.Append("(NOT ");
-                Visit(not.Operand);
-                _sql.Append(')');
-                break;
-            case BinaryExpression { NodeType: ExpressionType.Equal or ExpressionType.NotEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual or ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual } comparison:
-                VisitComparison(comparison);
-                break;
-            case MethodCallExpression call:
-                VisitCall(call);
-                break;
-            case var _ when !References(node) && node.Type == typeof(bool):
-                _sql.Append((bool)Evaluate(node)! ? "1" : "0");
-                break;
-            case var _ when node.Type == typeof(bool) && AsProperty(node) is { Kind: SqliteValueKind.Boolean } flag:
-                _sql.Append('(').Append(flag.QuotedColumn).Append(" IS 1)");
-                break;
-            default:
-                throw Unsupported(node, $"the {node.NodeType} expression '{node}'");
+            Sql.Append(i == 0 ? string.Empty : ", ").Append(AddParameter(property.ToComparableValue(values[i])));
         }
+
+        Sql.Append(") AND ").Append(property.QuotedColumn).Append(" IS NOT NULL");
     }
 
-    private void VisitComparison(BinaryExpression comparison)
-    {
-        var op = comparison.NodeType;
-        var property = AsProperty(comparison.Left);
-        var valueNode = comparison.Right;
-        if (property is null)
-        {
-            property = AsProperty(comparison.Right);
-            valueNode = comparison.Left;
-            op = Mirror(op);
-        }
-
-        if (property is null || References(valueNode))
-        {
-            throw Unsupported(comparison, $"the comparison '{comparison}' (compare a key or data property with a value)");
-        }
-
-        var value = Evaluate(valueNode);
-        if (op is ExpressionType.Equal or ExpressionType.NotEqual)
-        {
-            if (property.IsStringCollection)
-            {
-                throw Unsupported(comparison, $"'{op}' on the list property '{property.Name}' (use Contains)");
-            }
-
-            _sql.Append('(').Append(property.ComparableColumn).Append(op == ExpressionType.Equal ? " IS " : " IS NOT ");
-            _sql.Append(value is null ? "NULL" : AddParameter(property.ToComparableValue(value))).Append(')');
-            return;
-        }
-
-        if (!property.IsOrderable)
-        {
-            throw Unsupported(comparison, $"the ordering comparison '{op}' on the {property.Kind} property '{property.Name}'");
-        }
-
-        if (value is null)
-        {
-            // C#: an ordering comparison with null is false.
-            _sql.Append('0');
-            return;
-        }
-
-        var sqlOp = op switch
-        {
-            ExpressionType.LessThan => "<",
-            ExpressionType.LessThanOrEqual => "<=",
-            ExpressionType.GreaterThan => ">",
-            _ => ">=",
-        };
-        _sql.Append('(').Append(property.ComparableColumn).Append(" IS NOT NULL AND ").Append(property.ComparableColumn)
-            .Append(' ').Append(sqlOp).Append(' ').Append(AddParameter(property.ToComparableValue(value))).Append(')');
-    }
-
-    private void VisitCall(MethodCallExpression call)
-    {
-        if (call.Method.Name != nameof(Enumerable.Contains))
-        {
-            throw Unsupported(call, $"the method '{call.Method.DeclaringType?.Name}.{call.Method.Name}'");
-        }
-
-        // Enumerable.Contains(source, item) and MemoryExtensions.Contains(span, item) are static; List<T>.Contains(item) is not.
-        Expression source, item;
-        if (call.Object is null && call.Arguments.Count == 2)
-        {
-            (source, item) = (UnwrapSpan(call.Arguments[0]), call.Arguments[1]);
-        }
-        else if (call.Object is not null && call.Arguments.Count == 1)
-        {
-            (source, item) = (call.Object, call.Arguments[0]);
-        }
-        else
-        {
-            throw Unsupported(call, $"the Contains overload '{call.Method}'");
-        }
-
-        if (source.Type == typeof(string))
-        {
-            throw Unsupported(call, "string.Contains (substring search)");
-        }
-
-        if (AsProperty(source) is { IsStringCollection: true } list && !References(item))
-        {
-            // property.Contains(value): any element of the stored JSON array equals the value.
-            _sql.Append("EXISTS (SELECT 1 FROM json_each(").Append(list.QuotedColumn).Append(") WHERE value IS ")
-                .Append(AddParameter(Evaluate(item) ?? DBNull.Value)).Append(')');
-            return;
-        }
-
-        if (AsProperty(item) is { IsStringCollection: false } scalar && !References(source))
-        {
-            // values.Contains(property): the property is one of the captured values.
-            var values = ((IEnumerable?)Evaluate(source))?.Cast<object?>().ToList() ?? [];
-            var nonNull = values.Where(v => v is not null).ToList();
-            _sql.Append('(');
-            if (nonNull.Count == 0)
-            {
-                _sql.Append('0');
-            }
-            else
-            {
-                _sql.Append(scalar.ComparableColumn).Append(" IN (");
-                for (var i = 0; i < nonNull.Count; i++)
-                {
-                    _sql.Append(i == 0 ? string.Empty : ", ").Append(AddParameter(scalar.ToComparableValue(nonNull[i])));
-                }
-
-                _sql.Append(") AND ").Append(scalar.QuotedColumn).Append(" IS NOT NULL");
-            }
-
-            if (nonNull.Count != values.Count)
-            {
-                _sql.Append(" OR ").Append(scalar.QuotedColumn).Append(" IS NULL");
-            }
-
-            _sql.Append(')');
-            return;
-        }
-
-        throw Unsupported(call, $"the Contains call '{call}' (use property.Contains(value) on a string list property, or values.Contains(property) on captured values)");
-    }
-
-    /// <summary>Returns the key or data property <paramref name="node"/> reads from the record, ignoring conversions.</summary>
-    private SqliteProperty? AsProperty(Expression node)
-    {
-        while (node is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
-        {
-            node = convert.Operand;
-        }
-
-        if (node is not MemberExpression { Member: PropertyInfo member, Expression: var target } || target != _record)
-        {
-            return null;
-        }
-
-        return _model.FindProperty(member.Name) ?? throw new NotSupportedException(member.Name == _model.Vector.Name
-            ? $"The filter uses the vector property '{member.Name}'; filters can only use key and data properties."
-            : $"The filter uses the property '{member.Name}', which is not a key or data property of '{_model.RecordType.FullName}'.");
-    }
+    /// <inheritdoc />
+    protected override void AppendIsNull(SqliteProperty property) => Sql.Append(property.QuotedColumn).Append(" IS NULL");
 
     private string AddParameter(object value)
     {
         var name = "@f" + _parameters.Count.ToString(CultureInfo.InvariantCulture);
         _parameters.Add(new SqliteParameter(name, value));
         return name;
-    }
-
-    private bool References(Expression node) => new ParameterFinder(_record).Finds(node);
-
-    private static Expression UnwrapSpan(Expression node) => node switch
-    {
-        // C# 14 binds array.Contains(x) to MemoryExtensions.Contains(ReadOnlySpan<T>, T) through an implicit conversion.
-        MethodCallExpression { Method.Name: "op_Implicit", Arguments: [var inner] } => inner,
-        UnaryExpression { NodeType: ExpressionType.Convert, Operand: var inner } when inner.Type.IsArray => inner,
-        _ => node,
-    };
-
-    private static object? Evaluate(Expression node) => node switch
-    {
-        ConstantExpression constant => constant.Value,
-        MemberExpression { Expression: ConstantExpression closure, Member: FieldInfo field } => field.GetValue(closure.Value),
-        _ => Expression.Lambda(node).Compile(preferInterpretation: true).DynamicInvoke(),
-    };
-
-    private static ExpressionType Mirror(ExpressionType op) => op switch
-    {
-        ExpressionType.LessThan => ExpressionType.GreaterThan,
-        ExpressionType.LessThanOrEqual => ExpressionType.GreaterThanOrEqual,
-        ExpressionType.GreaterThan => ExpressionType.LessThan,
-        ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
-        _ => op,
-    };
-
-    private static NotSupportedException Unsupported(Expression node, string construct) =>
-        new($"The SQLite vector store cannot translate {construct} in a filter. Supported: ==, !=, <, <=, >, >= between a key or data property and a value, &&, ||, !, bool properties, values.Contains(property) and listProperty.Contains(value). Expression: {node}");
-
-    private sealed class ParameterFinder(ParameterExpression parameter) : ExpressionVisitor
-    {
-        private bool _found;
-
-        public bool Finds(Expression node)
-        {
-            _found = false;
-            Visit(node);
-            return _found;
-        }
-
-        protected override Expression VisitParameter(ParameterExpression node)
-        {
-            _found |= node == parameter;
-            return node;
-        }
     }
 }

@@ -1,8 +1,7 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using AiEng.Retrieval;
 using AiEng.Sqlite.CrashHost;
+using AiEng.TestSupport;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Sqlite.Tests;
@@ -157,74 +156,10 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
         return documents;
     }
 
-    private async Task<(List<string> Committed, bool Finished)> RunHostAsync(string hostDll, int documents, int? killAfterCommits)
-    {
+    private Task<(List<string> Committed, bool Finished)> RunHostAsync(string hostDll, int documents, int? killAfterCommits) =>
         // A run that is to be killed pauses 10 ms after each commit: the remaining 380 documents then take at least 3.8 s, so
         // the host cannot finish before this process, possibly starved of CPU by parallel test runs, reads 20 commits.
-        string pauseMs = killAfterCommits is null ? "0" : "10";
-        var start = new ProcessStartInfo(DotnetHost(), [hostDll, _database.Path, documents.ToString(System.Globalization.CultureInfo.InvariantCulture), pauseMs])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var committed = new List<string>();
-        var finished = false;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                if (line.StartsWith("committed ", StringComparison.Ordinal))
-                {
-                    committed.Add(line["committed ".Length..]);
-                    if (committed.Count == killAfterCommits)
-                    {
-                        // Lines the host wrote before it died are still in the pipe; the loop reads them until EOF.
-                        process.Kill(entireProcessTree: true);
-                    }
-                }
-                else if (line == "done")
-                {
-                    finished = true;
-                }
-            }
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        CrashHostProcess.RunAsync(hostDll, [_database.Path, documents.ToString(System.Globalization.CultureInfo.InvariantCulture), killAfterCommits is null ? "0" : "10"], environment: null, killAfterCommits);
 
-        await process.WaitForExitAsync(timeout.Token);
-        if (killAfterCommits is null)
-        {
-            Assert.True(process.ExitCode == 0, $"the crash host failed ({process.ExitCode}): {await stderr}");
-        }
-
-        return (committed, finished);
-    }
-
-    private static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) is "dotnet" ? Environment.ProcessPath! : "dotnet";
-
-    private static string CrashHostPath()
-    {
-        // The test project references the host project (without its assembly), so it is built next to this one.
-        var configuration = typeof(SqliteAtomicRecordWriterTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "AiEng.Sqlite.CrashHost", "bin", configuration, "net10.0", "AiEng.Sqlite.CrashHost.dll");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"AiEng.Sqlite.CrashHost.dll ({configuration}) was not found above {AppContext.BaseDirectory}; build tests/AiEng.Sqlite.CrashHost.");
-    }
+    private static string CrashHostPath() => CrashHostProcess.Find("AiEng.Sqlite.CrashHost", typeof(SqliteAtomicRecordWriterTests).Assembly);
 }

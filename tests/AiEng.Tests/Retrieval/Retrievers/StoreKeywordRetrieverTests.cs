@@ -96,6 +96,26 @@ public sealed class StoreKeywordRetrieverTests
         Assert.Empty(collection.KeywordQueries);
     }
 
+    [Fact]
+    public async Task A_collection_with_keyword_and_hybrid_search_fuses_hybrid_retrieval_in_the_store_and_keeps_keyword_retrieval_in_it_too()
+    {
+        var collection = Collection(keywords: true, hybrid: true);
+        var hybrid = new CollectionRetriever(new ChangeTrackingCollection(collection, ownsInner: false), RetrieverKind.Hybrid, TestEmbeddingGenerator.FromFunction(_ => [1f, 0f]), ["tenant"]);
+        var keyword = new CollectionRetriever(new ChangeTrackingCollection(collection, ownsInner: false), RetrieverKind.Keyword, embeddingGenerator: null, ["tenant"]);
+
+        var fused = await hybrid.RetrieveAsync(new RetrievalRequest("router password") { Top = 1 }.Where("tenant", "b"));
+
+        Assert.Equal(["faq"], fused.Select(c => c.Chunk.DocumentId));
+        Assert.Equal(["router", "password"], collection.LastKeywords);
+        Assert.NotNull(collection.LastHybridOptions?.Filter);
+        Assert.Empty(collection.KeywordQueries);
+
+        var found = await keyword.RetrieveAsync(new RetrievalRequest("reset") { Top = 1 }.Where("tenant", "a"));
+
+        Assert.Equal(["manual"], found.Select(c => c.Chunk.DocumentId));
+        Assert.Equal(["reset"], collection.KeywordQueries);
+    }
+
     private static ChunkRecord Tagged(ChunkRecord record, string tag)
     {
         record.Tags = [tag];

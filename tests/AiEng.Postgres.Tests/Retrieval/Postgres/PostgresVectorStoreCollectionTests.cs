@@ -1,0 +1,257 @@
+using AiEng.Postgres.Tests.TestSupport;
+using AiEng.Retrieval;
+using AiEng.VectorData.ConformanceTests;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Postgres.Tests.Retrieval.Postgres;
+
+/// <summary>What the PostgreSQL collection adds beyond the conformance suite: halfvec, indexes and their settings, batching, parameterised filters, full-text search.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : IAsyncLifetime
+{
+    private readonly PostgresStores _stores = new(server);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
+
+    [PostgresFact]
+    public async Task Halfvec_columns_round_trip_at_half_precision_and_search_like_vector_columns()
+    {
+        using var store = _stores.Create(o => o.VectorType = PostgresVectorType.HalfVector);
+        var collection = store.GetCollection<string, ConformanceRecord>("half");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync([Record("a", [1, 0, 0, 0]), Record("b", [0.333333f, 1, 0, 0]), Record("c", [0, 0, 1, 0])]);
+
+        var read = await collection.GetAsync("b", new RecordRetrievalOptions { IncludeVectors = true });
+        var results = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 3).ToListAsync();
+
+        Assert.Equal((float)(Half)0.333333f, read!.Vector.Span[0]);
+        Assert.Equal(["a", "b", "c"], results.Select(r => r.Record.Id));
+        Assert.Equal(1.0, results[0].Score!.Value, 3);
+        Assert.Equal("halfvec(4)", await _stores.ScalarAsync($"SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass('{Schema(store)}.half') AND attname = 'Vector'"));
+    }
+
+    [PostgresFact]
+    public async Task A_halfvec_value_beyond_its_range_is_rejected_naming_the_record_and_nothing_is_written()
+    {
+        using var store = _stores.Create(o => o.VectorType = PostgresVectorType.HalfVector);
+        var collection = store.GetCollection<string, ConformanceRecord>("half");
+        await collection.EnsureCollectionExistsAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => collection.UpsertAsync([Record("ok", [1, 0, 0, 0]), Record("big", [70000, 0, 0, 0])]));
+
+        Assert.Contains("'big'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("65,504", error.Message, StringComparison.Ordinal);
+        Assert.Null(await collection.GetAsync("ok"));
+    }
+
+    [PostgresFact]
+    public async Task An_HNSW_index_is_built_with_its_parameters_and_search_settings_do_not_outlive_the_search()
+    {
+        using var store = _stores.Create(o =>
+        {
+            o.IndexKind = PostgresIndexKind.Hnsw;
+            o.HnswM = 8;
+            o.HnswEfConstruction = 32;
+            o.HnswEfSearch = 7;
+        });
+        var collection = store.GetCollection<string, ConformanceRecord>("hnsw");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(Enumerable.Range(1, 50).Select(i => Record($"r{i:D2}", [MathF.Cos(i), MathF.Sin(i), 0, 0])));
+
+        var best = await collection.SearchAsync(new float[] { 1, 0, 0, 0 }, 1).ToListAsync();
+        var setting = await _stores.ScalarAsync("SHOW hnsw.ef_search");
+        var index = (string?)await _stores.ScalarAsync($"SELECT indexdef FROM pg_indexes WHERE schemaname = '{Schema(store)}' AND indexdef LIKE '%USING hnsw%'");
+
+        Assert.Equal("r44", Assert.Single(best).Record.Id); // 44 rad is 0.0177 rad past 7 turns
+        Assert.Equal("40", setting);
+        Assert.NotNull(index);
+        Assert.Contains("vector_cosine_ops", index, StringComparison.Ordinal);
+        Assert.Contains("m='8'", index, StringComparison.Ordinal);
+        Assert.Contains("ef_construction='32'", index, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task An_IVFFlat_index_from_the_IndexKind_attribute_gets_its_lists_probes_and_the_ip_operator_class()
+    {
+        // The lists are chosen when the index is built (here on the empty table), so probing all 3 finds every record.
+        using var store = _stores.Create(o =>
+        {
+            o.IvfFlatLists = 3;
+            o.IvfFlatProbes = 3;
+        });
+        var collection = store.GetCollection<string, IvfRecord>("ivf");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync([new IvfRecord { Id = "a", Vector = new float[] { 1, 2 } }, new IvfRecord { Id = "b", Vector = new float[] { 3, 1 } }]);
+
+        var results = await collection.SearchAsync(new float[] { 1, 0 }, 2).ToListAsync();
+        var index = (string?)await _stores.ScalarAsync($"SELECT indexdef FROM pg_indexes WHERE schemaname = '{Schema(store)}' AND indexdef LIKE '%USING ivfflat%'");
+
+        Assert.NotNull(index);
+        Assert.Contains("vector_ip_ops", index, StringComparison.Ordinal);
+        Assert.Contains("lists='3'", index, StringComparison.Ordinal);
+        Assert.Equal(["b", "a"], results.Select(r => r.Record.Id));
+        Assert.Equal([3.0, 1.0], results.Select(r => r.Score!.Value));
+    }
+
+    [PostgresFact]
+    public async Task Upserts_are_batched_and_the_last_record_of_a_repeated_key_wins()
+    {
+        using var store = _stores.Create(o => o.UpsertBatchSize = 3);
+        var collection = store.GetCollection<string, ConformanceRecord>("batched");
+        await collection.EnsureCollectionExistsAsync();
+        var records = Enumerable.Range(0, 10).Select(i => Record($"r{i}", [1, i, 0, 0], rank: i)).Append(Record("r3", [0, 0, 1, 0], rank: 99)).ToList();
+
+        await collection.UpsertAsync(records);
+
+        var all = await collection.GetAsync(r => r.Rank >= 0, 100).ToListAsync();
+        Assert.Equal(10, all.Count);
+        Assert.Equal(99, all.Single(r => r.Id == "r3").Rank);
+    }
+
+    [PostgresFact]
+    public async Task Filter_values_travel_as_parameters_so_SQL_in_them_is_only_data()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<string, ConformanceRecord>("quoted");
+        await collection.EnsureCollectionExistsAsync();
+        const string Hostile = "x' OR '1'='1'); DROP TABLE quoted; --";
+        await collection.UpsertAsync([Record("a", [1, 0, 0, 0], category: Hostile, tags: [Hostile]), Record("b", [0, 1, 0, 0], category: "x")]);
+        string[] anyOf = [Hostile, "nothing"];
+
+        var byEquality = await collection.GetAsync(r => r.Category == Hostile, 10).ToListAsync();
+        var byTag = await collection.SearchAsync(new float[] { 0, 1, 0, 0 }, 10, new VectorSearchOptions<ConformanceRecord> { Filter = r => r.Tags.Contains(Hostile) }).ToListAsync();
+        var byAnyOf = await collection.GetAsync(r => anyOf.Contains(r.Category), 10).ToListAsync();
+
+        Assert.Equal("a", Assert.Single(byEquality).Id);
+        Assert.Equal("a", Assert.Single(byTag).Record.Id);
+        Assert.Equal("a", Assert.Single(byAnyOf).Id);
+        Assert.Equal(2, (await collection.GetAsync(r => r.Rank >= 0, 10).ToListAsync()).Count);
+    }
+
+    [PostgresFact]
+    public async Task OrderBy_on_a_string_property_sorts_by_code_point_as_in_CSharp()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<string, ConformanceRecord>("strings");
+        await collection.EnsureCollectionExistsAsync();
+        var records = new[] { "a", "B", "b", "Z", "_" }.Select((c, i) => Record($"r{i}", [1, 0, 0, 0], category: c)).ToList();
+        await collection.UpsertAsync(records);
+
+        var ordered = await collection.GetAsync(r => r.Rank >= 0, 10, new FilteredRecordRetrievalOptions<ConformanceRecord> { OrderBy = o => o.Ascending(r => r.Category) }).ToListAsync();
+
+        Assert.Equal(records.Select(r => r.Category).Order(StringComparer.Ordinal), ordered.Select(r => r.Category));
+    }
+
+    [PostgresFact]
+    public async Task Keyword_search_matches_stemmed_words_applies_the_filter_and_ranks_by_ts_rank_cd()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<Guid, ChunkRecord>("words", ChunkRecord.CreateDefinition(4));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            Chunk("cats", 0, "The cats are sleeping on the sofa", "a"),
+            Chunk("dogs", 0, "A dog barks at the cat", "a"),
+            Chunk("both", 0, "One cat sleeps, one cat eats; cats everywhere", "b"),
+            Chunk("none", 0, "Nothing to see here", "a"),
+        ]);
+        var keyword = Assert.IsAssignableFrom<IKeywordSearchable<ChunkRecord>>(collection.GetService(typeof(IKeywordSearchable<ChunkRecord>)));
+
+        var all = await keyword.KeywordSearchAsync("cat", 10).ToListAsync();
+        var filtered = await keyword.KeywordSearchAsync("cat", 10, new KeywordSearchOptions<ChunkRecord> { Filter = c => c.Tags.Contains("tenant=a") }).ToListAsync();
+        var question = await keyword.KeywordSearchAsync("which cat sleeps on a sofa", 10).ToListAsync();
+        var nothing = await keyword.KeywordSearchAsync("the of", 10).ToListAsync();
+
+        Assert.Equal("both", all[0].Record.DocumentId);
+        Assert.Equal(["both", "cats", "dogs"], all.Select(r => r.Record.DocumentId).Order(StringComparer.Ordinal));
+        Assert.True(all[0].Score > all[^1].Score);
+        Assert.Equal(["cats", "dogs"], filtered.Select(r => r.Record.DocumentId).Order(StringComparer.Ordinal));
+        Assert.Equal("cats", question[0].Record.DocumentId); // no record has every word: the words are ORed, and "cats" shares the most
+        Assert.Empty(nothing); // stop words only
+    }
+
+    [PostgresFact]
+    public async Task Hybrid_search_fuses_the_vector_and_keyword_ranks_by_reciprocal_rank_with_the_filter_on_both_sides()
+    {
+        using var store = _stores.Create(o => o.HybridRankConstant = 10);
+        var collection = store.GetCollection<Guid, ChunkRecord>("hybrid", ChunkRecord.CreateDefinition(4));
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(
+        [
+            Chunk("near", 0, "nothing about the topic", "a", [1, 0, 0, 0]),
+            Chunk("both", 0, "routers reset easily", "a", [0.9f, 0.1f, 0, 0]),
+            Chunk("words", 0, "reset the router, reset the router", "a", [0, 0, 1, 0]),
+            Chunk("other", 0, "reset the router now", "b", [1, 0, 0, 0]),
+        ]);
+        var hybrid = Assert.IsAssignableFrom<IKeywordHybridSearchable<ChunkRecord>>(collection.GetService(typeof(IKeywordHybridSearchable<ChunkRecord>)));
+
+        var results = await hybrid.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["reset", "router"], 10, new HybridSearchOptions<ChunkRecord> { Filter = c => c.Tags.Contains("tenant=a") }).ToListAsync();
+
+        // Vector ranks: near 1, both 2, words 3. Keyword ranks: words 1 (two of each term), both 2. "other" is filtered out of both.
+        // words: 1/(10+3) + 1/(10+1) = 0.1678 > both: 1/(10+2) + 1/(10+2) = 0.1667 > near: 1/(10+1).
+        Assert.Equal(["words", "both", "near"], results.Select(r => r.Record.DocumentId));
+        Assert.Equal((1.0 / 13) + (1.0 / 11), results[0].Score!.Value, 9);
+        Assert.Equal((1.0 / 12) + (1.0 / 12), results[1].Score!.Value, 9);
+        Assert.Equal(1.0 / 11, results[2].Score!.Value, 9);
+        var skipped = await hybrid.HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["reset", "router"], 1, new HybridSearchOptions<ChunkRecord> { Filter = c => c.Tags.Contains("tenant=a"), Skip = 1 }).ToListAsync();
+        Assert.Equal("both", Assert.Single(skipped).Record.DocumentId);
+    }
+
+    [PostgresFact]
+    public async Task A_collection_without_full_text_properties_offers_no_keyword_search()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<string, ConformanceRecord>("plain");
+
+        Assert.Null(collection.GetService(typeof(IKeywordSearchable<ConformanceRecord>)));
+        await Assert.ThrowsAsync<NotSupportedException>(() => ((IKeywordSearchable<ConformanceRecord>)collection).KeywordSearchAsync("x", 1).ToListAsync().AsTask());
+    }
+
+    [Theory]
+    [InlineData("english'); DROP TABLE x; --")]
+    [InlineData("")]
+    [InlineData("a.b.c")]
+    public void A_text_search_configuration_that_is_not_a_name_is_rejected(string configuration)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new PostgresVectorStore("Host=localhost", new PostgresVectorStoreOptions { TextSearchConfiguration = configuration }));
+
+        Assert.Equal(nameof(PostgresVectorStoreOptions.TextSearchConfiguration), error.ParamName);
+    }
+
+    [Fact]
+    public void Out_of_range_index_parameters_are_rejected_naming_the_option()
+    {
+        Assert.Equal("HnswM", Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresVectorStore("Host=localhost", new PostgresVectorStoreOptions { HnswM = 1 })).ParamName);
+        Assert.Equal("HnswEfConstruction", Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresVectorStore("Host=localhost", new PostgresVectorStoreOptions { HnswM = 16, HnswEfConstruction = 20 })).ParamName);
+        Assert.Equal("IvfFlatProbes", Assert.Throws<ArgumentOutOfRangeException>(() => new PostgresVectorStore("Host=localhost", new PostgresVectorStoreOptions { IvfFlatProbes = 0 })).ParamName);
+        Assert.Equal("Schema", Assert.Throws<ArgumentException>(() => new PostgresVectorStore("Host=localhost", new PostgresVectorStoreOptions { Schema = new string('s', 64) })).ParamName);
+    }
+
+    private static string Schema(PostgresVectorStore store) =>
+        ((VectorStoreMetadata)store.GetService(typeof(VectorStoreMetadata))!).VectorStoreName!.Split('/')[^1];
+
+    private static ConformanceRecord Record(string id, float[] vector, int rank = 1, string category = "c", string[]? tags = null) =>
+        new() { Id = id, Vector = vector, Rank = rank, Category = category, Tags = tags ?? [], Created = DateTimeOffset.UnixEpoch };
+
+    private static ChunkRecord Chunk(string documentId, int index, string text, string tenant, float[]? embedding = null) => new()
+    {
+        Key = ChunkRecord.CreateKey(documentId, index),
+        DocumentId = documentId,
+        ChunkIndex = index,
+        Text = text,
+        Tags = [ChunkRecord.CreateTag("tenant", tenant)],
+        Embedding = embedding ?? [1, 0, 0, 0],
+    };
+
+    /// <summary>A record whose vector property asks for an IVFFlat index and the dot product.</summary>
+    public sealed class IvfRecord
+    {
+        [VectorStoreKey]
+        public string Id { get; set; } = string.Empty;
+
+        [VectorStoreVector(2, DistanceFunction = DistanceFunction.DotProductSimilarity, IndexKind = IndexKind.IvfFlat)]
+        public ReadOnlyMemory<float> Vector { get; set; }
+    }
+}
