@@ -120,17 +120,21 @@ public static class FineTuningDataBuilder
     internal static List<ChatMessage> Render(
         IPromptTemplate prompt, IReadOnlyDictionary<string, object?> inputs, PromptRenderOptions? options, int index, out IList<AIFunctionDeclaration> tools)
     {
-        PromptRenderResult rendered;
+        PromptRenderResult rendered = RenderResult(prompt, inputs, options, $"Example #{index}");
+        tools = rendered.Options.Tools?.OfType<AIFunctionDeclaration>().ToList() ?? [];
+        return [.. rendered.Messages];
+    }
+
+    /// <summary>Renders inputs, turning a prompt failure into a <see cref="FineTuningDataException"/> that names what was rendered.</summary>
+    internal static PromptRenderResult RenderResult(IPromptTemplate prompt, IReadOnlyDictionary<string, object?> inputs, PromptRenderOptions? options, string what)
+    {
         try
         {
-            rendered = prompt.Render(inputs, options);
+            return prompt.Render(inputs, options);
         }
         catch (PromptException ex)
         {
-            throw new FineTuningDataException($"Example #{index} does not render through prompt '{prompt.Id.Name}@{prompt.Id.Version}': {ex.Message}", ex);
+            throw new FineTuningDataException($"{what} does not render through prompt '{prompt.Id.Name}@{prompt.Id.Version}': {ex.Message}", ex);
         }
-
-        tools = rendered.Options.Tools?.OfType<AIFunctionDeclaration>().ToList() ?? [];
-        return [.. rendered.Messages];
     }
 }

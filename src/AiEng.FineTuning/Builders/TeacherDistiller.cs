@@ -53,7 +53,7 @@ public sealed class TeacherDistiller
         var rendered = new List<(List<ChatMessage> Messages, IList<AIFunctionDeclaration> Tools, ChatOptions Options)>(items.Count);
         for (int i = 0; i < items.Count; i++)
         {
-            PromptRenderResult result = RenderOne(prompt, Throw.IfNull(items[i], nameof(inputs)), i);
+            PromptRenderResult result = FineTuningDataBuilder.RenderResult(prompt, Throw.IfNull(items[i], nameof(inputs)), null, $"Input #{i}");
             rendered.Add(([.. result.Messages], result.Options.Tools?.OfType<AIFunctionDeclaration>().ToList() ?? [], result.Options));
         }
 
@@ -130,18 +130,6 @@ public sealed class TeacherDistiller
             },
         };
         return new DistillationResult(new FineTuningDataSet(kept.Select(static k => k.Example).ToList(), provenance), rejected);
-    }
-
-    private static PromptRenderResult RenderOne(IPromptTemplate prompt, IReadOnlyDictionary<string, object?> inputs, int index)
-    {
-        try
-        {
-            return prompt.Render(inputs);
-        }
-        catch (PromptException ex)
-        {
-            throw new FineTuningDataException($"Input #{index} does not render through prompt '{prompt.Id.Name}@{prompt.Id.Version}': {ex.Message}", ex);
-        }
     }
 
     private async Task<(FineTuningExample?, DistillationRejection?, UsageDetails?)> AnswerAsync(
