@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AiEng.Configuration;
+using AiEng.Shared;
 
 namespace AiEng.Inference;
 
@@ -31,6 +32,46 @@ public sealed class ModelPrice
     [ConfigurationExample("0.075")]
     public decimal? CachedInputPerMillion { get; set; }
 
+    /// <summary>
+    /// Gets or sets the price of one million training tokens when fine-tuning this model (billed per token in the training
+    /// file, per epoch); <see langword="null"/> (the default) when the model cannot be fine-tuned or the price is not known.
+    /// </summary>
+    [Range(typeof(decimal), "0", MaxDecimal, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = NotNegative)]
+    [ConfigurationExample("3")]
+    public decimal? TrainingPerMillion { get; set; }
+
+    /// <summary>
+    /// Finds the price of a model in a price table: the exact key first (case-insensitive), then the longest key the id is a
+    /// variant of (the key followed by <c>-</c>, <c>_</c>, <c>:</c>, <c>@</c> or <c>/</c>, as a dated snapshot
+    /// <c>gpt-4o-mini-2024-07-18</c> is of <c>gpt-4o-mini</c>), as the usage middleware prices calls.
+    /// </summary>
+    /// <param name="prices">The prices by model id, for example <see cref="UsageTrackingOptions.Prices"/>.</param>
+    /// <param name="modelId">The model id.</param>
+    /// <returns>The price, or <see langword="null"/> when the table has none for the model.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ModelPrice? Find(IEnumerable<KeyValuePair<string, ModelPrice>> prices, string modelId)
+    {
+        Throw.IfNull(prices);
+        Throw.IfNull(modelId);
+        ModelPrice? best = null;
+        int bestLength = -1;
+        foreach (KeyValuePair<string, ModelPrice> candidate in prices)
+        {
+            if (string.Equals(candidate.Key, modelId, StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate.Value;
+            }
+
+            if (candidate.Key.Length > bestLength && ModelIds.IsVariantOf(modelId, candidate.Key))
+            {
+                best = candidate.Value;
+                bestLength = candidate.Key.Length;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>Computes the cost of one call.</summary>
     /// <param name="inputTokens">All input tokens, cached ones included.</param>
     /// <param name="outputTokens">The output tokens.</param>
@@ -52,5 +93,6 @@ public sealed class ModelPrice
         InputPerMillion = InputPerMillion,
         OutputPerMillion = OutputPerMillion,
         CachedInputPerMillion = CachedInputPerMillion,
+        TrainingPerMillion = TrainingPerMillion,
     };
 }
