@@ -94,6 +94,13 @@ internal sealed class RecursiveSplitter(ITokenCounter counter, int size, int ove
                     windowTokens = RemoveFirst(window, windowTokens);
                 }
 
+                // The units' counts add up to about the count of their text: a tokenizer may merge or split across a
+                // boundary. Counted as one text, as the chunk's size is, the carried suffix must fit the overlap too.
+                while (window.Count > 0 && Count(text, new TextRange(window[0].Range.Start, window[^1].Range.End)) > overlap)
+                {
+                    windowTokens = RemoveFirst(window, windowTokens);
+                }
+
                 carried = window.Count;
                 continue;
             }

@@ -47,6 +47,18 @@ internal static class BeirBenchmark
             return;
         }
 
+        string? store = arguments.GetString("store");
+        if (store is not null)
+        {
+            if (!string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"--store must be postgres (the bare run measures in-memory indexes), not '{store}'.");
+            }
+
+            await BeirPostgresBenchmark.RunAsync(arguments).ConfigureAwait(false);
+            return;
+        }
+
         string directory = arguments.GetString("data") ?? throw new ArgumentException("--data DIR is required (a BEIR-format directory with corpus.jsonl, queries.jsonl and qrels/).");
         string split = arguments.GetString("split") ?? "test";
         string retriever = (arguments.GetString("retriever") ?? "all").ToLowerInvariant();

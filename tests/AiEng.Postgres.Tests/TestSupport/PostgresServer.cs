@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
-using System.Text;
+using AiEng.TestSupport;
 using Npgsql;
 
 namespace AiEng.Postgres.Tests.TestSupport;
@@ -24,11 +21,9 @@ public sealed class PostgresServer : IAsyncLifetime
     public const string ConnectionStringVariable = "AIENG_POSTGRES_CONNECTION_STRING";
 
     /// <summary>The connections PGlite's server accepts at once; the pool is kept to this size.</summary>
-    public const int PgliteMaxConnections = 4;
+    public const int PgliteMaxConnections = PgliteServer.MaxConnections;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private readonly StringBuilder _serverOutput = new();
-    private Process? _process;
+    private PgliteServer? _pglite;
 
     /// <summary>Gets the connection string of the running server (after <see cref="InitializeAsync"/>).</summary>
     public string ConnectionString { get; private set; } = string.Empty;
@@ -64,77 +59,18 @@ public sealed class PostgresServer : IAsyncLifetime
         }
 
         IsPglite = true;
-        string directory = PgliteDirectory();
-        await InstallAsync(directory);
-        int port = FreePort();
-        string script = Path.Combine(directory, "node_modules", "@electric-sql", "pglite-socket", "dist", "scripts", "server.js");
-        var start = new ProcessStartInfo(FindOnPath("node")!)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { script, $"--port={port}", "--host=127.0.0.1", "--extensions=@electric-sql/pglite-pgvector:vector", $"--max-connections={PgliteMaxConnections}" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, line) => OnOutput(line.Data, listening);
-        _process.ErrorDataReceived += (_, line) => OnOutput(line.Data, listening: null);
-        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The PGlite server exited before it listened:\n{Output()}"));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        try
-        {
-            await listening.Task.WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException)
-        {
-            await DisposeAsync();
-            throw new TimeoutException($"The PGlite server did not listen within {StartTimeout.TotalSeconds} s:\n{Output()}");
-        }
-
-        ConnectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = IPAddress.Loopback.ToString(),
-            Port = port,
-            Username = "postgres",
-            Password = "postgres",
-            Database = "postgres",
-            MaxPoolSize = PgliteMaxConnections,
-            Timeout = 60,
-            CommandTimeout = 300,
-        }.ConnectionString;
+        _pglite = await PgliteServer.StartAsync(PgliteDirectory());
+        ConnectionString = _pglite.ConnectionString;
     }
 
     /// <inheritdoc/>
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_process is { } process)
+        if (_pglite is { } pglite)
         {
-            _process = null;
-            NpgsqlConnection.ClearAllPools();
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited meanwhile.
-            }
-
-            process.Dispose();
+            _pglite = null;
+            await pglite.DisposeAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     private static string? FindSkipReason()
@@ -144,9 +80,9 @@ public sealed class PostgresServer : IAsyncLifetime
             return null;
         }
 
-        return FindOnPath("node") is null || FindOnPath("npm") is null
-            ? $"Neither node and npm (to run PGlite, PostgreSQL with pgvector, from npm) nor {ConnectionStringVariable} (a connection string to a PostgreSQL server with pgvector) is available."
-            : null;
+        return PgliteServer.UnavailableReason is null
+            ? null
+            : $"Neither node and npm (to run PGlite, PostgreSQL with pgvector, from npm) nor {ConnectionStringVariable} (a connection string to a PostgreSQL server with pgvector) is available.";
     }
 
     private static string PgliteDirectory()
@@ -155,87 +91,5 @@ public sealed class PostgresServer : IAsyncLifetime
         return built is not null && File.Exists(Path.Combine(built, "package.json"))
             ? built
             : throw new DirectoryNotFoundException($"The PGlite server's npm project was not found at '{built}' (tests/AiEng.Postgres.Tests/pglite); build the tests from the repository.");
-    }
-
-    /// <summary>Runs <c>npm ci</c> once per lock file: a stamp beside node_modules holds the lock file's contents it installed.</summary>
-    private static async Task InstallAsync(string directory)
-    {
-        string lockFile = Path.Combine(directory, "package-lock.json");
-        string stamp = Path.Combine(directory, "node_modules", ".aieng-installed-lock");
-        string wanted = await File.ReadAllTextAsync(lockFile);
-        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp) == wanted)
-        {
-            return;
-        }
-
-        var start = new ProcessStartInfo(FindOnPath("npm")!)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var npm = Process.Start(start)!;
-        Task<string> output = npm.StandardOutput.ReadToEndAsync();
-        Task<string> errors = npm.StandardError.ReadToEndAsync();
-        await npm.WaitForExitAsync();
-        if (npm.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci in {directory} failed with exit code {npm.ExitCode}:\n{await output}\n{await errors}");
-        }
-
-        await File.WriteAllTextAsync(stamp, wanted);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(directory, program);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private void OnOutput(string? line, TaskCompletionSource? listening)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_serverOutput)
-        {
-            _serverOutput.AppendLine(line);
-        }
-
-        if (listening is not null && line.Contains("listening", StringComparison.OrdinalIgnoreCase))
-        {
-            listening.TrySetResult();
-        }
-    }
-
-    private string Output()
-    {
-        lock (_serverOutput)
-        {
-            return _serverOutput.ToString();
-        }
     }
 }

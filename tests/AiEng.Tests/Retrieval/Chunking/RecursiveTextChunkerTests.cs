@@ -105,6 +105,25 @@ public class RecursiveTextChunkerTests
     }
 
     [Fact]
+    public void The_overlap_counted_as_one_text_stays_within_the_configured_overlap()
+    {
+        // Found by ChunkerProperties: the carried units' counts summed to 6 (the overlap), but o200k counts their text as
+        // one string at 7, across the boundary between two units.
+        ITokenCounter counter = TiktokenTokenCounter.O200kBase;
+        var document = new Document("d", "👍 x the model antidisestablishmentarianism-and-more 👍 chunk 👍 x 日本語のテキスト supercalifragilisticexpialidocious x 42 supercalifragilisticexpialidocious chunk 42! 3.14. the naïve e-mail retrieval antidisestablishmentarianism-and-more 3.14 antidisestablishmentarianism-and-more 👍 x 日本語のテキスト antidisestablishmentarianism-and-more? e-mail?\n\nsupercalifragilisticexpialidocious x overlap 日本語のテキスト a 👍 3.14 café  embeddings the overlap 👍 café a supercalifragilisticexpialidocious retrieval 👍 model embeddings 日本語のテキスト e-mail embeddings?  the 日本語のテキスト a e-mail  3.14 café embeddings 3.14 3.14 retrieval 3.14 3.14  the chunk x chunk the the 日本語のテキスト x the embeddings retrieval naïve supercalifragilisticexpialidocious 42.  model embeddings café retrieval antidisestablishmentarianism-and-more model 日本語のテキスト supercalifragilisticexpialidocious naïve 日本語のテキスト chunk\n\nnaïve?  embeddings retrieval 42?  supercalifragilisticexpialidocious e-mail e-mail overlap.  naïve café chunk the the 42 café supercalifragilisticexpialidocious 👍 3.14 👍 日本語のテキスト?  the x 42 café supercalifragilisticexpialidocious café 👍.  3.14 embeddings a x model?");
+
+        List<DocumentChunk> chunks = new RecursiveTextChunker(counter, new ChunkerOptions { ChunkSize = 40, ChunkOverlap = 6 }).Chunk(document).ToList();
+
+        Assert.True(chunks.Count > 7);
+        Assert.All(chunks.Zip(chunks.Skip(1)), pair =>
+        {
+            int shared = pair.First.EndOffset - pair.Second.StartOffset;
+            Assert.True(shared <= 0 || counter.CountTokens(document.Text[pair.Second.StartOffset..pair.First.EndOffset]) <= 6, $"'{pair.Second.Text}' repeats more than 6 tokens of '{pair.First.Text}'.");
+        });
+        ChunkAssert.OffsetsReproduceText(document, chunks);
+    }
+
+    [Fact]
     public void Makes_no_chunks_for_whitespace()
     {
         Assert.Empty(Chunk(new Document("d", " \n\n \t"), size: 5, overlap: 1));
