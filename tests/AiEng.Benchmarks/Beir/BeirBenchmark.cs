@@ -37,6 +37,8 @@ namespace AiEng.Benchmarks.Beir;
 internal static class BeirBenchmark
 {
     /// <summary>Marks query embeddings as queries, as AiEng's retrievers do (all-MiniLM-L6-v2 embeds both alike; an adapter transforms queries only).</summary>
+    private static readonly JsonSerializerOptions OmitNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     private static readonly EmbeddingGenerationOptions QueryOptions = new EmbeddingGenerationOptions().WithInputKind(EmbeddingInputKind.Query);
 
     public static async Task RunAsync(BenchmarkArguments arguments)
@@ -143,22 +145,27 @@ internal static class BeirBenchmark
         }
     }
 
-    private static async Task EvaluateAsync(BeirDataset dataset, string retriever, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Func<string, Task<IReadOnlyList<SearchHit>>> search, double indexSeconds)
+    /// <summary>Measures one retriever over the judged queries and prints its JSON line (with <c>store</c> when one is named).</summary>
+    internal static async Task EvaluateAsync(
+        BeirDataset dataset, string retriever, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Func<string, Task<IReadOnlyList<SearchHit>>> search, double indexSeconds, string? store = null)
     {
         var scores = await BeirScores.MeasureAsync(dataset, queryIds, qrels, search).ConfigureAwait(false);
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            bench = "beir",
-            dataset = dataset.Name,
-            retriever,
-            docs = dataset.Corpus.Length,
-            queries = scores.Queries,
-            ndcg_at_10 = scores.Ndcg,
-            recall_at_100 = scores.Recall,
-            mrr_at_10 = scores.Mrr,
-            index_s = Math.Round(indexSeconds, 2),
-            query_ms_p50 = scores.P50,
-        }));
+        Console.WriteLine(JsonSerializer.Serialize(
+            new
+            {
+                bench = "beir",
+                dataset = dataset.Name,
+                store,
+                retriever,
+                docs = dataset.Corpus.Length,
+                queries = scores.Queries,
+                ndcg_at_10 = scores.Ndcg,
+                recall_at_100 = scores.Recall,
+                mrr_at_10 = scores.Mrr,
+                index_s = Math.Round(indexSeconds, 2),
+                query_ms_p50 = scores.P50,
+            },
+            OmitNulls));
     }
 
     /// <summary>Chooses the dense weight of the hybrid by grid search on another split's judged queries.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 using AiEng.Inference;
 using AiEng.Onnx;
 using AiEng.Retrieval;
@@ -95,25 +94,9 @@ internal static class BeirPostgresBenchmark
         return hits;
     }
 
-    private static async Task EvaluateAsync(
-        BeirDataset dataset, string store, string retriever, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Func<string, Task<IReadOnlyList<SearchHit>>> search, double indexSeconds)
-    {
-        var scores = await BeirScores.MeasureAsync(dataset, queryIds, qrels, search).ConfigureAwait(false);
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            bench = "beir",
-            dataset = dataset.Name,
-            store,
-            retriever,
-            docs = dataset.Corpus.Length,
-            queries = scores.Queries,
-            ndcg_at_10 = scores.Ndcg,
-            recall_at_100 = scores.Recall,
-            mrr_at_10 = scores.Mrr,
-            index_s = Math.Round(indexSeconds, 2),
-            query_ms_p50 = scores.P50,
-        }));
-    }
+    private static Task EvaluateAsync(
+        BeirDataset dataset, string store, string retriever, string[] queryIds, Dictionary<string, Dictionary<string, int>> qrels, Func<string, Task<IReadOnlyList<SearchHit>>> search, double indexSeconds) =>
+        BeirBenchmark.EvaluateAsync(dataset, retriever, queryIds, qrels, search, indexSeconds, store);
 
     private static string Sanitize(string name) => new([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
 

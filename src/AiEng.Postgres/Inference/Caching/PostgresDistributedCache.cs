@@ -14,18 +14,15 @@ namespace AiEng.Inference;
 /// <remarks>Thread-safe. The table is created on first use unless <see cref="PostgresDistributedCacheOptions.CreateTableIfMissing"/> is off.</remarks>
 public sealed class PostgresDistributedCache : IDistributedCache
 {
-    private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresTableName _table;
     private readonly TimeSpan _deletionInterval;
-    private readonly bool _createTable;
+    private readonly PostgresOwnTable _own;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _createGate = new(1, 1);
     private readonly string _getSql;
     private readonly string _touchSql;
     private readonly string _setSql;
     private readonly string _removeSql;
     private readonly string _deleteExpiredSql;
-    private volatile bool _ready;
     private long _lastDeletionTicks;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresDistributedCache"/> class.</summary>
@@ -38,10 +35,20 @@ public sealed class PostgresDistributedCache : IDistributedCache
     public PostgresDistributedCache(NpgsqlDataSource dataSource, PostgresDistributedCacheOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= new PostgresDistributedCacheOptions();
-        _dataSource = Throw.IfNull(dataSource);
         _table = PostgresTableName.Create(options.Schema, options.Table, $"{nameof(PostgresDistributedCacheOptions)}.{nameof(PostgresDistributedCacheOptions.Table)}");
         _deletionInterval = Throw.IfNotPositive(options.ExpiredEntriesDeletionInterval, $"{nameof(options)}.{nameof(PostgresDistributedCacheOptions.ExpiredEntriesDeletionInterval)}");
-        _createTable = options.CreateTableIfMissing;
+        _own = new PostgresOwnTable(
+            Throw.IfNull(dataSource),
+            $"""
+            CREATE TABLE IF NOT EXISTS {_table.Quoted} (
+                key text PRIMARY KEY,
+                value bytea NOT NULL,
+                expires_at timestamptz,
+                sliding interval,
+                absolute_expires_at timestamptz);
+            CREATE INDEX IF NOT EXISTS {_table.QuotedDerived("expires_at")} ON {_table.Quoted} (expires_at);
+            """,
+            options.CreateTableIfMissing);
         _time = timeProvider ?? TimeProvider.System;
         _lastDeletionTicks = _time.GetUtcNow().UtcTicks;
 
@@ -95,7 +102,7 @@ public sealed class PostgresDistributedCache : IDistributedCache
     private async ValueTask<byte[]?> GetCoreAsync(string key, bool async, CancellationToken cancellationToken)
     {
         DateTimeOffset now = Now();
-        await using NpgsqlConnection connection = await OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async, cancellationToken).ConfigureAwait(false);
         byte[]? value;
         bool sliding;
         await using (var command = new NpgsqlCommand(_getSql, connection))
@@ -137,7 +144,7 @@ public sealed class PostgresDistributedCache : IDistributedCache
         TimeSpan? sliding = options.SlidingExpiration;
         DateTimeOffset? expires = sliding is TimeSpan window ? (absolute is DateTimeOffset cap && cap < now + window ? cap : now + window) : absolute;
 
-        await using NpgsqlConnection connection = await OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async, cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(_setSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = key });
@@ -159,7 +166,7 @@ public sealed class PostgresDistributedCache : IDistributedCache
 
     private async ValueTask ExecuteAsync(string sql, string key, DateTimeOffset? now, bool async, CancellationToken cancellationToken)
     {
-        await using NpgsqlConnection connection = await OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async, cancellationToken).ConfigureAwait(false);
         await ExecuteOnAsync(connection, sql, key, now, async, cancellationToken).ConfigureAwait(false);
     }
 
@@ -173,41 +180,5 @@ public sealed class PostgresDistributedCache : IDistributedCache
         }
 
         _ = async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
-    }
-
-    /// <summary>Opens a connection, creating the table first if that is still to be done.</summary>
-    private async ValueTask<NpgsqlConnection> OpenAsync(bool async, CancellationToken cancellationToken)
-    {
-        NpgsqlConnection connection = async ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : _dataSource.OpenConnection();
-        if (!_createTable || _ready)
-        {
-            return connection;
-        }
-
-        try
-        {
-            await PostgresTableCreation.CreateOnceAsync(
-                _createGate,
-                () => _ready,
-                () => _ready = true,
-                connection,
-                $"""
-                CREATE TABLE IF NOT EXISTS {_table.Quoted} (
-                    key text PRIMARY KEY,
-                    value bytea NOT NULL,
-                    expires_at timestamptz,
-                    sliding interval,
-                    absolute_expires_at timestamptz);
-                CREATE INDEX IF NOT EXISTS {_table.QuotedDerived("expires_at")} ON {_table.Quoted} (expires_at);
-                """,
-                async,
-                cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
     }
 }

@@ -28,12 +28,10 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresTableName _table;
     private readonly int _maxRecords;
-    private readonly bool _createTable;
-    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly PostgresOwnTable _own;
     private readonly string _insertSql;
     private readonly string _spendingSql;
     private readonly string _recordsSql;
-    private volatile bool _ready;
 
     /// <summary>Initializes a new instance of the <see cref="PostgresUsageLedger"/> class.</summary>
     /// <param name="dataSource">The database (the caller owns and disposes it); the ledger opens a connection from it per operation.</param>
@@ -47,7 +45,28 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
         _dataSource = Throw.IfNull(dataSource);
         _table = PostgresTableName.Create(options.Schema, options.Table, $"{nameof(PostgresUsageLedgerOptions)}.{nameof(PostgresUsageLedgerOptions.Table)}");
         _maxRecords = Throw.IfLessThan(options.MaxRecords, 1, $"{nameof(options)}.{nameof(PostgresUsageLedgerOptions.MaxRecords)}");
-        _createTable = options.CreateTableIfMissing;
+        _own = new PostgresOwnTable(
+            _dataSource,
+            $"""
+            CREATE TABLE IF NOT EXISTS {_table.Quoted} (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                started_at timestamptz NOT NULL,
+                operation text NOT NULL,
+                provider text,
+                model text NOT NULL,
+                input_tokens bigint NOT NULL,
+                output_tokens bigint NOT NULL,
+                cached_input_tokens bigint NOT NULL,
+                latency_ticks bigint NOT NULL,
+                cost numeric,
+                is_estimated boolean NOT NULL,
+                caller_tag text,
+                is_streaming boolean NOT NULL,
+                prompt text,
+                prompt_hash text);
+            CREATE INDEX IF NOT EXISTS {_table.QuotedDerived("started_at")} ON {_table.Quoted} (started_at);
+            """,
+            options.CreateTableIfMissing);
         _insertSql = $"INSERT INTO {_table.Quoted} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
         // A model matches itself and its variants (the id, then - _ : @ or /, then more), ignoring case, as budgets match in process.
@@ -71,7 +90,7 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
         await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await CreateAsync(connection, async: true, cancellationToken).ConfigureAwait(false);
+        await _own.CreateAsync(connection, async: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -102,7 +121,7 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
     public async ValueTask<UsageSpending> GetSpendingAsync(UsageSpendingQuery query, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(query);
-        await using NpgsqlConnection connection = await OpenAsync(async: true, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async: true, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(_spendingSql, connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = query.Since is DateTimeOffset since ? since.ToUniversalTime() : DBNull.Value });
         command.Parameters.Add(Text(query.Operation));
@@ -119,7 +138,7 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
 
     private async ValueTask RecordCoreAsync(UsageRecord record, bool async, CancellationToken cancellationToken)
     {
-        await using NpgsqlConnection connection = await OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(_insertSql, connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = record.Timestamp.ToUniversalTime() });
         command.Parameters.Add(Text(record.Operation));
@@ -140,7 +159,7 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
 
     private async ValueTask<IReadOnlyList<UsageRecord>> GetRecordsCoreAsync(bool async, CancellationToken cancellationToken)
     {
-        await using NpgsqlConnection connection = await OpenAsync(async, cancellationToken).ConfigureAwait(false);
+        await using NpgsqlConnection connection = await _own.OpenAsync(async, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(_recordsSql, connection);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = _maxRecords });
         await using NpgsqlDataReader reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
@@ -168,52 +187,4 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
 
         return records;
     }
-
-    /// <summary>Opens a connection, creating the table first if that is still to be done.</summary>
-    private async ValueTask<NpgsqlConnection> OpenAsync(bool async, CancellationToken cancellationToken)
-    {
-        NpgsqlConnection connection = async ? await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false) : _dataSource.OpenConnection();
-        try
-        {
-            if (_createTable && !_ready)
-            {
-                await CreateAsync(connection, async, cancellationToken).ConfigureAwait(false);
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private ValueTask CreateAsync(NpgsqlConnection connection, bool async, CancellationToken cancellationToken) =>
-        PostgresTableCreation.CreateOnceAsync(
-            _createGate,
-            () => _ready,
-            () => _ready = true,
-            connection,
-            $"""
-            CREATE TABLE IF NOT EXISTS {_table.Quoted} (
-                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                started_at timestamptz NOT NULL,
-                operation text NOT NULL,
-                provider text,
-                model text NOT NULL,
-                input_tokens bigint NOT NULL,
-                output_tokens bigint NOT NULL,
-                cached_input_tokens bigint NOT NULL,
-                latency_ticks bigint NOT NULL,
-                cost numeric,
-                is_estimated boolean NOT NULL,
-                caller_tag text,
-                is_streaming boolean NOT NULL,
-                prompt text,
-                prompt_hash text);
-            CREATE INDEX IF NOT EXISTS {_table.QuotedDerived("started_at")} ON {_table.Quoted} (started_at);
-            """,
-            async,
-            cancellationToken);
 }
