@@ -12,7 +12,7 @@ namespace AiEng.Benchmarks.Beir;
 /// <summary>
 /// <c>beir --data DIR --store postgres</c>: the collection's documents (title + text, with the cached all-MiniLM-L6-v2
 /// vectors of the bare <c>beir</c> run) upserted into an <c>AiEng.Postgres</c> collection, then every judged query searched
-/// there dense (exact cosine) and hybrid (the store's one-statement reciprocal-rank fusion of pgvector and full-text
+/// there keyword (the store's full-text search), dense (exact cosine) and hybrid (the store's one-statement reciprocal-rank fusion of pgvector and full-text
 /// search), beside the in-memory dense and hybrid of the same run. The server is PGlite from npm unless
 /// <c>--connection</c> or AIENG_POSTGRES_CONNECTION_STRING names a real one.
 /// </summary>
@@ -60,6 +60,7 @@ internal static class BeirPostgresBenchmark
             Log($"beir --store postgres: {dense.Ids.Count} documents upserted in {upsertSeconds:F1} s ({dense.Ids.Count / upsertSeconds:F0} docs/s)");
 
             var hybridSearch = (IKeywordHybridSearchable<BeirPassage>)collection;
+            await EvaluateAsync(dataset, "memory", "bm25", queryIds, qrels, text => Task.FromResult<IReadOnlyList<SearchHit>>([.. bm25.Search(text, top).Select(hit => new SearchHit(hit.Id, hit.Score))]), 0).ConfigureAwait(false);
             await EvaluateAsync(dataset, "memory", "dense", queryIds, qrels, text => BeirBenchmark.DenseSearchAsync(dense, generator, text, top), dense.EmbedSeconds).ConfigureAwait(false);
             await EvaluateAsync(dataset, "memory", "hybrid", queryIds, qrels, text => BeirBenchmark.HybridSearchAsync(bm25, dense, generator, text, 1000, 0.5, top), dense.EmbedSeconds).ConfigureAwait(false);
             await EvaluateAsync(dataset, "postgres", "dense", queryIds, qrels, async text =>
@@ -67,6 +68,7 @@ internal static class BeirPostgresBenchmark
                 ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
                 return await HitsAsync(collection.SearchAsync(vector, top)).ConfigureAwait(false);
             }, upsertSeconds).ConfigureAwait(false);
+            await EvaluateAsync(dataset, "postgres", "keyword", queryIds, qrels, text => HitsAsync(((IKeywordSearchable<BeirPassage>)collection).KeywordSearchAsync(text, top)), upsertSeconds).ConfigureAwait(false);
             await EvaluateAsync(dataset, "postgres", "hybrid", queryIds, qrels, async text =>
             {
                 ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
