@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using AiEng.Postgres.Tests.TestSupport;
 using AiEng.Retrieval;
 using AiEng.Sqlite.CrashHost;
@@ -81,25 +80,7 @@ public sealed class PostgresAtomicRecordWriterTests(PostgresServer server) : IAs
     private async Task<Dictionary<string, int>> ReadDocumentsAsync(string schema)
     {
         using var store = _stores.Open(schema);
-        var collection = store.GetCollection<Guid, ChunkRecord>(CrashDocuments.Collection, ChunkRecord.CreateDefinition(CrashDocuments.Dimensions));
-        var stored = await collection.GetAsync(c => c.ChunkIndex >= 0, int.MaxValue, new FilteredRecordRetrievalOptions<ChunkRecord> { IncludeVectors = true }).ToListAsync();
-        var documents = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var group in stored.GroupBy(c => c.DocumentId))
-        {
-            var expected = CrashDocuments.Chunks(group.Key).ToDictionary(c => c.Key);
-            Assert.True(group.Count() == CrashDocuments.ChunksPerDocument, $"{group.Key} is partial: {group.Count()} of {CrashDocuments.ChunksPerDocument} chunks");
-            foreach (var chunk in group)
-            {
-                var want = expected[chunk.Key];
-                Assert.Equal(want.Text, chunk.Text);
-                Assert.Equal(want.ContentHash, chunk.ContentHash);
-                Assert.True(MemoryMarshal.AsBytes(want.Embedding.Span).SequenceEqual(MemoryMarshal.AsBytes(chunk.Embedding.Span)), $"{chunk.Key}: vector bytes differ");
-            }
-
-            documents[group.Key] = group.Count();
-        }
-
-        return documents;
+        return await CrashDocumentChecks.ReadWholeDocumentsAsync(store);
     }
 
     private Task<(List<string> Committed, bool Finished)> RunHostAsync(string schema, int documents, int? killAfterCommits) =>
