@@ -16,6 +16,9 @@ internal sealed class PostgresCollectionSchema
     /// <summary>The generated <c>tsvector</c> column full-text search reads.</summary>
     public const string SearchColumn = "aieng_search";
 
+    /// <summary>The number of rows of the statistics table concurrent writers spread their updates over.</summary>
+    private const int StatisticsSlots = 16;
+
     private readonly PostgresDatabase _database;
     private readonly PostgresRecordModel _model;
     private readonly string _name;
@@ -44,10 +47,20 @@ internal sealed class PostgresCollectionSchema
     /// <summary>Gets the operator class the vector index needs for the model's distance function (for example <c>vector_cosine_ops</c>).</summary>
     public string OperatorClass { get; }
 
+    /// <summary>
+    /// Gets the quoted, schema-qualified table of keyword statistics (documents and the sum of their distinct-lexeme counts,
+    /// for BM25's collection size and average length), kept by statement triggers on <see cref="Table"/> in the writing
+    /// transaction. Writers add to one of <see cref="StatisticsSlots"/> rows chosen by their backend, so concurrent writers
+    /// rarely wait on one another; readers sum the rows.
+    /// </summary>
+    public string StatisticsTable => StatisticsTableOf(_database, _name);
+
     /// <summary>Gets a value indicating whether the table has a generated <c>tsvector</c> column (the record type has full-text-indexed string properties).</summary>
     public bool HasSearchColumn => _model.TextColumns.Count > 0;
 
     private string Config => _database.Options.TextSearchConfiguration;
+
+    private string StatisticsFunction => StatisticsFunctionOf(_database, _name);
 
     /// <summary>Whether the collection is in the catalog.</summary>
     public async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -113,6 +126,10 @@ internal sealed class PostgresCollectionSchema
         if (HasSearchColumn)
         {
             sql.Append(CultureInfo.InvariantCulture, $"CREATE INDEX IF NOT EXISTS {IndexName(SearchColumn)} ON {Table} USING gin ({PostgresSql.Quote(SearchColumn)});");
+            if (!await StatisticsExistAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+            {
+                sql.Append(StatisticsSql());
+            }
         }
 
         if (_model.IndexKind != PostgresIndexKind.Flat)
@@ -154,13 +171,24 @@ internal sealed class PostgresCollectionSchema
         }
 
         Check(columns, catalog, await IndexesAsync(connection, transaction, cancellationToken).ConfigureAwait(false), await SearchExpressionAsync(connection, transaction, cancellationToken).ConfigureAwait(false), creating: false);
+        if (HasSearchColumn && !await StatisticsExistAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
+        {
+            throw new VectorStoreException(
+                $"The collection '{_name}' (table {Table} in {_database.Name}) has no keyword statistics table {StatisticsTable}, which BM25 keyword and hybrid search read (it was created by an earlier version). To migrate: call EnsureCollectionExistsAsync once; it creates the table and its triggers and counts the existing rows.")
+            {
+                VectorStoreSystemName = PostgresVectorStore.SystemName,
+                VectorStoreName = _database.Name,
+                CollectionName = _name,
+            };
+        }
+
         return true;
     }
 
-    /// <summary>Drops the table and its catalog row; does nothing when there are none.</summary>
+    /// <summary>Drops the table, its keyword statistics and its catalog row; does nothing when there are none.</summary>
     public static async Task DeleteAsync(PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
-        await using var command = PostgresDatabase.Command(connection, transaction, $"DELETE FROM {database.Catalog} WHERE name = @name; DROP TABLE IF EXISTS {database.Schema}.{PostgresSql.Quote(name)};");
+        await using var command = PostgresDatabase.Command(connection, transaction, $"DELETE FROM {database.Catalog} WHERE name = @name; DROP TABLE IF EXISTS {database.Schema}.{PostgresSql.Quote(name)}; DROP TABLE IF EXISTS {StatisticsTableOf(database, name)}; DROP FUNCTION IF EXISTS {StatisticsFunctionOf(database, name)}();");
         command.Parameters.AddWithValue("name", name);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -254,20 +282,72 @@ internal sealed class PostgresCollectionSchema
         }
     }
 
+    /// <summary>
+    /// The statistics table, its trigger function and the three statement triggers (with transition tables) that keep it,
+    /// then the count of the rows already in the table. Creating the triggers locks the table against writers until the
+    /// transaction ends, so no write can fall between the triggers and the count.
+    /// </summary>
+    private string StatisticsSql()
+    {
+        var search = PostgresSql.Quote(SearchColumn);
+        var slots = StatisticsSlots.ToString(CultureInfo.InvariantCulture);
+        string Add(string sign, string rows) => $"""
+            INSERT INTO {StatisticsTable} AS s (slot, documents, lexemes)
+                SELECT pg_backend_pid() % {slots}, {sign}count(*), {sign}coalesce(sum(length({search})), 0) FROM {rows}
+                ON CONFLICT (slot) DO UPDATE SET documents = s.documents + excluded.documents, lexemes = s.lexemes + excluded.lexemes;
+            """;
+        return $"""
+            CREATE TABLE IF NOT EXISTS {StatisticsTable} (slot integer NOT NULL PRIMARY KEY, documents bigint NOT NULL, lexemes bigint NOT NULL);
+            CREATE OR REPLACE FUNCTION {StatisticsFunction}() RETURNS trigger LANGUAGE plpgsql AS $aieng_stats$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN
+                    {Add("-", "aieng_old")}
+                END IF;
+                IF TG_OP <> 'DELETE' THEN
+                    {Add(string.Empty, "aieng_new")}
+                END IF;
+                RETURN NULL;
+            END
+            $aieng_stats$;
+            DROP TRIGGER IF EXISTS aieng_stats_insert ON {Table};
+            DROP TRIGGER IF EXISTS aieng_stats_update ON {Table};
+            DROP TRIGGER IF EXISTS aieng_stats_delete ON {Table};
+            CREATE TRIGGER aieng_stats_insert AFTER INSERT ON {Table} REFERENCING NEW TABLE AS aieng_new FOR EACH STATEMENT EXECUTE FUNCTION {StatisticsFunction}();
+            CREATE TRIGGER aieng_stats_update AFTER UPDATE ON {Table} REFERENCING OLD TABLE AS aieng_old NEW TABLE AS aieng_new FOR EACH STATEMENT EXECUTE FUNCTION {StatisticsFunction}();
+            CREATE TRIGGER aieng_stats_delete AFTER DELETE ON {Table} REFERENCING OLD TABLE AS aieng_old FOR EACH STATEMENT EXECUTE FUNCTION {StatisticsFunction}();
+            DELETE FROM {StatisticsTable};
+            INSERT INTO {StatisticsTable} (slot, documents, lexemes) SELECT 0, count(*), coalesce(sum(length({search})), 0) FROM {Table};
+            """;
+    }
+
+    private async Task<bool> StatisticsExistAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresDatabase.Command(connection, transaction, "SELECT to_regclass(@table) IS NOT NULL");
+        command.Parameters.AddWithValue("table", StatisticsTable);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+    }
+
     private string SearchExpression()
     {
         var text = string.Join(" || ' ' || ", _model.TextColumns.Select(c => $"coalesce({c.QuotedColumn}, '')"));
         return $"to_tsvector('{Config}'::regconfig, {text})";
     }
 
-    private string IndexName(string suffix)
+    private static string StatisticsTableOf(PostgresDatabase database, string collection) => $"{database.Schema}.{ObjectName(collection, "aieng_stats")}";
+
+    private static string StatisticsFunctionOf(PostgresDatabase database, string collection) => $"{database.Schema}.{ObjectName(collection, "aieng_stats_fn")}";
+
+    private string IndexName(string suffix) => ObjectName(_name, $"{suffix}_idx");
+
+    /// <summary>The quoted name of an object that belongs to a collection's table: <c>{collection}_{suffix}</c>, hashed when too long.</summary>
+    private static string ObjectName(string collection, string suffix)
     {
-        var name = $"{_name}_{suffix}_idx";
+        var name = $"{collection}_{suffix}";
         if (Encoding.UTF8.GetByteCount(name) > PostgresSql.MaxIdentifierBytes)
         {
             // PostgreSQL truncates long names; a hash keeps truncated names apart.
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..12];
-            name = $"aieng_{hash}_idx";
+            name = $"aieng_{hash}_{suffix.Split('_')[^1]}";
         }
 
         return PostgresSql.Quote(name);

@@ -36,6 +36,9 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     private const int MaxParameters = 65535;
     private const string ScoreColumn = "aieng_score";
 
+    /// <summary>The fewest records keyword search scores exactly after ranking them by their query terms' IDFs (at least twice the records asked for).</summary>
+    private const int KeywordRescoreDepth = 200;
+
     private readonly PostgresDatabase _database;
     private readonly PostgresRecordModel _model;
     private readonly PostgresCollectionSchema _schema;
@@ -234,12 +237,13 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
 
     /// <inheritdoc />
     /// <remarks>
-    /// Runs in PostgreSQL: the query is parsed with <c>websearch_to_tsquery</c> (plain words are ANDed, <c>"quoted phrases"</c>,
-    /// <c>or</c> and <c>-excluded</c> words work as in web search engines, and malformed input never fails), in the configured
-    /// text search configuration, against the generated <c>tsvector</c> column over the full-text-indexed string properties
-    /// (GIN-indexed), and ranked by <c>ts_rank_cd</c> (cover density: terms found close together rank higher), normalised
-    /// by document length (flag 1). When the query matches nothing with all its words, the words are ORed instead, so a
-    /// question still finds the records that share some of its terms. Scores are higher-is-better but are not BM25 scores.
+    /// Runs in PostgreSQL and ranks by BM25 (k1 0.9, b 0.4, as AiEng's in-memory index): the query text is analysed into
+    /// lexemes by the configured text search configuration (as the generated <c>tsvector</c> column over the full-text-indexed
+    /// string properties is; search operators are not interpreted), each lexeme's document frequency is counted through the
+    /// GIN index, and the collection size and average record length come from a statistics table that triggers keep in the
+    /// writing transaction. A record's length is its number of distinct lexemes. Records are first ranked by the summed IDF
+    /// of the query lexemes they contain, and the best few hundred are scored exactly, so a record with none of the query's
+    /// lexemes is never returned. The filter limits the records returned; the statistics are the whole collection's.
     /// Equal scores are ordered by key.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
@@ -260,9 +264,14 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 async (c, t, ct) =>
                 {
                     await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                    await using var command = PostgresDatabase.Command(c, t, $"{KeywordQueryCte()} SELECT {Columns(includeVectors)}, ts_rank_cd({Search}, tsq.q, 1) AS {ScoreColumn} FROM {_schema.Table}, tsq WHERE {Search} @@ tsq.q AND ({where}) ORDER BY {ScoreColumn} DESC, {_keyOrder} LIMIT @top");
+                    await PreferIndexesAsync(c, t, ct).ConfigureAwait(false);
+                    await using var command = PostgresDatabase.Command(c, t, $"""
+                        WITH {KeywordRankingCtes(where)}
+                        SELECT {Columns(includeVectors)}, kw.s AS {ScoreColumn} FROM kw JOIN {_schema.Table} ON {_model.Key.QuotedColumn} = kw.k
+                        ORDER BY {ScoreColumn} DESC, {_keyOrder} LIMIT @top
+                        """);
                     AddParameters(command, parameters);
-                    command.Parameters.AddWithValue("text", query);
+                    AddKeywordParameters(command, query, top);
                     command.Parameters.AddWithValue("top", top);
                     return await ReadRecordsAsync(command, includeVectors, scored: true, ct).ConfigureAwait(false);
                 },
@@ -315,19 +324,19 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 {
                     await VerifyAsync(c, t, ct).ConfigureAwait(false);
                     await SetSearchParametersAsync(c, t, ct).ConfigureAwait(false);
+                    await PreferIndexesAsync(c, t, ct).ConfigureAwait(false);
                     var (order, _) = VectorExpressions("@q");
-                    var rank = $"ts_rank_cd({Search}, tsq.q, 1)";
                     await using var command = PostgresDatabase.Command(c, t, $"""
-                        {KeywordQueryCte()},
+                        WITH {KeywordRankingCtes(where)},
                         vec AS (SELECT k, ROW_NUMBER() OVER (ORDER BY d, k) AS r FROM (SELECT {key} AS k, {order} AS d FROM {_schema.Table} WHERE {where} ORDER BY {order}, {_keyOrder} LIMIT @depth) AS v),
-                        kw AS (SELECT k, ROW_NUMBER() OVER (ORDER BY s DESC, k) AS r FROM (SELECT {key} AS k, {rank} AS s FROM {_schema.Table}, tsq WHERE {Search} @@ tsq.q AND ({where}) ORDER BY {rank} DESC, {_keyOrder} LIMIT @depth) AS w),
-                        fused AS (SELECT COALESCE(vec.k, kw.k) AS aieng_key, COALESCE(1.0 / (@rrf + vec.r), 0) + COALESCE(1.0 / (@rrf + kw.r), 0) AS {ScoreColumn} FROM vec FULL OUTER JOIN kw ON vec.k = kw.k)
+                        kwr AS (SELECT k, ROW_NUMBER() OVER (ORDER BY s DESC, k) AS r FROM (SELECT k, s FROM kw ORDER BY s DESC, k LIMIT @depth) AS w),
+                        fused AS (SELECT COALESCE(vec.k, kwr.k) AS aieng_key, COALESCE(1.0 / (@rrf + vec.r), 0) + COALESCE(1.0 / (@rrf + kwr.r), 0) AS {ScoreColumn} FROM vec FULL OUTER JOIN kwr ON vec.k = kwr.k)
                         SELECT {Columns(includeVectors)}, {ScoreColumn}::float8 FROM fused JOIN {_schema.Table} ON {key} = fused.aieng_key
                         ORDER BY {ScoreColumn} DESC, {_keyOrder} LIMIT @top OFFSET @skip
                         """);
                     AddParameters(command, parameters);
                     command.Parameters.AddWithValue("q", ToParameter(query));
-                    command.Parameters.AddWithValue("text", string.Join(' ', keywords));
+                    AddKeywordParameters(command, string.Join(' ', keywords), depth);
                     command.Parameters.AddWithValue("depth", depth);
                     command.Parameters.AddWithValue("rrf", _database.Options.HybridRankConstant);
                     command.Parameters.AddWithValue("top", top);
@@ -543,17 +552,51 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     private string Search => PostgresSql.Quote(PostgresCollectionSchema.SearchColumn);
 
     /// <summary>
-    /// A CTE <c>tsq(q)</c> with the query of parameter <c>@text</c>: <c>websearch_to_tsquery</c> when some record matches it,
-    /// else its terms ORed (the question "what do cats eat" should still find a record about cats).
+    /// The CTEs that rank records by BM25 (Okapi, with AiEng's default k1 and b) for the query text in <c>@text</c>, ending in
+    /// <c>kw(k, s)</c>: key and score. The text is analysed by the collection's text search configuration into lexemes;
+    /// each lexeme's document frequency is counted through the GIN index over the whole collection; the collection size and
+    /// average length come from the statistics table the triggers keep. A record's length is its number of distinct
+    /// lexemes (<c>length(tsvector)</c>, read without unpacking it), and a term's frequency is the number of its positions.
+    /// The records matching <paramref name="where"/> are first ranked by the sum of the IDFs of the query lexemes they
+    /// contain (index lookups only); the best <c>@kwdepth</c> of them are then scored exactly.
     /// </summary>
-    private string KeywordQueryCte()
+    private string KeywordRankingCtes(string where)
     {
         var config = $"'{_database.Options.TextSearchConfiguration}'::regconfig";
+        var key = _model.Key.QuotedColumn;
         return $"""
-            WITH strict_q AS (SELECT websearch_to_tsquery({config}, @text) AS q),
-            loose_q AS (SELECT NULLIF(array_to_string(tsvector_to_array(to_tsvector({config}, @text)), ' | '), '')::tsquery AS q),
-            tsq AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM {_schema.Table}, strict_q WHERE {Search} @@ strict_q.q) THEN (SELECT q FROM strict_q) ELSE (SELECT q FROM loose_q) END AS q)
+            aieng_terms AS MATERIALIZED (SELECT lexeme, quote_literal(lexeme)::tsquery AS tq FROM unnest(tsvector_to_array(to_tsvector({config}, @text))) AS lexeme),
+            aieng_stats AS MATERIALIZED (SELECT greatest(coalesce(sum(documents), 0), 1)::float8 AS n, greatest(coalesce(sum(lexemes), 0), 1)::float8 / greatest(coalesce(sum(documents), 0), 1) AS avgdl FROM {_schema.StatisticsTable}),
+            aieng_df AS MATERIALIZED (SELECT t.lexeme, t.tq, (SELECT count(*) FROM {_schema.Table} WHERE {Search} @@ t.tq) AS df FROM aieng_terms AS t),
+            aieng_idf AS MATERIALIZED (SELECT f.lexeme AS aieng_lexeme, f.tq AS aieng_tq, ln(1 + (st.n - f.df + 0.5) / (f.df + 0.5)) AS aieng_w FROM aieng_df AS f, aieng_stats AS st WHERE f.df > 0),
+            aieng_first AS MATERIALIZED (SELECT {key} AS k, {Search} AS v FROM {_schema.Table} JOIN aieng_idf ON {Search} @@ aieng_idf.aieng_tq WHERE ({where}) GROUP BY {key} ORDER BY sum(aieng_idf.aieng_w) DESC, {_keyOrder} LIMIT @kwdepth),
+            kw AS (SELECT f.k, sum(i.aieng_w * u.tf * (@k1 + 1) / (u.tf + @k1 * (1 - @b + @b * length(f.v) / st.avgdl)))::float8 AS s
+                FROM aieng_first AS f
+                CROSS JOIN LATERAL (SELECT x.lexeme, coalesce(array_length(x.positions, 1), 1)::float8 AS tf FROM unnest(f.v) AS x) AS u
+                JOIN aieng_idf AS i ON u.lexeme = i.aieng_lexeme
+                CROSS JOIN aieng_stats AS st
+                GROUP BY f.k)
             """;
+    }
+
+    /// <summary>Adds <c>@text</c>, <c>@kwdepth</c> (how many records the exact BM25 scoring sees), <c>@k1</c> and <c>@b</c>.</summary>
+    private static void AddKeywordParameters(NpgsqlCommand command, string text, int wanted)
+    {
+        command.Parameters.AddWithValue("text", text);
+        command.Parameters.AddWithValue("kwdepth", Math.Max(KeywordRescoreDepth, (int)Math.Min(2L * wanted, int.MaxValue)));
+        // Through decimal, a float's shortest form (0.9f becomes 0.9, not 0.899999976).
+        command.Parameters.AddWithValue("k1", (double)(decimal)Bm25Options.DefaultK1);
+        command.Parameters.AddWithValue("b", (double)(decimal)Bm25Options.DefaultB);
+    }
+
+    /// <summary>
+    /// Steers the planner to the GIN and vector indexes for this transaction: with a query term it cannot see at planning
+    /// time, it would otherwise scan a small or mid-sized table whole for each term, which is several times slower.
+    /// </summary>
+    private static async Task PreferIndexesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = PostgresDatabase.Command(connection, transaction, "SET LOCAL enable_seqscan = off");
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void CheckKeywordSearchable()

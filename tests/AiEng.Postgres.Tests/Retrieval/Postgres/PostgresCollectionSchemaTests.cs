@@ -93,6 +93,31 @@ public sealed class PostgresCollectionSchemaTests(PostgresServer server) : IAsyn
     }
 
     [PostgresFact]
+    public async Task A_table_without_keyword_statistics_is_reported_on_use_and_counted_by_EnsureCollectionExists()
+    {
+        var schema = await CreateChunksAsync(8);
+        using (var writer = _stores.Open(schema))
+        {
+            await writer.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(8)).UpsertAsync(
+                [new ChunkRecord { Key = Guid.NewGuid(), DocumentId = "d", Text = "statistics are kept by triggers", Embedding = Enumerable.Repeat(0.5f, 8).ToArray() }]);
+        }
+
+        await _stores.ExecuteAsync($"DROP TABLE \"{schema}\".chunks_aieng_stats");
+        using var store = _stores.Open(schema);
+        var collection = store.GetCollection<Guid, ChunkRecord>("chunks", ChunkRecord.CreateDefinition(8));
+
+        var error = await Assert.ThrowsAsync<VectorStoreException>(() => collection.GetAsync(Guid.NewGuid()));
+        Assert.Contains("no keyword statistics table", error.Message, StringComparison.Ordinal);
+        Assert.Contains("call EnsureCollectionExistsAsync once", error.Message, StringComparison.Ordinal);
+
+        await collection.EnsureCollectionExistsAsync();
+        Assert.Equal(2L, await _stores.ScalarAsync($"SELECT sum(documents)::bigint FROM \"{schema}\".chunks_aieng_stats")); // "hello" and the record above
+        Assert.Equal(await _stores.ScalarAsync($"SELECT sum(length(aieng_search))::bigint FROM \"{schema}\".chunks"), await _stores.ScalarAsync($"SELECT sum(lexemes)::bigint FROM \"{schema}\".chunks_aieng_stats"));
+        var found = await ((IKeywordSearchable<ChunkRecord>)collection).KeywordSearchAsync("trigger", 5).ToListAsync();
+        Assert.Equal("d", Assert.Single(found).Record.DocumentId);
+    }
+
+    [PostgresFact]
     public async Task Another_text_search_configuration_is_reported()
     {
         var schema = await CreateChunksAsync(8);

@@ -145,7 +145,7 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
     }
 
     [PostgresFact]
-    public async Task Keyword_search_matches_stemmed_words_applies_the_filter_and_ranks_by_ts_rank_cd()
+    public async Task Keyword_search_matches_stemmed_words_applies_the_filter_and_ranks_by_BM25()
     {
         using var store = _stores.Create();
         var collection = store.GetCollection<Guid, ChunkRecord>("words", ChunkRecord.CreateDefinition(4));
@@ -170,6 +170,53 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
         Assert.Equal(["cats", "dogs"], filtered.Select(r => r.Record.DocumentId).Order(StringComparer.Ordinal));
         Assert.Equal("cats", question[0].Record.DocumentId); // no record has every word: the words are ORed, and "cats" shares the most
         Assert.Empty(nothing); // stop words only
+    }
+
+    [PostgresFact]
+    public async Task Keyword_scores_are_BM25_over_the_collection_statistics_whatever_the_filter()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<string, TextRecord>("bm25");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync([Text("a", "apple banana", "x"), Text("b", "cherry cherry apple", "y"), Text("c", "banana", "x")]);
+        var keyword = (IKeywordSearchable<TextRecord>)collection;
+
+        var cherries = await keyword.KeywordSearchAsync("cherries", 10).ToListAsync();
+        var apples = await keyword.KeywordSearchAsync("apple", 10).ToListAsync();
+        var filtered = await keyword.KeywordSearchAsync("apple", 10, new KeywordSearchOptions<TextRecord> { Filter = r => r.Group == "y" }).ToListAsync();
+
+        // Three records of 2, 2 and 1 distinct lexemes: average length 5/3. "cherri" is in one record (twice), "appl" in two.
+        const double K1 = 0.9, B = 0.4, AverageLength = 5.0 / 3;
+        double Bm25(int documents, int tf, int length) => Math.Log(1 + ((3 - documents + 0.5) / (documents + 0.5))) * tf * (K1 + 1) / (tf + (K1 * (1 - B + (B * length / AverageLength))));
+        Assert.Equal("b", Assert.Single(cherries).Record.Id);
+        Assert.Equal(Bm25(documents: 1, tf: 2, length: 2), cherries[0].Score!.Value, 9);
+        Assert.Equal(["a", "b"], apples.Select(r => r.Record.Id));
+        Assert.Equal(Bm25(documents: 2, tf: 1, length: 2), apples[0].Score!.Value, 9);
+        Assert.Equal(apples[0].Score, apples[1].Score);
+        Assert.Equal("b", Assert.Single(filtered).Record.Id);
+        Assert.Equal(apples[1].Score!.Value, filtered[0].Score!.Value, 9); // the filter limits the results, not the statistics
+    }
+
+    [PostgresFact]
+    public async Task The_keyword_statistics_follow_concurrent_inserts_updates_and_deletes()
+    {
+        using var store = _stores.Create();
+        var collection = store.GetCollection<string, TextRecord>("stats");
+        await collection.EnsureCollectionExistsAsync();
+        string table = $"\"{Schema(store)}\".stats";
+        string statistics = $"\"{Schema(store)}\".stats_aieng_stats";
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(writer => collection.UpsertAsync(
+            Enumerable.Range(0, 25).Select(i => Text($"{writer}-{i}", string.Join(' ', Enumerable.Range(0, 1 + ((writer + i) % 7)).Select(w => $"word{w}")), "g")))));
+        await collection.UpsertAsync([Text("0-1", "a replaced text with other words entirely", "g"), Text("new", "one more record", "g")]);
+        await collection.DeleteAsync(["1-1", "2-2", "3-3", "missing"]);
+
+        Assert.Equal(await _stores.ScalarAsync($"SELECT count(*) FROM {table}"), await _stores.ScalarAsync($"SELECT sum(documents)::bigint FROM {statistics}"));
+        Assert.Equal(await _stores.ScalarAsync($"SELECT sum(length(aieng_search))::bigint FROM {table}"), await _stores.ScalarAsync($"SELECT sum(lexemes)::bigint FROM {statistics}"));
+        Assert.Equal(98L, await _stores.ScalarAsync($"SELECT sum(documents)::bigint FROM {statistics}"));
+
+        await collection.EnsureCollectionDeletedAsync();
+        Assert.Equal(true, await _stores.ScalarAsync($"SELECT to_regclass('{statistics}') IS NULL"));
     }
 
     [PostgresFact]
@@ -235,6 +282,8 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
     private static ConformanceRecord Record(string id, float[] vector, int rank = 1, string category = "c", string[]? tags = null) =>
         new() { Id = id, Vector = vector, Rank = rank, Category = category, Tags = tags ?? [], Created = DateTimeOffset.UnixEpoch };
 
+    private static TextRecord Text(string id, string text, string group) => new() { Id = id, Text = text, Group = group, Vector = new float[] { 1, 0 } };
+
     private static ChunkRecord Chunk(string documentId, int index, string text, string tenant, float[]? embedding = null) => new()
     {
         Key = ChunkRecord.CreateKey(documentId, index),
@@ -244,6 +293,22 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
         Tags = [ChunkRecord.CreateTag("tenant", tenant)],
         Embedding = embedding ?? [1, 0, 0, 0],
     };
+
+    /// <summary>A record with one full-text-indexed property.</summary>
+    public sealed class TextRecord
+    {
+        [VectorStoreKey]
+        public string Id { get; set; } = string.Empty;
+
+        [VectorStoreData(IsFullTextIndexed = true)]
+        public string Text { get; set; } = string.Empty;
+
+        [VectorStoreData(IsIndexed = true)]
+        public string Group { get; set; } = string.Empty;
+
+        [VectorStoreVector(2)]
+        public ReadOnlyMemory<float> Vector { get; set; }
+    }
 
     /// <summary>A record whose vector property asks for an IVFFlat index and the dot product.</summary>
     public sealed class IvfRecord
