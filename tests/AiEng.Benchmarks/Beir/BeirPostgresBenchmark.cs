@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Reflection;
 using AiEng.Inference;
 using AiEng.Onnx;
 using AiEng.Retrieval;
-using AiEng.TestSupport;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 
@@ -34,55 +32,37 @@ internal static class BeirPostgresBenchmark
         DenseCorpusIndex dense = await DenseCorpusIndex.LoadOrBuildAsync(dataset, generator, OnnxEmbeddingGeneratorOptions.DefaultMaxSequenceLength).ConfigureAwait(false);
         var bm25 = BeirBenchmark.BuildBm25(dataset);
 
-        string? connectionString = arguments.GetString("connection") ?? Environment.GetEnvironmentVariable("AIENG_POSTGRES_CONNECTION_STRING");
-        PgliteServer? pglite = null;
-        if (string.IsNullOrWhiteSpace(connectionString))
+        await using var server = await BenchmarkPostgres.StartAsync(arguments, Console.Error).ConfigureAwait(false);
+        using var store = new PostgresVectorStore(server.ConnectionString);
+        var collection = store.GetCollection<string, BeirPassage>($"beir_{Sanitize(dataset.Name)}");
+        await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
+        await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        var byId = dataset.Corpus.ToDictionary(document => document.Id, StringComparer.Ordinal);
+        foreach (var batch in dense.Ids.Select((id, row) => (id, row)).Chunk(500))
         {
-            pglite = await PgliteServer.StartAsync(PgliteDirectory()).ConfigureAwait(false);
-            connectionString = pglite.ConnectionString;
-            Log("beir --store postgres: PGlite started (PostgreSQL in WebAssembly with pgvector; slower than a native server)");
+            await collection.UpsertAsync(batch.Select(item => new BeirPassage { Id = item.id, Text = byId[item.id].FullText, Vector = dense.Row(item.row) })).ConfigureAwait(false);
         }
 
-        try
-        {
-            using var store = new PostgresVectorStore(connectionString);
-            var collection = store.GetCollection<string, BeirPassage>($"beir_{Sanitize(dataset.Name)}");
-            await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
-            await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            var byId = dataset.Corpus.ToDictionary(document => document.Id, StringComparer.Ordinal);
-            foreach (var batch in dense.Ids.Select((id, row) => (id, row)).Chunk(500))
-            {
-                await collection.UpsertAsync(batch.Select(item => new BeirPassage { Id = item.id, Text = byId[item.id].FullText, Vector = dense.Row(item.row) })).ConfigureAwait(false);
-            }
+        double upsertSeconds = watch.Elapsed.TotalSeconds;
+        Log($"beir --store postgres: {dense.Ids.Count} documents upserted in {upsertSeconds:F1} s ({dense.Ids.Count / upsertSeconds:F0} docs/s)");
 
-            double upsertSeconds = watch.Elapsed.TotalSeconds;
-            Log($"beir --store postgres: {dense.Ids.Count} documents upserted in {upsertSeconds:F1} s ({dense.Ids.Count / upsertSeconds:F0} docs/s)");
-
-            var hybridSearch = (IKeywordHybridSearchable<BeirPassage>)collection;
-            await EvaluateAsync(dataset, "memory", "bm25", queryIds, qrels, text => Task.FromResult<IReadOnlyList<SearchHit>>([.. bm25.Search(text, top).Select(hit => new SearchHit(hit.Id, hit.Score))]), 0).ConfigureAwait(false);
-            await EvaluateAsync(dataset, "memory", "dense", queryIds, qrels, text => BeirBenchmark.DenseSearchAsync(dense, generator, text, top), dense.EmbedSeconds).ConfigureAwait(false);
-            await EvaluateAsync(dataset, "memory", "hybrid", queryIds, qrels, text => BeirBenchmark.HybridSearchAsync(bm25, dense, generator, text, 1000, 0.5, top), dense.EmbedSeconds).ConfigureAwait(false);
-            await EvaluateAsync(dataset, "postgres", "dense", queryIds, qrels, async text =>
-            {
-                ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
-                return await HitsAsync(collection.SearchAsync(vector, top)).ConfigureAwait(false);
-            }, upsertSeconds).ConfigureAwait(false);
-            await EvaluateAsync(dataset, "postgres", "keyword", queryIds, qrels, text => HitsAsync(((IKeywordSearchable<BeirPassage>)collection).KeywordSearchAsync(text, top)), upsertSeconds).ConfigureAwait(false);
-            await EvaluateAsync(dataset, "postgres", "hybrid", queryIds, qrels, async text =>
-            {
-                ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
-                return await HitsAsync(hybridSearch.HybridSearchAsync(vector, [text], top)).ConfigureAwait(false);
-            }, upsertSeconds).ConfigureAwait(false);
-            await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
-        }
-        finally
+        var hybridSearch = (IKeywordHybridSearchable<BeirPassage>)collection;
+        await EvaluateAsync(dataset, "memory", "bm25", queryIds, qrels, text => Task.FromResult<IReadOnlyList<SearchHit>>([.. bm25.Search(text, top).Select(hit => new SearchHit(hit.Id, hit.Score))]), 0).ConfigureAwait(false);
+        await EvaluateAsync(dataset, "memory", "dense", queryIds, qrels, text => BeirBenchmark.DenseSearchAsync(dense, generator, text, top), dense.EmbedSeconds).ConfigureAwait(false);
+        await EvaluateAsync(dataset, "memory", "hybrid", queryIds, qrels, text => BeirBenchmark.HybridSearchAsync(bm25, dense, generator, text, 1000, 0.5, top), dense.EmbedSeconds).ConfigureAwait(false);
+        await EvaluateAsync(dataset, "postgres", "dense", queryIds, qrels, async text =>
         {
-            if (pglite is not null)
-            {
-                await pglite.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+            ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
+            return await HitsAsync(collection.SearchAsync(vector, top)).ConfigureAwait(false);
+        }, upsertSeconds).ConfigureAwait(false);
+        await EvaluateAsync(dataset, "postgres", "keyword", queryIds, qrels, text => HitsAsync(((IKeywordSearchable<BeirPassage>)collection).KeywordSearchAsync(text, top)), upsertSeconds).ConfigureAwait(false);
+        await EvaluateAsync(dataset, "postgres", "hybrid", queryIds, qrels, async text =>
+        {
+            ReadOnlyMemory<float> vector = (await generator.GenerateAsync([text], QueryOptions).ConfigureAwait(false))[0].Vector;
+            return await HitsAsync(hybridSearch.HybridSearchAsync(vector, [text], top)).ConfigureAwait(false);
+        }, upsertSeconds).ConfigureAwait(false);
+        await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<SearchHit>> HitsAsync(IAsyncEnumerable<VectorSearchResult<BeirPassage>> results)
@@ -101,10 +81,6 @@ internal static class BeirPostgresBenchmark
         BeirBenchmark.EvaluateAsync(dataset, retriever, queryIds, qrels, search, indexSeconds, store);
 
     private static string Sanitize(string name) => new([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
-
-    private static string PgliteDirectory() =>
-        typeof(BeirPostgresBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "PgliteDirectory")?.Value
-        ?? throw new InvalidOperationException("The benchmark was built without the PGlite npm project's path.");
 
     private static void Log(string message) => Console.Error.WriteLine(message);
 

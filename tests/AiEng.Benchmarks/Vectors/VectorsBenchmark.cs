@@ -14,7 +14,8 @@ namespace AiEng.Benchmarks.Vectors;
 /// chunks, see <see cref="TimeScansAsync"/>), and the <see cref="HnswIndex"/>
 /// (<see cref="HnswMeasurement"/>: build time on all cores, time per query at the smallest efSearch reaching recall@10
 /// 0.97, that efSearch and recall). The store's exact results are the ground truth of both recalls. <c>--hnsw false</c> stops
-/// after the scans (logged on stderr) without printing the result line.
+/// after the scans (logged on stderr) without printing the result line. <c>--store postgres</c> runs
+/// <see cref="PostgresVectorsBenchmark"/> instead.
 /// </summary>
 internal static class VectorsBenchmark
 {
@@ -26,6 +27,12 @@ internal static class VectorsBenchmark
 
     public static async Task RunAsync(BenchmarkArguments arguments)
     {
+        if (arguments.GetString("store") is "postgres")
+        {
+            await PostgresVectorsBenchmark.RunAsync(arguments).ConfigureAwait(false);
+            return;
+        }
+
         int n = arguments.GetInt("n", 200_000);
         int dim = arguments.GetInt("dim", 384);
         int queryCount = arguments.GetInt("queries", 1000);

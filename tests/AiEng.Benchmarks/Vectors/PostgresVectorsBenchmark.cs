@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using AiEng.Retrieval;
+using Microsoft.Extensions.VectorData;
+
+namespace AiEng.Benchmarks.Vectors;
+
+/// <summary>
+/// <c>vectors --store postgres --n 100000 [--dim 384] [--queries 200] [--seed 42] [--ef 40,100] [--connection CS]</c>: the
+/// PostgreSQL store on <see cref="EmbeddingLikeData"/>, one query thread. The points are upserted (batches of 1,000)
+/// into a collection without a vector index and into one with an HNSW index (M 16, ef_construction 64: pgvector's
+/// defaults), timing each load; then every query is searched exactly in the first and through the index at each
+/// <c>hnsw.ef_search</c> of <c>--ef</c> in the second, for recall@10 against the in-memory store's exact top 10 and
+/// queries per second. Beside them, the same run's in-memory exact search and <see cref="HnswIndex"/>
+/// (<see cref="HnswMeasurement"/>). One JSON line per variant (<c>store</c>, <c>index</c>, <c>ef_search</c>,
+/// <c>recall_at_10</c>, <c>qps</c>, <c>upsert_per_s</c>). The server is PGlite unless <c>--connection</c> or
+/// AIENG_POSTGRES_CONNECTION_STRING names one; WebAssembly is slower than a native server, and the figures are as measured.
+/// </summary>
+internal static class PostgresVectorsBenchmark
+{
+    private const int Top = 10;
+    private const int Batch = 1_000;
+
+    public static async Task RunAsync(BenchmarkArguments arguments)
+    {
+        int n = arguments.GetInt("n", 100_000);
+        int dim = arguments.GetInt("dim", 384);
+        int queryCount = arguments.GetInt("queries", 200);
+        int seed = arguments.GetInt("seed", 42);
+        int[] efValues = [.. (arguments.GetString("ef") ?? "40,100").Split(',').Select(value => int.Parse(value, CultureInfo.InvariantCulture))];
+        if (n < Top || dim < 1 || queryCount < 1 || efValues.Any(ef => ef < 1))
+        {
+            throw new ArgumentException($"--n must be at least {Top}; --dim, --queries and every --ef at least 1.");
+        }
+
+        var data = EmbeddingLikeData.Generate(n, dim, queryCount, seed: seed);
+        await Log($"vectors --store postgres: generated {n} x {dim} points and {queryCount} queries (seed {seed})").ConfigureAwait(false);
+
+        using var memory = new InMemoryVectorStore();
+        var memoryExact = await VectorsBenchmark.LoadAsync(memory, data).ConfigureAwait(false);
+        _ = await VectorsBenchmark.SearchAsync(memoryExact, data, 0, Math.Min(10, queryCount)).ConfigureAwait(false);
+        var (truth, memorySeconds) = await TimedSearchAsync(memoryExact, data).ConfigureAwait(false);
+        Print("memory", "exact", null, n, dim, queryCount, 1.0, queryCount / memorySeconds, null);
+        var hnsw = HnswMeasurement.Measure(data, truth, Console.Error);
+        Print("memory", "hnsw", hnsw.EfSearch, n, dim, queryCount, hnsw.RecallAt10, 1000 / hnsw.MillisecondsPerQuery, n / hnsw.BuildSeconds);
+
+        await using var server = await BenchmarkPostgres.StartAsync(arguments, Console.Error).ConfigureAwait(false);
+        string schema = $"aieng_bench_{Environment.ProcessId}";
+        using (var flatStore = new PostgresVectorStore(server.ConnectionString, new PostgresVectorStoreOptions { Schema = schema }))
+        {
+            var (flat, flatSeconds) = await LoadAsync(flatStore, "flat", data).ConfigureAwait(false);
+            var (found, seconds) = await TimedSearchAsync(flat, data).ConfigureAwait(false);
+            Print("postgres", "flat", null, n, dim, queryCount, SearchRecall.Mean(truth, found), queryCount / seconds, n / flatSeconds);
+            await flat.EnsureCollectionDeletedAsync().ConfigureAwait(false);
+        }
+
+        double hnswUpsertPerSecond;
+        using (var buildStore = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, efSearch: null)))
+        {
+            var (_, hnswSeconds) = await LoadAsync(buildStore, "hnsw", data).ConfigureAwait(false);
+            hnswUpsertPerSecond = n / hnswSeconds;
+        }
+
+        foreach (int ef in efValues)
+        {
+            using var store = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, ef));
+            var collection = Collection(store, "hnsw", dim);
+            var (found, seconds) = await TimedSearchAsync(collection, data).ConfigureAwait(false);
+            Print("postgres", "hnsw", ef, n, dim, queryCount, SearchRecall.Mean(truth, found), queryCount / seconds, hnswUpsertPerSecond);
+        }
+
+        using (var cleanup = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, efSearch: null)))
+        {
+            await Collection(cleanup, "hnsw", dim).EnsureCollectionDeletedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static PostgresVectorStoreOptions HnswOptions(string schema, int? efSearch) => new()
+    {
+        Schema = schema,
+        IndexKind = PostgresIndexKind.Hnsw,
+        HnswM = 16,
+        HnswEfConstruction = 64,
+        HnswEfSearch = efSearch,
+    };
+
+    private static VectorStoreCollection<int, VectorsBenchmark.VectorRecord> Collection(PostgresVectorStore store, string name, int dimensions) =>
+        store.GetCollection<int, VectorsBenchmark.VectorRecord>(name, new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty(nameof(VectorsBenchmark.VectorRecord.Id), typeof(int)),
+                new VectorStoreVectorProperty(nameof(VectorsBenchmark.VectorRecord.Vector), typeof(ReadOnlyMemory<float>), dimensions),
+            ],
+        });
+
+    /// <summary>Creates collection <paramref name="name"/> afresh and upserts every point in batches, logging progress; returns the load's seconds.</summary>
+    private static async Task<(VectorStoreCollection<int, VectorsBenchmark.VectorRecord> Collection, double Seconds)> LoadAsync(PostgresVectorStore store, string name, EmbeddingLikeData data)
+    {
+        var collection = Collection(store, name, data.Dimensions);
+        await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
+        await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        for (int start = 0; start < data.Count; start += Batch)
+        {
+            int end = Math.Min(data.Count, start + Batch);
+            var records = new List<VectorsBenchmark.VectorRecord>(end - start);
+            for (int i = start; i < end; i++)
+            {
+                records.Add(new VectorsBenchmark.VectorRecord { Id = i, Vector = data.Points.AsMemory(i * data.Dimensions, data.Dimensions) });
+            }
+
+            await collection.UpsertAsync(records).ConfigureAwait(false);
+            if (end % (Batch * 10) == 0 || end == data.Count)
+            {
+                await Log($"vectors --store postgres: {name}: {end} upserted in {watch.Elapsed.TotalSeconds:F0} s").ConfigureAwait(false);
+            }
+        }
+
+        return (collection, watch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<(int[][] Found, double Seconds)> TimedSearchAsync(VectorStoreCollection<int, VectorsBenchmark.VectorRecord> collection, EmbeddingLikeData data)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var found = await VectorsBenchmark.SearchAsync(collection, data, 0, data.QueryCount).ConfigureAwait(false);
+        return (found, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    private static void Print(string store, string index, int? ef, int n, int dim, int queries, double recall, double qps, double? upsertPerSecond) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{{\"bench\":\"vectors\",\"store\":\"{store}\",\"index\":\"{index}\",\"ef_search\":{(ef is { } e ? e.ToString(CultureInfo.InvariantCulture) : "null")},\"n\":{n},\"dim\":{dim},\"queries\":{queries},"
+            + $"\"recall_at_10\":{recall:F4},\"qps\":{qps:F1},\"upsert_per_s\":{(upsertPerSecond is { } u ? u.ToString("F0", CultureInfo.InvariantCulture) : "null")}}}"));
+
+    private static Task Log(string message) => Console.Error.WriteLineAsync(message);
+}
