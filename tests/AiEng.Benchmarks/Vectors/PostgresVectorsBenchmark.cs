@@ -48,8 +48,11 @@ internal static class PostgresVectorsBenchmark
 
         await using var server = await BenchmarkPostgres.StartAsync(arguments, Console.Error).ConfigureAwait(false);
         string schema = $"aieng_bench_{Environment.ProcessId}";
+
+        // Building the index over the loaded table is one statement that runs for minutes: no command timeout.
+        string connectionString = new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { CommandTimeout = 0 }.ConnectionString;
         double flatUpsertPerSecond;
-        using (var flatStore = new PostgresVectorStore(server.ConnectionString, new PostgresVectorStoreOptions { Schema = schema }))
+        using (var flatStore = new PostgresVectorStore(connectionString, new PostgresVectorStoreOptions { Schema = schema }))
         {
             var (flat, flatSeconds) = await LoadAsync(flatStore, "vectors", data, data.Count).ConfigureAwait(false);
             flatUpsertPerSecond = n / flatSeconds;
@@ -59,7 +62,7 @@ internal static class PostgresVectorsBenchmark
 
         // The loaded table opened with an HNSW index: EnsureCollectionExistsAsync builds the missing index over the rows in
         // one pass, as pgvector advises for bulk loads.
-        using (var buildStore = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, efSearch: null)))
+        using (var buildStore = new PostgresVectorStore(connectionString, HnswOptions(schema, efSearch: null)))
         {
             var watch = Stopwatch.StartNew();
             await Collection(buildStore, "vectors", dim).EnsureCollectionExistsAsync().ConfigureAwait(false);
@@ -70,7 +73,7 @@ internal static class PostgresVectorsBenchmark
         // Upserts into a table that already has the index: each insert also inserts into the graph.
         int indexedCount = Math.Min(n, arguments.GetInt("indexed-upserts", 2_000));
         double indexedUpsertPerSecond;
-        using (var indexedStore = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, efSearch: null)))
+        using (var indexedStore = new PostgresVectorStore(connectionString, HnswOptions(schema, efSearch: null)))
         {
             var (indexed, indexedSeconds) = await LoadAsync(indexedStore, "indexed", data, indexedCount).ConfigureAwait(false);
             indexedUpsertPerSecond = indexedCount / indexedSeconds;
@@ -79,13 +82,13 @@ internal static class PostgresVectorsBenchmark
 
         foreach (int ef in efValues)
         {
-            using var store = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, ef));
+            using var store = new PostgresVectorStore(connectionString, HnswOptions(schema, ef));
             var collection = Collection(store, "vectors", dim);
             var (found, seconds) = await TimedSearchAsync(collection, data).ConfigureAwait(false);
             Print("postgres", "hnsw", ef, n, dim, queryCount, SearchRecall.Mean(truth, found), queryCount / seconds, indexedUpsertPerSecond);
         }
 
-        using (var cleanup = new PostgresVectorStore(server.ConnectionString, HnswOptions(schema, efSearch: null)))
+        using (var cleanup = new PostgresVectorStore(connectionString, HnswOptions(schema, efSearch: null)))
         {
             await Collection(cleanup, "vectors", dim).EnsureCollectionDeletedAsync().ConfigureAwait(false);
         }
