@@ -734,7 +734,7 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         }
         catch (NpgsqlException ex)
         {
-            throw new VectorStoreException($"PostgreSQL failed during {operation} on collection '{Name}' in {_database.Name}: {ex.Message}", ex)
+            throw new VectorStoreException(FailureMessage(operation, Name, _database.Name, ex), ex)
             {
                 VectorStoreSystemName = PostgresVectorStore.SystemName,
                 VectorStoreName = _database.Name,
@@ -742,6 +742,23 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 OperationName = operation,
             };
         }
+    }
+
+    /// <summary>
+    /// The message of a failed operation; a timeout says which setting to raise, and for <c>EnsureCollectionExistsAsync</c>
+    /// that building a vector index over rows already in the table is the likely reason.
+    /// </summary>
+    internal static string FailureMessage(string operation, string collection, string database, NpgsqlException exception)
+    {
+        var message = $"PostgreSQL failed during {operation} on collection '{collection}' in {database}: {exception.Message}";
+        if (exception.InnerException is not TimeoutException)
+        {
+            return message;
+        }
+
+        return message + (operation == nameof(EnsureCollectionExistsAsync)
+            ? " The statement ran longer than the connection string's Command Timeout (30 s unless set): building a vector index over the rows already in the table takes minutes for large tables. Make that call with Command Timeout=0 in the connection string, or build the index yourself with CREATE INDEX CONCURRENTLY (docs/scale-out.md)."
+            : " The statement ran longer than the connection string's Command Timeout (30 s unless set): raise it, or give the collection a vector index.");
     }
 
     private VectorStoreException Missing(string? operation, Exception? inner = null) =>

@@ -246,6 +246,23 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
         Assert.Equal("both", Assert.Single(skipped).Record.DocumentId);
     }
 
+    [Fact]
+    public void A_timed_out_statement_says_which_setting_to_raise_and_why_an_index_build_is_slow()
+    {
+        var timeout = new Npgsql.NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"));
+        var other = new Npgsql.NpgsqlException("Connection refused");
+
+        string build = PostgresVectorStoreCollection<string, ConformanceRecord>.FailureMessage("EnsureCollectionExistsAsync", "docs", "db", timeout);
+        string search = PostgresVectorStoreCollection<string, ConformanceRecord>.FailureMessage("SearchAsync", "docs", "db", timeout);
+        string refused = PostgresVectorStoreCollection<string, ConformanceRecord>.FailureMessage("SearchAsync", "docs", "db", other);
+
+        Assert.Contains("Command Timeout=0", build, StringComparison.Ordinal);
+        Assert.Contains("building a vector index over the rows already in the table", build, StringComparison.Ordinal);
+        Assert.Contains("Command Timeout", search, StringComparison.Ordinal);
+        Assert.DoesNotContain("vector index over the rows", search, StringComparison.Ordinal);
+        Assert.Equal("PostgreSQL failed during SearchAsync on collection 'docs' in db: Connection refused", refused);
+    }
+
     [PostgresFact]
     public async Task A_collection_without_full_text_properties_offers_no_keyword_search()
     {
