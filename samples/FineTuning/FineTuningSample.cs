@@ -75,8 +75,10 @@ public static class FineTuningSample
         Directory.CreateDirectory(outputDirectory);
         string train = Path.Combine(outputDirectory, "train.jsonl");
         string validation = Path.Combine(outputDirectory, "validation.jsonl");
-        await FineTuningJsonl.WriteExamplesAsync(train, split.Training, cancellationToken);
-        await FineTuningJsonl.WriteExamplesAsync(validation, split.Validation, cancellationToken);
+        var trainingSet = new FineTuningDataSet([.. split.Training], set.Provenance);
+        var validationSet = new FineTuningDataSet([.. split.Validation], set.Provenance);
+        await FineTuningJsonl.WriteDataSetAsync(train, trainingSet, cancellationToken);           // and train.provenance.json
+        await FineTuningJsonl.WriteDataSetAsync(validation, validationSet, cancellationToken);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {train} and {validation}."));
 
         // 7. With an endpoint configured, submit the data and follow the job; otherwise say what to configure.
@@ -84,8 +86,8 @@ public static class FineTuningSample
         {
             await FineTuningJobStep.RunAsync(
                 configuration ?? new ConfigurationBuilder().Build(),
-                new FineTuningDataSet([.. split.Training], set.Provenance),
-                new FineTuningDataSet([.. split.Validation], set.Provenance),
+                trainingSet,
+                validationSet,
                 output,
                 cancellationToken);
         }
