@@ -3,12 +3,14 @@ using System.Text.Json;
 using AiEng.FineTuning;
 using AiEng.Inference;
 using AiEng.Prompts;
+using Microsoft.Extensions.Configuration;
 
 namespace AiEng.Samples.FineTuning;
 
 /// <summary>
 /// Builds a fine-tuning data set from labelled tickets through the prompt file used at inference, scans and redacts personal
-/// data, splits it, validates it, estimates the cost and exports OpenAI JSONL. Runs offline: nothing is submitted.
+/// data, splits it, validates it, estimates the cost and exports OpenAI JSONL; with a fine-tuning endpoint configured,
+/// submits it and follows the job (offline, nothing is submitted).
 /// </summary>
 public static class FineTuningSample
 {
@@ -21,7 +23,12 @@ public static class FineTuningSample
     /// <param name="output">Where the report is printed.</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>The validation report.</returns>
-    public static async Task<FineTuningValidationReport> RunAsync(string root, string outputDirectory, TextWriter output, CancellationToken cancellationToken = default)
+    /// <param name="configuration">
+    /// The configuration of step 7 (see <see cref="FineTuningJobStep"/>): with <c>AiEng:FineTuning:OpenAI</c> set, the data
+    /// is submitted and the job followed; <see langword="null"/> or without it, the step says what to set and is skipped.
+    /// </param>
+    public static async Task<FineTuningValidationReport> RunAsync(
+        string root, string outputDirectory, TextWriter output, IConfiguration? configuration = null, CancellationToken cancellationToken = default)
     {
         PromptTemplate prompt = PromptTemplate.Load(Path.Combine(root, "prompts", "classify-ticket.prompty"));
         var labelled = new List<LabelledExample>();
@@ -68,9 +75,23 @@ public static class FineTuningSample
         Directory.CreateDirectory(outputDirectory);
         string train = Path.Combine(outputDirectory, "train.jsonl");
         string validation = Path.Combine(outputDirectory, "validation.jsonl");
-        await FineTuningJsonl.WriteExamplesAsync(train, split.Training, cancellationToken);
-        await FineTuningJsonl.WriteExamplesAsync(validation, split.Validation, cancellationToken);
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {train} and {validation}. Nothing was submitted."));
+        var trainingSet = new FineTuningDataSet([.. split.Training], set.Provenance);
+        var validationSet = new FineTuningDataSet([.. split.Validation], set.Provenance);
+        await FineTuningJsonl.WriteDataSetAsync(train, trainingSet, cancellationToken);           // and train.provenance.json
+        await FineTuningJsonl.WriteDataSetAsync(validation, validationSet, cancellationToken);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Wrote {train} and {validation}."));
+
+        // 7. With an endpoint configured, submit the data and follow the job; otherwise say what to configure.
+        if (report.IsValid)
+        {
+            await FineTuningJobStep.RunAsync(
+                configuration ?? new ConfigurationBuilder().Build(),
+                trainingSet,
+                validationSet,
+                output,
+                cancellationToken);
+        }
+
         return report;
     }
 }

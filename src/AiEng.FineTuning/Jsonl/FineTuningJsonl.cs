@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AiEng.Retrieval;
 using AiEng.Shared;
 
 namespace AiEng.FineTuning;
@@ -83,6 +82,93 @@ public static class FineTuningJsonl
         Throw.IfNullOrWhitespace(path);
         Throw.IfNull(examples);
         return WriteFileAsync(path, writer => SerializeExamplesAsync(writer, examples, cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes a data set's examples to <paramref name="path"/> (OpenAI chat JSONL) and its provenance beside it, to
+    /// <see cref="ProvenancePath(string)"/> (<c>train.jsonl</c> gets <c>train.provenance.json</c>): the number of examples
+    /// and how the set was built (source, prompt name, version and content hash, teacher model, tokens and cost spent,
+    /// creation time, further facts), so that a trained model can be traced back to its data.
+    /// </summary>
+    /// <param name="path">The JSONL file.</param>
+    /// <param name="dataSet">The data set.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>A task that completes when both files are written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="dataSet"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is <see langword="null"/>, empty or whitespace.</exception>
+    public static async Task WriteDataSetAsync(string path, FineTuningDataSet dataSet, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhitespace(path);
+        Throw.IfNull(dataSet);
+        await WriteExamplesAsync(path, dataSet.Examples, cancellationToken).ConfigureAwait(false);
+        await WriteFileAsync(ProvenancePath(path), async writer =>
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                WriteProvenance(json, Path.GetFileName(path), dataSet);
+            }
+
+            await writer.WriteAsync(Encoding.UTF8.GetString(buffer.ToArray()).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await writer.WriteLineAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Gets the path of the provenance file written beside a JSONL file: its extension replaced by <c>.provenance.json</c>.</summary>
+    /// <param name="jsonlPath">The JSONL file, for example <c>out/train.jsonl</c>.</param>
+    /// <returns>For example <c>out/train.provenance.json</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="jsonlPath"/> is <see langword="null"/>, empty or whitespace.</exception>
+    public static string ProvenancePath(string jsonlPath)
+    {
+        Throw.IfNullOrWhitespace(jsonlPath);
+        return Path.ChangeExtension(jsonlPath, ".provenance.json");
+    }
+
+    private static void WriteProvenance(Utf8JsonWriter json, string fileName, FineTuningDataSet dataSet)
+    {
+        FineTuningProvenance provenance = dataSet.Provenance;
+        json.WriteStartObject();
+        json.WriteString("file", fileName);
+        json.WriteNumber("examples", dataSet.Examples.Count);
+        json.WriteString("source", provenance.Source);
+        if (provenance.Prompt is { } prompt)
+        {
+            json.WriteStartObject("prompt");
+            json.WriteString("name", prompt.Name);
+            json.WriteString("version", prompt.Version);
+            json.WriteString("content_hash", prompt.ContentHash);
+            json.WriteEndObject();
+        }
+
+        if (provenance.TeacherModel is { } teacher)
+        {
+            json.WriteString("teacher_model", teacher);
+        }
+
+        if (provenance.InputTokens is { } input)
+        {
+            json.WriteNumber("input_tokens", input);
+        }
+
+        if (provenance.OutputTokens is { } output)
+        {
+            json.WriteNumber("output_tokens", output);
+        }
+
+        if (provenance.Cost is { } cost)
+        {
+            json.WriteNumber("cost", cost);
+        }
+
+        json.WriteString("created_at", provenance.CreatedAt);
+        json.WriteStartObject("properties");
+        foreach (var (key, value) in provenance.Properties.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     /// <summary>Writes chat fine-tuning examples to a writer.</summary>

@@ -35,4 +35,7 @@ public static class FineTuningRules
 
     /// <summary>A validation example is the same as, or nearly the same as, a training example.</summary>
     public const string Leakage = "leakage";
+
+    /// <summary>A preference pair is malformed: its input does not end with a user message, or its two answers are the same.</summary>
+    public const string Preference = "preference";
 }

@@ -84,6 +84,98 @@ public sealed class FineTuningValidator
         return new FineTuningValidationReport(issues, trainingTokens, validationTokens);
     }
 
+    /// <summary>
+    /// Validates preference pairs (OpenAI's preference fine-tuning format) and, optionally, their validation set: the input
+    /// is a valid conversation ending with a user message, both answers are non-empty assistant messages that differ, and
+    /// each pair fits <see cref="FineTuningValidationOptions.MaxTokensPerExample"/>. Fields are named as in the format:
+    /// <c>input.messages[i]</c>, <c>preferred_output[0]</c>, <c>non_preferred_output[0]</c>.
+    /// </summary>
+    /// <param name="training">The training pairs.</param>
+    /// <param name="validation">The validation pairs, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
+    /// <returns>The report; its token counts are of the input and both answers.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="training"/> is <see langword="null"/>, or holds a <see langword="null"/> pair.</exception>
+    public Task<FineTuningValidationReport> ValidatePreferencesAsync(
+        IReadOnlyList<PreferenceExample> training, IReadOnlyList<PreferenceExample>? validation = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(training);
+        validation ??= [];
+        var issues = new List<FineTuningIssue>();
+        if (training.Count < _options.MinExamples)
+        {
+            issues.Add(new(FineTuningIssueSeverity.Error, FineTuningRules.MinExamples, Training, -1, null, null,
+                $"the training set has {training.Count} preference pairs; at least {_options.MinExamples} are required (FineTuningValidationOptions.MinExamples). Add pairs"));
+        }
+
+        int[] trainingTokens = CheckPreferences(Training, training, issues, cancellationToken);
+        int[] validationTokens = CheckPreferences(ValidationSet, validation, issues, cancellationToken);
+        return Task.FromResult(new FineTuningValidationReport(issues, trainingTokens, validationTokens));
+    }
+
+    private int[] CheckPreferences(string set, IReadOnlyList<PreferenceExample> examples, List<FineTuningIssue> issues, CancellationToken cancellationToken)
+    {
+        int[] tokens = new int[examples.Count];
+        for (int i = 0; i < examples.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            PreferenceExample example = examples[i] ?? throw new ArgumentNullException(set == Training ? "training" : "validation", $"The {set} preference pair at index {i} is null.");
+            void Add(FineTuningIssueSeverity severity, string rule, string? field, string message) =>
+                issues.Add(new(severity, rule, set, i, example.Id, field, message));
+
+            int inputCount = example.Input.Count;
+            if (inputCount == 0)
+            {
+                Add(FineTuningIssueSeverity.Error, FineTuningRules.Preference, "input.messages", "the pair has no input messages; add the prompt both answers reply to");
+            }
+            else if (example.Input[^1].Role != ChatRole.User)
+            {
+                Add(FineTuningIssueSeverity.Error, FineTuningRules.Preference, $"input.messages[{inputCount - 1}].role",
+                    $"the input ends with a {example.Input[^1].Role.Value} message; it must end with the user message both answers reply to");
+            }
+
+            foreach (var (field, answer, which) in new[] { ("preferred_output[0]", example.Preferred, "preferred"), ("non_preferred_output[0]", example.NonPreferred, "non-preferred") })
+            {
+                if (answer.Role != ChatRole.Assistant)
+                {
+                    Add(FineTuningIssueSeverity.Error, FineTuningRules.Role, field + ".role", $"the {which} answer is a {answer.Role.Value} message; answers are assistant messages");
+                }
+                else if (string.IsNullOrWhiteSpace(answer.Text) && !answer.Contents.OfType<FunctionCallContent>().Any())
+                {
+                    Add(FineTuningIssueSeverity.Error, FineTuningRules.EmptyContent, field + ".content", $"the {which} answer has neither content nor tool calls; write it");
+                }
+            }
+
+            if (inputCount > 0)
+            {
+                // The input is checked as a conversation, with the preferred answer as its reply, and its fields named as the format names them.
+                var conversation = new FineTuningExample([.. example.Input, new ChatMessage(ChatRole.Assistant, "answer")]) { Tools = example.Tools };
+                CheckMessages(conversation, (severity, rule, field, message) =>
+                {
+                    if (field is null || !field.StartsWith($"messages[{inputCount}]", StringComparison.Ordinal))
+                    {
+                        Add(severity, rule, field is null ? null : "input." + field, message);
+                    }
+                });
+            }
+
+            string preferred = example.Preferred.Text.Trim();
+            if (preferred.Length > 0 && string.Equals(preferred, example.NonPreferred.Text.Trim(), StringComparison.Ordinal))
+            {
+                Add(FineTuningIssueSeverity.Error, FineTuningRules.Preference, "non_preferred_output[0].content",
+                    "the preferred and non-preferred answers are the same; a pair teaches only through the difference between them");
+            }
+
+            tokens[i] = CountTokens(new FineTuningExample([.. example.Input, example.Preferred, example.NonPreferred]) { Tools = example.Tools }, _counter);
+            if (tokens[i] > _options.MaxTokensPerExample)
+            {
+                Add(FineTuningIssueSeverity.Error, FineTuningRules.Tokens, "input.messages", string.Create(CultureInfo.InvariantCulture,
+                    $"the pair has {tokens[i]:N0} tokens ({_counter.Name}) with both answers, more than the limit of {_options.MaxTokensPerExample:N0} (FineTuningValidationOptions.MaxTokensPerExample); shorten it"));
+            }
+        }
+
+        return tokens;
+    }
+
     private int[] CheckExamples(string set, IReadOnlyList<FineTuningExample> examples, List<FineTuningIssue> issues, CancellationToken cancellationToken)
     {
         int[] tokens = new int[examples.Count];

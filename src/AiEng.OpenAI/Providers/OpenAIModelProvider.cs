@@ -160,6 +160,16 @@ public sealed class OpenAIModelProvider : ModelProvider
     private OpenAIClient CreateClient(ModelOptions options, ModelKind kind, IServiceProvider services)
     {
         ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
+        return CreateOpenAIClient(options, services);
+    }
+
+    /// <summary>
+    /// Creates the OpenAI client of already validated options: their endpoint, API key (or the placeholder), organization and
+    /// project, the client's retries off, and the named <see cref="HttpClient"/> when the services have a factory. Shared with
+    /// the fine-tuning client, so both reach the endpoint the same way.
+    /// </summary>
+    internal static OpenAIClient CreateOpenAIClient(ModelOptions options, IServiceProvider services)
+    {
         var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
         var clientOptions = new OpenAIClientOptions
         {

@@ -27,11 +27,14 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        string body;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
         {
-            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            bytes = buffer.ToArray();
         }
+
+        var body = Encoding.UTF8.GetString(bytes);
 
         var path = request.Path.Value ?? "/";
         var normalizedPath = OpenAITestServer.NormalizePath(path);
@@ -76,7 +79,7 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
                 return;
             }
 
-            await DispatchAsync(context, normalizedPath, body, fault?.BreakStreamAfterChunks, cancellationToken).ConfigureAwait(false);
+            await DispatchAsync(context, normalizedPath, bytes, body, fault?.BreakStreamAfterChunks, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -124,9 +127,14 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         }
     }
 
-    private Task DispatchAsync(HttpContext context, string normalizedPath, string body, int? breakAfter, CancellationToken cancellationToken)
+    private Task DispatchAsync(HttpContext context, string normalizedPath, byte[] bytes, string body, int? breakAfter, CancellationToken cancellationToken)
     {
         var method = context.Request.Method;
+        if (server.FineTuning.TryDispatch(context, normalizedPath, bytes, cancellationToken, out var handled))
+        {
+            return handled;
+        }
+
         return (method, normalizedPath) switch
         {
             ("POST", OpenAITestServer.ChatCompletionsPath) => ChatAsync(context, body, breakAfter, cancellationToken),
@@ -134,7 +142,7 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
             ("GET", OpenAITestServer.ModelsPath) => ModelsAsync(context, null, cancellationToken),
             ("GET", _) when normalizedPath.StartsWith(OpenAITestServer.ModelsPath + "/", StringComparison.Ordinal) =>
                 ModelsAsync(context, context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1], cancellationToken),
-            _ => WriteErrorAsync(context, 404, $"Invalid URL ({method} {context.Request.Path}). The test server serves POST {OpenAITestServer.ChatCompletionsPath}, POST {OpenAITestServer.EmbeddingsPath} and GET {OpenAITestServer.ModelsPath}.", "invalid_request_error", null, cancellationToken),
+            _ => WriteErrorAsync(context, 404, $"Invalid URL ({method} {context.Request.Path}). The test server serves POST {OpenAITestServer.ChatCompletionsPath}, POST {OpenAITestServer.EmbeddingsPath}, GET {OpenAITestServer.ModelsPath}, {OpenAITestServer.FilesPath} and {OpenAITestServer.FineTuningJobsPath}.", "invalid_request_error", null, cancellationToken),
         };
     }
 
@@ -452,30 +460,39 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         return WriteErrorAsync(context, status, fault.ErrorMessage ?? message, fault.ErrorType ?? type, fault.ErrorCode ?? code, cancellationToken);
     }
 
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? code, CancellationToken cancellationToken) =>
-        WriteJsonAsync(context, status, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error");
-            writer.WriteString("message", message);
-            writer.WriteString("type", type);
-            writer.WriteNull("param");
-            WriteStringOrNull(writer, "code", code);
+    /// <summary>Writes an OpenAI-style error body: <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
+    internal static Task WriteErrorAsync(HttpContext context, int status, string message, string type, string? code, CancellationToken cancellationToken, string? param = null) =>
+        WriteBytesAsync(context, status, ErrorBody(message, type, code, param), cancellationToken);
 
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }, cancellationToken);
-
-    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
+    /// <summary>Serializes an OpenAI-style error body.</summary>
+    internal static byte[] ErrorBody(string message, string type, string? code, string? param) => Serialize(writer =>
     {
-        var bytes = Serialize(write);
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("message", message);
+        writer.WriteString("type", type);
+        WriteStringOrNull(writer, "param", param);
+        WriteStringOrNull(writer, "code", code);
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Writes a JSON answer.</summary>
+    internal static Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, CancellationToken cancellationToken) =>
+        WriteBytesAsync(context, status, Serialize(write), cancellationToken);
+
+    /// <summary>Writes an already serialized JSON answer.</summary>
+    internal static async Task WriteBytesAsync(HttpContext context, int status, byte[] json, CancellationToken cancellationToken)
+    {
         context.Response.StatusCode = status;
         context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
     }
 
-    private static byte[] Serialize(Action<Utf8JsonWriter> write)
+    /// <summary>Serializes with <paramref name="write"/>, with relaxed escaping as OpenAI's answers are.</summary>
+    internal static byte[] Serialize(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -486,7 +503,8 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    /// <summary>Writes a string property, or <c>null</c>.</summary>
+    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is null)
         {
@@ -526,7 +544,8 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         writer.WriteEndObject();
     }
 
-    private static JsonDocument ParseObject(string body)
+    /// <summary>Parses a JSON object body; a 400 answer otherwise.</summary>
+    internal static JsonDocument ParseObject(string body)
     {
         JsonDocument document;
         try
@@ -547,12 +566,14 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
         return document;
     }
 
-    private static string RequiredString(JsonElement root, string name) =>
+    /// <summary>Gets a required non-empty string property; a 400 answer otherwise.</summary>
+    internal static string RequiredString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
             : throw new BadRequestException($"Missing required parameter: '{name}'.");
 
-    private static int? OptionalInt(JsonElement root, string name) =>
+    /// <summary>Gets an optional integer property.</summary>
+    internal static int? OptionalInt(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
 
     private static string ContentText(JsonElement message)
@@ -579,5 +600,6 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
 
     private readonly record struct ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens);
 
-    private sealed class BadRequestException(string message) : Exception(message);
+    /// <summary>A request the server answers with <c>400</c> and the message.</summary>
+    internal sealed class BadRequestException(string message) : Exception(message);
 }

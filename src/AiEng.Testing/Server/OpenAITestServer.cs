@@ -5,7 +5,9 @@ namespace AiEng.Testing;
 /// <summary>
 /// An OpenAI-compatible HTTP server on loopback (<c>127.0.0.1</c>, a free port) for tests of code that talks to OpenAI
 /// or any compatible endpoint through a real client: <c>POST /v1/chat/completions</c> (JSON and server-sent events),
-/// <c>POST /v1/embeddings</c> (float and base64 encodings) and <c>GET /v1/models</c>. Answers come from callbacks; faults
+/// <c>POST /v1/embeddings</c> (float and base64 encodings), <c>GET /v1/models</c>, <c>/v1/files</c> (multipart uploads,
+/// with malformed fine-tuning JSONL rejected) and <c>/v1/fine_tuning/jobs</c> (jobs that progress as a
+/// <see cref="OpenAITestFineTuningScript"/> says, with events, checkpoints and cancellation). Answers come from callbacks; faults
 /// (error statuses with <c>Retry-After</c>, delays, dropped connections, broken streams) are queued for the next requests.
 /// </summary>
 /// <remarks>
@@ -37,6 +39,15 @@ public sealed class OpenAITestServer : IAsyncDisposable
     /// <summary>The path of the models endpoint.</summary>
     public const string ModelsPath = "/v1/models";
 
+    /// <summary>The path of the files endpoint (<c>POST</c> a multipart upload, <c>GET</c> the list, <c>GET /v1/files/{id}</c>).</summary>
+    public const string FilesPath = "/v1/files";
+
+    /// <summary>
+    /// The path of the fine-tuning jobs endpoint (<c>POST</c> to create, <c>GET</c> to list, <c>GET .../{id}</c>,
+    /// <c>GET .../{id}/events</c>, <c>GET .../{id}/checkpoints</c>, <c>POST .../{id}/cancel</c>).
+    /// </summary>
+    public const string FineTuningJobsPath = "/v1/fine_tuning/jobs";
+
     private readonly Lock _gate = new();
     private readonly List<QueuedFault> _faults = [];
     private readonly List<OpenAITestRecordedRequest> _requests = [];
@@ -45,6 +56,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
     private TestHttpServer? _http;
     private Func<OpenAITestChatRequest, CancellationToken, ValueTask<OpenAITestChatReply>> _chatHandler;
     private Func<OpenAITestEmbeddingRequest, CancellationToken, ValueTask<IReadOnlyList<float[]>>> _embeddingHandler;
+    private Func<OpenAITestFineTuningJobRequest, OpenAITestFineTuningScript> _fineTuningScript;
     private int _requestCount;
     private long _nextId;
 
@@ -53,6 +65,8 @@ public sealed class OpenAITestServer : IAsyncDisposable
         _options = options;
         _chatHandler = options.ChatHandler ?? OpenAITestServerOptions.EchoAsync;
         _embeddingHandler = options.EmbeddingHandler ?? DefaultEmbeddingsAsync;
+        _fineTuningScript = options.FineTuningScript ?? (_ => new OpenAITestFineTuningScript());
+        FineTuning = new OpenAITestFineTuning(this);
         BaseAddress = new Uri("http://127.0.0.1/v1/");
     }
 
@@ -74,6 +88,17 @@ public sealed class OpenAITestServer : IAsyncDisposable
         get => Volatile.Read(ref _embeddingHandler);
         set => Volatile.Write(ref _embeddingHandler, Throw.IfNull(value));
     }
+
+    /// <summary>Gets or sets how the fine-tuning jobs created from now on progress (see <see cref="OpenAITestServerOptions.FineTuningScript"/>).</summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public Func<OpenAITestFineTuningJobRequest, OpenAITestFineTuningScript> FineTuningScript
+    {
+        get => Volatile.Read(ref _fineTuningScript);
+        set => Volatile.Write(ref _fineTuningScript, Throw.IfNull(value));
+    }
+
+    /// <summary>Gets a snapshot of the files uploaded so far (<c>POST /v1/files</c>), oldest first.</summary>
+    public IReadOnlyList<OpenAITestFile> Files => FineTuning.Files;
 
     /// <summary>Gets the number of requests received so far, including failed and faulted ones.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);
@@ -103,6 +128,9 @@ public sealed class OpenAITestServer : IAsyncDisposable
     }
 
     internal OpenAITestServerOptions Options => _options;
+
+    /// <summary>Gets the files and fine-tuning endpoints and their state.</summary>
+    internal OpenAITestFineTuning FineTuning { get; }
 
     /// <summary>Starts a server on <c>127.0.0.1</c> with a free port.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults. The server keeps a copy.</param>

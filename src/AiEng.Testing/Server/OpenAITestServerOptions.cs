@@ -17,6 +17,20 @@ public sealed class OpenAITestServerOptions
     /// </summary>
     public Func<OpenAITestEmbeddingRequest, CancellationToken, ValueTask<IReadOnlyList<float[]>>>? EmbeddingHandler { get; set; }
 
+    /// <summary>
+    /// Gets or sets how each fine-tuning job created on the server progresses, chosen from its creation request. The default
+    /// gives every job a new <see cref="OpenAITestFineTuningScript"/>: queued for one poll, running for two, then succeeded.
+    /// </summary>
+    public Func<OpenAITestFineTuningJobRequest, OpenAITestFineTuningScript>? FineTuningScript { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether an upload with purpose <c>fine-tune</c> is rejected with <c>400</c>
+    /// (<c>invalid_file_format</c>, naming the line) unless every non-empty line is a JSON object with a <c>messages</c>
+    /// array (or, for preference data, an <c>input</c> object with one), as OpenAI checks uploads. The default is
+    /// <see langword="true"/>.
+    /// </summary>
+    public bool RejectMalformedFineTuningFiles { get; set; } = true;
+
     /// <summary>Gets or sets the number of dimensions of the default embeddings. The default is 64.</summary>
     public int EmbeddingDimensions { get; set; } = 64;
 
@@ -40,6 +54,8 @@ public sealed class OpenAITestServerOptions
     {
         ChatHandler = ChatHandler,
         EmbeddingHandler = EmbeddingHandler,
+        FineTuningScript = FineTuningScript,
+        RejectMalformedFineTuningFiles = RejectMalformedFineTuningFiles,
         EmbeddingDimensions = EmbeddingDimensions,
         Models = [.. Models],
         ApiKey = ApiKey,

@@ -30,6 +30,10 @@ public sealed class FineTuningSampleTests
             IReadOnlyList<FineTuningExample> written = await FineTuningJsonl.ReadExamplesAsync(train);
             Assert.Equal(11, written.Count);
             Assert.All(File.ReadAllLines(train), line => Assert.Equal(3, JsonDocument.Parse(line).RootElement.GetProperty("messages").GetArrayLength()));
+            using JsonDocument provenance = JsonDocument.Parse(File.ReadAllText(Path.Combine(outputDirectory, "train.provenance.json")));
+            Assert.Equal("train.jsonl", provenance.RootElement.GetProperty("file").GetString());
+            Assert.Equal(11, provenance.RootElement.GetProperty("examples").GetInt32());
+            Assert.Equal("classify-ticket", provenance.RootElement.GetProperty("prompt").GetProperty("name").GetString());
             Assert.DoesNotContain("jane.doe", File.ReadAllText(train) + File.ReadAllText(Path.Combine(outputDirectory, "validation.jsonl")), StringComparison.Ordinal);
         }
         finally

@@ -151,4 +151,43 @@ public sealed class FineTuningJsonlTests
         Assert.Null(FineTuningExample.GetWeight(message));
         Assert.True(FineTuningExample.IsTrained(message));
     }
+
+    [Fact]
+    public async Task Writing_a_data_set_writes_its_provenance_beside_the_jsonl()
+    {
+        using var directory = new TempDirectory();
+        var provenance = new FineTuningProvenance
+        {
+            Source = "distillation",
+            Prompt = new AiEng.Prompts.PromptId("classify", "3", "abc123"),
+            TeacherModel = "gpt-4o",
+            InputTokens = 1200,
+            OutputTokens = 300,
+            Cost = 0.0125m,
+            CreatedAt = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            Properties = new Dictionary<string, string> { ["rejected"] = "2" },
+        };
+        var set = new FineTuningDataSet([TrainingData.Chat("Printer jams", "hardware"), TrainingData.Chat("Refund please", "billing")], provenance);
+        string path = directory.Combine("tickets.jsonl");
+
+        await FineTuningJsonl.WriteDataSetAsync(path, set);
+
+        Assert.Equal(2, (await FineTuningJsonl.ReadExamplesAsync(path)).Count);
+        Assert.Equal(directory.Combine("tickets.provenance.json"), FineTuningJsonl.ProvenancePath(path));
+        using var written = JsonDocument.Parse(File.ReadAllText(FineTuningJsonl.ProvenancePath(path)));
+        var root = written.RootElement;
+        Assert.Equal("tickets.jsonl", root.GetProperty("file").GetString());
+        Assert.Equal(2, root.GetProperty("examples").GetInt32());
+        Assert.Equal("distillation", root.GetProperty("source").GetString());
+        Assert.Equal("classify", root.GetProperty("prompt").GetProperty("name").GetString());
+        Assert.Equal("3", root.GetProperty("prompt").GetProperty("version").GetString());
+        Assert.Equal("abc123", root.GetProperty("prompt").GetProperty("content_hash").GetString());
+        Assert.Equal("gpt-4o", root.GetProperty("teacher_model").GetString());
+        Assert.Equal(1200, root.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(300, root.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(0.0125m, root.GetProperty("cost").GetDecimal());
+        Assert.Equal(provenance.CreatedAt, root.GetProperty("created_at").GetDateTimeOffset());
+        Assert.Equal("2", root.GetProperty("properties").GetProperty("rejected").GetString());
+        Assert.Empty(Directory.GetFiles(directory.Path, "*.tmp"));
+    }
 }

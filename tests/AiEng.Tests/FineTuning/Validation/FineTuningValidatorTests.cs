@@ -189,4 +189,78 @@ public sealed class FineTuningValidatorTests
         var issue = new FineTuningIssue(FineTuningIssueSeverity.Error, FineTuningRules.EmptyContent, "training", 3, "t.jsonl:4", "messages[1].content", "no content");
         Assert.Equal("error [empty-content] training #3 (t.jsonl:4) messages[1].content: no content", issue.ToString());
     }
+
+    [Fact]
+    public async Task Accepts_a_well_formed_preference_pair_and_counts_its_tokens()
+    {
+        var pair = new PreferenceExample([new(ChatRole.System, "Be brief."), User("Capital of France?")], Assistant("Paris."), Assistant("It might be Lyon.")) { Id = "p1" };
+
+        var report = await Lenient.ValidatePreferencesAsync([pair]);
+
+        Assert.True(report.IsValid, report.ToString());
+        Assert.Empty(report.Issues);
+        Assert.True(report.TrainingTokens[0] > 0);
+    }
+
+    [Fact]
+    public async Task Reports_a_preference_pair_whose_answers_are_empty_or_not_assistant_messages()
+    {
+        var pair = new PreferenceExample([User("Capital of France?")], Assistant(" "), User("Lyon")) { Id = "p1" };
+
+        var issues = (await Lenient.ValidatePreferencesAsync([pair])).Issues;
+
+        Assert.Contains(issues, i => i.Rule == FineTuningRules.EmptyContent && i.Field == "preferred_output[0].content" && i.ExampleId == "p1");
+        Assert.Contains(issues, i => i.Rule == FineTuningRules.Role && i.Field == "non_preferred_output[0].role" && i.Message.Contains("user message", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Reports_a_preference_pair_whose_input_is_empty_or_does_not_end_with_a_user_message()
+    {
+        var empty = new PreferenceExample([], Assistant("Paris."), Assistant("Lyon."));
+        var endsWithAssistant = new PreferenceExample([User("Capital of France?"), Assistant("Let me think.")], Assistant("Paris."), Assistant("Lyon."));
+
+        var issues = (await Lenient.ValidatePreferencesAsync([empty, endsWithAssistant])).Issues;
+
+        Assert.Contains(issues, i => i.ExampleIndex == 0 && i.Rule == FineTuningRules.Preference && i.Field == "input.messages");
+        Assert.Contains(issues, i => i.ExampleIndex == 1 && i.Rule == FineTuningRules.Preference && i.Field == "input.messages[1].role");
+    }
+
+    [Fact]
+    public async Task Reports_the_inputs_own_problems_with_the_preference_formats_field_names()
+    {
+        var pair = new PreferenceExample([new(new ChatRole("narrator"), "Once"), User("Capital?"), User(" ")], Assistant("Paris."), Assistant("Lyon."));
+
+        var issues = (await Lenient.ValidatePreferencesAsync([pair])).Issues;
+
+        Assert.Contains(issues, i => i.Rule == FineTuningRules.Role && i.Field == "input.messages[0].role");
+        Assert.Contains(issues, i => i.Rule == FineTuningRules.EmptyContent && i.Field == "input.messages[2].content");
+        Assert.DoesNotContain(issues, i => i.Field?.StartsWith("messages", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Reports_a_preference_pair_whose_two_answers_are_the_same()
+    {
+        var pair = new PreferenceExample([User("Capital of France?")], Assistant("Paris."), Assistant(" Paris. "));
+
+        var issue = Assert.Single((await Lenient.ValidatePreferencesAsync([pair])).Issues);
+
+        Assert.Equal(FineTuningRules.Preference, issue.Rule);
+        Assert.Equal("non_preferred_output[0].content", issue.Field);
+        Assert.Equal(FineTuningIssueSeverity.Error, issue.Severity);
+    }
+
+    [Fact]
+    public async Task Reports_too_few_preference_pairs_and_checks_the_validation_set_too()
+    {
+        var validator = new FineTuningValidator();
+        var good = new PreferenceExample([User("Capital of France?")], Assistant("Paris."), Assistant("Lyon."));
+        var bad = new PreferenceExample([User("Capital of Spain?")], Assistant("Madrid."), Assistant("Madrid."));
+
+        var report = await validator.ValidatePreferencesAsync([good], [bad]);
+
+        Assert.False(report.IsValid);
+        Assert.Contains(report.Issues, i => i.Rule == FineTuningRules.MinExamples && i.Message.Contains("1 preference pairs", StringComparison.Ordinal));
+        Assert.Contains(report.Issues, i => i.Set == "validation" && i.Rule == FineTuningRules.Preference);
+        Assert.Single(report.ValidationTokens);
+    }
 }

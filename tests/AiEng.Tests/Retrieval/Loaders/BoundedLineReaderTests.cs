@@ -1,4 +1,4 @@
-using AiEng.Retrieval;
+using AiEng.Shared;
 
 namespace AiEng.Tests.Retrieval.Loaders;
 

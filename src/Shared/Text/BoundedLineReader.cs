@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AiEng.Retrieval;
+namespace AiEng.Shared;
 
 /// <summary>
 /// Reads lines from a <see cref="TextReader"/> like <see cref="TextReader.ReadLineAsync(CancellationToken)"/> (a line ends at
