@@ -27,6 +27,15 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
     private static readonly FrozenSet<string> Negations = FrozenSet.ToFrozenSet(
         ["not", "no", "never", "without", "none", "nothing", "nobody", "neither", "nor", "cannot", "n't"], StringComparer.Ordinal);
 
+    // Words that carry the form of a question, not its subject: question words, auxiliaries and modals, pronouns,
+    // determiners, common prepositions and conjunctions, and the verbs of asking. Negations and comparison words are not here.
+    private static readonly FrozenSet<string> FormWords = FrozenSet.ToFrozenSet(
+        ("a an the what which who whom whose when where why how is are was were be been being am do does did done "
+        + "can could would should shall will may might must have has had i me my mine you your yours we us our it its "
+        + "they them their this that these those there here of in on at to for from with by about as into onto "
+        + "and or but if so than then also just please tell explain know need want way kind sort type "
+        + "some any many much one ones get gets got make makes made s").Split(' '), StringComparer.Ordinal);
+
     private static readonly FrozenDictionary<string, string> NumberWords = BuildClasses(
         ("0", "zero none"), ("1", "one first single once"), ("2", "two second twice double pair"), ("3", "three third thrice triple"),
         ("4", "four fourth quarter"), ("5", "five fifth"), ("6", "six sixth"), ("7", "seven seventh"), ("8", "eight eighth"),
@@ -86,6 +95,17 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
     /// </summary>
     public bool CompareComparisons { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether two questions that are the same words but for a swapped subject word are kept
+    /// apart. Subject words are those that are not question words, pronouns, articles, auxiliaries or common prepositions,
+    /// with plurals and -ing/-ed endings folded and number words, units and comparison words taken as their class. When each
+    /// question has subject words of its own and they share at least as many as either has of its own, they differ by a swap,
+    /// the shape of a near-miss ("boil an egg for a soft yolk" and "... a hard yolk", "sort a dictionary by key" and "... by
+    /// value"); a reworded question shares fewer words and passes. Default <see langword="true"/>; it also stops short
+    /// paraphrases that swap one word for a synonym ("How tall is Mount Everest?" and "What is the height of Mount Everest?").
+    /// </summary>
+    public bool CompareSubjectWords { get; set; } = true;
+
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="question"/> or <paramref name="cachedQuestion"/> is <see langword="null"/>.</exception>
     public bool CanServe(string question, string cachedQuestion)
@@ -98,7 +118,25 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
             && (!CompareNegations || a.Negated == b.Negated)
             && (!CompareNames || (Contains(b.Words, a.Names) && Contains(a.Words, b.Names)))
             && (!CompareUnits || a.Units.SetEquals(b.Units))
-            && (!CompareComparisons || a.Comparisons.SetEquals(b.Comparisons));
+            && (!CompareComparisons || a.Comparisons.SetEquals(b.Comparisons))
+            && (!CompareSubjectWords || !IsSwap(a.Subjects, b.Subjects));
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether two questions are the same words but for a swap: each has subject words the other
+    /// lacks, and they share at least as many as either has of its own.
+    /// </summary>
+    private static bool IsSwap(HashSet<string> a, HashSet<string> b)
+    {
+        int shared = 0;
+        foreach (string word in a)
+        {
+            shared += b.Contains(word) ? 1 : 0;
+        }
+
+        int ownA = a.Count - shared;
+        int ownB = b.Count - shared;
+        return ownA > 0 && ownB > 0 && shared >= Math.Max(ownA, ownB);
     }
 
     private static bool Contains(HashSet<string> words, HashSet<string> names)
@@ -175,6 +213,9 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
 
         public HashSet<string> Comparisons { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Gets the content words, stemmed, with number words, units and comparison words as their class.</summary>
+        public HashSet<string> Subjects { get; } = new(StringComparer.Ordinal);
+
         public bool Negated { get; private set; }
 
         public void Add(string word, bool startsSentence)
@@ -207,21 +248,27 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
             if (Negations.Contains(lower))
             {
                 Negated = true;
+                return;
             }
 
             if (NumberWords.TryGetValue(lower, out string? number))
             {
                 Numbers.Add(number);
+                Subjects.Add("#" + number);
             }
-
-            if (UnitClasses.TryGetValue(lower, out string? unit) && (lower.Length > 1 || !startsSentence))
+            else if (UnitClasses.TryGetValue(lower, out string? unit) && (lower.Length > 1 || !startsSentence))
             {
                 Units.Add(unit);
+                Subjects.Add(unit);
             }
-
-            if (ComparisonClasses.TryGetValue(lower, out string? comparison))
+            else if (ComparisonClasses.TryGetValue(lower, out string? comparison))
             {
                 Comparisons.Add(comparison);
+                Subjects.Add(comparison);
+            }
+            else if (!FormWords.Contains(lower))
+            {
+                Subjects.Add(Stem(lower));
             }
 
             if (!startsSentence && char.IsUpper(word[0]) && lower != "i")
@@ -246,11 +293,28 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
             }
 
             Numbers.Add(value);
+            Subjects.Add("#" + value);
             string suffix = digits[end..];
             if (suffix.Length > 0 && UnitClasses.TryGetValue(suffix, out string? unit))
             {
                 Units.Add(unit);
             }
+        }
+
+        /// <summary>A light English stem, the same on both sides: plurals, and the endings -ing and -ed.</summary>
+        private static string Stem(string word)
+        {
+            if (word.Length > 5 && word.EndsWith("ing", StringComparison.Ordinal))
+            {
+                return word[..^3];
+            }
+
+            if (word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
+            {
+                return word[..^2];
+            }
+
+            return word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) && !word.EndsWith("ses", StringComparison.Ordinal) ? word[..^2] : Singular(word);
         }
 
         private static string Singular(string word) =>
