@@ -27,8 +27,8 @@ public static class SemanticCacheAiEngBuilderExtensions
     /// <exception cref="InvalidOperationException">The builder was not created by <c>AddAiEng</c>.</exception>
     /// <remarks>
     /// <para>
-    /// <see cref="SemanticCacheOptions.Threshold"/>, <see cref="SemanticCacheOptions.TimeToLive"/> and
-    /// <see cref="SemanticCacheOptions.MaxCandidates"/> are bound from <c>AiEng:SemanticCache</c> and validated when the host
+    /// <see cref="SemanticCacheOptions.Threshold"/>, <see cref="SemanticCacheOptions.TimeToLive"/>,
+    /// <see cref="SemanticCacheOptions.MaxCandidates"/> and <see cref="SemanticCacheOptions.MaxEntries"/> are bound from <c>AiEng:SemanticCache</c> and validated when the host
     /// starts. The cache sits inside AiEng's usage tracking and outside its resilience. A
     /// <c>VectorStoreCollection&lt;string, SemanticCacheRecord&gt;</c> registered in the services keeps the vectors, else
     /// they are kept in memory; an <see cref="IDistributedCache"/> registered in the services keeps the responses (under keys

@@ -4,13 +4,30 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// The default index of the semantic cache: records in process memory, grouped by scope and searched by an exact cosine scan
-/// of the request's scope only. AiEng's MEVD stores live in AiEng.Retrieval, which AiEng does not reference
-/// (docs/architecture.md), and a cache of questions is small enough for a scan.
+/// of the request's scope only, at most <c>maxEntries</c> of them (adding one more drops the oldest). AiEng's MEVD stores
+/// live in AiEng.Retrieval, which AiEng does not reference (docs/architecture.md), and a cache of questions is small enough
+/// for a scan.
 /// </summary>
-internal sealed class InMemorySemanticCacheIndex : SemanticCacheIndex
+internal sealed class InMemorySemanticCacheIndex(int maxEntries) : SemanticCacheIndex
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<SemanticCacheRecord>> _scopes = new(StringComparer.Ordinal);
+
+    // Every record, oldest first, found by its key: to drop the oldest, and to remove a record by key.
+    private readonly LinkedList<SemanticCacheRecord> _order = new();
+    private readonly Dictionary<string, LinkedListNode<SemanticCacheRecord>> _nodes = new(StringComparer.Ordinal);
+
+    /// <summary>Gets how many records the index holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nodes.Count;
+            }
+        }
+    }
 
     public override Task<IReadOnlyList<(SemanticCacheRecord Record, double Similarity)>> SearchAsync(
         string scope, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
@@ -45,12 +62,18 @@ internal sealed class InMemorySemanticCacheIndex : SemanticCacheIndex
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
+            Remove(record.Key);
             if (!_scopes.TryGetValue(record.Scope, out List<SemanticCacheRecord>? records))
             {
                 _scopes[record.Scope] = records = [];
             }
 
             records.Add(record);
+            _nodes[record.Key] = _order.AddLast(record);
+            while (_nodes.Count > maxEntries)
+            {
+                Remove(_order.First!.Value.Key);
+            }
         }
 
         return Task.CompletedTask;
@@ -60,10 +83,7 @@ internal sealed class InMemorySemanticCacheIndex : SemanticCacheIndex
     {
         lock (_gate)
         {
-            foreach (List<SemanticCacheRecord> records in _scopes.Values)
-            {
-                records.RemoveAll(r => r.Key == key);
-            }
+            Remove(key);
         }
 
         return Task.CompletedTask;
@@ -74,8 +94,20 @@ internal sealed class InMemorySemanticCacheIndex : SemanticCacheIndex
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            IReadOnlyList<string> keys = _scopes.Remove(scope, out List<SemanticCacheRecord>? records) ? [.. records.Select(r => r.Key)] : [];
-            return Task.FromResult(keys);
+            if (!_scopes.Remove(scope, out List<SemanticCacheRecord>? records))
+            {
+                return Task.FromResult<IReadOnlyList<string>>([]);
+            }
+
+            foreach (SemanticCacheRecord record in records)
+            {
+                if (_nodes.Remove(record.Key, out LinkedListNode<SemanticCacheRecord>? node))
+                {
+                    _order.Remove(node);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<string>>([.. records.Select(r => r.Key)]);
         }
     }
 
@@ -85,8 +117,30 @@ internal sealed class InMemorySemanticCacheIndex : SemanticCacheIndex
         lock (_gate)
         {
             _scopes.Clear();
+            _order.Clear();
+            _nodes.Clear();
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Removes a record by key, if present; the caller holds the lock.</summary>
+    private void Remove(string key)
+    {
+        if (!_nodes.Remove(key, out LinkedListNode<SemanticCacheRecord>? node))
+        {
+            return;
+        }
+
+        _order.Remove(node);
+        string scope = node.Value.Scope;
+        if (_scopes.TryGetValue(scope, out List<SemanticCacheRecord>? records))
+        {
+            records.RemoveAll(r => r.Key == key);
+            if (records.Count == 0)
+            {
+                _scopes.Remove(scope);
+            }
+        }
     }
 }

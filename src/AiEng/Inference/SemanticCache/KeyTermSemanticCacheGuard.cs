@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
+using AiEng.Offline;
 
 namespace AiEng.Inference;
 
@@ -268,7 +269,8 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
             }
             else if (!FormWords.Contains(lower))
             {
-                Subjects.Add(Stem(lower));
+                // The extractive responder's light stemmer: plurals, -ing, -ed, -ly.
+                Subjects.Add(TermNormalizer.Stem(lower));
             }
 
             if (!startsSentence && char.IsUpper(word[0]) && lower != "i")
@@ -299,22 +301,6 @@ public sealed class KeyTermSemanticCacheGuard : ISemanticCacheGuard
             {
                 Units.Add(unit);
             }
-        }
-
-        /// <summary>A light English stem, the same on both sides: plurals, and the endings -ing and -ed.</summary>
-        private static string Stem(string word)
-        {
-            if (word.Length > 5 && word.EndsWith("ing", StringComparison.Ordinal))
-            {
-                return word[..^3];
-            }
-
-            if (word.Length > 4 && word.EndsWith("ed", StringComparison.Ordinal))
-            {
-                return word[..^2];
-            }
-
-            return word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) && !word.EndsWith("ses", StringComparison.Ordinal) ? word[..^2] : Singular(word);
         }
 
         private static string Singular(string word) =>

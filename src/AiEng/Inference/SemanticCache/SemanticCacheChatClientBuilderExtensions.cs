@@ -66,7 +66,7 @@ public static class SemanticCacheChatClientBuilderExtensions
             ?? throw new InvalidOperationException(
                 "UseSemanticCache needs an embedding model: pass one to UseSemanticCache(embeddingGenerator: ...), or register an "
                 + "IEmbeddingGenerator<string, Embedding<float>> in the services (for example AddAiEng with an embedding model, and AddOnnx() for the local one).");
-        SemanticCacheIndex index = vectors is null ? new InMemorySemanticCacheIndex() : new VectorStoreSemanticCacheIndex(vectors);
+        SemanticCacheIndex index = vectors is null ? new InMemorySemanticCacheIndex(settings.MaxEntries) : new VectorStoreSemanticCacheIndex(vectors);
         IDistributedCache store = responses ?? new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
         ILogger? logger = services.GetService<ILoggerFactory>()?.CreateLogger("AiEng.SemanticCache");
         return new SemanticCache(generator, index, store, settings, inner.GetService<ChatClientMetadata>(), services.GetService<TimeProvider>(), logger);

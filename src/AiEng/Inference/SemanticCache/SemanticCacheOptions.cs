@@ -7,7 +7,7 @@ namespace AiEng.Inference;
 /// <summary>Options of the semantic cache (<c>ChatClientBuilder.UseSemanticCache</c>): when a stored response may answer a new request, and for how long.</summary>
 public sealed class SemanticCacheOptions
 {
-    /// <summary>The configuration section the AiEng DI layer binds <see cref="Threshold"/>, <see cref="TimeToLive"/> and <see cref="MaxCandidates"/> from.</summary>
+    /// <summary>The configuration section the AiEng DI layer binds <see cref="Threshold"/>, <see cref="TimeToLive"/>, <see cref="MaxCandidates"/> and <see cref="MaxEntries"/> from.</summary>
     public const string ConfigurationSection = "AiEng:SemanticCache";
 
     /// <summary>The default <see cref="Threshold"/>: 0.70, chosen on the train split of the labelled question pairs with all-MiniLM-L6-v2 and the default guard: the lowest threshold without a false hit there (0.65) plus a margin of 0.05 (docs/inference-cost.md).</summary>
@@ -40,6 +40,13 @@ public sealed class SemanticCacheOptions
     public int MaxCandidates { get; set; } = 3;
 
     /// <summary>
+    /// Gets or sets how many entries the default in-memory index keeps; adding one more drops the oldest. Default 10,000.
+    /// A vector collection given to <c>UseSemanticCache</c> is not limited by it (expired entries are removed when a search meets them).
+    /// </summary>
+    [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1, for example 10000")]
+    public int MaxEntries { get; set; } = 10_000;
+
+    /// <summary>
     /// Gets or sets a callback that adds its value to the scope of a request, or <see langword="null"/> (the default) for
     /// none. Requests whose values differ never share responses: return, for example, the tenant or user id when answers
     /// must not cross them, or a knowledge-base version that changes when the documents behind the answers do. It receives
@@ -66,6 +73,7 @@ public sealed class SemanticCacheOptions
             TimeToLive = TimeToLive,
             Guard = Guard,
             MaxCandidates = MaxCandidates,
+            MaxEntries = MaxEntries,
             AdditionalScope = AdditionalScope,
         };
     }

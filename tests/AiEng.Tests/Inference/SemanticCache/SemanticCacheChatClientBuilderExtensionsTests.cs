@@ -23,6 +23,8 @@ public sealed class SemanticCacheChatClientBuilderExtensionsTests
         Assert.Contains("AiEng:SemanticCache:TimeToLive", ttl.Message, StringComparison.Ordinal);
         var candidates = Assert.Throws<ArgumentException>("configure", () => builder.UseSemanticCache(BagOfWords(), o => o.MaxCandidates = 0));
         Assert.Contains("AiEng:SemanticCache:MaxCandidates", candidates.Message, StringComparison.Ordinal);
+        var entries = Assert.Throws<ArgumentException>("configure", () => builder.UseSemanticCache(BagOfWords(), o => o.MaxEntries = 0));
+        Assert.Contains("AiEng:SemanticCache:MaxEntries", entries.Message, StringComparison.Ordinal);
     }
 
     [Fact]
