@@ -114,7 +114,10 @@ public sealed class SemanticCache
     public Task InvalidateAllAsync(CancellationToken cancellationToken = default) => _index.ClearAsync(cancellationToken);
 
     /// <summary>Decides whether a request can use the cache, and gets its question and scope.</summary>
-    /// <returns><see langword="false"/> for a request that must go to the model untouched: no user question last, or a server-side conversation or background response.</returns>
+    /// <returns>
+    /// <see langword="false"/> for a request that must go to the model untouched: no user text question last, a server-side
+    /// conversation or background response, or options the scope cannot hash.
+    /// </returns>
     internal bool TryGetRequest(IReadOnlyList<ChatMessage> messages, ChatOptions? options, out string question, out string scope)
     {
         question = scope = string.Empty;
@@ -130,7 +133,17 @@ public sealed class SemanticCache
             return false;
         }
 
-        scope = ComputeScope(messages, messages.Count - 1, options);
+        try
+        {
+            scope = ComputeScope(messages, messages.Count - 1, options);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            // A value the scope cannot hash (an additional property of a type JSON cannot write): without a scope, no cache.
+            SemanticCacheLog.ScopeFailed(_logger, ex);
+            return false;
+        }
+
         return true;
     }
 

@@ -58,6 +58,9 @@ public sealed class SemanticCachingChatClientTests
         { "response format", () => new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, [System, new(ChatRole.User, "What is the capital of France?")] },
         { "tools", () => new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => city, "lookup")] }, [System, new(ChatRole.User, "What is the capital of France?")] },
         { "other property", () => new ChatOptions { AdditionalProperties = new() { ["reasoning_effort"] = "high" } }, [System, new(ChatRole.User, "What is the capital of France?")] },
+        { "tool mode", () => new ChatOptions { ToolMode = ChatToolMode.RequireAny }, [System, new(ChatRole.User, "What is the capital of France?")] },
+        { "instructions", () => new ChatOptions { Instructions = "Answer in one word." }, [System, new(ChatRole.User, "What is the capital of France?")] },
+        { "reasoning", () => new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } }, [System, new(ChatRole.User, "What is the capital of France?")] },
     };
 
     [Theory]
@@ -196,6 +199,20 @@ public sealed class SemanticCachingChatClientTests
         await client.GetResponseAsync(toolResult);
 
         Assert.Equal(4, model.CallCount);
+    }
+
+    [Fact]
+    public async Task A_request_whose_options_cannot_be_hashed_goes_to_the_model_without_the_cache()
+    {
+        var model = Numbered();
+        using IChatClient client = Build(model);
+        var options = new ChatOptions { AdditionalProperties = new() { ["handle"] = new Handle() } };
+
+        ChatResponse first = await client.GetResponseAsync("What is the capital of France?", options);
+        ChatResponse second = await client.GetResponseAsync("What is the capital of France?", options);
+
+        Assert.Equal("answer 2", second.Text);
+        Assert.False(IsHit(second));
     }
 
     [Fact]
@@ -368,6 +385,12 @@ public sealed class SemanticCachingChatClientTests
         Assert.Equal(
             JsonSerializer.Serialize(original.Messages, AIJsonUtilities.DefaultOptions),
             JsonSerializer.Serialize(hit.Messages, AIJsonUtilities.DefaultOptions));
+    }
+
+    /// <summary>A type JSON serialization knows nothing about.</summary>
+    private sealed class Handle
+    {
+        public IntPtr Value { get; } = IntPtr.Zero;
     }
 
     private static async Task<List<ChatResponseUpdate>> ToListAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
