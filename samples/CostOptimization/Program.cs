@@ -1,4 +1,12 @@
 // Usage: dotnet run --project samples/CostOptimization
 // Shows, offline, the ways AiEng lowers inference cost; each technique adds its step here (docs/inference-cost.md).
-Console.WriteLine("AiEng cost optimization sample: no steps yet.");
+using AiEng.Onnx;
+using AiEng.Samples.CostOptimization;
+
+Console.WriteLine("AiEng cost optimization sample (offline: a priced stand-in model, local all-MiniLM-L6-v2 embeddings).");
+using (var embedder = new OnnxEmbeddingGenerator())
+{
+    await SemanticCacheStep.RunAsync(embedder, Console.Out);
+}
+
 return 0;

@@ -20,6 +20,7 @@ internal static class BenchmarkRunner
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
         ["prompts"] = PromptsBenchmark.RunAsync,
+        ["semantic-cache"] = SemanticCache.SemanticCacheBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -40,6 +40,12 @@ public sealed record UsageRecord
     public bool IsStreaming { get; init; }
 
     /// <summary>
+    /// Gets a value indicating whether a cache answered the call (for example the semantic cache) instead of the model: it
+    /// used no tokens and has a cost of zero. The embedding that looked it up is a record of its own.
+    /// </summary>
+    public bool IsCacheHit { get; init; }
+
+    /// <summary>
     /// Gets the prompt the call was rendered from, as <c>name@version</c>, when its options carry one (rendering a prompt
     /// sets <c>ChatOptions.AdditionalProperties["aieng.prompt"]</c>); otherwise <see langword="null"/>.
     /// </summary>

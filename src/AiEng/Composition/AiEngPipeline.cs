@@ -12,7 +12,7 @@ namespace AiEng.Composition;
 /// <remarks>
 /// Order, outermost (nearest the caller) first, as <see cref="ChatClientBuilder"/> applies <c>Use</c> calls:
 /// 1. the application's middleware from <c>AiEngBuilder.ConfigureChatPipeline</c> / <c>ConfigureEmbeddingPipeline</c>, in the order added;
-/// 2. AiEng's own middleware;
+/// 2. AiEng's own middleware: usage tracking, the semantic cache when added, resilience;
 /// 3. the provider's (or application's) client.
 /// </remarks>
 internal static class AiEngPipeline
@@ -38,6 +38,12 @@ internal static class AiEngPipeline
         // Polly's registry: AiEng's (from AiEng:Resilience) unless the application registered one under the same key. A typed
         // pipeline the application registered under the key (hedging, fallback) runs the non-streaming calls around it.
         builder.UseUsageTracking();
+        if (registry.SemanticCache)
+        {
+            // Inside usage tracking, so that a hit is recorded as one (no tokens, no cost), and outside resilience, so that a hit skips retries.
+            builder.Use((client, serviceProvider) => SemanticCacheAiEngBuilderExtensions.Create(client, serviceProvider));
+        }
+
         var pipeline = ModelResiliencePipelines.GetOrAdd(services, pipelineKey);
         var responses = ModelResiliencePipelines.GetTyped<ChatResponse>(services, pipelineKey);
         var timeProvider = services.GetService<TimeProvider>();

@@ -28,6 +28,9 @@ internal sealed class AiEngRegistry
     /// <summary>Gets the chat registrations.</summary>
     public ModelRegistrations<IChatClient, ChatClientBuilder> Chat { get; } = new();
 
+    /// <summary>Gets or sets a value indicating whether every chat pipeline gets the semantic cache (<c>AiEngBuilder.UseSemanticCache</c>).</summary>
+    public bool SemanticCache { get; set; }
+
     /// <summary>Gets the embedding registrations.</summary>
     public ModelRegistrations<IEmbeddingGenerator<string, Embedding<float>>, EmbeddingGeneratorBuilder<string, Embedding<float>>> Embeddings { get; } = new();
 }

@@ -174,6 +174,7 @@ public sealed class UsageLedger : IUsageLedger
         private long _cached;
         private long _estimated;
         private long _unpriced;
+        private long _cacheHits;
         private decimal _cost;
         private long _latencyTicks;
 
@@ -187,6 +188,11 @@ public sealed class UsageLedger : IUsageLedger
             if (record.IsEstimated)
             {
                 _estimated++;
+            }
+
+            if (record.IsCacheHit)
+            {
+                _cacheHits++;
             }
 
             if (record.Cost is decimal cost)
@@ -208,6 +214,7 @@ public sealed class UsageLedger : IUsageLedger
             _latencyTicks += other._latencyTicks;
             _estimated += other._estimated;
             _unpriced += other._unpriced;
+            _cacheHits += other._cacheHits;
             _cost += other._cost;
         }
 
@@ -220,6 +227,7 @@ public sealed class UsageLedger : IUsageLedger
             Cost = _cost,
             EstimatedCalls = _estimated,
             UnpricedCalls = _unpriced,
+            CacheHits = _cacheHits,
             TotalLatency = TimeSpan.FromTicks(_latencyTicks),
         };
     }

@@ -30,6 +30,9 @@ public sealed record UsageTotals
     /// <summary>Gets how many calls had no cost because their model has no price; <see cref="Cost"/> leaves them out.</summary>
     public long UnpricedCalls { get; init; }
 
+    /// <summary>Gets how many of the calls a cache answered instead of the model (<see cref="UsageRecord.IsCacheHit"/>); they cost nothing.</summary>
+    public long CacheHits { get; init; }
+
     /// <summary>Gets the summed latency of the calls.</summary>
     public TimeSpan TotalLatency { get; init; }
 }

@@ -184,7 +184,8 @@ internal sealed class UsageTracker
         long outputTokens,
         long cachedInputTokens,
         bool isEstimated,
-        bool isStreaming)
+        bool isStreaming,
+        bool isCacheHit = false)
     {
         string model = string.IsNullOrEmpty(responseModel) ? call.RequestModel : responseModel;
         var record = new UsageRecord
@@ -197,10 +198,12 @@ internal sealed class UsageTracker
             OutputTokens = outputTokens,
             CachedInputTokens = cachedInputTokens,
             Latency = latency,
-            Cost = _prices.GetCost(model, inputTokens, outputTokens, cachedInputTokens),
+            // A cache hit costs the model nothing, whatever its price.
+            Cost = isCacheHit ? 0m : _prices.GetCost(model, inputTokens, outputTokens, cachedInputTokens),
             IsEstimated = isEstimated,
             CallerTag = call.CallerTag,
             IsStreaming = isStreaming,
+            IsCacheHit = isCacheHit,
             Prompt = call.Prompt,
             PromptHash = call.PromptHash,
         };

@@ -26,6 +26,10 @@ namespace AiEng.Inference;
 /// <see cref="UsageContent"/> in its updates if any (else estimated from the updates received).
 /// </para>
 /// <para>
+/// A response (or stream) that a cache marked with <see cref="ResponseCacheProperties.Hit"/>, as the semantic cache does,
+/// is recorded as a cache hit (<see cref="UsageRecord.IsCacheHit"/>): no tokens and a cost of zero.
+/// </para>
+/// <para>
 /// Failed calls: a call is recorded when the provider produced something (a response, or at least one streamed update).
 /// A call that throws before that (including cancellation and <see cref="BudgetExceededException"/>) is not recorded,
 /// as providers do not bill rejected requests; with metrics on, a budget refusal counts in <c>aieng.usage.budget.exceeded</c>.
@@ -174,7 +178,9 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     }
 
     private ValueTask Record(UsageCall call, ChatResponse response, IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
+        ResponseCacheProperties.GetHit(response.AdditionalProperties) is not null
+            ? _tracker.Record(call, _tracker.GetElapsed(call), response.ModelId, 0, 0, 0, isEstimated: false, isStreaming: false, isCacheHit: true)
+            : Record(call, _tracker.GetElapsed(call), messages, options, response.ModelId, response.Usage, response.Messages, stream: null);
 
     private static long CountOutputTokens(ITokenCounter counter, IList<ChatMessage> messages)
     {
@@ -230,6 +236,11 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         IList<ChatMessage>? responseMessages,
         StreamObservation? stream)
     {
+        if (stream?.IsCacheHit == true)
+        {
+            return _tracker.Record(call, latency, responseModel, 0, 0, 0, isEstimated: false, isStreaming: true, isCacheHit: true);
+        }
+
         long? input = usage?.InputTokenCount;
         long? output = usage?.OutputTokenCount;
         bool estimated = input is null || output is null;
@@ -255,9 +266,17 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
 
         public string? ModelId { get; private set; }
 
+        /// <summary>Gets a value indicating whether a cache served the stream (<see cref="ResponseCacheProperties.Hit"/> on its updates).</summary>
+        public bool IsCacheHit { get; private set; }
+
         public void Observe(ChatResponseUpdate update)
         {
             Updates++;
+            if (Updates == 1 && ResponseCacheProperties.GetHit(update.AdditionalProperties) is not null)
+            {
+                IsCacheHit = true;
+            }
+
             if (!string.IsNullOrEmpty(update.ModelId))
             {
                 ModelId = update.ModelId;

@@ -41,6 +41,31 @@ public sealed class UsageTrackingChatClientTests
     }
 
     [Fact]
+    public async Task Records_a_response_a_cache_marked_as_a_hit_with_no_tokens_and_no_cost()
+    {
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "cached answer"))
+            {
+                ModelId = "gpt-4o-mini",
+                AdditionalProperties = new() { [ResponseCacheProperties.Hit] = "my-cache" },
+            }),
+        };
+        using var client = Create(inner, o => o.Prices["gpt-4o-mini"] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m });
+
+        await client.GetResponseAsync(Question);
+
+        UsageRecord record = Assert.Single(_ledger.GetRecords());
+        Assert.True(record.IsCacheHit);
+        Assert.Equal(0m, record.Cost);
+        Assert.Equal(0, record.InputTokens);
+        Assert.Equal(0, record.OutputTokens);
+        Assert.False(record.IsEstimated);
+        Assert.Equal(1, _ledger.GetTotals().CacheHits);
+        Assert.Equal(1, _ledger.GetTotals().Calls);
+    }
+
+    [Fact]
     public async Task Stamps_records_with_the_system_clock_when_no_time_provider_is_given()
     {
         var inner = new TestChatClient
