@@ -4,7 +4,7 @@
 #   eng/fuzz.sh <target|all> <seconds per target>
 #
 # Installs what is missing (Debian's afl++, the sharpfuzz tool from .config/dotnet-tools.json), builds tests/AiEng.Fuzz in
-# Release, instruments the assemblies each target parses with, runs afl-fuzz for the given time per target, one at a
+# Release (AIENG_FUZZ_CONFIGURATION=Debug reuses a solution build, as CI does), instruments the assemblies each target parses with, runs afl-fuzz for the given time per target, one at a
 # time, and prints per target the seconds, executions, crashes and hangs. Findings are copied to artifacts/fuzz/found/<target>/.
 # Exit status: 0 when no crash was found (hangs are reported, not failed on), 1 on a crash, 2 on a usage or setup error.
 # Without afl++ (and no way to install it) it prints a warning and exits 0, so that CI skips the step.
@@ -51,9 +51,10 @@ fi
 echo "== sharpfuzz (dotnet tool restore)"
 dotnet tool restore >/dev/null || { echo "error: dotnet tool restore failed" >&2; exit 2; }
 
-echo "== build $project (Release)"
-dotnet build "$project" -c Release -nologo -v q >/dev/null || { echo "error: the build of $project failed" >&2; exit 2; }
-built=$project/bin/Release/net10.0
+configuration=${AIENG_FUZZ_CONFIGURATION:-Release}
+echo "== build $project ($configuration)"
+dotnet build "$project" -c "$configuration" -nologo -v q >/dev/null || { echo "error: the build of $project failed" >&2; exit 2; }
+built=$project/bin/$configuration/net10.0
 
 targets=$(dotnet "$built/AiEng.Fuzz.dll" list) || exit 2
 if [ "$requested" != all ]; then
@@ -113,7 +114,7 @@ echo "== fuzzing summary"
 printf '%-11s %8s %12s %8s %8s %8s  %s\n' target seconds executions corpus crashes hangs findings
 printf '%s\n' "${summary[@]}"
 if [ "$total_crashes" -gt 0 ]; then
-  echo "fuzzing found $total_crashes crash(es); replay one with: dotnet $project/bin/Release/net10.0/AiEng.Fuzz.dll replay <target> $found/<target>"
+  echo "fuzzing found $total_crashes crash(es); replay one with: dotnet $built/AiEng.Fuzz.dll replay <target> $found/<target>"
   exit 1
 fi
 exit 0
