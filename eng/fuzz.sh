@@ -4,8 +4,9 @@
 #   eng/fuzz.sh <target|all> <seconds per target>
 #
 # Installs what is missing (Debian's afl++, the sharpfuzz tool from .config/dotnet-tools.json), builds tests/AiEng.Fuzz in
-# Release (AIENG_FUZZ_CONFIGURATION=Debug reuses a solution build, as CI does), instruments the assemblies each target parses with, runs afl-fuzz for the given time per target, one at a
-# time, and prints per target the seconds, executions, crashes and hangs. Findings are copied to artifacts/fuzz/found/<target>/.
+# Release (AIENG_FUZZ_CONFIGURATION=Debug reuses a solution build, as CI does), instruments a copy of the assemblies each
+# target parses with, runs afl-fuzz for the given time per target, one at a time, and prints per target the seconds,
+# executions, crashes and hangs. Findings are copied to artifacts/fuzz/found/<target>/.
 # Exit status: 0 when no crash was found (hangs are reported, not failed on), 1 on a crash, 2 on a usage or setup error.
 # Without afl++ (and no way to install it) it prints a warning and exits 0, so that CI skips the step.
 set -uo pipefail
