@@ -4,7 +4,7 @@
 #   eng/fuzz.sh <target|all> <seconds per target>
 #
 # Installs what is missing (Debian's afl++, the sharpfuzz tool from .config/dotnet-tools.json), builds tests/AiEng.Fuzz in
-# Release (AIENG_FUZZ_CONFIGURATION=Debug reuses a solution build, as CI does), instruments a copy of the assemblies each
+# Release (AIENG_FUZZ_CONFIGURATION=Debug AIENG_FUZZ_NO_BUILD=1 reuse a solution build, as CI does), instruments a copy of the assemblies each
 # target parses with, runs afl-fuzz for the given time per target, one at a time, and prints per target the seconds,
 # executions, crashes and hangs. Findings are copied to artifacts/fuzz/found/<target>/.
 # Exit status: 0 when no crash was found (hangs are reported, not failed on), 1 on a crash, 2 on a usage or setup error.
@@ -53,9 +53,13 @@ echo "== sharpfuzz (dotnet tool restore)"
 dotnet tool restore >/dev/null || { echo "error: dotnet tool restore failed" >&2; exit 2; }
 
 configuration=${AIENG_FUZZ_CONFIGURATION:-Release}
-echo "== build $project ($configuration)"
-dotnet build "$project" -c "$configuration" -nologo -v q >/dev/null || { echo "error: the build of $project failed" >&2; exit 2; }
 built=$project/bin/$configuration/net10.0
+if [ "${AIENG_FUZZ_NO_BUILD:-0}" = 1 ] && [ -f "$built/AiEng.Fuzz.dll" ]; then
+  echo "== $project ($configuration): already built, not rebuilt (AIENG_FUZZ_NO_BUILD=1)"
+else
+  echo "== build $project ($configuration)"
+  dotnet build "$project" -c "$configuration" -nologo -v q >/dev/null || { echo "error: the build of $project failed" >&2; exit 2; }
+fi
 
 targets=$(dotnet "$built/AiEng.Fuzz.dll" list) || exit 2
 if [ "$requested" != all ]; then
