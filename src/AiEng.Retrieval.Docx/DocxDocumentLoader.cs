@@ -26,7 +26,8 @@ namespace AiEng.Retrieval;
 /// <para>
 /// A file is read by random access and is not copied into memory (another kind of stream is copied once). A document
 /// without text is skipped and reported as <see cref="DocumentLoadIssueKind.Empty"/>. A file that is not a Word document
-/// (a Word 97–2003 <c>.doc</c>, say, or a damaged package) throws <see cref="DocumentLoadException"/>.
+/// (a Word 97–2003 <c>.doc</c>, say, or a damaged package, whatever the Open XML SDK reports) throws
+/// <see cref="DocumentLoadException"/>.
 /// </para>
 /// </remarks>
 public sealed class DocxDocumentLoader : IBinaryDocumentLoader
@@ -59,8 +60,12 @@ public sealed class DocxDocumentLoader : IBinaryDocumentLoader
                     writer.VisitBlocks(body);
                 }
             }
-            catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or System.Xml.XmlException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
             {
+                // A damaged package is reported in many ways besides OpenXmlPackageException, InvalidDataException,
+                // FileFormatException and XmlException: fuzzing found System.IO.Packaging throwing InvalidOperationException
+                // (a relationship to a part that does not exist), ArgumentOutOfRangeException (an unknown element in the
+                // core properties) and ArgumentException (a part name ending in '/', an absolute internal target).
                 throw new DocumentLoadException(
                     $"Cannot read the Word document '{source.Name}': {ex.Message} It must be a .docx (Office Open XML) file; save a Word 97-2003 .doc file as .docx first.",
                     ex)

@@ -104,18 +104,25 @@ internal static class PromptFileParser
     private static YamlMappingNode LoadYaml(string yaml, string? source)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new PromptException("Invalid YAML front matter: " + e.Message, source, (int)e.Start.Line + 1, (int)e.Start.Column, e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet reports some malformed documents (for example an unclosed flow sequence) this way, without a position.
-            throw new PromptException("Invalid YAML front matter: " + e.Message, source, 2, 1, e);
+            // YamlDotNet reports some malformed documents this way, without a position: an unclosed flow sequence
+            // (InvalidOperationException), or a node where its representation model expects none, such as an empty key
+            // in a block mapping (ArgumentException "The current event is of an unsupported type", found by fuzzing).
+            // The parser's current event tells where it stopped.
+            Mark at = parser.Current?.Start ?? Mark.Empty;
+            throw new PromptException(
+                "Invalid YAML front matter: " + e.Message + " The reader stopped at this line; check the keys and values up to it: every key needs a name followed by ':'.",
+                source, Math.Max(1, (int)at.Line) + 1, Math.Max(1, (int)at.Column), e);
         }
 
         if (stream.Documents.Count == 0)

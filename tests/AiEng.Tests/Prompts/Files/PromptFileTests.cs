@@ -100,6 +100,22 @@ public class PromptFileTests
     }
 
     [Fact]
+    public void Reports_a_yaml_node_the_representation_model_cannot_hold_as_a_prompt_error_with_its_line()
+    {
+        // Found by fuzzing (tests/AiEng.Fuzz/regressions/prompt/yaml-node-of-unsupported-type.prompty): YamlDotNet threw
+        // ArgumentException "The current event is of an unsupported type", which escaped PromptFile.Parse.
+        string text = "---\nnam@:Nwer\f:\n  :\n    \n---\n";
+
+        PromptException error = Assert.Throws<PromptException>(() => PromptFile.Parse(text, "fuzz.prompty"));
+
+        Assert.Equal("fuzz.prompty", error.File);
+        Assert.InRange(error.Line, 2, 5); // the front matter, up to its closing line, where the reader stopped
+        Assert.True(error.Column > 0);
+        Assert.Contains("Invalid YAML front matter", error.Message, StringComparison.Ordinal);
+        Assert.IsType<ArgumentException>(error.InnerException);
+    }
+
+    [Fact]
     public void Reports_an_unclosed_front_matter()
     {
         PromptException error = Assert.Throws<PromptException>(() => PromptFile.Parse("---\nname: x\nuser:\nhi", "p.prompty"));

@@ -114,6 +114,23 @@ public class DocxDocumentLoaderTests
         Assert.Contains("save a Word 97-2003 .doc file as .docx", ex.Message, StringComparison.Ordinal);
     }
 
+    // Found by fuzzing: System.IO.Packaging reported these damaged packages with exceptions the loader let escape.
+    [Theory]
+    [InlineData("missing-part.docx", typeof(InvalidOperationException))]
+    [InlineData("core-properties-unknown-element.docx", typeof(ArgumentOutOfRangeException))]
+    [InlineData("part-uri-ending-with-slash.docx", typeof(ArgumentException))]
+    [InlineData("internal-relationship-with-absolute-target.docx", typeof(ArgumentException))]
+    public async Task A_damaged_package_fails_with_a_load_error_naming_the_file(string input, Type cause)
+    {
+        byte[] damaged = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fuzzing", "regressions", "docx", input));
+
+        var ex = await Assert.ThrowsAsync<DocumentLoadException>(() => TestSources.LoadAsync(new DocxDocumentLoader(), TestSources.FromBytes(damaged, "damaged.docx")));
+
+        Assert.Equal("damaged.docx", ex.SourceName);
+        Assert.Contains("'damaged.docx'", ex.Message, StringComparison.Ordinal);
+        Assert.IsType(cause, ex.InnerException);
+    }
+
     [Fact]
     public async Task Reads_a_stream_that_cannot_seek()
     {
