@@ -220,7 +220,7 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 async (c, t, ct) =>
                 {
                     await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                    await SetSearchParametersAsync(c, t, ct).ConfigureAwait(false);
+                    await SetSearchParametersAsync(c, t, preferIndexes: false, ct).ConfigureAwait(false);
                     var (order, score) = VectorExpressions("@q");
                     await using var command = PostgresDatabase.Command(c, t, $"SELECT {Columns(includeVectors)}, {score} AS {ScoreColumn} FROM {_schema.Table} WHERE {where} ORDER BY {order}, {_keyOrder} LIMIT @top OFFSET @skip");
                     AddParameters(command, parameters);
@@ -264,7 +264,7 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 async (c, t, ct) =>
                 {
                     await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                    await PreferIndexesAsync(c, t, ct).ConfigureAwait(false);
+                    await SetSearchParametersAsync(c, t, preferIndexes: true, ct).ConfigureAwait(false);
                     await using var command = PostgresDatabase.Command(c, t, $"""
                         WITH {KeywordRankingCtes(where)}
                         SELECT {Columns(includeVectors)}, kw.s AS {ScoreColumn} FROM kw JOIN {_schema.Table} ON {_model.Key.QuotedColumn} = kw.k
@@ -323,8 +323,7 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
                 async (c, t, ct) =>
                 {
                     await VerifyAsync(c, t, ct).ConfigureAwait(false);
-                    await SetSearchParametersAsync(c, t, ct).ConfigureAwait(false);
-                    await PreferIndexesAsync(c, t, ct).ConfigureAwait(false);
+                    await SetSearchParametersAsync(c, t, preferIndexes: true, ct).ConfigureAwait(false);
                     var (order, _) = VectorExpressions("@q");
                     await using var command = PostgresDatabase.Command(c, t, $"""
                         WITH {KeywordRankingCtes(where)},
@@ -532,19 +531,35 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         return (_model.IndexKind == PostgresIndexKind.Flat ? distance : raw, score);
     }
 
-    private async Task SetSearchParametersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sets, for this transaction only, the vector index's search parameters and, for statements with a keyword side
+    /// (<paramref name="preferIndexes"/>), <c>enable_seqscan = off</c>: with query terms it cannot see at planning time,
+    /// the planner would otherwise scan a small or mid-sized table whole for each term, which is several times slower
+    /// than the GIN index. One round trip.
+    /// </summary>
+    private async Task SetSearchParametersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool preferIndexes, CancellationToken cancellationToken)
     {
         // SET LOCAL lasts until the transaction ends, so a pooled connection (or PGlite's one shared session) keeps no setting.
         var options = _database.Options;
-        var setting = _model.IndexKind switch
+        var settings = new List<string>(2);
+        switch (_model.IndexKind)
         {
-            PostgresIndexKind.Hnsw when options.HnswEfSearch is { } ef => $"SET LOCAL hnsw.ef_search = {ef.ToString(CultureInfo.InvariantCulture)}",
-            PostgresIndexKind.IvfFlat when options.IvfFlatProbes is { } probes => $"SET LOCAL ivfflat.probes = {probes.ToString(CultureInfo.InvariantCulture)}",
-            _ => null,
-        };
-        if (setting is not null)
+            case PostgresIndexKind.Hnsw when options.HnswEfSearch is { } ef:
+                settings.Add($"SET LOCAL hnsw.ef_search = {ef.ToString(CultureInfo.InvariantCulture)}");
+                break;
+            case PostgresIndexKind.IvfFlat when options.IvfFlatProbes is { } probes:
+                settings.Add($"SET LOCAL ivfflat.probes = {probes.ToString(CultureInfo.InvariantCulture)}");
+                break;
+        }
+
+        if (preferIndexes)
         {
-            await using var command = PostgresDatabase.Command(connection, transaction, setting);
+            settings.Add("SET LOCAL enable_seqscan = off");
+        }
+
+        if (settings.Count > 0)
+        {
+            await using var command = PostgresDatabase.Command(connection, transaction, string.Join(';', settings));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -587,16 +602,6 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
         // Through decimal, a float's shortest form (0.9f becomes 0.9, not 0.899999976).
         command.Parameters.AddWithValue("k1", (double)(decimal)Bm25Options.DefaultK1);
         command.Parameters.AddWithValue("b", (double)(decimal)Bm25Options.DefaultB);
-    }
-
-    /// <summary>
-    /// Steers the planner to the GIN and vector indexes for this transaction: with a query term it cannot see at planning
-    /// time, it would otherwise scan a small or mid-sized table whole for each term, which is several times slower.
-    /// </summary>
-    private static async Task PreferIndexesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = PostgresDatabase.Command(connection, transaction, "SET LOCAL enable_seqscan = off");
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void CheckKeywordSearchable()
