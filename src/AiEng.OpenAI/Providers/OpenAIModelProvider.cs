@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using AiEng.Inference;
 using AiEng.Providers;
 using AiEng.Shared;
 using AiEng.Tokens;
@@ -160,15 +161,21 @@ public sealed class OpenAIModelProvider : ModelProvider
     private OpenAIClient CreateClient(ModelOptions options, ModelKind kind, IServiceProvider services)
     {
         ModelOptionsChecks.ThrowIfInvalid(errors => Validate(options, kind, "(options)", errors), nameof(options));
-        return CreateOpenAIClient(options, services);
+        return CreateOpenAIClient(options, services, options.Model!.Trim());
     }
 
     /// <summary>
     /// Creates the OpenAI client of already validated options: their endpoint, API key (or the placeholder), organization and
     /// project, the client's retries off, and the named <see cref="HttpClient"/> when the services have a factory. Shared with
-    /// the fine-tuning client, so both reach the endpoint the same way.
+    /// the fine-tuning and batch clients, so all reach the endpoint the same way.
     /// </summary>
-    internal static OpenAIClient CreateOpenAIClient(ModelOptions options, IServiceProvider services)
+    /// <param name="options">The validated options.</param>
+    /// <param name="services">The application's services.</param>
+    /// <param name="model">
+    /// The model the client sends to, whose responses' rate-limit headers are reported to its <see cref="ModelRateLimiter"/>
+    /// (from the services' <see cref="ModelRateLimiters"/>); <see langword="null"/> for a client of no one model.
+    /// </param>
+    internal static OpenAIClient CreateOpenAIClient(ModelOptions options, IServiceProvider services, string? model = null)
     {
         var endpoint = string.IsNullOrWhiteSpace(options.Endpoint) ? DefaultEndpoint : options.Endpoint.Trim();
         var clientOptions = new OpenAIClientOptions
@@ -192,6 +199,12 @@ public sealed class OpenAIModelProvider : ModelProvider
         if (options.Settings.TryGetValue("Project", out var project) && !string.IsNullOrWhiteSpace(project))
         {
             clientOptions.ProjectId = project.Trim();
+        }
+
+        if (model is not null && services.GetService(typeof(ModelRateLimiters)) is ModelRateLimiters limiters)
+        {
+            // Per try, so that each attempt's headers (a 429's Retry-After among them) reach the limiter.
+            clientOptions.AddPolicy(new RateLimitHeadersPolicy(limiters, model), PipelinePosition.PerTry);
         }
 
         var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? PlaceholderApiKey : options.ApiKey.Trim();

@@ -79,6 +79,21 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
                 return;
             }
 
+            if (normalizedPath is OpenAITestServer.ChatCompletionsPath or OpenAITestServer.EmbeddingsPath)
+            {
+                if (server.RateLimit is { } limit && !limit.TryTake(context.Response, out var retryAfter))
+                {
+                    string wait = retryAfter.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                    await WriteErrorAsync(context, 429, $"Rate limit reached for requests: limit {Options.RequestsPerMinute} per minute (the test server's OpenAITestServerOptions.RequestsPerMinute). Please try again in {wait}s.", "requests", "rate_limit_exceeded", cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if (Options.ResponseLatency > TimeSpan.Zero)
+                {
+                    await Task.Delay(Options.ResponseLatency, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             await DispatchAsync(context, normalizedPath, bytes, body, fault?.BreakStreamAfterChunks, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

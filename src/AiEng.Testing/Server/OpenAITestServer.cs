@@ -67,6 +67,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
         _embeddingHandler = options.EmbeddingHandler ?? DefaultEmbeddingsAsync;
         _fineTuningScript = options.FineTuningScript ?? (_ => new OpenAITestFineTuningScript());
         FineTuning = new OpenAITestFineTuning(this);
+        RateLimit = options.RequestsPerMinute is int perMinute ? new OpenAITestRateLimit(perMinute, options.TimeProvider) : null;
         BaseAddress = new Uri("http://127.0.0.1/v1/");
     }
 
@@ -131,6 +132,12 @@ public sealed class OpenAITestServer : IAsyncDisposable
 
     /// <summary>Gets the files and fine-tuning endpoints and their state.</summary>
     internal OpenAITestFineTuning FineTuning { get; }
+
+    /// <summary>Gets the server-side requests-per-minute limit, if <see cref="OpenAITestServerOptions.RequestsPerMinute"/> set one.</summary>
+    internal OpenAITestRateLimit? RateLimit { get; }
+
+    /// <summary>Gets how many chat completion and embeddings requests the server's <see cref="OpenAITestServerOptions.RequestsPerMinute"/> limit answered with <c>429</c>.</summary>
+    public int RateLimitedCount => RateLimit?.Rejected ?? 0;
 
     /// <summary>Starts a server on <c>127.0.0.1</c> with a free port.</summary>
     /// <param name="options">The options; <see langword="null"/> for the defaults. The server keeps a copy.</param>

@@ -49,6 +49,21 @@ public sealed class OpenAITestServerOptions
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Gets or sets how long the server waits before answering each chat completion and embeddings request (after the
+    /// rate limit admitted it), to stand in for a model's latency. The default is zero.
+    /// </summary>
+    public TimeSpan ResponseLatency { get; set; }
+
+    /// <summary>
+    /// Gets or sets a server-side limit of chat completion and embeddings requests per minute, enforced as OpenAI does:
+    /// a bucket of a second's worth of requests (at least one) refilled continuously. A request over it gets <c>429</c>
+    /// with <c>Retry-After</c> and <c>retry-after-ms</c>; every answer of those endpoints carries
+    /// <c>x-ratelimit-limit-requests</c>, <c>x-ratelimit-remaining-requests</c> and <c>x-ratelimit-reset-requests</c>.
+    /// <see cref="OpenAITestServer.RateLimitedCount"/> counts the 429s. The default, <see langword="null"/>, has no limit.
+    /// </summary>
+    public int? RequestsPerMinute { get; set; }
+
     /// <summary>Creates a copy, so that the server never sees later changes to the caller's options.</summary>
     internal OpenAITestServerOptions Clone() => new()
     {
@@ -60,6 +75,8 @@ public sealed class OpenAITestServerOptions
         Models = [.. Models],
         ApiKey = ApiKey,
         TimeProvider = TimeProvider,
+        ResponseLatency = ResponseLatency,
+        RequestsPerMinute = RequestsPerMinute,
     };
 
     /// <summary>Checks the options.</summary>
@@ -68,6 +85,15 @@ public sealed class OpenAITestServerOptions
         Throw.IfLessThan(EmbeddingDimensions, 1);
         Throw.IfNull(Models);
         Throw.IfNull(TimeProvider);
+        if (ResponseLatency < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResponseLatency), ResponseLatency, "The response latency cannot be negative.");
+        }
+
+        if (RequestsPerMinute is int perMinute)
+        {
+            Throw.IfLessThan(perMinute, 1, nameof(RequestsPerMinute));
+        }
         if (Models.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("Model ids cannot be empty.", nameof(Models));

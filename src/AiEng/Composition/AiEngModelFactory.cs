@@ -1,6 +1,7 @@
 using AiEng.Inference;
 using AiEng.Providers;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AiEng.Composition;
@@ -30,10 +31,20 @@ internal sealed class AiEngModelFactory
     public IChatClient CreateChatClient(string? name)
     {
         var model = Resolve(ModelKind.Chat, name);
-        var inner = _registry.Chat.GetCustom(name) is { } custom
-            ? custom(_services) ?? throw NullClient(model)
-            : ProviderOf(model).CreateChatClient(model.Options!, _services);
-        return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.ChatKey(name), name);
+        IChatClient inner;
+        ModelRateLimiter? rateLimiter = null;
+        if (_registry.Chat.GetCustom(name) is { } custom)
+        {
+            inner = custom(_services) ?? throw NullClient(model);
+        }
+        else
+        {
+            var provider = ProviderOf(model);
+            rateLimiter = RateLimiterOf(provider, model);
+            inner = provider.CreateChatClient(model.Options!, _services);
+        }
+
+        return AiEngPipeline.BuildChatClient(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.ChatKey(name), name, rateLimiter);
     }
 
     /// <summary>Creates the embedding pipeline of the model <paramref name="name"/> (the default model when null).</summary>
@@ -42,6 +53,7 @@ internal sealed class AiEngModelFactory
         var model = Resolve(ModelKind.Embeddings, name);
         IEmbeddingGenerator<string, Embedding<float>> inner;
         EmbeddingRequestLimits? limits = null;
+        ModelRateLimiter? rateLimiter = null;
         if (_registry.Embeddings.GetCustom(name) is { } custom)
         {
             inner = custom(_services) ?? throw NullClient(model);
@@ -49,11 +61,27 @@ internal sealed class AiEngModelFactory
         else
         {
             var provider = ProviderOf(model);
+            rateLimiter = RateLimiterOf(provider, model);
             inner = provider.CreateEmbeddingGenerator(model.Options!, _services);
             limits = EmbeddingRequestLimitSettings.Resolve(provider.GetEmbeddingRequestLimits(model.Options!), model.Options!);
         }
 
-        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name, limits);
+        return AiEngPipeline.BuildEmbeddingGenerator(inner, _registry, _services, model.ConfigurationPath, ModelResiliencePipelines.EmbeddingsKey(name), name, limits, rateLimiter);
+    }
+
+    /// <summary>
+    /// Gets the model's shared rate limiter when its settings set limits: one per provider and model id in the process
+    /// (<see cref="ModelRateLimiters"/>), created before the provider's client so that the provider can report headers to it.
+    /// </summary>
+    private ModelRateLimiter? RateLimiterOf(ModelProvider provider, ModelDescriptor model)
+    {
+        if (ModelRateLimitSettings.Resolve(model.Options!) is not { } limits)
+        {
+            return null;
+        }
+
+        var modelId = string.IsNullOrWhiteSpace(model.Options!.Model) ? model.ConfigurationPath : model.Options.Model;
+        return _services.GetRequiredService<ModelRateLimiters>().GetOrAdd(provider.Name, modelId, limits);
     }
 
     /// <summary>Describes and checks a model; its options are a copy of the configured ones, which the provider may keep.</summary>

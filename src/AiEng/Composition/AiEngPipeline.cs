@@ -12,7 +12,7 @@ namespace AiEng.Composition;
 /// <remarks>
 /// Order, outermost (nearest the caller) first, as <see cref="ChatClientBuilder"/> applies <c>Use</c> calls:
 /// 1. the application's middleware from <c>AiEngBuilder.ConfigureChatPipeline</c> / <c>ConfigureEmbeddingPipeline</c>, in the order added;
-/// 2. AiEng's own middleware: usage tracking, the semantic cache when added, resilience;
+/// 2. AiEng's own middleware: usage tracking, the semantic cache when added, resilience, the model's rate limits when set;
 /// 3. the provider's (or application's) client.
 /// </remarks>
 internal static class AiEngPipeline
@@ -24,8 +24,10 @@ internal static class AiEngPipeline
     /// <param name="configurationPath">The model's configuration section, named in error messages (for example <c>AiEng:Chat</c>).</param>
     /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.ChatKey"/>).</param>
     /// <param name="name">The model's name, or <see langword="null"/> for the default model: it selects the application's per-model middleware.</param>
+    /// <param name="rateLimiter">The model's shared rate limiter, or <see langword="null"/> when it has no limits.</param>
     /// <returns>The outermost client.</returns>
-    public static IChatClient BuildChatClient(IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name)
+    public static IChatClient BuildChatClient(
+        IChatClient inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name, ModelRateLimiter? rateLimiter = null)
     {
         var builder = new ChatClientBuilder(inner);
         foreach (var configure in registry.Chat.PipelineOf(name))
@@ -48,6 +50,13 @@ internal static class AiEngPipeline
         var responses = ModelResiliencePipelines.GetTyped<ChatResponse>(services, pipelineKey);
         var timeProvider = services.GetService<TimeProvider>();
         builder.Use(client => new ResilientChatClient(client, pipeline, responses, timeProvider, configurationPath));
+
+        // The rate limits inside resilience, next to the model: every attempt, retries included, waits for its permit.
+        if (rateLimiter is not null)
+        {
+            builder.UseRateLimits(rateLimiter);
+        }
+
         return builder.Build(services);
     }
 
@@ -59,10 +68,11 @@ internal static class AiEngPipeline
     /// <param name="pipelineKey">The key of the model's resilience pipeline in Polly's registry (<see cref="ModelResiliencePipelines.EmbeddingsKey"/>).</param>
     /// <param name="name">The model's name, or <see langword="null"/> for the default model: it selects the application's per-model middleware.</param>
     /// <param name="limits">The model's request limits (the provider's, overridden by its settings), or <see langword="null"/> for none.</param>
+    /// <param name="rateLimiter">The model's shared rate limiter, or <see langword="null"/> when it has no limits.</param>
     /// <returns>The outermost generator.</returns>
     public static IEmbeddingGenerator<string, Embedding<float>> BuildEmbeddingGenerator(
         IEmbeddingGenerator<string, Embedding<float>> inner, AiEngRegistry registry, IServiceProvider services, string configurationPath, string pipelineKey, string? name,
-        EmbeddingRequestLimits? limits = null)
+        EmbeddingRequestLimits? limits = null, ModelRateLimiter? rateLimiter = null)
     {
         var builder = new EmbeddingGeneratorBuilder<string, Embedding<float>>(inner);
         foreach (var configure in registry.Embeddings.PipelineOf(name))
@@ -82,6 +92,11 @@ internal static class AiEngPipeline
         var embeddings = ModelResiliencePipelines.GetTyped<GeneratedEmbeddings<Embedding<float>>>(services, pipelineKey);
         var timeProvider = services.GetService<TimeProvider>();
         builder.Use(generator => new ResilientEmbeddingGenerator<string, Embedding<float>>(generator, pipeline, embeddings, timeProvider, configurationPath));
+        if (rateLimiter is not null)
+        {
+            builder.UseRateLimits(rateLimiter);
+        }
+
         return builder.Build(services);
     }
 }

@@ -140,6 +140,7 @@ internal sealed class ModelResolver
         }
 
         EmbeddingRequestLimitSettings.Validate(options, model.Kind, path, errors);
+        ModelRateLimitSettings.Validate(options, path, errors);
         provider.Validate(options, model.Kind, path, errors);
     }
 

@@ -103,6 +103,9 @@ public static class AiEngServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageTrackingOptions>, UsageTrackingOptionsValidator>());
         services.TryAddSingleton<ITokenCounter>(_ => TiktokenTokenCounter.O200kBase);
 
+        // One rate limiter per provider and model in the process, shared by every client of the model.
+        services.TryAddSingleton(provider => new ModelRateLimiters(provider.GetService<TimeProvider>()));
+
         // Resilience around every provider call: one pipeline per model in Polly's registry (with Polly's telemetry), built
         // from the options of AiEng:Resilience, which are checked at start-up (annotations, then the rules across values).
         registry.Builder.AddOptions<ResilienceOptions, ResilienceOptionsAnnotationValidator>(ResilienceSection);
