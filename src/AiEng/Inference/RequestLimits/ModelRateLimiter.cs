@@ -14,8 +14,8 @@ namespace AiEng.Inference;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A per-minute limit <c>L</c> refills continuously at <c>L / 60</c> a second, and queued calls are served about every
-/// 100 ms (every <c>60 s × ceil(L / 600) / L</c>). The request limiter holds no more than <c>ceil(L / 600)</c> requests, so
+/// A per-minute limit <c>L</c> refills continuously at <c>L / 60</c> a second, and each queued call is admitted the moment
+/// its permits are there. The request limiter holds no more than <c>ceil(L / 600)</c> requests (a tenth of a second's), so
 /// requests leave at the limit's pace rather than in a burst at the start of each minute; the token limiter holds up to a
 /// minute's tokens, so that any request up to <see cref="ModelRateLimitOptions.TokensPerMinute"/> tokens fits.
 /// </para>
@@ -331,8 +331,7 @@ public sealed class ModelRateLimiter : IDisposable
     private PacedRateLimiter CreateBucket(int perMinute, bool burst)
     {
         int perStep = (perMinute + StepsPerMinute - 1) / StepsPerMinute;
-        var period = TimeSpan.FromTicks(TimeSpan.FromMinutes(1).Ticks * perStep / perMinute);
-        return new PacedRateLimiter(burst ? perMinute : perStep, perMinute / 60.0, period, _timeProvider);
+        return new PacedRateLimiter(burst ? perMinute : perStep, perMinute / 60.0, _timeProvider);
     }
 
     /// <summary>The lease of one admitted call: its request and token leases, released together.</summary>

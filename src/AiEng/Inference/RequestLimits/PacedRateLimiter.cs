@@ -4,7 +4,8 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// A token bucket on an injected <see cref="TimeProvider"/>: permits refill continuously at a fixed rate up to a capacity,
-/// and waiters are served in arrival order (a large request is not overtaken by small ones).
+/// and waiters are served in arrival order (a large request is not overtaken by small ones), each at the moment the bucket
+/// holds its permits: a one-shot timer is armed for the first waiter's due time, so no time is lost between ticks.
 /// </summary>
 /// <remarks>
 /// <c>System.Threading.RateLimiting</c>'s <see cref="TokenBucketRateLimiter"/> measures elapsed time with
@@ -20,6 +21,7 @@ internal sealed class PacedRateLimiter : RateLimiter
     private readonly Queue<Waiter> _queue = new();
     private readonly TimeProvider _timeProvider;
     private readonly double _capacity;
+    private readonly double _perSecond;
     private readonly double _perTimestamp;
     private readonly ITimer _timer;
     private double _available;
@@ -30,16 +32,16 @@ internal sealed class PacedRateLimiter : RateLimiter
     /// <summary>Initializes a new instance of the <see cref="PacedRateLimiter"/> class, full.</summary>
     /// <param name="capacity">The most permits it holds.</param>
     /// <param name="perSecond">How many permits it gains a second.</param>
-    /// <param name="servePeriod">How often queued waiters are served.</param>
     /// <param name="timeProvider">The clock.</param>
-    public PacedRateLimiter(int capacity, double perSecond, TimeSpan servePeriod, TimeProvider timeProvider)
+    public PacedRateLimiter(int capacity, double perSecond, TimeProvider timeProvider)
     {
         _timeProvider = timeProvider;
         _capacity = capacity;
         _available = capacity;
+        _perSecond = perSecond;
         _perTimestamp = perSecond / timeProvider.TimestampFrequency;
         _last = timeProvider.GetTimestamp();
-        _timer = timeProvider.CreateTimer(static state => ((PacedRateLimiter)state!).Serve(), this, servePeriod, servePeriod);
+        _timer = timeProvider.CreateTimer(static state => ((PacedRateLimiter)state!).Serve(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets the most permits one request may take.</summary>
@@ -87,6 +89,10 @@ internal sealed class PacedRateLimiter : RateLimiter
             waiter = new Waiter(permitCount);
             _queue.Enqueue(waiter);
             _queuedPermits += permitCount;
+            if (_queue.Count == 1)
+            {
+                ArmForFirstWaiter();
+            }
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -141,6 +147,7 @@ internal sealed class PacedRateLimiter : RateLimiter
 
                 if (_available + Tolerance < waiter.Permits)
                 {
+                    ArmForFirstWaiter();
                     return;
                 }
 
@@ -153,6 +160,18 @@ internal sealed class PacedRateLimiter : RateLimiter
 
                 waiter.Registration.Dispose();
             }
+        }
+    }
+
+    /// <summary>Arms the timer for when the bucket will hold the first waiter's permits (called under the lock).</summary>
+    private void ArmForFirstWaiter()
+    {
+        if (_queue.TryPeek(out var first))
+        {
+            double seconds = Math.Max(0, first.Permits - _available) / _perSecond;
+
+            // A timer that fires a hair early finds the bucket short and re-arms for the rest.
+            _timer.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
         }
     }
 
