@@ -9,4 +9,6 @@ using (var embedder = new OnnxEmbeddingGenerator())
     await SemanticCacheStep.RunAsync(embedder, Console.Out);
 }
 
+await BatchStep.RunAsync(Console.Out);
+
 return 0;
