@@ -131,7 +131,7 @@ public sealed class ModelRateLimiter : IDisposable
         Throw.IfNull(getHeader);
         if (status == 429)
         {
-            PauseFor(RetryAfter(getHeader) ?? DefaultPause);
+            PauseFor(ModelFailures.GetRetryAfter(getHeader, _timeProvider.GetUtcNow()) ?? DefaultPause);
             return;
         }
 
@@ -298,17 +298,6 @@ public sealed class ModelRateLimiter : IDisposable
         }
 
         return TimeSpan.FromMilliseconds(Math.Min(milliseconds, MaxPause.TotalMilliseconds));
-    }
-
-    private TimeSpan? RetryAfter(Func<string, string?> getHeader)
-    {
-        string? milliseconds = getHeader("retry-after-ms") ?? getHeader("x-ms-retry-after-ms");
-        if (double.TryParse(milliseconds, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0 && double.IsFinite(ms))
-        {
-            return TimeSpan.FromMilliseconds(Math.Min(ms, MaxPause.TotalMilliseconds));
-        }
-
-        return ModelFailures.ParseRetryAfter(getHeader("Retry-After"), _timeProvider.GetUtcNow());
     }
 
     private async ValueTask WaitWhilePausedAsync(CancellationToken cancellationToken)

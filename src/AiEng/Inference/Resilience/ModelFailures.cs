@@ -251,13 +251,25 @@ public static class ModelFailures
             return null;
         }
 
-        if ((headers.TryGetValue("retry-after-ms", out var milliseconds) || headers.TryGetValue("x-ms-retry-after-ms", out milliseconds))
-            && double.TryParse(milliseconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0 && double.IsFinite(ms))
+        return GetRetryAfter(name => headers.TryGetValue(name, out var value) ? value : null, now);
+    }
+
+    /// <summary>
+    /// Gets the delay a response's headers ask for: <c>retry-after-ms</c> (sent by OpenAI), <c>x-ms-retry-after-ms</c>
+    /// (Azure), then <c>Retry-After</c> as delta-seconds or as an HTTP-date relative to <paramref name="now"/>.
+    /// </summary>
+    /// <param name="getHeader">Returns a header's value by its (case-insensitive) name, or <see langword="null"/>.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The requested delay (never negative), or <see langword="null"/> when no usable header was sent.</returns>
+    internal static TimeSpan? GetRetryAfter(Func<string, string?> getHeader, DateTimeOffset now)
+    {
+        string? milliseconds = getHeader("retry-after-ms") ?? getHeader("x-ms-retry-after-ms");
+        if (double.TryParse(milliseconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0 && double.IsFinite(ms))
         {
             return TimeSpan.FromMilliseconds(Math.Min(ms, TimeSpan.MaxValue.TotalMilliseconds / 2));
         }
 
-        return headers.TryGetValue("Retry-After", out var retryAfter) ? ParseRetryAfter(retryAfter, now) : null;
+        return ParseRetryAfter(getHeader("Retry-After"), now);
     }
 
     /// <summary>
