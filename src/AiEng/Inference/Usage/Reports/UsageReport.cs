@@ -138,25 +138,8 @@ public sealed class UsageReport
     /// <param name="path">The file to write; its folder is created when missing, and the file is replaced whole (written beside it, then moved).</param>
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     /// <returns>A task that completes when the file is written.</returns>
-    public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
-    {
-        Throw.IfNullOrWhitespace(path);
-        string extension = Path.GetExtension(path);
-        bool html = extension.Equals(".html", StringComparison.OrdinalIgnoreCase) || extension.Equals(".htm", StringComparison.OrdinalIgnoreCase);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            await File.WriteAllTextAsync(temporary, html ? ToHtml() : ToMarkdown(), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+    public Task WriteAsync(string path, CancellationToken cancellationToken = default) =>
+        AtomicFile.WriteReportAsync(Throw.IfNullOrWhitespace(path), ToHtml, ToMarkdown, cancellationToken);
 
     private static Dictionary<(string Model, string Operation), decimal> MeanPaidCost(List<UsageRecord> records) =>
         records.Where(static r => !r.IsCacheHit && r.Cost is not null)
