@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using AiEng.Inference;
 using AiEng.Onnx.Quantization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -282,6 +283,35 @@ public sealed class OnnxQuantizerTests : IClassFixture<QuantizedMiniLmFixture>, 
 
         Assert.Equal(384, Assert.Single(embeddings).Vector.Length);
         Assert.Equal("all-MiniLM-L6-v2-int8", generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId);
+    }
+
+    [Fact]
+    public async Task The_embedding_cache_never_gives_the_float_vector_to_the_int8_model_that_replaced_it_at_the_same_path()
+    {
+        const string Text = "An int8 model and its float32 original must not share cached vectors.";
+        using var folder = new TempModelFolder();
+        var options = new OnnxEmbeddingGeneratorOptions { ModelPath = folder.ModelPath, VocabularyPath = folder.VocabularyPath, IntraOpThreads = 1 };
+        string cache = Path.Combine(_folder, "cache");
+        float[] fromFloat;
+        string? floatFingerprint;
+        using (var float32 = new OnnxEmbeddingGenerator(options))
+        using (var cached = float32.AsBuilder().UseDiskCache(cache).Build())
+        {
+            fromFloat = (await cached.GenerateAsync([Text]))[0].Vector.ToArray();
+            floatFingerprint = float32.GetService<EmbeddingModelFingerprint>()?.Value;
+        }
+
+        // Quantized in place: same path, so the same provider URI and model id; only the content differs.
+        await OnnxQuantizer.QuantizeDynamicInt8Async(folder.ModelPath, folder.ModelPath);
+        using var int8 = new OnnxEmbeddingGenerator(options);
+        using var int8Cached = int8.AsBuilder().UseDiskCache(cache).Build();
+        float[] fromCache = (await int8Cached.GenerateAsync([Text]))[0].Vector.ToArray();
+        float[] direct = (await int8.GenerateAsync([Text]))[0].Vector.ToArray();
+
+        Assert.Equal(direct, fromCache);
+        Assert.NotEqual(fromFloat, fromCache);
+        Assert.NotNull(floatFingerprint);
+        Assert.NotEqual(floatFingerprint, int8.GetService<EmbeddingModelFingerprint>()?.Value);
     }
 
     private static float[] Multiply(float[] x, float[,] w)
