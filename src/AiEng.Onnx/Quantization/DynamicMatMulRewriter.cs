@@ -64,6 +64,16 @@ internal sealed class DynamicMatMulRewriter
 
         var rewriter = new DynamicMatMulRewriter(model.Graph, options, description);
         var result = rewriter.RewriteGraph(cancellationToken);
+
+        // A model quantized again (a node excluded the first time) keeps one entry: the latest.
+        for (int i = model.MetadataProps.Count - 1; i >= 0; i--)
+        {
+            if (model.MetadataProps[i].Key == MetadataKey)
+            {
+                model.MetadataProps.RemoveAt(i);
+            }
+        }
+
         model.MetadataProps.Add(new StringStringEntryProto
         {
             Key = MetadataKey,

@@ -88,13 +88,15 @@ public static class OnnxQuantizer
         options = CheckOptions(options);
         string directory = Path.GetFullPath(outputDirectory);
         string vocabularyPath = Path.Combine(directory, VocabularyFileName);
-        var result = await QuantizeAsync(MiniLmModel.ReadModel(), $"'{MiniLmModel.ModelId}' (embedded)", Path.Combine(directory, ModelFileName), vocabularyPath, options, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The vocabulary first: once model.onnx exists, the folder is complete.
         using (var vocabulary = MiniLmModel.OpenVocabulary())
         {
             await AtomicFile.WriteAsync(vocabularyPath, vocabulary, cancellationToken).ConfigureAwait(false);
         }
 
-        return result;
+        return await QuantizeAsync(MiniLmModel.ReadModel(), $"'{MiniLmModel.ModelId}' (embedded)", Path.Combine(directory, ModelFileName), vocabularyPath, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static OnnxQuantizationOptions CheckOptions(OnnxQuantizationOptions? options)

@@ -36,8 +36,10 @@ public sealed class OnnxQuantizerTests : IClassFixture<QuantizedMiniLmFixture>, 
 
         var result = await OnnxQuantizer.QuantizeDynamicInt8Async(input, output);
 
-        var graph = TinyOnnxModels.Read(output).Graph;
+        var model = TinyOnnxModels.Read(output);
+        var graph = model.Graph;
         Assert.Equal(["DynamicQuantizeLinear", "MatMulInteger", "Cast", "Mul", "Mul"], graph.Node.Select(n => n.OpType));
+        Assert.StartsWith("dynamic int8: 1 MatMul weights, per output column", Assert.Single(model.MetadataProps, p => p.Key == "aieng.quantization").Value, StringComparison.Ordinal);
         Assert.DoesNotContain(graph.Initializer, t => t.Name == "W");
         var values = TinyOnnxModels.ReadInt8(Assert.Single(graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Int8 && t.Dims.Count == 2));
         Assert.Equal([127, -127, 42, 0, 51, 57, -85, 0, -25, 19, 127, 0], values.Select(v => (int)v));
