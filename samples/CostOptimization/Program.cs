@@ -7,6 +7,9 @@ Console.WriteLine("AiEng cost optimization sample (offline: a priced stand-in mo
 using (var embedder = new OnnxEmbeddingGenerator())
 {
     await SemanticCacheStep.RunAsync(embedder, Console.Out);
+
+    // The int8 model goes to a folder of its own (its name becomes the model id), written again on each run.
+    await QuantizationStep.RunAsync(embedder, Path.Combine(Path.GetTempPath(), "aieng-samples", "all-MiniLM-L6-v2-int8"), Console.Out);
 }
 
 return 0;
