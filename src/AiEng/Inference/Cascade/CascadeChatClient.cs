@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using AiEng.Shared;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AiEng.Inference;
@@ -39,7 +38,7 @@ internal sealed class CascadeChatClient : DelegatingChatClient
             ?? (innerClient.GetService<ChatClientMetadata>()?.DefaultModelId is { Length: > 0 } modelId ? modelId : "first");
         _names = [first, .. settings.Models.Select(model => model.Name)];
         // Named models are resolved when first escalated to, not here: building one model's pipeline must not build the others'.
-        _escalations = [.. settings.Models.Select(model => new Lazy<IChatClient>(() => model.Client ?? Resolve(services, model.Name)))];
+        _escalations = [.. settings.Models.Select(model => new Lazy<IChatClient>(() => model.Client ?? NamedChatClients.Resolve(services, model.Name, "The cascade escalates to", "CascadeOptions.EscalateTo(client, name)")))];
     }
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -118,14 +117,6 @@ internal sealed class CascadeChatClient : DelegatingChatClient
             yield return update;
         }
     }
-
-    /// <summary>Gets the chat client of a model a cascade escalates to from the services, by its name.</summary>
-    internal static IChatClient Resolve(IServiceProvider? services, string name) =>
-        (services as IKeyedServiceProvider)?.GetKeyedService(typeof(IChatClient), name) as IChatClient
-        ?? throw new InvalidOperationException(
-            $"The cascade escalates to the chat model '{name}', but the services have no chat client of that name: configure the model "
-            + $"(AiEng:ChatModels:{name}, or AiEngBuilder.UseChatClient(..., name: \"{name}\")), register a keyed IChatClient \"{name}\", "
-            + "or pass the client itself to CascadeOptions.EscalateTo(client, name).");
 
     private bool IsLast(int step) => step == _names.Length - 1;
 

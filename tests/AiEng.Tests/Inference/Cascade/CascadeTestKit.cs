@@ -16,7 +16,7 @@ internal static class CascadeTestKit
         GetResponseAsyncCallback = (messages, _, cancellationToken) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string question = messages.Last(m => m.Role == ChatRole.User).Text;
+            string question = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? string.Empty;
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(question)))
             {
                 ModelId = name,
