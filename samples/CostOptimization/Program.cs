@@ -3,10 +3,12 @@
 using AiEng.Onnx;
 using AiEng.Samples.CostOptimization;
 
-Console.WriteLine("AiEng cost optimization sample (offline: a priced stand-in model, local all-MiniLM-L6-v2 embeddings).");
+Console.WriteLine("AiEng cost optimization sample (offline: priced stand-in models, local all-MiniLM-L6-v2 embeddings).");
 using (var embedder = new OnnxEmbeddingGenerator())
 {
     await SemanticCacheStep.RunAsync(embedder, Console.Out);
 }
+
+await CascadeStep.RunAsync(Console.Out);
 
 return 0;

@@ -21,6 +21,7 @@ internal static class BenchmarkRunner
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
         ["prompts"] = PromptsBenchmark.RunAsync,
         ["semantic-cache"] = SemanticCache.SemanticCacheBenchmark.RunAsync,
+        ["cascade"] = Cascade.CascadeBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
