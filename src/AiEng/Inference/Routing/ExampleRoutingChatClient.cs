@@ -33,6 +33,17 @@ internal sealed class ExampleRoutingChatClient : DelegatingChatClient
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         _router.Value.GetStreamingResponseAsync(Throw.IfNull(messages), options, cancellationToken);
 
+    protected override void Dispose(bool disposing)
+    {
+        // The router owns only its gate (leaveOpen): the routes' models belong to the services or to the caller.
+        if (disposing && _router.IsValueCreated)
+        {
+            _router.Value.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private static SemanticRoutingChatClient CreateRouter(
         IChatClient fallback,
         string fallbackName,

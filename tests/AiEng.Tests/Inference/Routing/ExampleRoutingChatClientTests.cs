@@ -159,6 +159,32 @@ public sealed class ExampleRoutingChatClientTests
     }
 
     [Fact]
+    public async Task Disposing_the_router_disposes_the_wrapped_model_but_not_the_routed_ones()
+    {
+        bool smallDisposed = false, largeDisposed = false;
+        var small = new DisposalProbe(Model("small", "small answer"), () => smallDisposed = true);
+        var large = new DisposalProbe(_large, () => largeDisposed = true);
+        IChatClient client = small.AsBuilder()
+            .UseExampleRouting(o => { o.Clients["large"] = large; o.AddExample("multiply seventeen by twenty three", "large"); }, _embedder)
+            .Build();
+        await client.GetResponseAsync("multiply seventeen by twenty three");
+
+        client.Dispose();
+
+        Assert.True(smallDisposed);
+        Assert.False(largeDisposed);
+    }
+
+    private sealed class DisposalProbe(IChatClient inner, Action onDispose) : DelegatingChatClient(inner)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            onDispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
     public void UseExampleRouting_checks_its_arguments_and_options()
     {
         ChatClientBuilder builder = _small.AsBuilder();
