@@ -5,7 +5,7 @@ namespace AiEng.Inference;
 
 /// <summary>
 /// A summary of recorded model calls by model, feature (the operation: <c>chat</c>, <c>embeddings</c>, ...), caller tag
-/// and day, with calls, tokens, cost, cache hits and their estimated savings; rendered as Markdown
+/// and day, with calls, tokens, cost, cache hits and their estimated savings, and cascade escalations; rendered as Markdown
 /// (<see cref="ToMarkdown"/>) or as one self-contained HTML page with SVG charts (<see cref="ToHtml"/>).
 /// </summary>
 /// <remarks>
@@ -155,7 +155,7 @@ public sealed class UsageReport
 
     private static UsageReportRow Row(string key, IEnumerable<UsageRecord> records, Func<UsageRecord, decimal> saving)
     {
-        long calls = 0, hits = 0, input = 0, output = 0, unpriced = 0, estimated = 0;
+        long calls = 0, hits = 0, escalations = 0, input = 0, output = 0, unpriced = 0, estimated = 0;
         decimal cost = 0m, savings = 0m;
         var latencies = new List<TimeSpan>();
         foreach (UsageRecord r in records)
@@ -167,6 +167,7 @@ public sealed class UsageReport
             savings += saving(r);
             latencies.Add(r.Latency);
             hits += r.IsCacheHit ? 1 : 0;
+            escalations += r.CascadeStep > 0 ? 1 : 0;
             unpriced += r.Cost is null && !r.IsCacheHit ? 1 : 0;
             estimated += r.IsEstimated ? 1 : 0;
         }
@@ -177,6 +178,7 @@ public sealed class UsageReport
             Key = key,
             Calls = calls,
             CacheHits = hits,
+            Escalations = escalations,
             InputTokens = input,
             OutputTokens = output,
             Cost = cost,

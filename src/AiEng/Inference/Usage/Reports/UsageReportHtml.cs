@@ -26,8 +26,8 @@ internal static class UsageReportHtml
             .Append(".charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #ddd;padding:.5rem}.chart text{font-size:11px}</style></head><body>");
         html.Append("<h1>").Append(E(report.Title)).Append("</h1>");
         html.Append("<p id=\"period\">").Append(E(UsageReportMarkdown.Period(report))).Append("</p>");
-        html.Append("<table id=\"summary\"><tr><th>Calls</th><th>Cache hits</th><th>Input tokens</th><th>Output tokens</th><th>Cost</th><th>Est. savings</th><th>Unpriced calls</th></tr>");
-        html.Append(c, $"<tr><td>{t.Calls:N0}</td><td>{t.CacheHits:N0} ({UsageReportMarkdown.Share(t.CacheHits, t.Calls)})</td><td>{t.InputTokens:N0}</td><td>{t.OutputTokens:N0}</td>")
+        html.Append("<table id=\"summary\"><tr><th>Calls</th><th>Cache hits</th><th>Escalations</th><th>Input tokens</th><th>Output tokens</th><th>Cost</th><th>Est. savings</th><th>Unpriced calls</th></tr>");
+        html.Append(c, $"<tr><td>{t.Calls:N0}</td><td>{t.CacheHits:N0} ({UsageReportMarkdown.Share(t.CacheHits, t.Calls)})</td><td>{t.Escalations:N0}</td><td>{t.InputTokens:N0}</td><td>{t.OutputTokens:N0}</td>")
             .Append(c, $"<td>{UsageReportMarkdown.Money(t.Cost)} {E(report.Currency)}</td><td>{UsageReportMarkdown.Money(t.EstimatedSavings)} {E(report.Currency)}</td><td>{t.UnpricedCalls:N0}</td></tr></table>");
 
         html.Append("<div class=\"charts\">");
@@ -101,10 +101,10 @@ internal static class UsageReportHtml
     {
         var c = CultureInfo.InvariantCulture;
         html.Append("<h2>").Append(heading).Append("</h2>");
-        html.Append(c, $"<table id=\"{id}\"><tr><th>{keyColumn}</th><th>Calls</th><th>Cache hits</th><th>Input tokens</th><th>Output tokens</th><th>Cost</th><th>Est. savings</th><th>p50 ms</th><th>p95 ms</th></tr>");
+        html.Append(c, $"<table id=\"{id}\"><tr><th>{keyColumn}</th><th>Calls</th><th>Cache hits</th><th>Escalations</th><th>Input tokens</th><th>Output tokens</th><th>Cost</th><th>Est. savings</th><th>p50 ms</th><th>p95 ms</th></tr>");
         foreach (UsageReportRow r in rows)
         {
-            html.Append(c, $"<tr><td>{E(r.Key)}</td><td>{r.Calls:N0}</td><td>{r.CacheHits:N0}</td><td>{r.InputTokens:N0}</td><td>{r.OutputTokens:N0}</td>")
+            html.Append(c, $"<tr><td>{E(r.Key)}</td><td>{r.Calls:N0}</td><td>{r.CacheHits:N0}</td><td>{r.Escalations:N0}</td><td>{r.InputTokens:N0}</td><td>{r.OutputTokens:N0}</td>")
                 .Append(c, $"<td>{UsageReportMarkdown.Money(r.Cost)}</td><td>{UsageReportMarkdown.Money(r.EstimatedSavings)}</td><td>{UsageReportMarkdown.Milliseconds(r.LatencyP50)}</td><td>{UsageReportMarkdown.Milliseconds(r.LatencyP95)}</td></tr>");
         }
 

@@ -14,6 +14,11 @@ internal static class UsageReportMarkdown
         md.Append(Period(report)).Append("\n\n");
         UsageReportRow t = report.Total;
         md.Append(c, $"- Calls: {t.Calls:N0}, of which cache hits: {t.CacheHits:N0} ({Share(t.CacheHits, t.Calls)})\n");
+        if (t.Escalations > 0)
+        {
+            md.Append(c, $"- Escalations (calls a cascade made after rejecting an answer): {t.Escalations:N0}\n");
+        }
+
         md.Append(c, $"- Tokens: {t.InputTokens:N0} input, {t.OutputTokens:N0} output\n");
         md.Append(c, $"- Cost: {Money(t.Cost)} {Cell(report.Currency)}; estimated savings of the cache hits: {Money(t.EstimatedSavings)} {Cell(report.Currency)}\n");
         if (t.UnpricedCalls > 0)
@@ -61,11 +66,11 @@ internal static class UsageReportMarkdown
             return;
         }
 
-        md.Append(c, $"| {keyColumn} | Calls | Cache hits | Input tokens | Output tokens | Cost ({Cell(currency)}) | Est. savings | p50 ms | p95 ms |\n");
-        md.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append(c, $"| {keyColumn} | Calls | Cache hits | Escalations | Input tokens | Output tokens | Cost ({Cell(currency)}) | Est. savings | p50 ms | p95 ms |\n");
+        md.Append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (UsageReportRow r in rows)
         {
-            md.Append(c, $"| {Cell(r.Key)} | {r.Calls:N0} | {r.CacheHits:N0} | {r.InputTokens:N0} | {r.OutputTokens:N0} | {Money(r.Cost)} | {Money(r.EstimatedSavings)} | {Milliseconds(r.LatencyP50)} | {Milliseconds(r.LatencyP95)} |\n");
+            md.Append(c, $"| {Cell(r.Key)} | {r.Calls:N0} | {r.CacheHits:N0} | {r.Escalations:N0} | {r.InputTokens:N0} | {r.OutputTokens:N0} | {Money(r.Cost)} | {Money(r.EstimatedSavings)} | {Milliseconds(r.LatencyP50)} | {Milliseconds(r.LatencyP95)} |\n");
         }
     }
 

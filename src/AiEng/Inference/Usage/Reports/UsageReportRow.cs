@@ -13,6 +13,9 @@ public sealed record UsageReportRow
     /// <summary>Gets the number of calls a cache answered instead of the model (<see cref="UsageRecord.IsCacheHit"/>).</summary>
     public long CacheHits { get; init; }
 
+    /// <summary>Gets the number of calls a model cascade made because the answers before them were not accepted (<see cref="UsageRecord.CascadeStep"/> above 0).</summary>
+    public long Escalations { get; init; }
+
     /// <summary>Gets the input tokens, cached input included.</summary>
     public long InputTokens { get; init; }
 

@@ -71,6 +71,25 @@ public sealed class UsageReportTests
     }
 
     [Fact]
+    public void Counts_the_calls_a_cascade_made_after_rejecting_an_answer_as_escalations()
+    {
+        UsageRecord[] records =
+        [
+            Call(Day2, "small", 0.01m) with { CascadeStep = 0 },
+            Call(Day2, "large", 0.10m) with { CascadeStep = 1 },
+            Call(Day2, "small", 0.01m) with { CascadeStep = 0 },
+            Call(Day2, "small", 0.01m),
+        ];
+
+        UsageReport report = UsageReport.Create(records);
+
+        Assert.Equal(1, report.Total.Escalations);
+        Assert.Equal(1, report.ByModel.Single(static r => r.Key == "large").Escalations);
+        Assert.Equal(0, report.ByModel.Single(static r => r.Key == "small").Escalations);
+        Assert.Contains("- Escalations (calls a cascade made after rejecting an answer): 1", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Groups_days_in_the_time_zone_asked_for_oldest_first()
     {
         UsageReport utc = UsageReport.Create(Sample());
@@ -120,11 +139,11 @@ public sealed class UsageReportTests
         Assert.Contains("- Calls: 8, of which cache hits: 2 (25.0%)", md, StringComparison.Ordinal);
         Assert.Contains("- Cost: 0.9110 USD; estimated savings of the cache hits: 0.2100 USD", md, StringComparison.Ordinal);
         Assert.Contains("## By model\n\n| Model | Calls | Cache hits |", md, StringComparison.Ordinal);
-        Assert.Contains("| a\\|b | 1 | 0 | 100 | 20 | 0.5000 | 0.0000 | 100 | 100 |", md, StringComparison.Ordinal);
+        Assert.Contains("| a\\|b | 1 | 0 | 0 | 100 | 20 | 0.5000 | 0.0000 | 100 | 100 |", md, StringComparison.Ordinal);
         Assert.Contains("| line break | 1 |", md, StringComparison.Ordinal);
         Assert.Contains("## By feature", md, StringComparison.Ordinal);
         Assert.Contains("## By caller tag", md, StringComparison.Ordinal);
-        Assert.Contains("| 2026-11-30 | 2 | 0 | 200 | 40 | 0.4000 |", md, StringComparison.Ordinal);
+        Assert.Contains("| 2026-11-30 | 2 | 0 | 0 | 200 | 40 | 0.4000 |", md, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -210,7 +229,7 @@ public sealed class UsageReportTests
         Assert.Contains("<h1>Usage: week 48</h1>", dom, StringComparison.Ordinal);
         Assert.Equal(3, CountOf(dom, "<svg "));
         Assert.Equal(2 + (2 * 2) + 4, CountOf(dom, "<rect class=\"bar\""));
-        Assert.Contains("<td>big</td><td>3</td><td>1</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>big</td><td>3</td><td>1</td><td>0</td>", dom, StringComparison.Ordinal);
         Assert.Contains("<table id=\"by-day\">", dom, StringComparison.Ordinal);
         Assert.Contains("<td>2026-12-01</td><td>5</td><td>2</td>", dom, StringComparison.Ordinal);
     }
