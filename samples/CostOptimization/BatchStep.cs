@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AiEng.Samples.CostOptimization;
 
 /// <summary>
-/// Step 2, batch and rate-limited calls: classifies a small table with <see cref="BatchRunner"/> through the OpenAI provider,
+/// Step 4, batch and rate-limited calls: classifies a small table with <see cref="BatchRunner"/> through the OpenAI provider,
 /// against AiEng.Testing's OpenAI-compatible server on loopback, which answers after a fixed latency and enforces a limit of
 /// <see cref="RequestsPerMinute"/> requests per minute (429 over it). The model's <c>Settings:RequestsPerMinute</c> paces the
 /// calls; the run is interrupted a third of the way and resumed from its results file, paying for no row twice.
@@ -29,7 +29,7 @@ internal static class BatchStep
     /// <param name="cancellationToken">The token to monitor for cancellation requests.</param>
     public static async Task<(int Requests, int RateLimited, int Resumed, decimal Cost)> RunAsync(TextWriter output, CancellationToken cancellationToken = default)
     {
-        output.WriteLine("== Step 2: batch and rate-limited calls (BatchRunner, Settings:RequestsPerMinute)");
+        output.WriteLine("== Step 4: batch and rate-limited calls (BatchRunner, Settings:RequestsPerMinute)");
         output.WriteLine($"   {Rows} support tickets to label, against a local OpenAI-compatible server limited to {RequestsPerMinute} requests a minute (30 ms a call); the client is limited to the same.");
 
         await using var server = await OpenAITestServer.StartAsync(
@@ -47,7 +47,7 @@ internal static class BatchStep
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AiEng:Chat:Provider"] = "OpenAI",
-            ["AiEng:Chat:Model"] = PricedOfflineModel.ModelId,
+            ["AiEng:Chat:Model"] = PricedOfflineModel.Id,
             ["AiEng:Chat:Endpoint"] = server.BaseAddress.ToString(),
             ["AiEng:Chat:Settings:RequestsPerMinute"] = RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiEng:Usage:Prices:gpt-4o-mini:InputPerMillion"] = "0.15",

@@ -3,11 +3,16 @@
 using AiEng.Onnx;
 using AiEng.Samples.CostOptimization;
 
-Console.WriteLine("AiEng cost optimization sample (offline: a priced stand-in model, local all-MiniLM-L6-v2 embeddings).");
+Console.WriteLine("AiEng cost optimization sample (offline: priced stand-in models, local all-MiniLM-L6-v2 embeddings).");
 using (var embedder = new OnnxEmbeddingGenerator())
 {
     await SemanticCacheStep.RunAsync(embedder, Console.Out);
+
+    // The int8 model goes to a folder of its own (its name becomes the model id), written again on each run.
+    await QuantizationStep.RunAsync(embedder, Path.Combine(Path.GetTempPath(), "aieng-samples", "all-MiniLM-L6-v2-int8"), Console.Out);
 }
+
+await CascadeStep.RunAsync(Console.Out);
 
 await BatchStep.RunAsync(Console.Out);
 

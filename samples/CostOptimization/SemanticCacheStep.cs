@@ -34,7 +34,7 @@ internal static class SemanticCacheStep
         IEmbeddingGenerator<string, Embedding<float>> embedder, TextWriter output, CancellationToken cancellationToken = default)
     {
         output.WriteLine("== Step 1: semantic cache (UseSemanticCache)");
-        output.WriteLine($"   {Workload.Count} support questions, some asked again in other words; the model is an offline stand-in priced as {PricedOfflineModel.ModelId}.");
+        output.WriteLine($"   {Workload.Count} support questions, some asked again in other words; the model is an offline stand-in priced as {PricedOfflineModel.Id}.");
 
         StepResult plain = await RunAsync(embedder, cache: false, cancellationToken).ConfigureAwait(false);
         StepResult cached = await RunAsync(embedder, cache: true, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal static class SemanticCacheStep
     {
         var ledger = new UsageLedger();
         void Prices(UsageTrackingOptions options) =>
-            options.Prices[PricedOfflineModel.ModelId] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m };
+            options.Prices[PricedOfflineModel.Id] = new ModelPrice { InputPerMillion = 0.15m, OutputPerMillion = 0.60m };
 
         using var model = new PricedOfflineModel();
         ChatClientBuilder builder = model.AsBuilder().UseUsageTracking(ledger, Prices);

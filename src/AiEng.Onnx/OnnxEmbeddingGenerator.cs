@@ -53,6 +53,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private readonly string? _queryPrefix;
     private readonly string? _documentPrefix;
     private readonly EmbeddingTokenWindow _tokenWindow;
+    private readonly EmbeddingModelFingerprint _fingerprint;
     private readonly ILogger? _logger;
     private BatchBuffers? _idleBuffers;
     private bool _disposed;
@@ -95,6 +96,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         _batchSize = options.BatchSize;
         _logger = logger;
+        _fingerprint = new EmbeddingModelFingerprint("sha256:" + _model.ContentHash);
         _modelId = options.ModelId ?? DefaultModelId(options.ModelPath);
         _metadata = new EmbeddingGeneratorMetadata(
             providerName: "onnx",
@@ -152,7 +154,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     /// <summary>
     /// Returns <see cref="EmbeddingGeneratorMetadata"/>; an <see cref="EmbeddingTokenWindow"/> with the model's WordPiece
     /// counter and window (<see cref="OnnxEmbeddingGeneratorOptions.MaxSequenceLength"/> - 2 word pieces, less each kind's
-    /// prefix); that <see cref="ITokenCounter"/> itself; or the generator.
+    /// prefix); that <see cref="ITokenCounter"/> itself; an <see cref="EmbeddingModelFingerprint"/>, <c>sha256:</c> and the
+    /// SHA-256 of the model file (hashed once at load), which the embedding cache adds to its keys so that an int8 and a
+    /// float32 copy of a model never share entries; or the generator.
     /// </summary>
     /// <param name="serviceType">The type of the service.</param>
     /// <param name="serviceKey">Must be <see langword="null"/>; keyed services are not offered.</param>
@@ -165,6 +169,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
             : serviceType == typeof(EmbeddingTokenWindow) ? _tokenWindow
             : serviceType == typeof(ITokenCounter) ? _tokenWindow.TokenCounter
+            : serviceType == typeof(EmbeddingModelFingerprint) ? _fingerprint
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Security.Cryptography;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
@@ -22,10 +23,14 @@ internal sealed class SentenceTransformerModel : IDisposable
     private readonly PoolingMode _pooling;
     private readonly bool _normalize;
 
-    private SentenceTransformerModel(InferenceSession session, BertTokenizer tokenizer, OnnxEmbeddingGeneratorOptions options, string modelDescription)
+    /// <summary>The SHA-256 of the embedded model, computed on first use: the bytes only change with the package.</summary>
+    private static string? s_embeddedModelHash;
+
+    private SentenceTransformerModel(InferenceSession session, BertTokenizer tokenizer, OnnxEmbeddingGeneratorOptions options, string modelDescription, string contentHash)
     {
         _session = session;
         _tokenizer = tokenizer;
+        ContentHash = contentHash;
         MaxSequenceLength = options.MaxSequenceLength;
         _pooling = options.Pooling;
         _normalize = options.Normalize;
@@ -69,6 +74,12 @@ internal sealed class SentenceTransformerModel : IDisposable
     /// <summary>Gets the largest number of tokens per text, including <c>[CLS]</c> and <c>[SEP]</c>.</summary>
     public int MaxSequenceLength { get; }
 
+    /// <summary>
+    /// Gets the SHA-256 of the model file (or of the embedded model) in lower-case hexadecimal, computed once at load: it
+    /// tells an int8 copy from the float32 original, and a file replaced in place from the one it replaced.
+    /// </summary>
+    public string ContentHash { get; }
+
     /// <summary>Gets the BERT tokenizer (uncased: lower case, accents stripped, punctuation split).</summary>
     public BertTokenizer Tokenizer => _tokenizer;
 
@@ -102,11 +113,26 @@ internal sealed class SentenceTransformerModel : IDisposable
         };
 
         InferenceSession session;
+        string contentHash;
         try
         {
-            session = options.ModelPath is null
-                ? new InferenceSession(MiniLmModel.ReadModel(), sessionOptions)
-                : new InferenceSession(options.ModelPath, sessionOptions);
+            if (options.ModelPath is null)
+            {
+                byte[] bytes = MiniLmModel.ReadModel();
+                contentHash = s_embeddedModelHash ??= Convert.ToHexStringLower(SHA256.HashData(bytes));
+                session = new InferenceSession(bytes, sessionOptions);
+            }
+            else
+            {
+                // Hashed from the file and loaded by path (not from the bytes), so that a model with external data files still
+                // finds them beside it.
+                using (var file = File.OpenRead(options.ModelPath))
+                {
+                    contentHash = Convert.ToHexStringLower(SHA256.HashData(file));
+                }
+
+                session = new InferenceSession(options.ModelPath, sessionOptions);
+            }
         }
         catch (OnnxRuntimeException ex)
         {
@@ -115,7 +141,7 @@ internal sealed class SentenceTransformerModel : IDisposable
 
         try
         {
-            return new SentenceTransformerModel(session, tokenizer, options, description);
+            return new SentenceTransformerModel(session, tokenizer, options, description, contentHash);
         }
         catch
         {

@@ -22,6 +22,8 @@ internal static class BenchmarkRunner
         ["prompts"] = PromptsBenchmark.RunAsync,
         ["semantic-cache"] = SemanticCache.SemanticCacheBenchmark.RunAsync,
         ["batch-runner"] = Batch.BatchRunnerBenchmark.RunAsync,
+        ["embed-quantized"] = Quantization.EmbedQuantizedBenchmark.RunAsync,
+        ["cascade"] = Cascade.CascadeBenchmark.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -216,6 +216,12 @@ public sealed class OnnxEmbeddingGeneratorTests : IClassFixture<MiniLmFixture>, 
         Assert.Equal(384, metadata.DefaultModelDimensions);
         Assert.Equal(new Uri(folder.ModelPath), metadata.ProviderUri);
 
+        // The fingerprint is the file's SHA-256: a byte-identical copy of the embedded model has the embedded model's.
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(folder.ModelPath)));
+        Assert.Equal("sha256:" + hash, custom.GetService<EmbeddingModelFingerprint>()?.Value);
+        Assert.Equal("sha256:" + hash, Generator.GetService<EmbeddingModelFingerprint>()?.Value);
+        Assert.Null(custom.GetService<EmbeddingModelFingerprint>("key"));
+
         custom.Dispose();
         await Assert.ThrowsAsync<ObjectDisposedException>(() => custom.GenerateAsync(["after dispose"]));
     }

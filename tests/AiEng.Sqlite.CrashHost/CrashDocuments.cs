@@ -68,8 +68,10 @@ internal static class CrashDocuments
     /// <param name="store">The store.</param>
     /// <param name="documents">How many documents.</param>
     /// <param name="pause">How long to wait after each commit.</param>
-    public static async Task IngestAsync(VectorStore store, int documents, TimeSpan pause)
+    /// <param name="report">Where the lines go; standard output when <see langword="null"/>.</param>
+    public static async Task IngestAsync(VectorStore store, int documents, TimeSpan pause, Action<string>? report = null)
     {
+        report ??= Console.WriteLine;
         var collection = store.GetCollection<Guid, ChunkRecord>(Collection, ChunkRecord.CreateDefinition(Dimensions));
         await collection.EnsureCollectionExistsAsync();
         var writer = (IAtomicRecordWriter<Guid, ChunkRecord>)collection.GetService(typeof(IAtomicRecordWriter<Guid, ChunkRecord>))!;
@@ -79,19 +81,19 @@ internal static class CrashDocuments
             var existing = await collection.GetAsync(ChunkRecord.CreateKey(documentId, 0));
             if (existing?.ContentHash == ContentHash(documentId))
             {
-                Console.WriteLine($"skipped {documentId}");
+                report($"skipped {documentId}");
                 continue;
             }
 
             var chunks = Chunks(documentId);
             await writer.ReplaceAsync(chunks.Select(c => c.Key).ToList(), chunks);
-            Console.WriteLine($"committed {documentId}");
+            report($"committed {documentId}");
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause);
             }
         }
 
-        Console.WriteLine("done");
+        report("done");
     }
 }

@@ -46,6 +46,14 @@ public sealed record UsageRecord
     public bool IsCacheHit { get; init; }
 
     /// <summary>
+    /// Gets the position, in a cascade (<c>UseCascade</c>), of the model the call was sent to, when a cascade sent it (it sets
+    /// <c>ChatOptions.AdditionalProperties["aieng.cascade_step"]</c>): 0 for the first, cheapest model, 1 or more for an
+    /// escalation, a call made because the answers of the models before it were not accepted. <see langword="null"/> when
+    /// no cascade made the call.
+    /// </summary>
+    public int? CascadeStep { get; init; }
+
+    /// <summary>
     /// Gets the prompt the call was rendered from, as <c>name@version</c>, when its options carry one (rendering a prompt
     /// sets <c>ChatOptions.AdditionalProperties["aieng.prompt"]</c>); otherwise <see langword="null"/>.
     /// </summary>

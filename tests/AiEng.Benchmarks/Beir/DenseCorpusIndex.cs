@@ -12,8 +12,8 @@ namespace AiEng.Benchmarks.Beir;
 /// </summary>
 /// <remarks>
 /// Embedding a corpus takes minutes, so the matrix is cached under <c>{temp}/aieng-beir-cache/</c> in a file named by the
-/// model id, the maximum sequence length, the SHA-256 of <c>corpus.jsonl</c> and its length in bytes; a changed corpus or
-/// model gets a new file. The file also records how long the embedding took, which is reported as the index time.
+/// model id (or the <c>modelKey</c> given, which another model such as an int8 copy must give), the maximum sequence length,
+/// the SHA-256 of <c>corpus.jsonl</c> and its length in bytes; a changed corpus or model gets a new file. The file also records how long the embedding took, which is reported as the index time.
 /// Delete the folder to force re-embedding.
 /// </remarks>
 internal sealed class DenseCorpusIndex
@@ -42,10 +42,11 @@ internal sealed class DenseCorpusIndex
     /// <summary>The unit vector of the document in row <paramref name="row"/>.</summary>
     public ReadOnlyMemory<float> Row(int row) => _matrix.AsMemory(row * _dimensions, _dimensions);
 
-    public static async Task<DenseCorpusIndex> LoadOrBuildAsync(BeirDataset dataset, OnnxEmbeddingGenerator generator, int maxSequenceLength)
+    /// <param name="modelKey">Names the model in the cache file; <see langword="null"/> for the embedded all-MiniLM-L6-v2.</param>
+    public static async Task<DenseCorpusIndex> LoadOrBuildAsync(BeirDataset dataset, OnnxEmbeddingGenerator generator, int maxSequenceLength, string? modelKey = null)
     {
         string[] ids = dataset.Corpus.Select(d => d.Id).ToArray();
-        string cachePath = CachePath(dataset.CorpusPath, maxSequenceLength);
+        string cachePath = CachePath(dataset.CorpusPath, maxSequenceLength, modelKey ?? MiniLmModel.ModelId);
         if (TryRead(cachePath, ids.Length) is { } cached)
         {
             Console.Error.WriteLine($"beir: dense: corpus embeddings loaded from cache {cachePath} (embedded in {cached.Seconds:F1} s when cached)");
@@ -108,12 +109,12 @@ internal sealed class DenseCorpusIndex
         return hits;
     }
 
-    private static string CachePath(string corpusPath, int maxSequenceLength)
+    private static string CachePath(string corpusPath, int maxSequenceLength, string modelKey)
     {
         using var stream = File.OpenRead(corpusPath);
         string hash = Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
         string folder = Path.Combine(Path.GetTempPath(), "aieng-beir-cache");
-        return Path.Combine(folder, $"{MiniLmModel.ModelId}-{maxSequenceLength}-{hash}-{stream.Length}.f32");
+        return Path.Combine(folder, $"{modelKey}-{maxSequenceLength}-{hash}-{stream.Length}.f32");
     }
 
     private static (float[] Matrix, int Dimensions, double Seconds)? TryRead(string path, int rows)

@@ -1,3 +1,4 @@
+using AiEng.Inference;
 using AiEng.Postgres.Tests.TestSupport;
 using AiEng.Retrieval;
 using AiEng.Testing;
@@ -94,6 +95,21 @@ public sealed class PostgresAiEngBuilderExtensionsTests(PostgresServer server) :
         var invalid = Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<PostgresVectorStoreOptions>>().Value);
         Assert.Contains("AiEng:Retrieval:Postgres:HnswM", invalid.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, invalid.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_connection_of_the_store_and_the_usage_ledger_never_shows_the_password()
+    {
+        // Nothing listens on port 1: both fail to connect, and neither error may carry the password.
+        string connectionString = $"Host=127.0.0.1;Port=1;Username=app;Password={Password};Timeout=2";
+        using var store = new PostgresVectorStore(connectionString);
+        Exception storeError = await Assert.ThrowsAnyAsync<Exception>(() => store.GetCollection<string, TestRecord>("probe").EnsureCollectionExistsAsync());
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var ledger = new PostgresUsageLedger(dataSource);
+        Exception ledgerError = await Assert.ThrowsAnyAsync<Exception>(async () => await ledger.RecordAsync(new UsageRecord { Timestamp = DateTimeOffset.UtcNow, Operation = "chat", Model = "m" }));
+
+        Assert.All([storeError, ledgerError], e => Assert.DoesNotContain(Password, e.ToString() + e.Message, StringComparison.Ordinal));
+        Assert.Contains("127.0.0.1", storeError.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public static class EmbeddingCacheBuilderExtensions
     /// included (so a per-call model id, dimension count or input kind, query or document, is included), but not the model
     /// the generator uses by default. This middleware adds the inner
     /// generator's <see cref="EmbeddingGeneratorMetadata"/> (provider name and endpoint, default model id and dimensions) to
-    /// every key, so one cache can serve several models without ever returning one model's vector for another's.
+    /// every key, and its <see cref="EmbeddingModelFingerprint"/> when it has one (a local model's content hash), so one cache
+    /// can serve several models, or an int8 and a float32 copy of one model, without ever returning one model's vector for another's.
     /// </remarks>
     public static EmbeddingGeneratorBuilder<string, Embedding<float>> UseEmbeddingCache(
         this EmbeddingGeneratorBuilder<string, Embedding<float>> builder, IDistributedCache cache)
@@ -54,16 +55,24 @@ public static class EmbeddingCacheBuilderExtensions
         return builder.Use((inner, _) =>
         {
             EmbeddingGeneratorMetadata? metadata = inner.GetService<EmbeddingGeneratorMetadata>();
+            List<object> keyValues =
+            [
+                KeyScope,
+                metadata?.ProviderName ?? string.Empty,
+                metadata?.ProviderUri?.AbsoluteUri ?? string.Empty,
+                metadata?.DefaultModelId ?? string.Empty,
+                metadata?.DefaultModelDimensions ?? 0,
+            ];
+
+            // Added only when known, so the keys of generators without one (hosted models) stay as they were.
+            if (inner.GetService<EmbeddingModelFingerprint>() is { } fingerprint)
+            {
+                keyValues.Add(fingerprint.Value);
+            }
+
             return new DistributedCachingEmbeddingGenerator<string, Embedding<float>>(inner, cache)
             {
-                CacheKeyAdditionalValues =
-                [
-                    KeyScope,
-                    metadata?.ProviderName ?? string.Empty,
-                    metadata?.ProviderUri?.AbsoluteUri ?? string.Empty,
-                    metadata?.DefaultModelId ?? string.Empty,
-                    metadata?.DefaultModelDimensions ?? 0,
-                ],
+                CacheKeyAdditionalValues = keyValues,
             };
         });
     }

@@ -175,6 +175,7 @@ public sealed class UsageLedger : IUsageLedger
         private long _estimated;
         private long _unpriced;
         private long _cacheHits;
+        private long _escalations;
         private decimal _cost;
         private long _latencyTicks;
 
@@ -193,6 +194,11 @@ public sealed class UsageLedger : IUsageLedger
             if (record.IsCacheHit)
             {
                 _cacheHits++;
+            }
+
+            if (record.CascadeStep > 0)
+            {
+                _escalations++;
             }
 
             if (record.Cost is decimal cost)
@@ -215,6 +221,7 @@ public sealed class UsageLedger : IUsageLedger
             _estimated += other._estimated;
             _unpriced += other._unpriced;
             _cacheHits += other._cacheHits;
+            _escalations += other._escalations;
             _cost += other._cost;
         }
 
@@ -228,6 +235,7 @@ public sealed class UsageLedger : IUsageLedger
             EstimatedCalls = _estimated,
             UnpricedCalls = _unpriced,
             CacheHits = _cacheHits,
+            Escalations = _escalations,
             TotalLatency = TimeSpan.FromTicks(_latencyTicks),
         };
     }

@@ -33,6 +33,12 @@ public sealed record UsageTotals
     /// <summary>Gets how many of the calls a cache answered instead of the model (<see cref="UsageRecord.IsCacheHit"/>); they cost nothing.</summary>
     public long CacheHits { get; init; }
 
+    /// <summary>
+    /// Gets how many of the calls were escalations of a cascade (<see cref="UsageRecord.CascadeStep"/> of 1 or more): calls
+    /// made because a cheaper model's answer was not accepted.
+    /// </summary>
+    public long Escalations { get; init; }
+
     /// <summary>Gets the summed latency of the calls.</summary>
     public TimeSpan TotalLatency { get; init; }
 }

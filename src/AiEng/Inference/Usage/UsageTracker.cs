@@ -95,19 +95,22 @@ internal sealed class UsageTracker
 
     /// <summary>
     /// Starts timing a call that passed its budget checks; the prompt it cites is read from <paramref name="properties"/>
-    /// (<see cref="PromptProperties.Name"/>, <see cref="PromptProperties.ContentHash"/>), as rendering sets them.
+    /// (<see cref="PromptProperties.Name"/>, <see cref="PromptProperties.ContentHash"/>), as rendering sets them, and so is
+    /// its place in a cascade (<see cref="CascadeProperties.Step"/>), as a cascade sets it.
     /// </summary>
     public UsageCall Start(string requestModel, string? callerTag, AdditionalPropertiesDictionary? properties = null)
     {
         long timestamp = Time.GetTimestamp();
         string? prompt = null, promptHash = null;
+        int? cascadeStep = null;
         if (properties is not null)
         {
             prompt = properties.TryGetValue(PromptProperties.Name, out object? name) ? name as string : null;
             promptHash = properties.TryGetValue(PromptProperties.ContentHash, out object? hash) ? hash as string : null;
+            cascadeStep = CascadeProperties.GetStep(properties);
         }
 
-        return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp, prompt, promptHash);
+        return new(requestModel, callerTag, _anchorWallClock ? GetAnchoredUtcNow(timestamp) : Time.GetUtcNow(), timestamp, prompt, promptHash, cascadeStep);
     }
 
     /// <summary>Gets the time since <paramref name="call"/> started.</summary>
@@ -206,6 +209,7 @@ internal sealed class UsageTracker
             IsCacheHit = isCacheHit,
             Prompt = call.Prompt,
             PromptHash = call.PromptHash,
+            CascadeStep = call.CascadeStep,
         };
 
         _metrics?.Record(record, call.RequestModel);

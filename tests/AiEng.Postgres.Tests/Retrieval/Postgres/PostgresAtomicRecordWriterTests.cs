@@ -63,6 +63,19 @@ public sealed class PostgresAtomicRecordWriterTests(PostgresServer server) : IAs
         Assert.Equal(Documents, complete.Count);
     }
 
+    [PostgresFact]
+    public async Task Killed_again_and_again_at_random_points_it_loses_no_committed_document_and_ingests_none_twice()
+    {
+        var schema = $"aieng_kills_{Guid.NewGuid():N}"[..28];
+        using var owner = _stores.Open(schema);
+        int seed = Environment.TickCount;
+
+        var (kills, stored) = await KillLoop.RunAsync(killAfter => RunHostAsync(schema, KillLoop.Documents, killAfter), () => ReadDocumentsAsync(schema), seed);
+
+        Assert.Equal(KillLoop.Kills, kills);
+        Assert.Equal(KillLoop.Documents, stored);
+    }
+
     private static List<ChunkRecord> Chunks(string documentId, string version, int count) =>
     [
         .. Enumerable.Range(0, count).Select(i => new ChunkRecord

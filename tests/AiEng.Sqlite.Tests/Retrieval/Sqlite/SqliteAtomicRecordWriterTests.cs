@@ -130,6 +130,18 @@ public sealed class SqliteAtomicRecordWriterTests : IDisposable
         Assert.Equal(Documents, complete.Count);
     }
 
+    [Fact]
+    public async Task Killed_again_and_again_at_random_points_it_loses_no_committed_document_and_ingests_none_twice()
+    {
+        var host = CrashHostPath();
+        int seed = Environment.TickCount;
+
+        var (kills, stored) = await KillLoop.RunAsync(killAfter => RunHostAsync(host, KillLoop.Documents, killAfter), ReadDocumentsAsync, seed);
+
+        Assert.Equal(KillLoop.Kills, kills);
+        Assert.Equal(KillLoop.Documents, stored);
+    }
+
     /// <summary>Reopens the file and checks that every stored document is whole and exact; returns the stored document ids.</summary>
     private async Task<Dictionary<string, int>> ReadDocumentsAsync()
     {

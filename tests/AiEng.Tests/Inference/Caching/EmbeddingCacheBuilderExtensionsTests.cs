@@ -69,6 +69,29 @@ public sealed class EmbeddingCacheBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task Keys_entries_by_the_model_fingerprint_so_that_two_copies_of_one_model_id_never_share_vectors()
+    {
+        using var cacheDirectory = new TempDirectory();
+        // Same provider, path, model id and dimensions; only the weights differ (say, float32 and int8).
+        var float32 = Fingerprinted("sha256:aaaa", 1f);
+        var int8 = Fingerprinted("sha256:bbbb", 2f);
+        var float32Again = Fingerprinted("sha256:aaaa", 3f);
+        var unknown = Fingerprinted(null, 4f);
+        using var float32Cached = float32.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+        using var int8Cached = int8.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+        using var float32AgainCached = float32Again.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+        using var unknownCached = unknown.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+
+        var first = await float32Cached.GenerateAsync(["same text"]);
+        var fromInt8 = await int8Cached.GenerateAsync(["same text"]);
+        var fromSameWeights = await float32AgainCached.GenerateAsync(["same text"]);
+        var fromUnknown = await unknownCached.GenerateAsync(["same text"]);
+
+        Assert.Equal([1f, 2f, 1f, 4f], new[] { first, fromInt8, fromSameWeights, fromUnknown }.Select(e => e[0].Vector.Span[0]));
+        Assert.Equal((1, 1, 0, 1), (float32.CallCount, int8.CallCount, float32Again.CallCount, unknown.CallCount));
+    }
+
+    [Fact]
     public async Task Keys_entries_by_the_input_kind_so_that_a_query_never_gets_a_documents_vector()
     {
         using var cacheDirectory = new TempDirectory();
@@ -110,5 +133,22 @@ public sealed class EmbeddingCacheBuilderExtensionsTests
     {
         IEmbeddingGenerator<string, Embedding<float>> cached = model.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
         return new DocumentIngestor(collection, cached, new ParagraphChunker()).IngestAsync(Stream(documents));
+    }
+
+    private static TestEmbeddingGenerator Fingerprinted(string? fingerprint, float value)
+    {
+        var metadata = new EmbeddingGeneratorMetadata("onnx", new Uri("file:///models/minilm/model.onnx"), "minilm", 1);
+        TestEmbeddingGenerator? model = null;
+        model = new TestEmbeddingGenerator
+        {
+            Metadata = metadata,
+            GenerateAsyncCallback = (values, _, _) => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(_ => new Embedding<float>(new[] { value })))),
+            GetServiceCallback = (type, key) => key is not null ? null
+                : type == typeof(EmbeddingGeneratorMetadata) ? metadata
+                : type == typeof(EmbeddingModelFingerprint) && fingerprint is not null ? new EmbeddingModelFingerprint(fingerprint)
+                : type.IsInstanceOfType(model) ? model
+                : null,
+        };
+        return model;
     }
 }
