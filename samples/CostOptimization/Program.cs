@@ -16,4 +16,6 @@ await CascadeStep.RunAsync(Console.Out);
 
 await BatchStep.RunAsync(Console.Out);
 
+await ModelChoiceStep.RunAsync(Path.Combine(Path.GetTempPath(), "aieng-samples", "cost-reports"), Console.Out);
+
 return 0;
