@@ -64,7 +64,7 @@ internal static class UsageReportHtml
         }
 
         double slot = rows.Count == 0 ? 0 : (double)plotWidth / rows.Count;
-        double barWidth = Math.Max(1, slot * 0.7);
+        double barWidth = Math.Clamp(slot * 0.7, 1, 60);
         for (int i = 0; i < rows.Count; i++)
         {
             UsageReportRow row = rows[i];
