@@ -35,6 +35,8 @@ public sealed class PostgresUsageLedgerTests(PostgresServer server)
                 IsStreaming = true,
                 Prompt = "summarise",
                 PromptHash = "abc123",
+                IsCacheHit = true,
+                CascadeStep = 1,
             };
             await ledger.RecordAsync(full);
             ledger.Record(Call(Noon.AddHours(-13), "gpt-4o", 1m, 10, tag: "alice"));
@@ -53,6 +55,33 @@ public sealed class PostgresUsageLedgerTests(PostgresServer server)
             Assert.Equal(new UsageSpending(1.0123456789m, 130), await ledger.GetSpendingAsync(new UsageSpendingQuery { CallerTag = "alice" }));
             Assert.Equal(new UsageSpending(0m, 5), await ledger.GetSpendingAsync(new UsageSpendingQuery { Operation = "embeddings" }));
             Assert.Equal(new UsageSpending(0m, 0), await ledger.GetSpendingAsync(new UsageSpendingQuery { Model = "gpt-4" }));
+        });
+    }
+
+    [PostgresFact]
+    public async Task A_table_from_before_cache_hits_and_cascade_steps_gains_their_columns_on_first_use()
+    {
+        await WithLedgerAsync(async (ledger, source) =>
+        {
+            // The table as earlier versions created it, with a row in it.
+            string table = ledger.TableName;
+            await using (var create = source.CreateCommand($"""
+                CREATE TABLE {table} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, started_at timestamptz NOT NULL, operation text NOT NULL,
+                    provider text, model text NOT NULL, input_tokens bigint NOT NULL, output_tokens bigint NOT NULL, cached_input_tokens bigint NOT NULL,
+                    latency_ticks bigint NOT NULL, cost numeric, is_estimated boolean NOT NULL, caller_tag text, is_streaming boolean NOT NULL,
+                    prompt text, prompt_hash text);
+                INSERT INTO {table} (started_at, operation, model, input_tokens, output_tokens, cached_input_tokens, latency_ticks, is_estimated, is_streaming)
+                    VALUES ('2026-12-01T00:00:00Z', 'chat', 'old', 1, 2, 0, 0, false, false);
+                """))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await ledger.RecordAsync(Call(Noon, "new", 1m, 10) with { IsCacheHit = true, CascadeStep = 2 });
+
+            IReadOnlyList<UsageRecord> records = await ledger.GetRecordsAsync();
+            Assert.Equal(("old", false, (int?)null), (records[0].Model, records[0].IsCacheHit, records[0].CascadeStep));
+            Assert.Equal(("new", true, (int?)2), (records[1].Model, records[1].IsCacheHit, records[1].CascadeStep));
         });
     }
 

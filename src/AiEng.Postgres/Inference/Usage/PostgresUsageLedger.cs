@@ -23,7 +23,7 @@ namespace AiEng.Inference;
 public sealed class PostgresUsageLedger : ISharedUsageLedger
 {
     private const string Columns =
-        "started_at, operation, provider, model, input_tokens, output_tokens, cached_input_tokens, latency_ticks, cost, is_estimated, caller_tag, is_streaming, prompt, prompt_hash";
+        "started_at, operation, provider, model, input_tokens, output_tokens, cached_input_tokens, latency_ticks, cost, is_estimated, caller_tag, is_streaming, prompt, prompt_hash, is_cache_hit, cascade_step";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresTableName _table;
@@ -63,11 +63,15 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
                 caller_tag text,
                 is_streaming boolean NOT NULL,
                 prompt text,
-                prompt_hash text);
+                prompt_hash text,
+                is_cache_hit boolean NOT NULL DEFAULT false,
+                cascade_step integer);
+            ALTER TABLE {_table.Quoted} ADD COLUMN IF NOT EXISTS is_cache_hit boolean NOT NULL DEFAULT false;
+            ALTER TABLE {_table.Quoted} ADD COLUMN IF NOT EXISTS cascade_step integer;
             CREATE INDEX IF NOT EXISTS {_table.QuotedDerived("started_at")} ON {_table.Quoted} (started_at);
             """,
             options.CreateTableIfMissing);
-        _insertSql = $"INSERT INTO {_table.Quoted} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+        _insertSql = $"INSERT INTO {_table.Quoted} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
         // A model matches itself and its variants (the id, then - _ : @ or /, then more), ignoring case, as budgets match in process.
         _spendingSql = $"""
@@ -154,6 +158,8 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = record.IsStreaming });
         command.Parameters.Add(Text(record.Prompt));
         command.Parameters.Add(Text(record.PromptHash));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = record.IsCacheHit });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = record.CascadeStep is int step ? step : DBNull.Value });
         _ = async ? await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteNonQuery();
     }
 
@@ -182,6 +188,8 @@ public sealed class PostgresUsageLedger : ISharedUsageLedger
                 IsStreaming = reader.GetBoolean(11),
                 Prompt = reader.IsDBNull(12) ? null : reader.GetString(12),
                 PromptHash = reader.IsDBNull(13) ? null : reader.GetString(13),
+                IsCacheHit = reader.GetBoolean(14),
+                CascadeStep = reader.IsDBNull(15) ? null : reader.GetInt32(15),
             });
         }
 
