@@ -19,6 +19,7 @@ internal static class BenchmarkRunner
         ["overhead"] = OverheadBenchmark.RunAsync,
         ["sqlite"] = Vectors.SqliteStoreBenchmark.RunAsync,
         ["vectors"] = Vectors.VectorsBenchmark.RunAsync,
+        ["store-load"] = Load.StoreLoadBenchmark.RunAsync,
         ["prompts"] = PromptsBenchmark.RunAsync,
         ["semantic-cache"] = SemanticCache.SemanticCacheBenchmark.RunAsync,
         ["batch-runner"] = Batch.BatchRunnerBenchmark.RunAsync,
