@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -234,27 +233,7 @@ internal sealed class OpenAITestBatches(OpenAITestServer server)
         byte[] json;
         lock (_gate)
         {
-            var limit = int.TryParse(context.Request.Query["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var requested) && requested > 0 ? requested : 20;
-            var newest = Enumerable.Reverse(_batches).ToList();
-            var after = context.Request.Query["after"].ToString();
-            var start = after.Length > 0 ? newest.FindIndex(b => b.Id == after) + 1 : 0;
-            var page = newest.Skip(start).Take(limit).ToList();
-            json = OpenAITestRequestHandler.Serialize(writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("object", "list");
-                writer.WriteStartArray("data");
-                foreach (var batch in page)
-                {
-                    batch.Write(writer);
-                }
-
-                writer.WriteEndArray();
-                OpenAITestRequestHandler.WriteStringOrNull(writer, "first_id", page.Count > 0 ? page[0].Id : null);
-                OpenAITestRequestHandler.WriteStringOrNull(writer, "last_id", page.Count > 0 ? page[^1].Id : null);
-                writer.WriteBoolean("has_more", start + page.Count < newest.Count);
-                writer.WriteEndObject();
-            });
+            json = OpenAITestFineTuning.Page(context, Enumerable.Reverse(_batches).Select(batch => (batch.Id, (Action<Utf8JsonWriter>)batch.Write)));
         }
 
         return OpenAITestRequestHandler.WriteBytesAsync(context, 200, json, cancellationToken);

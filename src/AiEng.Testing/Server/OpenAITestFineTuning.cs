@@ -322,7 +322,7 @@ internal sealed class OpenAITestFineTuning(OpenAITestServer server)
     }
 
     /// <summary>Writes one page of a newest-first list, honouring <c>after</c> (an item id) and <c>limit</c> as OpenAI does.</summary>
-    private static byte[] Page(HttpContext context, IEnumerable<(string Id, Action<Utf8JsonWriter> Write)> newestFirst)
+    internal static byte[] Page(HttpContext context, IEnumerable<(string Id, Action<Utf8JsonWriter> Write)> newestFirst)
     {
         var items = newestFirst.ToList();
         var after = context.Request.Query["after"].ToString();
