@@ -43,6 +43,7 @@ internal sealed class OpenAITestFineTuning(OpenAITestServer server)
             ("POST", ["v1", "files"]) => UploadAsync(context, body, cancellationToken),
             ("GET", ["v1", "files"]) => ListFilesAsync(context, cancellationToken),
             ("GET", ["v1", "files", var id]) => GetFileAsync(context, id, cancellationToken),
+            ("GET", ["v1", "files", var id, "content"]) => GetFileContentAsync(context, id, cancellationToken),
             ("POST", ["v1", "fine_tuning", "jobs"]) => CreateJobAsync(context, body, cancellationToken),
             ("GET", ["v1", "fine_tuning", "jobs"]) => ListJobsAsync(context, cancellationToken),
             ("GET", ["v1", "fine_tuning", "jobs", var id]) => GetJobAsync(context, id, cancellationToken),
@@ -177,6 +178,29 @@ internal sealed class OpenAITestFineTuning(OpenAITestServer server)
             : OpenAITestRequestHandler.WriteJsonAsync(context, 200, writer => WriteFile(writer, file), cancellationToken);
     }
 
+    /// <summary>Adds a file the server wrote itself, such as a batch's output or error file.</summary>
+    public void AddFile(OpenAITestFile file)
+    {
+        lock (_gate)
+        {
+            _files.Add(file);
+        }
+    }
+
+    private async Task GetFileContentAsync(HttpContext context, string id, CancellationToken cancellationToken)
+    {
+        if (Files.FirstOrDefault(f => f.Id == id) is not { } file)
+        {
+            await OpenAITestRequestHandler.WriteErrorAsync(context, 404, $"No such File object: {id}", "invalid_request_error", null, cancellationToken, param: "id").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = file.Content.Length;
+        await context.Response.Body.WriteAsync(file.Content, cancellationToken).ConfigureAwait(false);
+    }
+
     private static void WriteFile(Utf8JsonWriter writer, OpenAITestFile file)
     {
         writer.WriteStartObject();
@@ -298,7 +322,7 @@ internal sealed class OpenAITestFineTuning(OpenAITestServer server)
     }
 
     /// <summary>Writes one page of a newest-first list, honouring <c>after</c> (an item id) and <c>limit</c> as OpenAI does.</summary>
-    private static byte[] Page(HttpContext context, IEnumerable<(string Id, Action<Utf8JsonWriter> Write)> newestFirst)
+    internal static byte[] Page(HttpContext context, IEnumerable<(string Id, Action<Utf8JsonWriter> Write)> newestFirst)
     {
         var items = newestFirst.ToList();
         var after = context.Request.Query["after"].ToString();

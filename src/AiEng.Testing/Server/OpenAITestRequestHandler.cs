@@ -145,7 +145,8 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
     private Task DispatchAsync(HttpContext context, string normalizedPath, byte[] bytes, string body, int? breakAfter, CancellationToken cancellationToken)
     {
         var method = context.Request.Method;
-        if (server.FineTuning.TryDispatch(context, normalizedPath, bytes, cancellationToken, out var handled))
+        if (server.FineTuning.TryDispatch(context, normalizedPath, bytes, cancellationToken, out var handled)
+            || server.Batches.TryDispatch(context, normalizedPath, body, cancellationToken, out handled))
         {
             return handled;
         }
@@ -157,14 +158,40 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
             ("GET", OpenAITestServer.ModelsPath) => ModelsAsync(context, null, cancellationToken),
             ("GET", _) when normalizedPath.StartsWith(OpenAITestServer.ModelsPath + "/", StringComparison.Ordinal) =>
                 ModelsAsync(context, context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1], cancellationToken),
-            _ => WriteErrorAsync(context, 404, $"Invalid URL ({method} {context.Request.Path}). The test server serves POST {OpenAITestServer.ChatCompletionsPath}, POST {OpenAITestServer.EmbeddingsPath}, GET {OpenAITestServer.ModelsPath}, {OpenAITestServer.FilesPath} and {OpenAITestServer.FineTuningJobsPath}.", "invalid_request_error", null, cancellationToken),
+            _ => WriteErrorAsync(context, 404, $"Invalid URL ({method} {context.Request.Path}). The test server serves POST {OpenAITestServer.ChatCompletionsPath}, POST {OpenAITestServer.EmbeddingsPath}, GET {OpenAITestServer.ModelsPath}, {OpenAITestServer.FilesPath}, {OpenAITestServer.FineTuningJobsPath} and {OpenAITestServer.BatchesPath}.", "invalid_request_error", null, cancellationToken),
         };
     }
 
     private async Task ChatAsync(HttpContext context, string body, int? breakAfter, CancellationToken cancellationToken)
     {
         using var document = ParseObject(body);
-        var root = document.RootElement;
+        var (chatRequest, reply, usage, completion) = await AnswerChatAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+        if (chatRequest.Stream)
+        {
+            await StreamChatAsync(context, completion, reply, chatRequest.IncludeUsage ? usage : null, breakAfter, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteBytesAsync(context, 200, CompletionJson(completion, reply, usage), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers one non-streaming chat completion request body through the server's chat handler, as a line of a batch is
+    /// answered; a <see cref="BadRequestException"/> for a body the endpoint would answer with <c>400</c>.
+    /// </summary>
+    internal async Task<byte[]> CompleteChatAsync(JsonElement root, CancellationToken cancellationToken)
+    {
+        var (_, reply, usage, completion) = await AnswerChatAsync(root, cancellationToken).ConfigureAwait(false);
+        return CompletionJson(completion, reply, usage);
+    }
+
+    private async Task<(OpenAITestChatRequest Request, OpenAITestChatReply Reply, ChatUsage Usage, Completion Completion)> AnswerChatAsync(JsonElement root, CancellationToken cancellationToken)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new BadRequestException("The request body must be a JSON object.");
+        }
+
         var model = RequiredString(root, "model");
         if (!root.TryGetProperty("messages", out var messagesElement) || messagesElement.ValueKind != JsonValueKind.Array)
         {
@@ -196,36 +223,31 @@ internal sealed partial class OpenAITestRequestHandler(OpenAITestServer server)
             reply.CompletionTokens ?? TestVectors.CountWords(reply.Text),
             reply.CachedTokens);
         var completion = new Completion(server.NextId("chatcmpl"), Options.TimeProvider.GetUtcNow().ToUnixTimeSeconds(), reply.Model ?? model);
-
-        if (stream)
-        {
-            await StreamChatAsync(context, completion, reply, chatRequest.IncludeUsage ? usage : null, breakAfter, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await WriteJsonAsync(context, 200, writer =>
-        {
-            WriteCompletionHeader(writer, completion, "chat.completion");
-            writer.WriteStartArray("choices");
-            writer.WriteStartObject();
-            writer.WriteNumber("index", 0);
-            writer.WriteStartObject("message");
-            writer.WriteString("role", "assistant");
-            writer.WriteString("content", reply.Text);
-            writer.WriteNull("refusal");
-            writer.WriteStartArray("annotations");
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.WriteNull("logprobs");
-            writer.WriteString("finish_reason", reply.FinishReason);
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            WriteChatUsage(writer, usage);
-            writer.WriteString("service_tier", "default");
-            writer.WriteNull("system_fingerprint");
-            writer.WriteEndObject();
-        }, cancellationToken).ConfigureAwait(false);
+        return (chatRequest, reply, usage, completion);
     }
+
+    private static byte[] CompletionJson(Completion completion, OpenAITestChatReply reply, ChatUsage usage) => Serialize(writer =>
+    {
+        WriteCompletionHeader(writer, completion, "chat.completion");
+        writer.WriteStartArray("choices");
+        writer.WriteStartObject();
+        writer.WriteNumber("index", 0);
+        writer.WriteStartObject("message");
+        writer.WriteString("role", "assistant");
+        writer.WriteString("content", reply.Text);
+        writer.WriteNull("refusal");
+        writer.WriteStartArray("annotations");
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs");
+        writer.WriteString("finish_reason", reply.FinishReason);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteChatUsage(writer, usage);
+        writer.WriteString("service_tier", "default");
+        writer.WriteNull("system_fingerprint");
+        writer.WriteEndObject();
+    });
 
     private static async Task StreamChatAsync(HttpContext context, Completion completion, OpenAITestChatReply reply, ChatUsage? usage, int? breakAfter, CancellationToken cancellationToken)
     {

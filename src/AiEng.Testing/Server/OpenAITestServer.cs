@@ -7,7 +7,8 @@ namespace AiEng.Testing;
 /// or any compatible endpoint through a real client: <c>POST /v1/chat/completions</c> (JSON and server-sent events),
 /// <c>POST /v1/embeddings</c> (float and base64 encodings), <c>GET /v1/models</c>, <c>/v1/files</c> (multipart uploads,
 /// with malformed fine-tuning JSONL rejected) and <c>/v1/fine_tuning/jobs</c> (jobs that progress as a
-/// <see cref="OpenAITestFineTuningScript"/> says, with events, checkpoints and cancellation). Answers come from callbacks; faults
+/// <see cref="OpenAITestFineTuningScript"/> says, with events, checkpoints and cancellation) and <c>/v1/batches</c> (batches
+/// of chat completions answered through the chat handler, ending as a <see cref="OpenAITestBatchScript"/> says). Answers come from callbacks; faults
 /// (error statuses with <c>Retry-After</c>, delays, dropped connections, broken streams) are queued for the next requests.
 /// </summary>
 /// <remarks>
@@ -48,6 +49,12 @@ public sealed class OpenAITestServer : IAsyncDisposable
     /// </summary>
     public const string FineTuningJobsPath = "/v1/fine_tuning/jobs";
 
+    /// <summary>
+    /// The path of the batches endpoint (<c>POST</c> to create, <c>GET</c> to list, <c>GET .../{id}</c>,
+    /// <c>POST .../{id}/cancel</c>); batches run <see cref="ChatCompletionsPath"/> lines through <see cref="ChatHandler"/>.
+    /// </summary>
+    public const string BatchesPath = "/v1/batches";
+
     private readonly Lock _gate = new();
     private readonly List<QueuedFault> _faults = [];
     private readonly List<OpenAITestRecordedRequest> _requests = [];
@@ -57,6 +64,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
     private Func<OpenAITestChatRequest, CancellationToken, ValueTask<OpenAITestChatReply>> _chatHandler;
     private Func<OpenAITestEmbeddingRequest, CancellationToken, ValueTask<IReadOnlyList<float[]>>> _embeddingHandler;
     private Func<OpenAITestFineTuningJobRequest, OpenAITestFineTuningScript> _fineTuningScript;
+    private Func<OpenAITestFile, OpenAITestBatchScript> _batchScript = _ => new OpenAITestBatchScript();
     private int _requestCount;
     private long _nextId;
 
@@ -67,6 +75,7 @@ public sealed class OpenAITestServer : IAsyncDisposable
         _embeddingHandler = options.EmbeddingHandler ?? DefaultEmbeddingsAsync;
         _fineTuningScript = options.FineTuningScript ?? (_ => new OpenAITestFineTuningScript());
         FineTuning = new OpenAITestFineTuning(this);
+        Batches = new OpenAITestBatches(this);
         RateLimit = options.RequestsPerMinute is int perMinute ? new OpenAITestRateLimit(perMinute, options.TimeProvider) : null;
         BaseAddress = new Uri("http://127.0.0.1/v1/");
     }
@@ -98,7 +107,18 @@ public sealed class OpenAITestServer : IAsyncDisposable
         set => Volatile.Write(ref _fineTuningScript, Throw.IfNull(value));
     }
 
-    /// <summary>Gets a snapshot of the files uploaded so far (<c>POST /v1/files</c>), oldest first.</summary>
+    /// <summary>
+    /// Gets or sets how the batches created from now on progress, given the batch's input file; by default a batch is
+    /// <c>in_progress</c> for one poll, then <c>completed</c>, with every line answered by <see cref="ChatHandler"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public Func<OpenAITestFile, OpenAITestBatchScript> BatchScript
+    {
+        get => Volatile.Read(ref _batchScript);
+        set => Volatile.Write(ref _batchScript, Throw.IfNull(value));
+    }
+
+    /// <summary>Gets a snapshot of the files uploaded so far (<c>POST /v1/files</c>) and of the batches' output and error files, oldest first.</summary>
     public IReadOnlyList<OpenAITestFile> Files => FineTuning.Files;
 
     /// <summary>Gets the number of requests received so far, including failed and faulted ones.</summary>
@@ -132,6 +152,9 @@ public sealed class OpenAITestServer : IAsyncDisposable
 
     /// <summary>Gets the files and fine-tuning endpoints and their state.</summary>
     internal OpenAITestFineTuning FineTuning { get; }
+
+    /// <summary>Gets the batches endpoint and its state.</summary>
+    internal OpenAITestBatches Batches { get; }
 
     /// <summary>Gets the server-side requests-per-minute limit, if <see cref="OpenAITestServerOptions.RequestsPerMinute"/> set one.</summary>
     internal OpenAITestRateLimit? RateLimit { get; }

@@ -396,7 +396,7 @@ public sealed class OpenAITestServerTests
         await using var server = await OpenAITestServer.StartAsync();
         using var http = new HttpClient();
 
-        using var notFound = await http.GetAsync(new Uri(server.BaseAddress, "batches"));
+        using var notFound = await http.GetAsync(new Uri(server.BaseAddress, "assistants"));
         using var badJson = await http.PostAsync(new Uri(server.BaseAddress, "embeddings"), new StringContent("{not json", Encoding.UTF8, "application/json"));
         using var noModel = await http.PostAsync(new Uri(server.BaseAddress, "embeddings"), new StringContent("""{"input":"x"}""", Encoding.UTF8, "application/json"));
 
