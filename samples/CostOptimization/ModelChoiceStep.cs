@@ -74,11 +74,6 @@ internal static class ModelChoiceStep
     }
 
     /// <summary>The server's answer: each model answers as the cascade step's stand-in of its strength would.</summary>
-    private static async ValueTask<OpenAITestChatReply> AnswerAsync(OpenAITestChatRequest request, CancellationToken cancellationToken)
-    {
-        bool strong = Candidates.Single(c => c.Model == request.Model).Strong;
-        using var model = new SimulatedArithmeticModel(request.Model, strong);
-        ChatResponse answer = await model.GetResponseAsync(request.LastUserMessage, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new OpenAITestChatReply(answer.Text) { Model = request.Model, PromptTokens = 120, CompletionTokens = 20 };
-    }
+    private static ValueTask<OpenAITestChatReply> AnswerAsync(OpenAITestChatRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(SimulatedArithmeticModel.Reply(request, Candidates.Single(c => c.Model == request.Model).Strong));
 }

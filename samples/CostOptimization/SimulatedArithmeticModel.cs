@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AiEng.Testing;
 
 namespace AiEng.Samples.CostOptimization;
 
@@ -11,6 +12,19 @@ namespace AiEng.Samples.CostOptimization;
 /// </summary>
 internal sealed partial class SimulatedArithmeticModel(string modelId, bool strong) : PricedStandInModel(modelId, inputTokens: 120, outputTokens: 20)
 {
+    /// <summary>
+    /// Answers a request to AiEng.Testing's OpenAI-compatible server as the stand-in of the requested model would, with the
+    /// usage the stand-in reports: the steps that call models through the OpenAI provider use it as the server's chat handler.
+    /// </summary>
+    /// <param name="request">The request the server received.</param>
+    /// <param name="strong">Whether the requested model is a strong one.</param>
+    /// <returns>The server's reply.</returns>
+    public static OpenAITestChatReply Reply(OpenAITestChatRequest request, bool strong)
+    {
+        using var model = new SimulatedArithmeticModel(request.Model, strong);
+        return new OpenAITestChatReply(model.Answer(request.LastUserMessage)) { Model = request.Model, PromptTokens = 120, CompletionTokens = 20 };
+    }
+
     /// <summary>Evaluates "a op b op c ..." from left to right, with op one of plus, minus and times.</summary>
     protected override string Answer(string question)
     {
