@@ -25,7 +25,7 @@ if (args.Length > 0 && args[0] == "gate")
 string root = FindRepositoryRoot();
 string sampleDirectory = Path.Combine(root, "samples", "Evaluation");
 string retriever = "hybrid", docs = Path.Combine(root, "docs"), questions = Path.Combine(sampleDirectory, "data", "questions.jsonl");
-string? output = null, baseline = null, name = null;
+string? output = null, baseline = null, name = null, cacheRoot = null;
 int top = 5;
 bool gate = false, resume = false;
 var minimums = new List<KeyValuePair<string, double>>();
@@ -42,6 +42,7 @@ try
             case "--docs": docs = Path.GetFullPath(Value()); break;
             case "--questions": questions = Path.GetFullPath(Value()); break;
             case "--out": output = Path.GetFullPath(Value()); break;
+            case "--cache": cacheRoot = Path.GetFullPath(Value()); break;
             case "--name": name = Value(); break;
             case "--baseline": baseline = Path.GetFullPath(Value()); break;
             case "--gate": gate = true; break;
@@ -58,7 +59,7 @@ try
 catch (Exception ex) when (ex is ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
-    Console.Error.WriteLine("usage: [--retriever hybrid|dense|keyword] [--top 5] [--docs DIR] [--questions FILE] [--out DIR] [--name NAME]");
+    Console.Error.WriteLine("usage: [--retriever hybrid|dense|keyword] [--top 5] [--docs DIR] [--questions FILE] [--out DIR] [--cache DIR] [--name NAME]");
     Console.Error.WriteLine("       [--baseline RUN_DIR] [--gate] [--min \"Metric=0.5\"]... [--resume]");
     Console.Error.WriteLine("       gate --run report.json [--baseline report.json] [--min \"Metric=0.6\"]... [--no-regression \"Metric=0.02\"]...");
     return EvaluationGateCommand.UsageError;
@@ -77,8 +78,8 @@ var settings = new RagEvaluationSettings
     Gate = gate,
     Minimums = minimums,
     Resume = resume,
-    CacheDirectory = Path.Combine(outRoot, "cache", "responses"),
-    EmbeddingCacheDirectory = Path.Combine(outRoot, "cache", "embeddings"),
+    CacheDirectory = Path.Combine(cacheRoot ?? Path.Combine(outRoot, "cache"), "responses"),
+    EmbeddingCacheDirectory = Path.Combine(cacheRoot ?? Path.Combine(outRoot, "cache"), "embeddings"),
 };
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. rest], ContentRootPath = AppContext.BaseDirectory });

@@ -40,7 +40,7 @@ public static class FineTuningJobStep
         }
 
         var services = new ServiceCollection();
-        services.AddAiEng(configuration).AddOpenAIFineTuning().AddFineTuningJobs();
+        services.AddAiEng(configuration).AddOpenAI().AddOpenAIFineTuning().AddFineTuningJobs();
         await using ServiceProvider provider = services.BuildServiceProvider();
         var runner = provider.GetRequiredService<FineTuningJobRunner>();
         string baseModel = configuration[BaseModelKey] is { Length: > 0 } configured ? configured : FineTuningSample.BaseModel;
