@@ -188,7 +188,8 @@ public sealed class EvaluationRunner
             return result;
         }
 
-        var records = ledger.GetRecords().Where(r => string.Equals(r.CallerTag, tag, StringComparison.Ordinal)).ToArray();
+        // The case's own totals, without copying the ledger's records for every case.
+        UsageTotals usage = ledger.GetTotals(UsageGrouping.CallerTag, tag);
         return new CaseResult
         {
             Id = result.Id,
@@ -203,8 +204,8 @@ public sealed class EvaluationRunner
             OutputTokens = result.OutputTokens,
             Error = result.Error,
             Metadata = result.Metadata,
-            ModelCalls = records.Length,
-            Cost = records.Sum(static r => r.Cost ?? 0),
+            ModelCalls = usage.Calls,
+            Cost = usage.Cost,
         };
     }
 

@@ -138,6 +138,39 @@ public sealed class UsageLedger : IUsageLedger
         return result;
     }
 
+    /// <summary>
+    /// Gets the totals of the calls whose model, operation, caller tag or provider is <paramref name="key"/>: one group of
+    /// <see cref="GetTotalsBy"/>, without building the others. Every call recorded counts, retained or not; the cost is in
+    /// the number of distinct combinations of model, operation, caller tag and provider, not of records.
+    /// </summary>
+    /// <param name="grouping">What <paramref name="key"/> is.</param>
+    /// <param name="key">The model, operation, caller tag or provider (the empty string for calls without a caller tag or provider).</param>
+    /// <returns>The totals, all zero when no call matches.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="grouping"/> is not a defined value.</exception>
+    public UsageTotals GetTotals(UsageGrouping grouping, string key)
+    {
+        Throw.IfNull(key);
+        if (Array.IndexOf(Groupings, grouping) < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "Group by Model, Operation, CallerTag or Provider.");
+        }
+
+        var total = new Accumulator();
+        lock (_gate)
+        {
+            foreach (KeyValuePair<CellKey, Accumulator> cell in _cells)
+            {
+                if (string.Equals(cell.Key.Get(grouping), key, StringComparison.Ordinal))
+                {
+                    total.Add(cell.Value);
+                }
+            }
+        }
+
+        return total.ToTotals();
+    }
+
     /// <summary>Registers a budget's accumulator, seeded with the retained records, consistently with concurrent <see cref="Record"/> calls.</summary>
     internal BudgetAccumulator RegisterBudget(UsageBudget budget)
     {

@@ -50,6 +50,26 @@ public sealed class UsageLedgerTests
     }
 
     [Fact]
+    public void Totals_one_group_alone_counting_records_the_ledger_no_longer_retains()
+    {
+        var ledger = new UsageLedger(maxRecords: 2);
+        ledger.Record(NewRecord("gpt-4o", input: 1, cost: 1m, tag: "case-1"));
+        ledger.Record(NewRecord("gpt-4o-mini", input: 2, cost: 2m, tag: "case-1"));
+        ledger.Record(NewRecord("gpt-4o", input: 4, cost: null, tag: "case-2"));
+        ledger.Record(NewRecord("gpt-4o", input: 8, cost: 8m, tag: null));
+
+        UsageTotals first = ledger.GetTotals(UsageGrouping.CallerTag, "case-1");
+        UsageTotals untagged = ledger.GetTotals(UsageGrouping.CallerTag, string.Empty);
+        UsageTotals model = ledger.GetTotals(UsageGrouping.Model, "gpt-4o");
+
+        Assert.Equal((2, 3, 3m), (first.Calls, first.InputTokens, first.Cost));
+        Assert.Equal(8, untagged.InputTokens);
+        Assert.Equal((3, 13, 9m, 1), (model.Calls, model.InputTokens, model.Cost, model.UnpricedCalls));
+        Assert.Equal(0, ledger.GetTotals(UsageGrouping.CallerTag, "case-3").Calls);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.GetTotals((UsageGrouping)42, "x"));
+    }
+
+    [Fact]
     public void Totals_interleaved_combinations_and_merges_no_caller_tag_with_an_empty_one()
     {
         var ledger = new UsageLedger();
