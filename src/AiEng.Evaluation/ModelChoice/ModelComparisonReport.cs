@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AiEng.Shared;
 
 namespace AiEng.Evaluation;
 
@@ -35,9 +36,7 @@ internal static class ModelComparisonReport
     {
         var c = CultureInfo.InvariantCulture;
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Model comparison: ").Append(E(comparison.Metric)).Append("</title>");
-        html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}")
-            .Append("td:first-child,th:first-child{text-align:left}.pareto{font-weight:bold}.below{color:#b00}svg text{font-size:11px}</style></head><body>");
+        HtmlPage.Begin(html, "Model comparison: " + comparison.Metric, ".pareto{font-weight:bold}.below{color:#b00}svg text{font-size:11px}");
         html.Append("<h1>Model comparison: ").Append(E(comparison.Metric)).Append("</h1>");
         html.Append("<p id=\"verdict\">").Append(E(Verdict(comparison))).Append("</p>");
         Chart(html, comparison);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AiEng.Shared;
 
 namespace AiEng.Evaluation;
 
@@ -18,11 +19,12 @@ internal static class HtmlReport
     {
         var c = CultureInfo.InvariantCulture;
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Evaluation: ").Append(E(run.Name)).Append("</title>");
-        html.Append("<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));var n=document.getElementById('script-errors');if(n){n.textContent=window.__errors.join('\\n');}});</script>");
-        html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append(".charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #ddd;padding:.5rem}details{border:1px solid #ddd;margin:.4rem 0;padding:.4rem}summary{cursor:pointer}")
-            .Append("pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;margin:.2rem 0}.bad{color:#b00}.good{color:#070}.side{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}#script-errors{color:#b00}</style></head><body>");
+        HtmlPage.Begin(
+            html,
+            "Evaluation: " + run.Name,
+            HtmlPage.ChartsStyle + "details{border:1px solid #ddd;margin:.4rem 0;padding:.4rem}summary{cursor:pointer}"
+                + "pre{white-space:pre-wrap;background:#f6f6f6;padding:.4rem;margin:.2rem 0}.bad{color:#b00}.good{color:#070}.side{display:grid;grid-template-columns:1fr 1fr;gap:.5rem}#script-errors{color:#b00}",
+            "<script>window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));var n=document.getElementById('script-errors');if(n){n.textContent=window.__errors.join('\\n');}});</script>");
         html.Append("<h1>Evaluation: ").Append(E(run.Name)).Append("</h1>");
         html.Append(c, $"<p id=\"overview\">Data set <b>{E(run.Dataset)}</b>: {run.Cases.Count} cases, {run.Cases.Count(static x => x.Error is not null)} target failures. Started {run.StartedAt:u}.</p>");
         html.Append("<p>Scripts: <span id=\"script-status\">not run</span></p><pre id=\"script-errors\"></pre>");

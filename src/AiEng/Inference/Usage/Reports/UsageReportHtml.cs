@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using AiEng.Shared;
 
 namespace AiEng.Inference;
 
@@ -20,10 +21,7 @@ internal static class UsageReportHtml
         var c = CultureInfo.InvariantCulture;
         UsageReportRow t = report.Total;
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(report.Title)).Append("</title>");
-        html.Append("<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}")
-            .Append("td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append(".charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{border:1px solid #ddd;padding:.5rem}.chart text{font-size:11px}</style></head><body>");
+        HtmlPage.Begin(html, report.Title, HtmlPage.ChartsStyle + ".chart text{font-size:11px}");
         html.Append("<h1>").Append(E(report.Title)).Append("</h1>");
         html.Append("<p id=\"period\">").Append(E(UsageReportMarkdown.Period(report))).Append("</p>");
         html.Append("<table id=\"summary\"><tr><th>Calls</th><th>Cache hits</th><th>Escalations</th><th>Input tokens</th><th>Output tokens</th><th>Cost</th><th>Est. savings</th><th>Unpriced calls</th></tr>");
