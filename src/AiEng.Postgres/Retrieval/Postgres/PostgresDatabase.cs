@@ -16,6 +16,7 @@ internal sealed class PostgresDatabase : IDisposable
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly bool _ownsDataSource;
     private volatile bool _initialized;
+    private Version? _vectorVersion;
     private volatile bool _disposed;
 
     public PostgresDatabase(NpgsqlDataSource dataSource, bool ownsDataSource, PostgresVectorStoreOptions options)
@@ -34,6 +35,12 @@ internal sealed class PostgresDatabase : IDisposable
 
     /// <summary>Gets the options (a private copy).</summary>
     public PostgresVectorStoreOptions Options { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the server's pgvector has iterative index scans (0.8 and later), read when the
+    /// database was first used; <see langword="false"/> before that.
+    /// </summary>
+    public bool HasIterativeScans => _vectorVersion is { } version && version >= new Version(0, 8);
 
     /// <summary>Gets the quoted schema name.</summary>
     public string Schema { get; }
@@ -119,6 +126,13 @@ internal sealed class PostgresDatabase : IDisposable
                 {
                     await Execute(connection, $"CREATE SCHEMA IF NOT EXISTS {Schema}", cancellationToken).ConfigureAwait(false);
                 }
+            }
+
+            await using (var version = new NpgsqlCommand("SELECT extversion FROM pg_extension WHERE extname = 'vector'", connection))
+            {
+                // "0.8.0", or a packager's "0.8.0-1": the numeric part decides.
+                string? text = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+                _vectorVersion = Version.TryParse(new string((text ?? string.Empty).TakeWhile(static c => char.IsDigit(c) || c == '.').ToArray()), out var parsed) ? parsed : null;
             }
 
             await Execute(

@@ -541,11 +541,21 @@ public sealed class PostgresVectorStoreCollection<TKey, TRecord> : VectorStoreCo
     {
         // SET LOCAL lasts until the transaction ends, so a pooled connection (or PGlite's one shared session) keeps no setting.
         var options = _database.Options;
-        var settings = new List<string>(2);
+        var settings = new List<string>(3);
         switch (_model.IndexKind)
         {
-            case PostgresIndexKind.Hnsw when options.HnswEfSearch is { } ef:
-                settings.Add($"SET LOCAL hnsw.ef_search = {ef.ToString(CultureInfo.InvariantCulture)}");
+            case PostgresIndexKind.Hnsw:
+                if (options.HnswEfSearch is { } ef)
+                {
+                    settings.Add($"SET LOCAL hnsw.ef_search = {ef.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                if (options.HnswIterativeScan && _database.HasIterativeScans)
+                {
+                    // Strict order keeps the index's distance order, so ORDER BY ... LIMIT needs no re-sort.
+                    settings.Add("SET LOCAL hnsw.iterative_scan = strict_order");
+                }
+
                 break;
             case PostgresIndexKind.IvfFlat when options.IvfFlatProbes is { } probes:
                 settings.Add($"SET LOCAL ivfflat.probes = {probes.ToString(CultureInfo.InvariantCulture)}");

@@ -43,6 +43,17 @@ public sealed partial class PostgresVectorStoreOptions
     /// </summary>
     public int? HnswEfSearch { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether searches of an HNSW collection keep scanning the index until they have <c>skip + top</c> records
+    /// that pass their filter (pgvector's <c>hnsw.iterative_scan = strict_order</c>, set with <c>SET LOCAL</c> in each
+    /// search's transaction, bounded by the server's <c>hnsw.max_scan_tuples</c>, 20,000 by default). Default
+    /// <see langword="true"/>: without it pgvector filters the <c>ef_search</c> nearest records after the index scan, so a
+    /// selective filter (a tenant with 1% of the rows) can get fewer than <c>top</c> results. Needs pgvector 0.8 or later;
+    /// with an older one the store reads the extension's version once and leaves the setting alone, as with
+    /// <see langword="false"/>.
+    /// </summary>
+    public bool HnswIterativeScan { get; set; } = true;
+
     /// <summary>Gets or sets IVFFlat's <c>lists</c> (1 to 32,768; pgvector suggests rows / 1,000 up to a million rows); <see langword="null"/> for pgvector's default (100).</summary>
     public int? IvfFlatLists { get; set; }
 

@@ -72,6 +72,37 @@ public sealed class PostgresVectorStoreCollectionTests(PostgresServer server) : 
         Assert.Contains("ef_construction='32'", index, StringComparison.Ordinal);
     }
 
+    [PostgresTheory]
+    [InlineData(true, 5)]
+    [InlineData(false, 0)]
+    public async Task A_selective_filter_on_an_HNSW_collection_gets_top_results_with_iterative_scans(bool iterative, int expected)
+    {
+        // 500 "rare" records among 5,000, all far from the query: the 10 nearest the index returns (ef_search) are common
+        // ones, so filtering after the scan leaves none; scanning on until 5 pass the filter finds them. The category's
+        // own index is dropped and the table is large enough for the planner to choose the HNSW index (checked with
+        // EXPLAIN when the test was written): otherwise it would read the rare rows exactly and the setting would not matter.
+        using var store = _stores.Create(o =>
+        {
+            o.IndexKind = PostgresIndexKind.Hnsw;
+            o.HnswEfSearch = 10;
+            o.HnswIterativeScan = iterative;
+        });
+        var collection = store.GetCollection<string, ConformanceRecord>("filtered");
+        await collection.EnsureCollectionExistsAsync();
+        await collection.UpsertAsync(Enumerable.Range(0, 5000).Select(i =>
+        {
+            bool rare = i % 10 == 0;
+            float angle = rare ? 2.5f + (i / 5000f) : i / 5000f;
+            return Record($"r{i:D4}", [MathF.Cos(angle), MathF.Sin(angle), 0.1f, 0], category: rare ? "rare" : "common");
+        }));
+        await _stores.ScalarAsync($"DROP INDEX {Schema(store)}.\"filtered_Category_idx\"; ANALYZE {Schema(store)}.filtered");
+
+        var results = await collection.SearchAsync(new float[] { 1, 0, 0.1f, 0 }, 5, new() { Filter = r => r.Category == "rare" }).ToListAsync();
+
+        Assert.Equal(expected, results.Count);
+        Assert.All(results, r => Assert.Equal("rare", r.Record.Category));
+    }
+
     [PostgresFact]
     public async Task An_IVFFlat_index_from_the_IndexKind_attribute_gets_its_lists_probes_and_the_ip_operator_class()
     {
