@@ -17,8 +17,12 @@ namespace AiEng.Tests.Reliability;
 /// </summary>
 public sealed class RunnerKillLoopTests(ITestOutputHelper output)
 {
-    // The model waits this long per question, so that a host is still running when the test reads its commits.
-    private const int ModelDelayMs = 3;
+    // The model waits this long per question, so that a host is still running when the test, starved of CPU on a busy
+    // machine, reads its commits and kills it (at 3 ms a host ran about 40 items past its kill point).
+    private const int ModelDelayMs = 20;
+
+    // More items than the kills can finish, with room for the items a host finishes between its kill point and its death.
+    private static readonly int Items = 2 * KillLoop.Documents;
 
     private static readonly string Host = CrashHostProcess.Find("AiEng.Runners.CrashHost", typeof(RunnerKillLoopTests).Assembly);
 
@@ -39,7 +43,7 @@ public sealed class RunnerKillLoopTests(ITestOutputHelper output)
         Assert.Equal(Scores(whole), Scores(resumed));
         Assert.Equal(whole.Summarize(ExactMatchEvaluator.MetricName).Mean, resumed.Summarize(ExactMatchEvaluator.MetricName).Mean);
         Assert.All(resumed.Cases, static c => Assert.Null(c.Error));
-        output.WriteLine($"evaluation: {KillLoop.Kills} kills, {KillLoop.Documents} cases, {(DateTime.UtcNow - started).TotalMinutes:F1} min (seed {seed})");
+        output.WriteLine($"evaluation: {KillLoop.Kills} kills, {Items} cases, {(DateTime.UtcNow - started).TotalMinutes:F1} min (seed {seed})");
     }
 
     [Fact]
@@ -58,7 +62,7 @@ public sealed class RunnerKillLoopTests(ITestOutputHelper output)
         var whole = BatchFileChecks.Read(uninterrupted, "the uninterrupted run", maxTorn: 0);
         Assert.Equal(whole.OrderBy(static p => p.Key, StringComparer.Ordinal), resumed.OrderBy(static p => p.Key, StringComparer.Ordinal));
         Assert.All(resumed, static p => Assert.Equal(CrashRuns.Answer(p.Key), JsonSerializer.Deserialize<string>(p.Value)));
-        output.WriteLine($"batch: {KillLoop.Kills} kills, {KillLoop.Documents} items, {(DateTime.UtcNow - started).TotalMinutes:F1} min (seed {seed})");
+        output.WriteLine($"batch: {KillLoop.Kills} kills, {Items} items, {(DateTime.UtcNow - started).TotalMinutes:F1} min (seed {seed})");
     }
 
     /// <summary>
@@ -96,7 +100,7 @@ public sealed class RunnerKillLoopTests(ITestOutputHelper output)
         var (_, completed) = await RunHostAsync(mode, target, killAfter: null, lastAsked);
         Assert.True(completed, $"{mode}: the last run, not killed, did not finish (seed {seed})");
         AssertAskedOnceAndNothingFinished(lastAsked, finished, $"{mode}, the last run (seed {seed})");
-        Assert.Equal(KillLoop.Documents, readFinished(KillLoop.Kills).Count);
+        Assert.Equal(Items, readFinished(KillLoop.Kills).Count);
     }
 
     private static void AssertAskedOnceAndNothingFinished(List<string> asked, HashSet<string> finished, string where)
@@ -113,7 +117,7 @@ public sealed class RunnerKillLoopTests(ITestOutputHelper output)
         var lines = new List<string>();
         var result = await CrashHostProcess.RunAsync(
             Host,
-            [mode, target, KillLoop.Documents.ToString(CultureInfo.InvariantCulture), ModelDelayMs.ToString(CultureInfo.InvariantCulture)],
+            [mode, target, Items.ToString(CultureInfo.InvariantCulture), ModelDelayMs.ToString(CultureInfo.InvariantCulture)],
             environment: null,
             killAfter,
             lines);
