@@ -109,19 +109,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var chaos = new Chaos(rate, seed);
         var ledger = new UsageLedger();
         var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var model = new TestChatClient
-        {
-            GetResponseAsyncCallback = (messages, _, _) =>
-            {
-                string question = messages.Last().Text!;
-                answered.AddOrUpdate(question, 1, static (_, n) => n + 1);
-                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer to " + question)) { ModelId = "m", Usage = ChaosOutcomes.Usage() });
-            },
-        };
-        IChatClient client = new ChaosChatClient(model, chaos.Pipeline(ChaosOutcomes.EmptyAnswer)).AsBuilder()
-            .UseUsageTracking(ledger, o => o.Prices["m"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m })
-            .UseResilience(o => Retries(o))
-            .Build();
+        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer);
         var dataset = new EvaluationDataset("soak", [.. Enumerable.Range(0, cases).Select(i => new EvaluationCase($"c{i:D4}", $"q{i}") { Reference = $"answer to q{i}" })]);
         var options = new EvaluationRunnerOptions { RunName = "soak", OutputDirectory = temp.Path, MaxConcurrency = 4, UsageLedger = ledger };
 
@@ -160,19 +148,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var random = new Random(seed);
         var ledger = new UsageLedger();
         var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var model = new TestChatClient
-        {
-            GetResponseAsyncCallback = (messages, _, _) =>
-            {
-                string prompt = messages.Last().Text!;
-                answered.AddOrUpdate(prompt, 1, static (_, n) => n + 1);
-                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer to " + prompt)) { ModelId = "m", Usage = ChaosOutcomes.Usage() });
-            },
-        };
-        IChatClient client = new ChaosChatClient(model, chaos.Pipeline(ChaosOutcomes.EmptyAnswer, ChaosOutcomes.FilteredAnswer)).AsBuilder()
-            .UseUsageTracking(ledger, o => o.Prices["m"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m })
-            .UseResilience(o => Retries(o))
-            .Build();
+        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer, ChaosOutcomes.FilteredAnswer);
         BatchItem<string>[] prompts = [.. Enumerable.Range(0, items).Select(i => new BatchItem<string>($"p{i:D4}", $"p{i:D4}"))];
         string results = Path.Combine(temp.Path, "results.jsonl");
 
@@ -228,6 +204,28 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         Assert.Equal(prompts.Select(static p => "answer to " + p.Input), result.Items.Select(static i => i.Value));
         Assert.Equal(items, answered.Count);
         output.WriteLine($"batch at {rate:P0}: {items} items, {runs} runs ({stopped} stopped by a failure, {cancelled} cancelled), {chaos.Faults} faults and {chaos.Outcomes} answers with no text injected, {ledger.GetTotals().Calls} paid calls (seed {seed})");
+    }
+
+    /// <summary>
+    /// A chat model that answers "answer to &lt;question&gt;" and counts each question in <paramref name="answered"/>, behind
+    /// chaos (faults, latency and <paramref name="outcomes"/> in place of its answer), the usage ledger (every answer paid
+    /// 10 and 5 tokens at 1 and 2 per million) and AiEng's resilience.
+    /// </summary>
+    private static IChatClient ChaosChatModel(Chaos chaos, UsageLedger ledger, ConcurrentDictionary<string, int> answered, params Func<ChatResponse>[] outcomes)
+    {
+        var model = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) =>
+            {
+                string question = messages.Last().Text!;
+                answered.AddOrUpdate(question, 1, static (_, n) => n + 1);
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer to " + question)) { ModelId = "m", Usage = ChaosOutcomes.Usage() });
+            },
+        };
+        return new ChaosChatClient(model, chaos.Pipeline(outcomes)).AsBuilder()
+            .UseUsageTracking(ledger, o => o.Prices["m"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m })
+            .UseResilience(o => Retries(o))
+            .Build();
     }
 
     /// <summary>A failed item says why: the model after its retries, or an answer with no text and its finish reason.</summary>
