@@ -4,8 +4,9 @@ using System.Reflection;
 namespace AiEng.TestSupport;
 
 /// <summary>
-/// Runs a crash host (tests/AiEng.Sqlite.CrashHost, tests/AiEng.Postgres.CrashHost) as a child process, reads the
-/// documents it reports committed, and kills it (SIGKILL on Unix) after a number of commits.
+/// Runs a crash host (tests/AiEng.Sqlite.CrashHost, tests/AiEng.Postgres.CrashHost, tests/AiEng.Runners.CrashHost) as a
+/// child process, reads the documents or items it reports committed, and kills it (SIGKILL on Unix) after a number of
+/// commits.
 /// </summary>
 internal static class CrashHostProcess
 {
@@ -14,7 +15,9 @@ internal static class CrashHostProcess
     /// <param name="arguments">The host's arguments.</param>
     /// <param name="environment">Environment variables for the host (a connection string stays out of the process list).</param>
     /// <param name="killAfterCommits">Kill the host after this many commits; <see langword="null"/> to let it finish (and check it exited with 0).</param>
-    public static async Task<(List<string> Committed, bool Finished)> RunAsync(string hostDll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, int? killAfterCommits)
+    /// <param name="lines">Receives every other line the host printed (a runner host's "asked &lt;id&gt;"), if given.</param>
+    public static async Task<(List<string> Committed, bool Finished)> RunAsync(
+        string hostDll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, int? killAfterCommits, ICollection<string>? lines = null)
     {
         var start = new ProcessStartInfo(DotnetHost(), [hostDll, .. arguments])
         {
@@ -48,6 +51,10 @@ internal static class CrashHostProcess
                 else if (line == "done")
                 {
                     finished = true;
+                }
+                else
+                {
+                    lines?.Add(line);
                 }
             }
         }

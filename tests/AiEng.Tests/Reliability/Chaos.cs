@@ -4,36 +4,63 @@ using Polly;
 using Polly.Simmy;
 using Polly.Simmy.Fault;
 using Polly.Simmy.Latency;
+using Polly.Simmy.Outcomes;
 
 namespace AiEng.Tests.Reliability;
 
 /// <summary>
 /// Polly's chaos strategies as a test provider's faults: at the injection rate a call fails with a transient 503 before
-/// it reaches the model (so it is not paid), and at the same rate it is delayed. Seeded, so a failing soak can be replayed.
+/// it reaches the model (so it is not paid), at the same rate it is delayed, and, when outcomes are given, at the same rate
+/// the model's answer is replaced by a wrong one (an empty reply, a reply stopped by the content filter, a broken
+/// embedding result). Seeded, so a failing soak can be replayed.
 /// </summary>
 internal sealed class Chaos(double rate, int seed)
 {
     private readonly Random _random = new(seed);
     private readonly Lock _gate = new();
     private int _faults;
+    private int _outcomes;
 
     public double Rate => rate;
 
+    /// <summary>Gets the faults injected (503s and store failures).</summary>
     public int Faults => Volatile.Read(ref _faults);
 
-    public ResiliencePipeline Pipeline() => new ResiliencePipelineBuilder()
-        .AddChaosLatency(new ChaosLatencyStrategyOptions { InjectionRate = rate, Latency = TimeSpan.FromMilliseconds(2), Randomizer = Next })
-        .AddChaosFault(new ChaosFaultStrategyOptions
-        {
-            InjectionRate = rate,
-            Randomizer = Next,
-            FaultGenerator = new FaultGenerator().AddException(() =>
+    /// <summary>Gets the wrong outcomes injected in place of the model's answer.</summary>
+    public int Outcomes => Volatile.Read(ref _outcomes);
+
+    /// <summary>A pipeline of latency, faults and, when <paramref name="outcomes"/> are given, one of them picked at random in place of the result.</summary>
+    public ResiliencePipeline<T> Pipeline<T>(params Func<T>[] outcomes)
+    {
+        var builder = new ResiliencePipelineBuilder<T>()
+            .AddChaosLatency(new ChaosLatencyStrategyOptions { InjectionRate = rate, Latency = TimeSpan.FromMilliseconds(2), Randomizer = Next })
+            .AddChaosFault(new ChaosFaultStrategyOptions
             {
-                Interlocked.Increment(ref _faults);
-                return new HttpRequestException("chaos: the service is unavailable", null, HttpStatusCode.ServiceUnavailable);
-            }),
-        })
-        .Build();
+                InjectionRate = rate,
+                Randomizer = Next,
+                FaultGenerator = new FaultGenerator().AddException(() =>
+                {
+                    Interlocked.Increment(ref _faults);
+                    return new HttpRequestException("chaos: the service is unavailable", null, HttpStatusCode.ServiceUnavailable);
+                }),
+            });
+        if (outcomes.Length > 0)
+        {
+            builder.AddChaosOutcome(new ChaosOutcomeStrategyOptions<T>
+            {
+                InjectionRate = rate,
+                Randomizer = Next,
+                OutcomeGenerator = _ =>
+                {
+                    Interlocked.Increment(ref _outcomes);
+                    var outcome = outcomes[(int)(Next() * outcomes.Length)];
+                    return ValueTask.FromResult<Outcome<T>?>(Outcome.FromResult(outcome()));
+                },
+            });
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>Throws a store fault at the injection rate (for a fake store's write hook).</summary>
     public void MaybeFail(string what)
@@ -54,16 +81,32 @@ internal sealed class Chaos(double rate, int seed)
     }
 }
 
-/// <summary>An embedding model behind chaos: faults and latency before the call reaches it.</summary>
-internal sealed class ChaosEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ResiliencePipeline chaos)
+/// <summary>The wrong answers a chaos outcome puts in place of the model's: each one paid, as a real provider's would be.</summary>
+internal static class ChaosOutcomes
+{
+    /// <summary>The usage of every paid call in the soaks: 10 input and 5 output tokens.</summary>
+    public static UsageDetails Usage() => new() { InputTokenCount = 10, OutputTokenCount = 5 };
+
+    /// <summary>A reply with no text that says it finished normally.</summary>
+    public static ChatResponse EmptyAnswer() => new(new ChatMessage(ChatRole.Assistant, string.Empty)) { ModelId = "m", FinishReason = ChatFinishReason.Stop, Usage = Usage() };
+
+    /// <summary>A reply the provider's content filter stopped before any text.</summary>
+    public static ChatResponse FilteredAnswer() => new(new ChatMessage(ChatRole.Assistant, [])) { ModelId = "m", FinishReason = ChatFinishReason.ContentFilter, Usage = Usage() };
+
+    /// <summary>An embedding result with no embedding at all, whatever the number of texts; the provider still charged one token for it.</summary>
+    public static GeneratedEmbeddings<Embedding<float>> NoEmbeddings() => new() { Usage = new UsageDetails { InputTokenCount = 1 } };
+}
+
+/// <summary>An embedding model behind chaos: faults and latency before the call reaches it, wrong results in place of its own.</summary>
+internal sealed class ChaosEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ResiliencePipeline<GeneratedEmbeddings<Embedding<float>>> chaos)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
     public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         chaos.ExecuteAsync(async token => await base.GenerateAsync(values, options, token).ConfigureAwait(false), cancellationToken).AsTask();
 }
 
-/// <summary>A chat model behind chaos: faults and latency before the call reaches it.</summary>
-internal sealed class ChaosChatClient(IChatClient inner, ResiliencePipeline chaos) : DelegatingChatClient(inner)
+/// <summary>A chat model behind chaos: faults and latency before the call reaches it, wrong answers in place of its own.</summary>
+internal sealed class ChaosChatClient(IChatClient inner, ResiliencePipeline<ChatResponse> chaos) : DelegatingChatClient(inner)
 {
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         chaos.ExecuteAsync(async token => await base.GetResponseAsync(messages, options, token).ConfigureAwait(false), cancellationToken).AsTask();

@@ -12,19 +12,20 @@ using Xunit.Abstractions;
 namespace AiEng.Tests.Reliability;
 
 /// <summary>
-/// The chaos soak: ingestion and evaluation runs with Polly's chaos strategies (fault and latency) injected into the
-/// embedding model, the store and the chat model at 10, 20 and 30%, behind AiEng's resilience. Every run completes or
-/// fails with a clear error; a rerun resumes; after every run nothing committed is lost, nothing finished is done again
-/// and nothing is charged twice. Size: <c>AIENG_SOAK_SCALE</c> (default 1, as in CI; <c>eng/soak.sh</c> runs more).
+/// The chaos soak: ingestion, evaluation and batch runs with Polly's chaos strategies (fault, outcome and latency)
+/// injected into the embedding model, the store and the chat model at 10, 20 and 30%, behind AiEng's resilience. Every
+/// run completes or fails with a clear error; a rerun resumes; after every run nothing committed is lost, nothing finished
+/// is done again and nothing is charged twice. Size: <c>AIENG_SOAK_SCALE</c> (default 1, as in CI; <c>eng/soak.sh</c>
+/// runs more).
 /// </summary>
 public sealed class ChaosSoakTests(ITestOutputHelper output)
 {
     private static readonly int Scale =
         int.TryParse(Environment.GetEnvironmentVariable("AIENG_SOAK_SCALE"), NumberStyles.None, CultureInfo.InvariantCulture, out int scale) && scale > 0 ? scale : 1;
 
-    // A store fault fails an ingestion run (it is not retried: the run stops and a rerun resumes), so at 30% a run commits
-    // only a few documents; the bound only stops a soak that makes no progress.
-    private const int MaxRuns = 500;
+    // A store fault or a broken embedding result fails an ingestion run (neither is retried: the run stops and a rerun
+    // resumes), so at 30% a run commits only a few documents; the bound only stops a soak that makes no progress.
+    private static readonly int MaxRuns = 200 * Scale;
 
     private static ResilienceOptions Retries(ResilienceOptions o)
     {
@@ -59,7 +60,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
                 return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(texts.Select(static t => new Embedding<float>(TestVectors.HashedBagOfWords(t, 8)))) { Usage = new UsageDetails { InputTokenCount = texts.Length } });
             },
         };
-        IEmbeddingGenerator<string, Embedding<float>> embedder = new ChaosEmbeddingGenerator(model, chaos.Pipeline()).AsBuilder()
+        IEmbeddingGenerator<string, Embedding<float>> embedder = new ChaosEmbeddingGenerator(model, chaos.Pipeline(ChaosOutcomes.NoEmbeddings)).AsBuilder()
             .UseUsageTracking(ledger)
             .UseResilience(o => Retries(o))
             .Build();
@@ -90,10 +91,10 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             }
         }
 
-        // Every paid call is recorded once: one ledger record per call that reached the model, and tokens per text.
-        Assert.Equal(paid.Count, ledger.GetTotals().InputTokens);
+        // Every paid call is recorded once: a token per text that reached the model, and the one token of each broken result.
+        Assert.Equal(paid.Count + chaos.Outcomes, ledger.GetTotals().InputTokens);
         Assert.Equal(documents, committed.Count);
-        output.WriteLine($"ingestion at {rate:P0}: {documents} documents, {runs} runs ({failures} failed), {chaos.Faults} faults injected, {paid.Count} texts paid for {documents * 3} chunks (seed {seed})");
+        output.WriteLine($"ingestion at {rate:P0}: {documents} documents, {runs} runs ({failures} failed), {chaos.Faults} faults and {chaos.Outcomes} broken results injected, {paid.Count} texts paid for {documents * 3} chunks (seed {seed})");
     }
 
     [Theory]
@@ -108,19 +109,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var chaos = new Chaos(rate, seed);
         var ledger = new UsageLedger();
         var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var model = new TestChatClient
-        {
-            GetResponseAsyncCallback = (messages, _, _) =>
-            {
-                string question = messages.Last().Text!;
-                answered.AddOrUpdate(question, 1, static (_, n) => n + 1);
-                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer to " + question)) { ModelId = "m", Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 } });
-            },
-        };
-        IChatClient client = new ChaosChatClient(model, chaos.Pipeline()).AsBuilder()
-            .UseUsageTracking(ledger, o => o.Prices["m"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m })
-            .UseResilience(o => Retries(o))
-            .Build();
+        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer);
         var dataset = new EvaluationDataset("soak", [.. Enumerable.Range(0, cases).Select(i => new EvaluationCase($"c{i:D4}", $"q{i}") { Reference = $"answer to q{i}" })]);
         var options = new EvaluationRunnerOptions { RunName = "soak", OutputDirectory = temp.Path, MaxConcurrency = 4, UsageLedger = ledger };
 
@@ -134,22 +123,126 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         }
         while (run.Cases.Any(static c => c.Error is not null));
 
-        // Each question reached the model exactly once over all runs (a finished case is never run again), the ledger
-        // holds one record per answer, and the run's cost is the sum of the answers' prices.
-        Assert.Equal(cases, answered.Count);
+        // Each case finished once over all runs (a finished case is never run again): either its question reached the model
+        // exactly once, or the model's answer was replaced by an empty one, which is scored (0), not hidden or asked again.
+        // The ledger holds one record per paid answer, and the run's cost is the sum of their prices.
         Assert.All(answered, static a => Assert.Equal(1, a.Value));
+        Assert.Equal(cases, answered.Count + chaos.Outcomes);
         Assert.Equal(cases, ledger.GetTotals().Calls);
         Assert.Equal(cases * ((10 * 1m) + (5 * 2m)) / 1_000_000m, run.Cases.Sum(static c => c.Cost ?? 0));
-        Assert.All(run.Cases, static c => Assert.Equal(1.0, c.GetValue(ExactMatchEvaluator.MetricName)));
-        output.WriteLine($"evaluation at {rate:P0}: {cases} cases, {runs} runs, {chaos.Faults} faults injected (seed {seed})");
+        Assert.Equal(answered.Count, run.Cases.Count(static c => c.GetValue(ExactMatchEvaluator.MetricName) == 1.0));
+        Assert.All(run.Cases.Where(c => !answered.ContainsKey(c.Input)), static c => Assert.Equal((string.Empty, 0.0), (c.Output, c.GetValue(ExactMatchEvaluator.MetricName))));
+        output.WriteLine($"evaluation at {rate:P0}: {cases} cases, {runs} runs, {chaos.Faults} faults and {chaos.Outcomes} empty answers injected (seed {seed})");
     }
+
+    [Theory]
+    [InlineData(0.10)]
+    [InlineData(0.20)]
+    [InlineData(0.30)]
+    public async Task A_batch_under_chaos_keeps_each_answer_once_asks_no_finished_item_again_and_charges_each_paid_call_once(double rate)
+    {
+        using var temp = new TempDirectory();
+        int items = 100 * Scale;
+        int seed = Environment.TickCount;
+        var chaos = new Chaos(rate, seed);
+        var random = new Random(seed);
+        var ledger = new UsageLedger();
+        var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer, ChaosOutcomes.FilteredAnswer);
+        BatchItem<string>[] prompts = [.. Enumerable.Range(0, items).Select(i => new BatchItem<string>($"p{i:D4}", $"p{i:D4}"))];
+        string results = Path.Combine(temp.Path, "results.jsonl");
+
+        int runs = 0, stopped = 0, cancelled = 0;
+        BatchRunResult<string>? result = null;
+        while (result is not { Succeeded: var succeeded } || succeeded < items)
+        {
+            Assert.True(++runs <= MaxRuns, $"not finished after {MaxRuns} runs at {rate:P0} (seed {seed})");
+            string where = $"run {runs} at {rate:P0} (seed {seed})";
+            HashSet<string> finished = BatchFileChecks.Succeeded(results, where, maxTorn: 0);
+            var answeredBefore = new Dictionary<string, int>(answered, StringComparer.Ordinal);
+
+            // Every other run stops at its first failure, and one in four is cancelled after a random number of items: each
+            // way of ending must leave a results file the next run resumes from.
+            using var cancellation = new CancellationTokenSource();
+            int cancelAfter = random.Next(4) == 0 ? random.Next(1, 20) : int.MaxValue;
+            var options = new BatchRunnerOptions
+            {
+                ResultsPath = results,
+                MaxConcurrency = 4,
+                ContinueOnItemFailure = runs % 2 == 1,
+                Progress = new CancelAfter(cancelAfter, cancellation),
+            };
+            result = null;
+            try
+            {
+                result = await new BatchRunner(options).RunChatAsync(client, prompts, cancellationToken: cancellation.Token);
+                Assert.All(result.Items.Where(static i => i.Status == BatchItemStatus.Failed), i => AssertClearAnswerFailure(i.Error!, where));
+                Assert.Equal(finished.Count, result.Resumed);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                cancelled++;
+            }
+            catch (ModelRequestException stop) when (!options.ContinueOnItemFailure)
+            {
+                stopped++;
+                AssertClearAnswerFailure(stop.Message, where);
+            }
+
+            // No item that had succeeded before this run reached the model again, and none was answered twice.
+            string[] again = [.. answered.Where(a => a.Value != answeredBefore.GetValueOrDefault(a.Key) && finished.Contains(a.Key)).Select(static a => a.Key)];
+            Assert.True(again.Length == 0, $"{where}: finished items were asked again: {string.Join(", ", again.Take(5))}");
+            Assert.All(answered, a => Assert.True(a.Value == 1, $"{where}: '{a.Key}' was answered {a.Value} times"));
+
+            // Each paid call is in the ledger once: the model's answers and the wrong answers put in their place.
+            Assert.Equal(answered.Count + chaos.Outcomes, ledger.GetTotals().Calls);
+        }
+
+        // The file holds each item's answer once, and the last run returned them all, in input order.
+        HashSet<string> done = BatchFileChecks.Succeeded(results, "at the end", maxTorn: 0);
+        Assert.Equal(items, done.Count);
+        Assert.Equal(prompts.Select(static p => "answer to " + p.Input), result.Items.Select(static i => i.Value));
+        Assert.Equal(items, answered.Count);
+        output.WriteLine($"batch at {rate:P0}: {items} items, {runs} runs ({stopped} stopped by a failure, {cancelled} cancelled), {chaos.Faults} faults and {chaos.Outcomes} answers with no text injected, {ledger.GetTotals().Calls} paid calls (seed {seed})");
+    }
+
+    /// <summary>
+    /// A chat model that answers "answer to &lt;question&gt;" and counts each question in <paramref name="answered"/>, behind
+    /// chaos (faults, latency and <paramref name="outcomes"/> in place of its answer), the usage ledger (every answer paid
+    /// 10 and 5 tokens at 1 and 2 per million) and AiEng's resilience.
+    /// </summary>
+    private static IChatClient ChaosChatModel(Chaos chaos, UsageLedger ledger, ConcurrentDictionary<string, int> answered, params Func<ChatResponse>[] outcomes)
+    {
+        var model = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) =>
+            {
+                string question = messages.Last().Text!;
+                answered.AddOrUpdate(question, 1, static (_, n) => n + 1);
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "answer to " + question)) { ModelId = "m", Usage = ChaosOutcomes.Usage() });
+            },
+        };
+        return new ChaosChatClient(model, chaos.Pipeline(outcomes)).AsBuilder()
+            .UseUsageTracking(ledger, o => o.Prices["m"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m })
+            .UseResilience(o => Retries(o))
+            .Build();
+    }
+
+    /// <summary>A failed item says why: the model after its retries, or an answer with no text and its finish reason.</summary>
+    private static void AssertClearAnswerFailure(string error, string where) => Assert.True(
+        error.Contains("failed with HTTP 503 (a server error at the provider) after 3 attempts", StringComparison.Ordinal)
+            || error.Contains("The model 'm' returned an answer with no text (finish reason: stop)", StringComparison.Ordinal)
+            || error.Contains("The model 'm' returned an answer with no text (finish reason: content_filter)", StringComparison.Ordinal),
+        $"{where}: unclear error: {error}");
 
     /// <summary>A failed run's error says what failed: the model after its retries (AiEng's message), or the store, wrapped with the document.</summary>
     private static void AssertClear(Exception error, int seed)
     {
         string message = error is IngestionException ? error.Message + " / " + error.InnerException?.Message : error.Message;
         Assert.True(
-            message.Contains("failed with HTTP 503 (a server error at the provider) after 3 attempts", StringComparison.Ordinal) || message.Contains("chaos: the store's commit failed", StringComparison.Ordinal),
+            message.Contains("failed with HTTP 503 (a server error at the provider) after 3 attempts", StringComparison.Ordinal)
+                || message.Contains("chaos: the store's commit failed", StringComparison.Ordinal)
+                || message.Contains("The embedding generator returned 0 embeddings for", StringComparison.Ordinal),
             $"unclear error (seed {seed}): {error}");
     }
 }

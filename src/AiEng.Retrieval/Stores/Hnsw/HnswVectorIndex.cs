@@ -11,9 +11,11 @@ namespace AiEng.Retrieval;
 /// <remarks>
 /// <para>
 /// Store slots map to graph ids (<c>slot -&gt; id</c> and back). Replacing a slot's vector removes its graph node (a
-/// tombstone) and adds a new one; removing a slot tombstones its node. The store hands over each upsert batch in one
-/// <see cref="SetRange"/> call, which the graph builds in parallel. The store's write lock serialises these calls, as
-/// <see cref="HnswIndex"/> requires, and its read lock lets searches run together.
+/// tombstone) and adds a new one; removing a slot tombstones its node. The store hands over each upsert batch in
+/// <see cref="SetRange"/> calls of a few hundred slots, which the graph builds in parallel. The store's write lock
+/// serialises these calls, as <see cref="HnswIndex"/> requires, its read lock lets searches run together, and searches
+/// run between the calls of a large batch (they may walk its new nodes, but the store refuses their slots until the
+/// batch is published).
 /// </para>
 /// <para>
 /// A search asks the graph for its whole beam (efSearch candidates, at least top) with the store's filter applied inside

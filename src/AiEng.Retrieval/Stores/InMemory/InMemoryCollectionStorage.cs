@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.VectorData;
 
 namespace AiEng.Retrieval;
@@ -6,14 +7,20 @@ namespace AiEng.Retrieval;
 /// The data of one in-memory collection: records by key in slots, their vectors in one <see cref="VectorMatrix"/> row per
 /// slot, and the <see cref="IVectorIndex"/> that searches them. A <see cref="ReaderWriterLockSlim"/> lets searches and
 /// reads run together and makes every write (a whole batch, or a delete-and-upsert replacement) atomic to them. Freed
-/// slots are reused; deleted rows are zeroed. The index learns about each batch's vectors in one
-/// <see cref="IVectorIndex.SetRange"/> call.
+/// slots are reused; deleted rows are zeroed. A batch's vectors are staged in free slots and the index learns them in
+/// <see cref="IVectorIndex.SetRange"/> calls of <see cref="IndexSliceSlots"/> slots, releasing the lock between them so
+/// that searches are not held off for a whole graph build; the records are published together at the end (see
+/// <see cref="Write"/>).
 /// </summary>
 internal sealed class InMemoryCollectionStorage<TKey, TRecord>
     where TKey : notnull
     where TRecord : class
 {
+    /// <summary>How many slots the index learns under one hold of the write lock; searches run between the slices.</summary>
+    internal const int IndexSliceSlots = 256;
+
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly Lock _writeGate = new();
     private readonly Dictionary<TKey, int> _slots = [];
     private readonly Stack<int> _free = new();
     private readonly VectorMatrix _matrix;
@@ -46,6 +53,9 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
 
     /// <summary>Gets the vector index (for tests).</summary>
     internal IVectorIndex Index => _index;
+
+    /// <summary>Gets or sets what runs after each slice of a write's index build, outside the lock (a test holds the writer there).</summary>
+    internal Action? SliceIndexed { get; set; }
 
     /// <summary>Returns a copy of the record stored under <paramref name="key"/>, or <see langword="null"/>.</summary>
     public TRecord? Get(TKey key, bool includeVectors)
@@ -84,69 +94,84 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         return found;
     }
 
-    /// <summary>Deletes <paramref name="deletes"/>, then inserts or replaces <paramref name="upserts"/>, as one atomic step.</summary>
+    /// <summary>
+    /// Deletes <paramref name="deletes"/>, then inserts or replaces <paramref name="upserts"/>, as one atomic step: a search
+    /// or read sees the collection before the write or after it, never a part of it.
+    /// </summary>
     /// <param name="deletes">The keys to delete; missing keys are ignored.</param>
     /// <param name="upserts">Validated records: the key, a vector-less copy to keep, and the vector.</param>
+    /// <remarks>
+    /// A write has three steps, so that a large batch does not hold off searches for its whole index build (an HNSW graph
+    /// takes seconds for ten thousand vectors). 1: under the write lock, each record's vector goes to a free slot of the
+    /// matrix (a replaced record too: its live slot stays as it is), with no record in the slot, so searches skip it.
+    /// 2: the index learns the new slots <see cref="IndexSliceSlots"/> at a time, each slice under the write lock, and
+    /// searches run between the slices (they may walk the new graph nodes but never return them). 3: under the write lock,
+    /// the deletes are applied and the new records published at once, the slots they replace freed. Writes are serialised
+    /// by a gate of their own, so a second write waits for the first to publish.
+    /// </remarks>
     public void Write(IEnumerable<TKey> deletes, IReadOnlyList<(TKey Key, TRecord Record, ReadOnlyMemory<float> Vector)> upserts)
     {
-        _lock.EnterWriteLock();
-        try
+        lock (_writeGate)
         {
-            foreach (var key in deletes)
-            {
-                if (_loadedIds is not null && _loadedIds.Remove(key, out int loaded))
-                {
-                    ((HnswVectorIndex)_index).RemoveUnmapped(loaded);
-                }
-
-                if (_slots.Remove(key, out int slot))
-                {
-                    _records[slot] = null;
-                    _keys[slot] = default!;
-                    _matrix.Clear(slot);
-                    _index.Remove(slot);
-                    _free.Push(slot);
-                }
-            }
-
-            // The vectors go to the matrix first and to the index in one batch (each slot once, in the order first seen),
-            // so that an HNSW graph is built in parallel; a key given twice keeps its last record and vector.
+            // A key given twice keeps its last record and vector, in the slot its first occurrence took.
+            var staged = new Dictionary<TKey, (int Slot, TRecord Record)>(upserts.Count);
             var pending = new int[upserts.Count];
             int pendingCount = 0;
-            var seen = new HashSet<int>();
+            ExceptionDispatchInfo? failure = null;
             try
             {
-                foreach (var (key, record, vector) in upserts)
+                _lock.EnterWriteLock();
+                try
                 {
-                    if (!_slots.TryGetValue(key, out int slot))
+                    foreach (var (key, record, vector) in upserts)
                     {
-                        slot = _free.Count > 0 ? _free.Pop() : NewSlot();
-                        _slots[key] = slot;
-                        _keys[slot] = key;
+                        if (!staged.TryGetValue(key, out var stage))
+                        {
+                            stage = (_free.Count > 0 ? _free.Pop() : NewSlot(), record);
+                            pending[pendingCount++] = stage.Slot;
+                        }
+
+                        staged[key] = stage with { Record = record };
+                        _matrix.Set(stage.Slot, vector.Span);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // A record failed half-way (the matrix cannot grow): the ones staged before it are still indexed and published.
+                    failure = ExceptionDispatchInfo.Capture(ex);
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+
+                // Vectors of a saved graph (LoadIndexAsync) reuse their node when their direction is unchanged.
+                if (_loadedIds is not null)
+                {
+                    pendingCount = ReuseLoadedNodes(staged, pending, pendingCount);
+                }
+
+                for (int start = 0; start < pendingCount; start += IndexSliceSlots)
+                {
+                    _lock.EnterWriteLock();
+                    try
+                    {
+                        _index.SetRange(pending.AsSpan(start, Math.Min(IndexSliceSlots, pendingCount - start)));
+                    }
+                    finally
+                    {
+                        _lock.ExitWriteLock();
                     }
 
-                    _records[slot] = record;
-                    _matrix.Set(slot, vector.Span);
-                    if (_loadedIds is not null && _loadedIds.Remove(key, out int id) && ((HnswVectorIndex)_index).TryReuse(slot, id))
-                    {
-                        continue;
-                    }
-
-                    if (seen.Add(slot))
-                    {
-                        pending[pendingCount++] = slot;
-                    }
+                    SliceIndexed?.Invoke();
                 }
             }
             finally
             {
-                // Even when a record fails half-way (the matrix cannot grow), the ones written before it are searchable.
-                _index.SetRange(pending.AsSpan(0, pendingCount));
+                Publish(deletes, staged);
             }
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
+
+            failure?.Throw();
         }
     }
 
@@ -228,6 +253,7 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
     public void SaveIndex(Stream stream)
     {
         var index = Hnsw("SaveIndexAsync");
+        using var gate = _writeGate.EnterScope(); // a write in progress has graph nodes whose keys are not published yet
         _lock.EnterReadLock();
         try
         {
@@ -284,6 +310,7 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
                 $"The saved index does not fit this collection: expected {Model.Dimensions} dimensions, got {graph.Dimensions} ({graph.NodeCount} nodes for {count} keys).", nameof(stream));
         }
 
+        using var gate = _writeGate.EnterScope();
         _lock.EnterWriteLock();
         try
         {
@@ -351,6 +378,84 @@ internal sealed class InMemoryCollectionStorage<TKey, TRecord>
         }
 
         return (TRecord)copy;
+    }
+
+    // Step 3 of a write: the deletes, then the staged records take their keys (the slots they replace are freed), at once.
+    private void Publish(IEnumerable<TKey> deletes, Dictionary<TKey, (int Slot, TRecord Record)> staged)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var key in deletes)
+            {
+                if (_loadedIds is not null && _loadedIds.Remove(key, out int loaded))
+                {
+                    ((HnswVectorIndex)_index).RemoveUnmapped(loaded);
+                }
+
+                if (_slots.Remove(key, out int slot))
+                {
+                    FreeSlot(slot);
+                }
+            }
+
+            foreach (var (key, (slot, record)) in staged)
+            {
+                if (_slots.TryGetValue(key, out int replaced))
+                {
+                    FreeSlot(replaced);
+                }
+
+                _slots[key] = slot;
+                _keys[slot] = key;
+                _records[slot] = record;
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    // Maps staged slots to the nodes of a loaded graph where the direction is unchanged; returns the slots left to index.
+    private int ReuseLoadedNodes(Dictionary<TKey, (int Slot, TRecord Record)> staged, int[] pending, int pendingCount)
+    {
+        var reused = new HashSet<int>();
+        _lock.EnterWriteLock();
+        try
+        {
+            foreach (var (key, (slot, _)) in staged)
+            {
+                if (_loadedIds!.Remove(key, out int id) && ((HnswVectorIndex)_index).TryReuse(slot, id))
+                {
+                    reused.Add(slot);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        int kept = 0;
+        for (int i = 0; i < pendingCount; i++)
+        {
+            if (!reused.Contains(pending[i]))
+            {
+                pending[kept++] = pending[i];
+            }
+        }
+
+        return kept;
+    }
+
+    private void FreeSlot(int slot)
+    {
+        _records[slot] = null;
+        _keys[slot] = default!;
+        _matrix.Clear(slot);
+        _index.Remove(slot);
+        _free.Push(slot);
     }
 
     private int NewSlot()

@@ -15,8 +15,10 @@ internal interface IVectorIndex
 
     /// <summary>
     /// Indexes the vectors just written to rows <paramref name="slots"/> of the matrix (insert or replace), as one batch:
-    /// the store calls it once per upsert batch, so an index that builds faster in bulk (HNSW) can do so. The slots are
-    /// distinct; the result must depend only on their order, never on thread timing.
+    /// the store calls it with slices of up to <c>InMemoryCollectionStorage.IndexSliceSlots</c> slots of an upsert batch
+    /// (searches run between the calls), so an index that builds faster in bulk (HNSW) can do so. The slots are
+    /// distinct, and their records are not offered to searches (<c>accept</c> refuses them) until the whole batch is
+    /// published; the result must depend only on their order, never on thread timing.
     /// </summary>
     void SetRange(ReadOnlySpan<int> slots);
 

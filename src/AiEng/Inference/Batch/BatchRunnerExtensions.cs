@@ -15,6 +15,11 @@ public static class BatchRunnerExtensions
     /// <returns>One answer per prompt, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="runner"/>, <paramref name="client"/> or <paramref name="prompts"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Two prompts share an id.</exception>
+    /// <remarks>
+    /// An answer with no text (an empty reply, or one stopped by the provider's content filter) is not a result: its item
+    /// fails with a <see cref="ModelRequestException"/> that gives the finish reason, so that it is not kept in the results
+    /// file and a resumed run asks again.
+    /// </remarks>
     public static Task<BatchRunResult<string>> RunChatAsync(
         this BatchRunner runner, IChatClient client, IEnumerable<BatchItem<string>> prompts, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -23,7 +28,7 @@ public static class BatchRunnerExtensions
         Throw.IfNull(prompts);
         return runner.RunAsync(
             prompts,
-            async (prompt, token) => (await client.GetResponseAsync(prompt, options?.Clone(), token).ConfigureAwait(false)).Text,
+            async (prompt, token) => AnswerText(await client.GetResponseAsync(prompt, options?.Clone(), token).ConfigureAwait(false)),
             cancellationToken);
     }
 
@@ -36,6 +41,7 @@ public static class BatchRunnerExtensions
     /// <returns>One vector per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="runner"/>, <paramref name="generator"/> or <paramref name="texts"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Two texts share an id.</exception>
+    /// <remarks>An empty vector is not a result: its item fails with a <see cref="ModelRequestException"/>, so that a resumed run embeds it again.</remarks>
     public static Task<BatchRunResult<float[]>> RunEmbeddingsAsync(
         this BatchRunner runner, IEmbeddingGenerator<string, Embedding<float>> generator, IEnumerable<BatchItem<string>> texts,
         EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -45,7 +51,31 @@ public static class BatchRunnerExtensions
         Throw.IfNull(texts);
         return runner.RunAsync(
             texts,
-            async (text, token) => (await generator.GenerateVectorAsync(text, options, token).ConfigureAwait(false)).ToArray(),
+            async (text, token) => VectorOf(await generator.GenerateVectorAsync(text, options, token).ConfigureAwait(false)),
             cancellationToken);
     }
+
+    /// <summary>The text of an answer, or a failure when it has none (a result of "" would be kept and never asked again).</summary>
+    private static string AnswerText(ChatResponse response)
+    {
+        string text = response.Text;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            string reason = response.FinishReason?.Value ?? "none given";
+            throw new ModelRequestException(
+                $"The model{(response.ModelId is { } model ? " '" + model + "'" : string.Empty)} returned an answer with no text (finish reason: {reason}). "
+                + "The item is marked failed, not kept as an empty result, so that a resumed run asks again; if the content filter stopped it, change the prompt.")
+            {
+                ModelId = response.ModelId,
+                IsTransient = response.FinishReason != ChatFinishReason.ContentFilter,
+            };
+        }
+
+        return text;
+    }
+
+    /// <summary>The vector as an array, or a failure when it is empty (it would be kept and never embedded again).</summary>
+    private static float[] VectorOf(ReadOnlyMemory<float> vector) => vector.Length > 0
+        ? vector.ToArray()
+        : throw new ModelRequestException("The embedding generator returned an empty vector. The item is marked failed, not kept as an empty result, so that a resumed run embeds it again.") { IsTransient = true };
 }

@@ -304,6 +304,43 @@ public sealed class BatchRunnerTests
     }
 
     [Fact]
+    public async Task RunChatAsync_fails_an_answer_with_no_text_naming_the_finish_reason_and_asks_again_on_resume()
+    {
+        using var directory = new TempDirectory();
+        var options = new BatchRunnerOptions { ResultsPath = directory.Combine("results.jsonl") };
+        var empty = new TestChatClient
+        {
+            GetResponseAsyncCallback = (messages, _, _) => Task.FromResult(messages.Last().Text == "apple"
+                ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [])) { ModelId = "m", FinishReason = ChatFinishReason.ContentFilter }
+                : new ChatResponse(new ChatMessage(ChatRole.Assistant, " ")) { ModelId = "m", FinishReason = ChatFinishReason.Stop }),
+        };
+
+        var first = await new BatchRunner(options).RunChatAsync(empty, [new("r1", "apple"), new("r2", "pear")]);
+
+        Assert.Equal([BatchItemStatus.Failed, BatchItemStatus.Failed], first.Items.Select(item => item.Status));
+        Assert.StartsWith("ModelRequestException: The model 'm' returned an answer with no text (finish reason: content_filter).", first.Items[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("ModelRequestException: The model 'm' returned an answer with no text (finish reason: stop).", first.Items[1].Error, StringComparison.Ordinal);
+
+        var model = new TestChatClient { GetResponseAsyncCallback = (messages, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "label:" + messages.Last().Text))) };
+        var resumed = await new BatchRunner(options).RunChatAsync(model, [new("r1", "apple"), new("r2", "pear")]);
+
+        Assert.Equal(["label:apple", "label:pear"], resumed.Items.Select(item => item.Value));
+        Assert.Equal(2, model.CallCount);
+    }
+
+    [Fact]
+    public async Task RunEmbeddingsAsync_fails_an_empty_vector()
+    {
+        var generator = TestEmbeddingGenerator.FromFunction(text => text.Length == 1 ? [] : [text.Length]);
+
+        var result = await new BatchRunner().RunEmbeddingsAsync(generator, [new("a", "x"), new("b", "xyz")]);
+
+        Assert.Equal(BatchItemStatus.Failed, result.Items[0].Status);
+        Assert.StartsWith("ModelRequestException: The embedding generator returned an empty vector.", result.Items[0].Error, StringComparison.Ordinal);
+        Assert.Equal([3f], result.Items[1].Value!);
+    }
+
+    [Fact]
     public async Task RunEmbeddingsAsync_returns_one_vector_per_text_in_order()
     {
         var generator = TestEmbeddingGenerator.FromFunction(text => [text.Length]);

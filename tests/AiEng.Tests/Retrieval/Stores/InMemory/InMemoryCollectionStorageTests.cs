@@ -194,6 +194,87 @@ public sealed class InMemoryCollectionStorageTests
         }
     }
 
+    [Theory]
+    [InlineData(IndexKind.Flat)]
+    [InlineData(IndexKind.QuantizedFlat)]
+    [InlineData(IndexKind.Hnsw)]
+    public async Task Searches_and_reads_finish_while_a_large_batch_is_indexed_and_see_none_of_it_until_it_is_published(string indexKind)
+    {
+        using var store = Store();
+        var collection = await CollectionAsync(store, indexKind);
+        var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal); // each record's text names its vector
+        var old = Named(Records(600, seed: 11), "old", vectors);
+        await collection.UpsertAsync(old);
+
+        // The batch replaces 300 records with new vectors and texts and adds 1,200: six slices of the index build.
+        var batch = Named(Records(1500, seed: 12, firstKey: 300), "new", vectors);
+        var storage = (InMemoryCollectionStorage<Guid, ChunkRecord>)store.FindStorage("c")!;
+        var midBatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        int slices = 0;
+        storage.SliceIndexed = () =>
+        {
+            if (Interlocked.Increment(ref slices) == 1)
+            {
+                midBatch.SetResult();
+                release.Wait(); // the writer stays here, between two slices, until the searches below are done
+            }
+        };
+        var writing = Task.Run(() => collection.UpsertAsync(batch));
+        try
+        {
+            await midBatch.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+            // The writer is held mid-batch: searches and reads finish, and see the collection as it was before the batch.
+            var during = await SearchAsync(collection, Vectors(20, seed: 13).Concat(batch.Take(5).Select(static r => r.Embedding.ToArray())), vectors).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.All(during, static text => Assert.StartsWith("old-", text, StringComparison.Ordinal));
+            Assert.Equal("old-300", (await collection.GetAsync(old[300].Key))!.Text);
+            Assert.Null(await collection.GetAsync(batch[^1].Key));
+            Assert.Equal(600, await CountAsync(collection));
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        await writing;
+        Assert.Equal(6, slices);
+        var after = await SearchAsync(collection, batch.Take(20).Select(static r => r.Embedding.ToArray()), vectors);
+        Assert.DoesNotContain(after, static text => text.StartsWith("old-", StringComparison.Ordinal) && int.Parse(text.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture) >= 300);
+        Assert.Contains("new-0", after);
+        Assert.Equal("new-0", (await collection.GetAsync(old[300].Key))!.Text);
+        Assert.Equal("old-0", (await collection.GetAsync(old[0].Key))!.Text);
+        Assert.Equal(1800, await CountAsync(collection));
+    }
+
+    // Gives each record the text "<prefix>-<i>" and remembers its vector under that text.
+    private static List<ChunkRecord> Named(List<ChunkRecord> records, string prefix, Dictionary<string, float[]> vectors)
+    {
+        for (int i = 0; i < records.Count; i++)
+        {
+            records[i].Text = prefix + "-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            vectors[records[i].Text] = records[i].Embedding.ToArray();
+        }
+
+        return records;
+    }
+
+    // Searches for each query (top 10, with vectors) and returns the hits' texts, checking that each hit's vector is the one its text names.
+    private static async Task<List<string>> SearchAsync(VectorStoreCollection<Guid, ChunkRecord> collection, IEnumerable<float[]> queries, Dictionary<string, float[]> vectors)
+    {
+        var texts = new List<string>();
+        foreach (var query in queries)
+        {
+            await foreach (var hit in collection.SearchAsync(query, 10, new VectorSearchOptions<ChunkRecord> { IncludeVectors = true }))
+            {
+                Assert.True(vectors[hit.Record.Text].AsSpan().SequenceEqual(hit.Record.Embedding.Span), $"{hit.Record.Text}: the vector is not its own");
+                texts.Add(hit.Record.Text);
+            }
+        }
+
+        return texts;
+    }
+
     private static readonly Guid Same = ChunkRecord.CreateKey("same", 0);
 
     private static InMemoryVectorStore Store(int parallelism = 2) => new(new InMemoryVectorStoreOptions
