@@ -119,15 +119,18 @@ internal sealed partial class WebChatAnswerer
 
             await events.WriteAsync(ChatEvents.Usage(usage.Records, _currency), cancellationToken);
             await events.WriteAsync(ChatEvents.Done(), cancellationToken);
-            events.Complete();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            events.TryComplete();   // the page went away: nobody reads the rest
+            // The page went away: nobody reads the rest.
         }
         catch (Exception ex)
         {
             events.TryComplete(ex);
+        }
+        finally
+        {
+            events.TryComplete();
         }
     }
 

@@ -1,6 +1,6 @@
 // The web chat page: posts a question to /api/ask and reads the server-sent events of the answer as they arrive
-// (token, citation, usage, error, done). Model output only ever goes into the page through textContent or attributes
-// set from the server's own links: never through innerHTML.
+// (token, citation, usage, error, done). Model output only ever goes into the page as text (textContent, text nodes)
+// and links only as the server's own /source/ paths: nothing received is ever parsed as HTML.
 "use strict";
 
 const history = [];          // earlier turns, sent with a follow-up so that it can be searched as a standalone question
