@@ -18,9 +18,9 @@ function element(tag, className, text) {
   return node;
 }
 
+// The section's heading path starts with the document's title ("Warranty > Routers"); without one, the title or the id.
 function describeCitation(citation) {
-  const title = citation.title || citation.documentId;
-  return citation.headingPath ? `${title} > ${citation.headingPath}` : title;
+  return citation.headingPath || citation.title || citation.documentId;
 }
 
 function describeUsage(usage) {
