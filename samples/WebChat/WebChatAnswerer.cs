@@ -144,7 +144,7 @@ internal sealed partial class WebChatAnswerer
                 return "This question was not sent to the model: " + budget.Message;
             case ModelRequestException model:
                 Log.ModelFailed(_logger, model.ProviderName ?? "(unknown)", model.StatusCode ?? 0, model.Attempts);
-                return "The model could not answer: " + model.Message;
+                return "The question could not be answered: " + model.Message;
             case HttpRequestException http:
                 Log.ProviderUnreachable(_logger, http.HttpRequestError.ToString(), (int?)http.StatusCode ?? 0);
                 return "The model provider could not be reached or failed (" + (http.StatusCode is { } status ? "HTTP " + (int)status : http.HttpRequestError.ToString()) + "). Try again later, or check AiEng:Chat:Endpoint.";

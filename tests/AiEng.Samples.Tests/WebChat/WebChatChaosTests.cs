@@ -55,9 +55,10 @@ public sealed class WebChatChaosTests(WebChatFixture fixture, ITestOutputHelper 
             {
                 failed++;
                 string message = error.Data.GetProperty("message").GetString()!;
-                Assert.StartsWith("The model could not answer: ", message, StringComparison.Ordinal);
+                Assert.StartsWith("The question could not be answered: ", message, StringComparison.Ordinal);
                 Assert.Contains("HTTP 503", message, StringComparison.Ordinal);
                 Assert.Empty(answer.OfType("citation"));
+                output.WriteLine($"#{i}: {message}");
             }
             else
             {

@@ -88,6 +88,8 @@ public sealed class WebChatSecretsTests(WebChatFixture fixture) : IClassFixture<
             }
         }
 
+        // The search reads what the logs do hold: the request's path (a scope of ASP.NET Core's request logging).
+        Assert.Contains("/api/ask", text.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_canary, text.ToString(), StringComparison.Ordinal);
     }
 }

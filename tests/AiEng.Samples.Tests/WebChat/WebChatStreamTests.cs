@@ -108,7 +108,7 @@ public sealed class WebChatStreamTests(WebChatFixture fixture) : IClassFixture<W
         Answer answer = await server.AskAsync("How long is the warranty of a router?");
 
         string message = Assert.Single(answer.OfType("error")).Data.GetProperty("message").GetString()!;
-        Assert.StartsWith("The model could not answer: ", message, StringComparison.Ordinal);
+        Assert.StartsWith("The question could not be answered: ", message, StringComparison.Ordinal);
         Assert.Contains("could not reach the provider", message, StringComparison.Ordinal);
         Assert.Contains("AiEng:Chat:Endpoint", message, StringComparison.Ordinal);
         AssertNoStackTrace(answer.Body);
