@@ -32,12 +32,7 @@ public sealed class WebChatChaosTests(WebChatFixture fixture, ITestOutputHelper 
         var chaos = new Chaos(Rate, Seed);
         await using WebChatServer server = await WebChatServer.StartAsync(
             fixture.Paths,
-            new Dictionary<string, string?>
-            {
-                ["AiEng:Resilience:MaxRetryAttempts"] = "1",
-                ["AiEng:Resilience:BaseDelay"] = "00:00:00.005",
-                ["AiEng:Resilience:UseJitter"] = "false",
-            },
+            new Dictionary<string, string?>(WebChatServer.QuickRetry),
             builder => builder.Services.AddAiEng(builder.Configuration)
                 .UseChatClient(_ => new ChaosStreamingChatClient(new ExtractiveResponder(TiktokenTokenCounter.O200kBase), chaos.Pipeline()))
                 .UseEmbeddingGenerator(_ => new ChaosEmbeddingGenerator(new OnnxEmbeddingGenerator(), chaos.Pipeline())));
@@ -48,16 +43,12 @@ public sealed class WebChatChaosTests(WebChatFixture fixture, ITestOutputHelper 
             // A new text each time, so that the question's embedding is computed (not read from the disk cache).
             Answer answer = await server.AskAsync($"{Asked[i % Asked.Length]} (#{i})");
 
-            Assert.Equal("done", answer.Events[^1].Type);
-            Assert.Single(answer.OfType("usage"));
-            WebChatStreamTests.AssertNoStackTrace(answer.Body);
-            if (answer.OfType("error").SingleOrDefault() is { } error)
+            if (answer.OfType("error").Any())
             {
                 failed++;
-                string message = error.Data.GetProperty("message").GetString()!;
+                string message = answer.ReadableError();
                 Assert.StartsWith("The question could not be answered: ", message, StringComparison.Ordinal);
                 Assert.Contains("HTTP 503", message, StringComparison.Ordinal);
-                Assert.Empty(answer.OfType("citation"));
                 output.WriteLine($"#{i}: {message}");
             }
             else
@@ -65,6 +56,7 @@ public sealed class WebChatChaosTests(WebChatFixture fixture, ITestOutputHelper 
                 answered++;
                 Assert.True(answer.OfType("token").Count() > 1, answer.Body);
                 Assert.NotEmpty(answer.OfType("citation"));
+                Assert.Equal(["usage", "done"], answer.Events.TakeLast(2).Select(e => e.Type));
             }
         }
 

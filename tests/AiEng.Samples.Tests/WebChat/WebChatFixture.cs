@@ -1,3 +1,4 @@
+using AiEng.Samples.Tests.TestSupport;
 using AiEng.Samples.WebChat;
 
 namespace AiEng.Samples.Tests.WebChat;
@@ -20,31 +21,10 @@ public sealed class WebChatFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string docs = Path.Combine(_root, "docs");
-        Directory.CreateDirectory(Path.Combine(docs, "guide"));
-        File.WriteAllText(Path.Combine(docs, "warranty.md"), """
-            # Warranty
+        RouterDocs.Write(docs);
 
-            ## Routers
-
-            Every router comes with a warranty of three years from the date of purchase.
-            The warranty covers hardware faults but not damage from lightning.
-
-            ## Cables
-
-            Cables are guaranteed for one year.
-            """);
-        File.WriteAllText(Path.Combine(docs, "guide", "install.md"), """
-            # Installation
-
-            Place the router in a central spot, away from microwaves and thick walls.
-            Connect the WAN port to the modem, then open the admin page at 192.168.1.1 to set a password.
-            """);
-        File.WriteAllText(Path.Combine(docs, "returns.md"), """
-            # Returns
-
-            Unused products can be returned within 30 days for a full refund; keep the receipt.
-            Opened <b>software</b> & "licences" cannot be returned.
-            """);
+        // Markup in a document, which the page and the source view must show as text.
+        File.AppendAllText(Path.Combine(docs, "returns.md"), "Opened <b>software</b> & \"licences\" cannot be returned.\n");
         Paths = new WebChatPaths(docs, Path.Combine(_root, "store"));
         Server = await WebChatServer.StartAsync(Paths);
     }

@@ -38,7 +38,7 @@ public sealed class WebChatSecretsTests(WebChatFixture fixture) : IClassFixture<
 
         // The key was in use: the provider accepted it and the model's answer came back.
         Assert.Equal("Routers have a warranty of three years [1].", answered.Text);
-        string message = Assert.Single(rejected.OfType("error")).Data.GetProperty("message").GetString()!;
+        string message = rejected.ReadableError();
         Assert.Contains("HTTP 401", message, StringComparison.Ordinal);
         Assert.Contains("AiEng:Chat:ApiKey", message, StringComparison.Ordinal);
 
@@ -52,19 +52,16 @@ public sealed class WebChatSecretsTests(WebChatFixture fixture) : IClassFixture<
 
         Answer answer = await server.AskAsync("How long is the warranty of a router?");
 
-        Assert.Contains("could not reach the provider", Assert.Single(answer.OfType("error")).Data.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("could not reach the provider", answer.ReadableError(), StringComparison.Ordinal);
         AssertNoCanary(answer.Body, server.Logs);
     }
 
-    private Dictionary<string, string?> Settings(string endpoint) => new()
+    private Dictionary<string, string?> Settings(string endpoint) => new(WebChatServer.QuickRetry)
     {
         ["AiEng:Chat:Provider"] = "OpenAI",
         ["AiEng:Chat:Model"] = "gpt-test",
         ["AiEng:Chat:Endpoint"] = endpoint,
         ["AiEng:Chat:ApiKey"] = _canary,
-        ["AiEng:Resilience:MaxRetryAttempts"] = "1",
-        ["AiEng:Resilience:BaseDelay"] = "00:00:00.005",
-        ["AiEng:Resilience:UseJitter"] = "false",
     };
 
     private void AssertNoCanary(string responses, FakeLogCollector logs)

@@ -60,6 +60,14 @@ internal sealed class WebChatServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Gets settings for one quick retry (5 ms, no jitter) in AiEng's resilience, so that a failing call fails fast.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> QuickRetry { get; } = new Dictionary<string, string?>
+    {
+        ["AiEng:Resilience:MaxRetryAttempts"] = "1",
+        ["AiEng:Resilience:BaseDelay"] = "00:00:00.005",
+        ["AiEng:Resilience:UseJitter"] = "false",
+    };
+
     /// <summary>Returns a loopback port nothing listens on (bound, then released).</summary>
     public static int ClosedPort()
     {
@@ -125,4 +133,19 @@ internal sealed record Answer(string Body, IReadOnlyList<SseEvent> Events)
     public int IndexOfFirst(string type) => Events.ToList().FindIndex(e => e.Type == type);
 
     public int IndexOfLast(string type) => Events.ToList().FindLastIndex(e => e.Type == type);
+
+    /// <summary>
+    /// Checks that the answer failed readably (one <c>error</c> event, no citation, no stack trace, then <c>usage</c> and
+    /// <c>done</c>) and returns the error's message.
+    /// </summary>
+    public string ReadableError()
+    {
+        string message = Assert.Single(OfType("error")).Data.GetProperty("message").GetString()!;
+        Assert.DoesNotContain("   at ", Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\n   at", Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(".cs:line", Body, StringComparison.Ordinal);
+        Assert.Empty(OfType("citation"));
+        Assert.Equal(["usage", "done"], Events.Skip(IndexOfFirst("error") + 1).Select(e => e.Type));
+        return message;
+    }
 }
