@@ -1,5 +1,6 @@
 using AiEng.Retrieval;
 using AiEng.Samples.Rag;
+using AiEng.Samples.Tests.TestSupport;
 using AiEng.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -15,30 +16,7 @@ public sealed class RagAppTests : IDisposable
     public RagAppTests()
     {
         string docs = Path.Combine(_root, "docs");
-        Directory.CreateDirectory(Path.Combine(docs, "guide"));
-        File.WriteAllText(Path.Combine(docs, "warranty.md"), """
-            # Warranty
-
-            ## Routers
-
-            Every router comes with a warranty of three years from the date of purchase.
-            The warranty covers hardware faults but not damage from lightning.
-
-            ## Cables
-
-            Cables are guaranteed for one year.
-            """);
-        File.WriteAllText(Path.Combine(docs, "guide", "install.md"), """
-            # Installation
-
-            Place the router in a central spot, away from microwaves and thick walls.
-            Connect the WAN port to the modem, then open the admin page at 192.168.1.1 to set a password.
-            """);
-        File.WriteAllText(Path.Combine(docs, "returns.md"), """
-            # Returns
-
-            Unused products can be returned within 30 days for a full refund; keep the receipt.
-            """);
+        RouterDocs.Write(docs);
         _paths = new RagPaths(docs, Path.Combine(_root, "store"));
     }
 
