@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace AiEng.Cli.Tests.TestSupport;
+
+/// <summary>
+/// Packs AiEng.Cli (from the build the tests were built with) into a temporary feed with a version unique to this run,
+/// installs it with <c>dotnet tool install --tool-path</c> as a user would, and runs the installed <c>aieng</c> as a
+/// process. Once per test run (a collection fixture); removes the feed, the tool path and the restored package after.
+/// </summary>
+public sealed class InstalledTool : IAsyncLifetime
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "aieng-cli-tests-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string Version { get; } = "0.1.0-clitest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+    public string FeedDirectory => Path.Combine(_root, "feed");
+
+    public string ToolDirectory => Path.Combine(_root, "tools");
+
+    public string ToolPath => Path.Combine(ToolDirectory, OperatingSystem.IsWindows() ? "aieng.exe" : "aieng");
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(FeedDirectory);
+        string project = Path.Combine(RepositoryRoot, "src", "AiEng.Cli", "AiEng.Cli.csproj");
+
+        // --no-build: the project reference built it with the tests; packing only collects that output.
+        await RunDotnetAsync($"pack \"{project}\" -c {Configuration} --no-build -o \"{FeedDirectory}\" -p:Version={Version} -nologo", RepositoryRoot);
+        await RunDotnetAsync(
+            $"tool install AiEng.Cli --tool-path \"{ToolDirectory}\" --add-source \"{FeedDirectory}\" --version {Version}",
+            _root);
+    }
+
+    public Task DisposeAsync()
+    {
+        TryDelete(_root);
+        string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        TryDelete(Path.Combine(globalPackages, "aieng.cli", Version));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs <c>aieng</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
+    public Task<CliRun> RunAsync(string workingDirectory, params string[] arguments)
+        => RunAsync(workingDirectory, new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs <c>aieng</c> with environment variables set (a <see langword="null"/> value removes one).</summary>
+    public async Task<CliRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        using Process process = Start(workingDirectory, environment, arguments);
+        return await WaitAsync(process, arguments);
+    }
+
+    /// <summary>Starts <c>aieng</c> without waiting (for tests that interrupt it).</summary>
+    public Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(ToolPath)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The tool must not see this test host's AiEng settings, and must not write its first-run notices.
+        foreach (string name in info.Environment.Keys.Where(k => k.StartsWith("AIENG__", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {ToolPath}.");
+    }
+
+    /// <summary>Waits for a started process and collects its output.</summary>
+    public static async Task<CliRun> WaitAsync(Process process, string[] arguments)
+    {
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"aieng {string.Join(' ', arguments)} did not finish within 2 minutes.");
+        }
+
+        return new CliRun(string.Join(' ', arguments), process.ExitCode, await output, await error);
+    }
+
+    private static async Task RunDotnetAsync(string arguments, string workingDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
+        {
+            info.Environment.Remove(name);
+        }
+
+        using Process process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet {arguments} exited with {process.ExitCode}.\n{await output}\n{await error}");
+        }
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AiEng.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"AiEng.sln was not found above {AppContext.BaseDirectory}.");
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Best effort: a left-over temporary folder changes no result.
+        }
+    }
+}
