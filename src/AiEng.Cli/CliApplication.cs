@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AiEng.Cli.Evaluation;
 using AiEng.Cli.Prompts;
 
 namespace AiEng.Cli;
@@ -85,6 +86,7 @@ internal sealed class CliApplication
             CliOptions.Json,
         };
         root.Add(PromptCommands.Create(this));
+        root.Add(EvaluationCommands.Create(this));
         return root;
     }
 }

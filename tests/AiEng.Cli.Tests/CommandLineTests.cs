@@ -14,6 +14,10 @@ public class CommandLineTests
     {
         "prompt render",
         "prompt check",
+        "eval run",
+        "eval compare",
+        "eval report",
+        "eval gate",
     };
 
     [Theory]
