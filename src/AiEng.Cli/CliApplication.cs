@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AiEng.Cli.Evaluation;
 using AiEng.Cli.Prompts;
+using AiEng.Cli.Retrieval;
 
 namespace AiEng.Cli;
 
@@ -86,6 +87,9 @@ internal sealed class CliApplication
             CliOptions.Json,
         };
         root.Add(PromptCommands.Create(this));
+        root.Add(IngestCommand.Create(this));
+        root.Add(SearchCommand.Create(this));
+        root.Add(AskCommand.Create(this));
         root.Add(EvaluationCommands.Create(this));
         return root;
     }

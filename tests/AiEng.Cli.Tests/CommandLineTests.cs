@@ -3,17 +3,19 @@ using AiEng.Cli.Tests.TestSupport;
 namespace AiEng.Cli.Tests;
 
 /// <summary>What every command shares: help with examples, bad usage, configuration files.</summary>
-[Collection(InstalledToolCollection.Name)]
-public class CommandLineTests
+public class CommandLineTests : IClassFixture<ToolFixture>
 {
     private readonly InstalledTool _tool;
 
-    public CommandLineTests(InstalledTool tool) => _tool = tool;
+    public CommandLineTests(ToolFixture fixture) => _tool = fixture.Tool;
 
     public static TheoryData<string> Commands => new()
     {
         "prompt render",
         "prompt check",
+        "ingest",
+        "search",
+        "ask",
         "eval run",
         "eval compare",
         "eval report",

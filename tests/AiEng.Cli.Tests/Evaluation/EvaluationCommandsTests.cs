@@ -4,8 +4,7 @@ using AiEng.Testing;
 
 namespace AiEng.Cli.Tests.Evaluation;
 
-[Collection(InstalledToolCollection.Name)]
-public class EvaluationCommandsTests
+public class EvaluationCommandsTests : IClassFixture<ToolFixture>
 {
     private const string Dataset =
         "{\"id\": \"q1\", \"input\": \"What is two plus two?\", \"reference\": \"four\"}\n" +
@@ -14,7 +13,7 @@ public class EvaluationCommandsTests
 
     private readonly InstalledTool _tool;
 
-    public EvaluationCommandsTests(InstalledTool tool) => _tool = tool;
+    public EvaluationCommandsTests(ToolFixture fixture) => _tool = fixture.Tool;
 
     [Fact]
     public async Task Run_answers_with_the_model_configured_by_environment_variables_and_writes_the_run_folder()
@@ -107,24 +106,23 @@ public class EvaluationCommandsTests
         Assert.Contains(work.File("runs/nothing"), Assert.Single(missing.ErrorLines), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("md", "# Evaluation: offline")]
-    [InlineData("html", "<!DOCTYPE html>")]
-    [InlineData("junit", "<testsuite")]
-    [InlineData("json", "\"name\": \"offline\"")]
-    public async Task Report_renders_each_format(string format, string expected)
+    [Fact]
+    public async Task Report_renders_each_format_to_standard_output_or_to_a_file()
     {
         using var work = new WorkDirectory();
         work.Write("questions.jsonl", Dataset);
         Assert.Equal(0, (await _tool.RunAsync(work.Path, "eval", "run", "questions.jsonl", "--name", "offline")).ExitCode);
 
-        CliRun toStdout = await _tool.RunAsync(work.Path, "eval", "report", "runs/offline", "--format", format);
-        CliRun toFile = await _tool.RunAsync(work.Path, "eval", "report", "runs/offline", "-f", format, "--out", "out/report." + format);
+        foreach (var (format, expected) in new[] { ("md", "# Evaluation: offline"), ("html", "<!DOCTYPE html>"), ("junit", "<testsuite"), ("json", "\"name\":\"offline\"") })
+        {
+            CliRun toStdout = await _tool.RunAsync(work.Path, "eval", "report", "runs/offline", "--format", format);
+            CliRun toFile = await _tool.RunAsync(work.Path, "eval", "report", "runs/offline", "-f", format, "--out", "out/report." + format);
 
-        Assert.True(toStdout.ExitCode == 0, toStdout.ToString());
-        Assert.Contains(expected, toStdout.Output.Replace("\"name\":\"offline\"", "\"name\": \"offline\"", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
-        Assert.True(toFile.ExitCode == 0, toFile.ToString());
-        Assert.Equal(toStdout.Output, File.ReadAllText(work.File("out/report." + format)));
+            Assert.True(toStdout.ExitCode == 0, toStdout.ToString());
+            Assert.Contains(expected, toStdout.Output, StringComparison.OrdinalIgnoreCase);
+            Assert.True(toFile.ExitCode == 0, toFile.ToString());
+            Assert.Equal(toStdout.Output, File.ReadAllText(work.File("out/report." + format)));
+        }
     }
 
     [Fact]

@@ -3,15 +3,14 @@ using AiEng.Cli.Tests.TestSupport;
 
 namespace AiEng.Cli.Tests.Prompts;
 
-[Collection(InstalledToolCollection.Name)]
-public class PromptCommandsTests
+public class PromptCommandsTests : IClassFixture<ToolFixture>
 {
     private const string Greeting =
         "---\nname: greet\nversion: 1.0\ninputs:\n  name:\n    type: string\n    required: true\n  times:\n    type: integer\n    default: 1\nsample:\n  name: Ann\n---\nsystem:\nBe kind.\nuser:\nHello {{ name }} x{{ times }}\n";
 
     private readonly InstalledTool _tool;
 
-    public PromptCommandsTests(InstalledTool tool) => _tool = tool;
+    public PromptCommandsTests(ToolFixture fixture) => _tool = fixture.Tool;
 
     [Fact]
     public async Task Render_prints_each_message_with_its_role_and_types_inputs_by_their_declaration()

@@ -7,10 +7,20 @@ namespace AiEng.Cli.Tests.TestSupport;
 /// <summary>
 /// Packs AiEng.Cli (from the build the tests were built with) into a temporary feed with a version unique to this run,
 /// installs it with <c>dotnet tool install --tool-path</c> as a user would, and runs the installed <c>aieng</c> as a
-/// process. Once per test run (a collection fixture); removes the feed, the tool path and the restored package after.
+/// process. Once per test run (<see cref="Shared"/>, so that test classes can run in parallel); the feed, the tool path
+/// and the restored package are removed when the test process exits.
 /// </summary>
-public sealed class InstalledTool : IAsyncLifetime
+public sealed class InstalledTool
 {
+    /// <summary>The one installed tool of this test run, installed when first asked for.</summary>
+    public static readonly Lazy<Task<InstalledTool>> Shared = new(async () =>
+    {
+        var tool = new InstalledTool();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => tool.Delete();
+        await tool.InstallAsync();
+        return tool;
+    });
+
 #if DEBUG
     private const string Configuration = "Debug";
 #else
@@ -29,7 +39,7 @@ public sealed class InstalledTool : IAsyncLifetime
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public async Task InitializeAsync()
+    private async Task InstallAsync()
     {
         Directory.CreateDirectory(FeedDirectory);
         string project = Path.Combine(RepositoryRoot, "src", "AiEng.Cli", "AiEng.Cli.csproj");
@@ -41,13 +51,12 @@ public sealed class InstalledTool : IAsyncLifetime
             _root);
     }
 
-    public Task DisposeAsync()
+    private void Delete()
     {
         TryDelete(_root);
         string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(globalPackages, "aieng.cli", Version));
-        return Task.CompletedTask;
     }
 
     /// <summary>Runs <c>aieng</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/>.</summary>
