@@ -1,6 +1,9 @@
 using System.CommandLine;
+using AiEng.Cli.Cost;
 using AiEng.Cli.Evaluation;
+using AiEng.Cli.FineTuning;
 using AiEng.Cli.Prompts;
+using AiEng.Cli.Quantize;
 using AiEng.Cli.Retrieval;
 
 namespace AiEng.Cli;
@@ -91,6 +94,9 @@ internal sealed class CliApplication
         root.Add(SearchCommand.Create(this));
         root.Add(AskCommand.Create(this));
         root.Add(EvaluationCommands.Create(this));
+        root.Add(FineTuningCommands.Create(this));
+        root.Add(CostReportCommand.Create(this));
+        root.Add(QuantizeCommand.Create(this));
         return root;
     }
 }

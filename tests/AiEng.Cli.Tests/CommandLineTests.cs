@@ -20,6 +20,13 @@ public class CommandLineTests : IClassFixture<ToolFixture>
         "eval compare",
         "eval report",
         "eval gate",
+        "finetune check",
+        "finetune estimate",
+        "finetune submit",
+        "finetune status",
+        "finetune cancel",
+        "cost report",
+        "quantize",
     };
 
     [Theory]
