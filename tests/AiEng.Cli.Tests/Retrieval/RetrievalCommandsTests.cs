@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using AiEng.Cli.Tests.TestSupport;
 
@@ -69,6 +71,42 @@ public class RetrievalCommandsTests : IClassFixture<ToolFixture>
         JsonElement citation = json.GetProperty("citations").EnumerateArray().First();
         Assert.Equal("retries.md", citation.GetProperty("documentId").GetString());
         Assert.Equal(1, citation.GetProperty("number").GetInt32());
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_an_ingestion_with_exit_code_130_keeping_the_documents_already_written() // SIGINT sent with kill(1): Linux and macOS
+    {
+        using var work = new WorkDirectory();
+        const int Documents = 400;
+        for (int i = 0; i < Documents; i++)
+        {
+            work.Write($"docs/d{i:000}.md", $"# Document {i}\n\nDocument {i} is about topic {i % 7}: retries, keys, stores and prompts.\n");
+        }
+
+        using Process process = _tool.Start(work.Path, new Dictionary<string, string?>(), "ingest", "docs");
+        string? line;
+        do
+        {
+            line = await process.StandardError.ReadLineAsync();
+        }
+        while (line is not null && !line.StartsWith("ingest: 2/", StringComparison.Ordinal) && !line.StartsWith("ingest: 3/", StringComparison.Ordinal));
+
+        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        CliRun interrupted = await InstalledTool.WaitAsync(process, ["ingest", "docs"]);
+        CliRun resumed = await _tool.RunAsync(work.Path, "ingest", "docs", "--json");
+
+        Assert.True(interrupted.ExitCode == 130, interrupted.ToString());
+        Assert.Contains("aieng: cancelled", interrupted.Error, StringComparison.Ordinal);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        JsonElement json = resumed.Json();
+        int unchanged = json.GetProperty("unchanged").GetInt32();
+        Assert.Equal(Documents, json.GetProperty("added").GetInt32() + unchanged);
+        Assert.InRange(unchanged, 1, Documents - 1);
+        Assert.Empty(json.GetProperty("issues").EnumerateArray());
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using AiEng.Packaging.Tests;
 
 namespace AiEng.Cli.Tests.TestSupport;
 
@@ -45,10 +45,9 @@ public sealed class InstalledTool
         string project = Path.Combine(RepositoryRoot, "src", "AiEng.Cli", "AiEng.Cli.csproj");
 
         // --no-build: the project reference built it with the tests; packing only collects that output.
-        await RunDotnetAsync($"pack \"{project}\" -c {Configuration} --no-build -o \"{FeedDirectory}\" -p:Version={Version} -nologo", RepositoryRoot);
-        await RunDotnetAsync(
-            $"tool install AiEng.Cli --tool-path \"{ToolDirectory}\" --add-source \"{FeedDirectory}\" --version {Version}",
-            _root);
+        await ProcessRunner.RunAsync("dotnet", $"pack \"{project}\" -c {Configuration} --no-build -o \"{FeedDirectory}\" -p:Version={Version} -nologo", RepositoryRoot, TimeSpan.FromMinutes(5));
+        await ProcessRunner.RunAsync(
+            "dotnet", $"tool install AiEng.Cli --tool-path \"{ToolDirectory}\" --add-source \"{FeedDirectory}\" --version {Version}", _root, TimeSpan.FromMinutes(5));
     }
 
     private void Delete()
@@ -117,33 +116,6 @@ public sealed class InstalledTool
         }
 
         return new CliRun(string.Join(' ', arguments), process.ExitCode, await output, await error);
-    }
-
-    private static async Task RunDotnetAsync(string arguments, string workingDirectory)
-    {
-        var info = new ProcessStartInfo("dotnet", arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        using Process process = Process.Start(info) ?? throw new InvalidOperationException("Could not start dotnet.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {arguments} exited with {process.ExitCode}.\n{await output}\n{await error}");
-        }
     }
 
     private static string FindRoot()
