@@ -9,13 +9,42 @@ namespace AiEng.Packaging.Tests;
 [Collection(PackedFeedCollection.Name)]
 public sealed class PackageMetadataTests(PackedFeedFixture feed)
 {
-    public static TheoryData<string> PackageIds => new(RepositoryPaths.PackableProjects.Select(p => Path.GetFileNameWithoutExtension(p)));
+    public static TheoryData<string> PackageIds => new(RepositoryPaths.LibraryProjects.Select(p => Path.GetFileNameWithoutExtension(p)));
+
+    public static TheoryData<string> ToolIds => new(RepositoryPaths.ToolProjects.Select(p => Path.GetFileNameWithoutExtension(p)));
 
     [Theory]
     [MemberData(nameof(PackageIds))]
     public void Each_package_carries_the_metadata_a_feed_shows(string id)
     {
         using var package = ZipFile.OpenRead(feed.PackagePath(id));
+        AssertFeedMetadata(id, package);
+        Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.dll");
+        Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.xml");
+    }
+
+    [Theory]
+    [MemberData(nameof(ToolIds))]
+    public void Each_tool_package_is_a_self_contained_dotnet_tool_with_the_metadata_a_feed_shows(string id)
+    {
+        using var package = ZipFile.OpenRead(feed.PackagePath(id));
+        XElement metadata = AssertFeedMetadata(id, package);
+
+        // A tool carries its dependencies in tools/ and declares none: installing it restores nothing else.
+        var packageType = metadata.Elements().Single(e => e.Name.LocalName == "packageTypes").Elements().Single();
+        Assert.Equal("DotnetTool", packageType.Attribute("name")?.Value);
+        Assert.DoesNotContain(metadata.Elements(), e => e.Name.LocalName == "dependencies" && e.Descendants().Any(d => d.Name.LocalName == "dependency"));
+        Assert.Contains(package.Entries, e => e.FullName == $"tools/net10.0/any/{id}.dll");
+        Assert.Contains(package.Entries, e => e.FullName == "tools/net10.0/any/AiEng.dll");
+        Assert.Contains(package.Entries, e => e.FullName == "tools/net10.0/any/System.CommandLine.dll");
+        using var settings = package.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open();
+        var command = XDocument.Load(settings).Descendants().Single(e => e.Name.LocalName == "Command");
+        Assert.Equal("aieng", command.Attribute("Name")?.Value);
+        Assert.Equal($"{id}.dll", command.Attribute("EntryPoint")?.Value);
+    }
+
+    private XElement AssertFeedMetadata(string id, ZipArchive package)
+    {
         var nuspecEntry = Assert.Single(package.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using var stream = nuspecEntry.Open();
         var metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
@@ -30,8 +59,7 @@ public sealed class PackageMetadataTests(PackedFeedFixture feed)
         var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
         Assert.StartsWith("https://", repository.Attribute("url")?.Value, StringComparison.Ordinal);
         Assert.Contains(package.Entries, e => e.FullName == "README.md");
-        Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.dll");
-        Assert.Contains(package.Entries, e => e.FullName == $"lib/net10.0/{id}.xml");
+        return metadata;
     }
 
     [Theory]

@@ -17,7 +17,9 @@ public sealed class PackedFeedFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(FeedDirectory);
-        foreach (var project in RepositoryPaths.PackableProjects)
+        // Libraries first, then tools: a tool's pack builds every library it carries, which the libraries' packs have
+        // built by then (one pack does not then build half the repository within its timeout).
+        foreach (var project in RepositoryPaths.LibraryProjects.Concat(RepositoryPaths.ToolProjects))
         {
             await ProcessRunner.RunAsync(
                 "dotnet",

@@ -12,6 +12,13 @@ internal static class RepositoryPaths
             .Order(StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>The packable projects that are .NET tools (<c>PackAsTool</c>): applications, not libraries to reference.</summary>
+    public static IReadOnlyList<string> ToolProjects { get; } =
+        PackableProjects.Where(path => File.ReadAllText(path).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>The packable projects that are libraries.</summary>
+    public static IReadOnlyList<string> LibraryProjects { get; } = PackableProjects.Except(ToolProjects).ToArray();
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using AiEng.Shared;
 
 namespace AiEng.Evaluation;
@@ -16,6 +17,94 @@ namespace AiEng.Evaluation;
 public sealed class EvaluationGate
 {
     private readonly List<Func<EvaluationRun, RunComparison?, GateCheck>> _rules = [];
+
+    /// <summary>Reads a gate from a rules file (see <see cref="Parse"/>).</summary>
+    /// <param name="path">The rules file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The gate.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="EvaluationDataException">The file is not a valid rules file (the message names the file, line and rule).</exception>
+    public static async Task<EvaluationGate> LoadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhitespace(path);
+        string json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return Parse(json, path);
+    }
+
+    /// <summary>
+    /// Reads a gate from the JSON of a rules file, for CI: <c>{"rules": [...]}</c>, each rule a metric and exactly one
+    /// of <c>min</c> (<see cref="AtLeast"/>), <c>max</c> (<see cref="AtMost"/>) or <c>noRegression</c> (the tolerance of
+    /// <see cref="NoRegression"/>, with an optional <c>higherIsBetter</c>, default <see langword="true"/>).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// { "rules": [
+    ///     { "metric": "Token F1", "min": 0.6 },
+    ///     { "metric": "Cost", "max": 0.01 },
+    ///     { "metric": "Faithfulness", "noRegression": 0.02 } ] }
+    /// </code>
+    /// </example>
+    /// <param name="json">The file's text.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <returns>The gate, with the rules in the file's order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> or <paramref name="source"/> is <see langword="null"/>.</exception>
+    /// <exception cref="EvaluationDataException">The JSON is malformed, has an unknown property, or a rule is incomplete or ambiguous; the message names the source, line and rule.</exception>
+    public static EvaluationGate Parse(string json, string source)
+    {
+        Throw.IfNull(json);
+        Throw.IfNull(source);
+        GateRulesFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<GateRulesFile>(json, GateRulesFile.Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new EvaluationDataException(source, (int)(ex.LineNumber ?? 0) + 1, $"not a gate rules file: {ex.Message} Expected {{\"rules\": [{{\"metric\": \"Token F1\", \"min\": 0.6}}]}}.", ex);
+        }
+
+        if (file?.Rules is not { Count: > 0 } rules)
+        {
+            throw new EvaluationDataException(source, 1, "the file has no rules: expected {\"rules\": [{\"metric\": \"Token F1\", \"min\": 0.6}]}.");
+        }
+
+        var gate = new EvaluationGate();
+        for (int i = 0; i < rules.Count; i++)
+        {
+            GateRuleEntry rule = rules[i];
+            string where = string.Create(CultureInfo.InvariantCulture, $"{source}: rules[{i}]");
+            if (string.IsNullOrWhiteSpace(rule.Metric))
+            {
+                throw new EvaluationDataException($"{where}: 'metric' is missing; name the metric as the run reports it, for example \"metric\": \"Token F1\".");
+            }
+
+            int kinds = (rule.Min is null ? 0 : 1) + (rule.Max is null ? 0 : 1) + (rule.NoRegression is null ? 0 : 1);
+            if (kinds != 1)
+            {
+                throw new EvaluationDataException($"{where} ({rule.Metric}): give exactly one of 'min', 'max' or 'noRegression' (found {kinds}).");
+            }
+
+            if (rule.HigherIsBetter is not null && rule.NoRegression is null)
+            {
+                throw new EvaluationDataException($"{where} ({rule.Metric}): 'higherIsBetter' applies only to a 'noRegression' rule.");
+            }
+
+            if (rule.NoRegression is double tolerance && (tolerance < 0 || double.IsNaN(tolerance)))
+            {
+                throw new EvaluationDataException($"{where} ({rule.Metric}): 'noRegression' is the largest accepted drop and must be zero or more, but is {tolerance.ToString(CultureInfo.InvariantCulture)}.");
+            }
+
+            _ = rule switch
+            {
+                { Min: double min } => gate.AtLeast(rule.Metric, min),
+                { Max: double max } => gate.AtMost(rule.Metric, max),
+                _ => gate.NoRegression(rule.Metric, rule.NoRegression!.Value, rule.HigherIsBetter ?? true),
+            };
+        }
+
+        return gate;
+    }
 
     /// <summary>Requires the mean of <paramref name="metric"/> to be at least <paramref name="threshold"/>.</summary>
     /// <param name="metric">The metric name.</param>

@@ -63,6 +63,30 @@ public static class EvaluationReports
         await JsonSerializer.SerializeAsync(stream, run, EvaluationRun.Json, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Renders the complete run as JSON, as <see cref="WriteJsonAsync"/> writes it (<see cref="EvaluationRun.LoadAsync"/> reads it back).</summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The JSON.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is <see langword="null"/>.</exception>
+    public static string ToJson(EvaluationRun run)
+    {
+        Throw.IfNull(run);
+        return JsonSerializer.Serialize(run, EvaluationRun.Json);
+    }
+
+    /// <summary>
+    /// Renders the self-contained HTML report <see cref="WriteAllAsync"/> writes as <c>report.html</c>: summary,
+    /// histograms, per-case drill-down and, with a baseline, the comparison and side-by-side outputs.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="baseline">A baseline run to compare with, or <see langword="null"/>.</param>
+    /// <returns>The HTML page.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is <see langword="null"/>.</exception>
+    public static string ToHtml(EvaluationRun run, EvaluationRun? baseline = null)
+    {
+        Throw.IfNull(run);
+        return HtmlReport.Render(run, baseline, baseline is null ? null : RunComparison.Compare(baseline, run));
+    }
+
     /// <summary>Renders the Markdown summary: a metric table, the comparison with a baseline when given, and the cases with errors.</summary>
     /// <param name="run">The run.</param>
     /// <param name="comparison">A comparison with a baseline, or <see langword="null"/>.</param>

@@ -76,17 +76,64 @@ public sealed class PromptRegistry : IPromptRegistry
             throw new DirectoryNotFoundException($"Prompt directory '{directory}' does not exist.");
         }
 
-        PromptTemplateOptions compile = CopyOptions(options);
-        foreach (string path in Directory.EnumerateFiles(directory, "*" + PartialExtension, SearchOption.AllDirectories))
+        PromptTemplateOptions compile = CopyOptionsWithPartials(directory, options);
+        var templates = PromptFiles(directory).Select(path => new PromptTemplate(PromptFile.Load(path), compile));
+        return new PromptRegistry(templates);
+    }
+
+    /// <summary>
+    /// Checks every <c>*.prompty</c> file under a directory (recursively) and returns every problem found, rather than
+    /// stopping at the first as <see cref="FromDirectory"/> does: each file is parsed and compiled (with the directory's
+    /// <c>*.liquid</c> partials), a file that declares a <c>sample</c> is rendered with it in strict mode (which finds
+    /// unknown variables, missing required inputs and values of the wrong type), and prompts of the same name and version
+    /// are reported.
+    /// </summary>
+    /// <param name="directory">The directory.</param>
+    /// <param name="options">Sandbox limits and extra partials; partials found in the directory are added to a copy.</param>
+    /// <returns>The problems found, each a <see cref="PromptException"/> naming the file, line and column; empty when every prompt is valid.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public static IReadOnlyList<PromptException> CheckDirectory(string directory, PromptTemplateOptions? options = null)
+    {
+        Throw.IfNullOrWhitespace(directory);
+        if (!Directory.Exists(directory))
         {
-            string name = Path.GetRelativePath(directory, path).Replace('\\', '/');
-            compile.Partials[name[..^PartialExtension.Length]] = File.ReadAllText(path);
+            throw new DirectoryNotFoundException($"Prompt directory '{directory}' does not exist.");
         }
 
-        var templates = Directory.EnumerateFiles(directory, "*" + PromptExtension, SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(path => new PromptTemplate(PromptFile.Load(path), compile));
-        return new PromptRegistry(templates);
+        PromptTemplateOptions compile = CopyOptionsWithPartials(directory, options);
+        var problems = new List<PromptException>();
+        var compiled = new List<PromptTemplate>();
+        foreach (string path in PromptFiles(directory))
+        {
+            try
+            {
+                var template = new PromptTemplate(PromptFile.Load(path), compile);
+                if (template.File.Sample.Count > 0)
+                {
+                    _ = template.Render(template.File.Sample, new PromptRenderOptions { StrictVariables = true });
+                }
+
+                compiled.Add(template);
+            }
+            catch (PromptException ex)
+            {
+                problems.Add(ex.File is null ? new PromptException(ex.Message, path, ex.Line, ex.Column, ex) { InputName = ex.InputName } : ex);
+            }
+        }
+
+        var seen = new Dictionary<string, PromptTemplate>(StringComparer.Ordinal);
+        foreach (PromptTemplate template in compiled)
+        {
+            if (!seen.TryAdd(template.Id.Name + "@" + template.Id.Version, template))
+            {
+                problems.Add(new PromptException(
+                    $"Prompt '{template.Id.Name}@{template.Id.Version}' is defined twice: in '{seen[template.Id.Name + "@" + template.Id.Version].File.Source}' and in '{template.File.Source}'. Give one a different name or version.",
+                    template.File.Source, 0, 0));
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>Loads the prompts embedded in an assembly: resources ending in <c>.prompty</c>, with those ending in <c>.liquid</c> as partials.</summary>
@@ -163,6 +210,21 @@ public sealed class PromptRegistry : IPromptRegistry
         }
 
         return 0;
+    }
+
+    private static IEnumerable<string> PromptFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*" + PromptExtension, SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+
+    private static PromptTemplateOptions CopyOptionsWithPartials(string directory, PromptTemplateOptions? options)
+    {
+        PromptTemplateOptions compile = CopyOptions(options);
+        foreach (string path in Directory.EnumerateFiles(directory, "*" + PartialExtension, SearchOption.AllDirectories))
+        {
+            string name = Path.GetRelativePath(directory, path).Replace('\\', '/');
+            compile.Partials[name[..^PartialExtension.Length]] = File.ReadAllText(path);
+        }
+
+        return compile;
     }
 
     private static PromptTemplateOptions CopyOptions(PromptTemplateOptions? options)

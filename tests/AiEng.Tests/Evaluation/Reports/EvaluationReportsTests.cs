@@ -23,6 +23,20 @@ public sealed class EvaluationReportsTests
     }
 
     [Fact]
+    public async Task Json_and_html_as_strings_are_the_files_write_all_writes()
+    {
+        using var temp = new TempDirectory();
+        var run = RunFactory.Run("new", "Token F1", 0.5, null, 1);
+        var baseline = RunFactory.Run("base", "Token F1", 0.4, 0.3, 0.9);
+
+        await EvaluationReports.WriteAllAsync(run, temp.Path, baseline);
+
+        Assert.Equal(await File.ReadAllTextAsync(temp.Combine("report.json")), EvaluationReports.ToJson(run));
+        Assert.Equal(await File.ReadAllTextAsync(temp.Combine("report.html")), EvaluationReports.ToHtml(run, baseline));
+        Assert.NotEqual(EvaluationReports.ToHtml(run, baseline), EvaluationReports.ToHtml(run));
+    }
+
+    [Fact]
     public void Markdown_has_a_metric_table_a_comparison_and_the_cases_with_problems()
     {
         var run = RunFactory.Run("new", "Token F1", 0.5, null, 1);

@@ -86,6 +86,40 @@ public class PromptRegistryTests
     }
 
     [Fact]
+    public void Checking_a_directory_reports_every_problem_with_its_file_and_line_not_only_the_first()
+    {
+        using var directory = new TempDirectory();
+        directory.WriteText("shared/tone.liquid", "Be brief.");
+        directory.WriteText("good.prompty", "---\nname: good\ninputs:\n  q:\n    type: string\nsample:\n  q: hi\n---\nsystem:\n{% include 'shared/tone' %}\nuser:\n{{ q }}\n");
+        string syntax = directory.WriteText("a-syntax.prompty", "---\nname: x\n---\nuser:\n{% if %}\n");
+        string unknown = directory.WriteText("b-unknown.prompty", "---\nname: y\ninputs:\n  q:\n    type: string\nsample:\n  q: hi\n---\nuser:\n{{ question }}\n");
+        string one = directory.WriteText("c-dup.prompty", Prompt("dup", "1"));
+        string two = directory.WriteText("d-dup.prompty", Prompt("dup", "1", "other"));
+
+        IReadOnlyList<PromptException> problems = PromptRegistry.CheckDirectory(directory.Path);
+
+        Assert.Equal(3, problems.Count);
+        Assert.Equal(syntax, problems[0].File);
+        Assert.Equal(5, problems[0].Line);
+        Assert.Equal(unknown, problems[1].File);
+        Assert.Contains("question", problems[1].Message, StringComparison.Ordinal);
+        Assert.True(problems[1].Line > 0);
+        Assert.Equal(two, problems[2].File);
+        Assert.Contains(one, problems[2].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checking_a_directory_of_valid_prompts_reports_nothing()
+    {
+        using var directory = new TempDirectory();
+        directory.WriteText("p.prompty", Prompt("p", "1"));
+        directory.WriteText("q.prompty", Prompt("q", "1"));
+
+        Assert.Empty(PromptRegistry.CheckDirectory(directory.Path));
+        Assert.Throws<DirectoryNotFoundException>(() => PromptRegistry.CheckDirectory(Path.Combine(directory.Path, "missing")));
+    }
+
+    [Fact]
     public void Loads_prompts_and_partials_from_embedded_resources()
     {
         PromptRegistry registry = PromptRegistry.FromEmbeddedResources(typeof(PromptRegistryTests).Assembly, "AiEng.Tests.Prompts.Registry.Resources.");

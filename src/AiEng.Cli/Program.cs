@@ -1,0 +1,3 @@
+using AiEng.Cli;
+
+return await CliApplication.RunAsync(args, Console.Out, Console.Error);
