@@ -121,6 +121,13 @@ internal sealed class PgliteServer : IAsyncDisposable
             return;
         }
 
+        // Test projects run at once and share this npm project: one installs, the others wait for it and then find the stamp.
+        await using FileStream gate = await LockAsync(Path.Combine(directory, ".aieng-install.lock"));
+        if (File.Exists(stamp) && await File.ReadAllTextAsync(stamp) == wanted)
+        {
+            return;
+        }
+
         var start = new ProcessStartInfo(FindOnPath("npm")!)
         {
             WorkingDirectory = directory,
@@ -143,6 +150,23 @@ internal sealed class PgliteServer : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(stamp, wanted);
+    }
+
+    /// <summary>Opens <paramref name="path"/> exclusively (a lock across processes), waiting up to ten minutes for another holder.</summary>
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     private static int FreePort()
