@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AiEng.Inference;
+using AiEng.Shared;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 

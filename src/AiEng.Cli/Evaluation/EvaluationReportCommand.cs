@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AiEng.Evaluation;
+using AiEng.Shared;
 
 namespace AiEng.Cli.Evaluation;
 
