@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of AiEng's parsers of untrusted input with SharpFuzz and afl-fuzz (docs/reliability.md, "Fuzzing").
 #
-#   eng/fuzz.sh <target|all> <seconds per target>
+#   eng/fuzz.sh <target|all|t1,t2,...> <seconds per target>
+#
+# AIENG_FUZZ_RESUME=1 starts each target from the corpus its previous run left in artifacts/fuzz/<target>/ (with the
+# committed seeds) instead of the seeds alone, so that long runs can be made in several sittings.
 #
 # Installs what is missing (Debian's afl++, the sharpfuzz tool from .config/dotnet-tools.json), builds tests/AiEng.Fuzz in
 # Release (AIENG_FUZZ_CONFIGURATION=Debug AIENG_FUZZ_NO_BUILD=1 reuse a solution build, as CI does), instruments a copy of the assemblies each
@@ -14,7 +17,7 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ]; then
-  echo "usage: eng/fuzz.sh <target|all> <seconds per target>" >&2
+  echo "usage: eng/fuzz.sh <target|all|t1,t2,...> <seconds per target>" >&2
   exit 2
 fi
 requested=$1
@@ -36,6 +39,16 @@ assemblies_of() {
     structured) echo "AiEng.Prompts.dll JsonSchema.Net.dll" ;;
     finetuning) echo "AiEng.FineTuning.dll AiEng.Retrieval.dll" ;;
     *) return 1 ;;
+  esac
+}
+
+# The afl-fuzz dictionary of tokens for each target's format (tests/AiEng.Fuzz/dictionaries); none for plain text and DOCX,
+# whose bytes are text or compressed.
+dictionary_of() {
+  case "$1" in
+    prompt | markdown | html | pdf) echo "$project/dictionaries/$1.dict" ;;
+    jsonl | finetuning | judge | structured) echo "$project/dictionaries/json.dict" ;;
+    *) echo "" ;;
   esac
 }
 
@@ -63,8 +76,10 @@ fi
 
 targets=$(dotnet "$built/AiEng.Fuzz.dll" list) || exit 2
 if [ "$requested" != all ]; then
-  echo "$targets" | grep -qx "$requested" || { echo "error: unknown target '$requested'; targets: $(echo $targets)" >&2; exit 2; }
-  targets=$requested
+  for target in ${requested//,/ }; do
+    echo "$targets" | grep -qx "$target" || { echo "error: unknown target '$target'; targets: $(echo $targets)" >&2; exit 2; }
+  done
+  targets=${requested//,/ }
 fi
 
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_QUIET=1
@@ -78,6 +93,16 @@ total_crashes=0
 for target in $targets; do
   echo "== $target: instrument and fuzz for $seconds s"
   work=$out/$target
+  input=$project/corpus/$target
+  if [ "${AIENG_FUZZ_RESUME:-0}" = 1 ] && [ -d "$work/findings/default/queue" ]; then
+    # The previous run's queue and the seeds, as the input of this run (afl-fuzz trims duplicates on load).
+    rm -rf "$work/resume"
+    mkdir -p "$work/resume"
+    cp "$input"/* "$work/resume/"
+    find "$work/findings/default/queue" -maxdepth 1 -type f -name 'id*' -exec cp {} "$work/resume/" \;
+    input=$work/resume
+    echo "   resuming from $(find "$input" -type f | wc -l) inputs"
+  fi
   rm -rf "$work/bin" "$work/findings"
   mkdir -p "$work"
   cp -r "$built" "$work/bin"
@@ -86,7 +111,10 @@ for target in $targets; do
   done
 
   # -V stops after the time given; timeout is a backstop should afl-fuzz not start fuzzing at all.
-  timeout -k 10 $((seconds + 120)) afl-fuzz -V "$seconds" -i "$project/corpus/$target" -o "$work/findings" -t "$timeout_ms" -m none \
+  dictionary=()
+  dict_file=$(dictionary_of "$target")
+  [ -n "$dict_file" ] && [ -f "$dict_file" ] && dictionary=(-x "$dict_file")
+  timeout -k 10 $((seconds + 120)) afl-fuzz -V "$seconds" -i "$input" -o "$work/findings" -t "$timeout_ms" -m none "${dictionary[@]}" \
     -- dotnet "$work/bin/AiEng.Fuzz.dll" "$target" >"$work/afl.log" 2>&1
   status=$?
   stats=$work/findings/default/fuzzer_stats
