@@ -8,13 +8,17 @@ using Microsoft.Extensions.VectorData;
 namespace AiEng.Benchmarks.Load;
 
 /// <summary>
-/// <c>store-load [--n 20000] [--dim 384] [--idle-queries 300] [--stores memory,hnsw,sqlite]</c>: readers and writers at
+/// <c>store-load [--n 20000] [--dim 384] [--idle-queries 300] [--stores memory,hnsw,sqlite,postgres,postgres-hnsw]
+/// [--connection CS]</c>: readers and writers at
 /// once. Each store is loaded with the first half of <see cref="EmbeddingLikeData"/>; one reader then searches (top 10)
 /// with nothing else running (the idle baseline), and again while a writer upserts the second half in one batch and
 /// deletes a tenth of the first half. Every result is checked: an id that was never written, a deleted id after its delete
 /// completed, or a search that throws counts as an error. Prints one JSON line per store with the p50/p99 search latency
 /// idle and during the bulk write, their ratio, the slowest search of each phase, the searches made during the write and the
-/// errors (target 0).
+/// errors (target 0). The default stores are the in-memory exact and HNSW stores and SQLite; <c>postgres</c> (no vector
+/// index: exact search) and <c>postgres-hnsw</c> (pgvector's HNSW, M 16, ef_construction 64) run against the server
+/// <c>--connection</c> or AIENG_POSTGRES_CONNECTION_STRING names, else PGlite (PostgreSQL in WebAssembly, one query at a
+/// time whatever the connections, so a search waits for the writer's statement in progress).
 /// </summary>
 internal static class StoreLoadBenchmark
 {
@@ -31,30 +35,61 @@ internal static class StoreLoadBenchmark
             throw new ArgumentException("--n must be at least 100, --dim at least 1 and --idle-queries at least 10.");
         }
 
-        var data = EmbeddingLikeData.Generate(n, dim, queryCount: 1000, seed: 7);
-        foreach (string kind in stores)
+        string[] known = ["memory", "hnsw", "sqlite", "postgres", "postgres-hnsw"];
+        string? unknown = stores.FirstOrDefault(kind => !known.Contains(kind, StringComparer.Ordinal));
+        if (unknown is not null)
         {
-            string? file = kind == "sqlite" ? Path.Combine(Path.GetTempPath(), $"aieng-store-load-{Guid.NewGuid():N}.db") : null;
-            using VectorStore store = kind switch
+            throw new ArgumentException($"Unknown store '{unknown}' in --stores; use {string.Join(", ", known)}.");
+        }
+
+        var data = EmbeddingLikeData.Generate(n, dim, queryCount: 1000, seed: 7);
+        BenchmarkPostgres? postgres = null;
+        try
+        {
+            foreach (string kind in stores)
             {
-                "memory" => new InMemoryVectorStore(),
-                "hnsw" => new InMemoryVectorStore(new InMemoryVectorStoreOptions { DefaultIndexKind = IndexKind.Hnsw }),
-                "sqlite" => new SqliteVectorStore(file!),
-                _ => throw new ArgumentException($"Unknown store '{kind}' in --stores; use memory, hnsw or sqlite."),
-            };
-            try
-            {
-                await MeasureAsync(kind, store, data, idleQueries).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (file is not null)
+                string? file = kind == "sqlite" ? Path.Combine(Path.GetTempPath(), $"aieng-store-load-{Guid.NewGuid():N}.db") : null;
+                if (kind.StartsWith("postgres", StringComparison.Ordinal))
                 {
-                    foreach (string leftover in Directory.GetFiles(Path.GetDirectoryName(file)!, Path.GetFileName(file) + "*"))
+                    postgres ??= await BenchmarkPostgres.StartAsync(arguments, Console.Error).ConfigureAwait(false);
+                }
+
+                using VectorStore store = kind switch
+                {
+                    "memory" => new InMemoryVectorStore(),
+                    "hnsw" => new InMemoryVectorStore(new InMemoryVectorStoreOptions { DefaultIndexKind = IndexKind.Hnsw }),
+                    "sqlite" => new SqliteVectorStore(file!),
+                    _ => new PostgresVectorStore(
+                        postgres!.ConnectionString,
+                        new PostgresVectorStoreOptions
+                        {
+                            Schema = $"aieng_store_load_{Environment.ProcessId}",
+                            IndexKind = kind == "postgres-hnsw" ? PostgresIndexKind.Hnsw : PostgresIndexKind.Flat,
+                            HnswM = 16,
+                            HnswEfConstruction = 64,
+                        }),
+                };
+                try
+                {
+                    await MeasureAsync(kind + (postgres?.IsPglite == true && kind.StartsWith("postgres", StringComparison.Ordinal) ? " (pglite)" : string.Empty), store, data, idleQueries).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (file is not null)
                     {
-                        File.Delete(leftover);
+                        foreach (string leftover in Directory.GetFiles(Path.GetDirectoryName(file)!, Path.GetFileName(file) + "*"))
+                        {
+                            File.Delete(leftover);
+                        }
                     }
                 }
+            }
+        }
+        finally
+        {
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -71,6 +106,7 @@ internal static class StoreLoadBenchmark
             ],
         };
         var collection = store.GetCollection<int, VectorsBenchmark.VectorRecord>("load", definition);
+        await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
         await collection.EnsureCollectionExistsAsync().ConfigureAwait(false);
         await collection.UpsertAsync(Records(data, 0, half)).ConfigureAwait(false);
 
@@ -138,6 +174,7 @@ internal static class StoreLoadBenchmark
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $$"""{"bench":"store-load","store":"{{kind}}","n":{{data.Count}},"dim":{{data.Dimensions}},"batch":{{data.Count - half}},"write_s":{{writeSeconds:0.###}},"idle_p50_ms":{{idleP50:0.###}},"idle_p99_ms":{{idleP99:0.###}},"write_p50_ms":{{writeP50:0.###}},"write_p99_ms":{{writeP99:0.###}},"p50_ratio":{{writeP50 / idleP50:0.##}},"p99_ratio":{{writeP99 / idleP99:0.##}},"idle_max_ms":{{idle[^1]:0.###}},"write_max_ms":{{writing[^1]:0.###}},"searches_during_write":{{writing.Count}},"errors":{{errors}}}"""));
+        await collection.EnsureCollectionDeletedAsync().ConfigureAwait(false);
     }
 
     private static List<VectorsBenchmark.VectorRecord> Records(EmbeddingLikeData data, int from, int to)
