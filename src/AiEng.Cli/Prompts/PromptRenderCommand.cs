@@ -9,6 +9,12 @@ internal static class PromptRenderCommand
 {
     private static readonly Argument<string> File = new("FILE") { Description = "The prompt file (*.prompty)." };
 
+    private static readonly Option<string?> PartialsDirectory = new("--partials")
+    {
+        Description = "The directory whose *.liquid files (searched recursively, named by their path under it without the extension) are the partials the prompt includes; the prompt file's own directory by default.",
+        HelpName = "DIR",
+    };
+
     private static readonly Option<string[]> Inputs = new("--input", "-i")
     {
         Description = "An input as NAME=VALUE (repeatable). A string input takes VALUE as it is; other types take JSON (--input count=3, --input tags='[\"a\"]').",
@@ -22,13 +28,18 @@ internal static class PromptRenderCommand
             "render",
             "Renders a prompt file with inputs and prints its messages (role and text) and model options. Inputs are validated against the file's declared inputs; unknown variables fail with their file, line and column.",
             "aieng prompt render prompts/classify-ticket.prompty --input ticket=\"My invoice is wrong\"",
-            "aieng prompt render prompts/summarize.prompty -i text=@notes.txt --json");
+            "aieng prompt render prompts/summarize.prompty -i text=@notes.txt --json",
+            "aieng prompt render prompts/support/reply.prompty --partials prompts -i ticket=\"Where is my parcel?\"");
         command.Add(File);
         command.Add(Inputs);
+        command.Add(PartialsDirectory);
         return command.WithAction(application, (context, _) =>
         {
             string path = context.ExistingFile(context.GetValue(File), "FILE");
-            PromptTemplate template = PromptTemplate.Load(path);
+            string partials = context.GetValue(PartialsDirectory) is { } given
+                ? context.ExistingDirectory(given, "--partials")
+                : Path.GetDirectoryName(Path.GetFullPath(path))!;
+            PromptTemplate template = PromptTemplate.Load(path, WithPartials(partials));
             Dictionary<string, object?> inputs = ParseInputs(template.File, context.GetValue(Inputs) ?? [], context);
             PromptRenderResult result = template.Render(inputs);
             context.WriteResult(
@@ -58,6 +69,19 @@ internal static class PromptRenderCommand
                 });
             return Task.FromResult(ExitCodes.Ok);
         });
+    }
+
+    // The partials as PromptRegistry.FromDirectory names them: by their path under the directory, without ".liquid".
+    private static PromptTemplateOptions WithPartials(string directory)
+    {
+        var options = new PromptTemplateOptions();
+        foreach (string partial in Directory.EnumerateFiles(directory, "*" + PromptRegistry.PartialExtension, SearchOption.AllDirectories))
+        {
+            string name = Path.GetRelativePath(directory, partial).Replace('\\', '/');
+            options.Partials[name[..^PromptRegistry.PartialExtension.Length]] = System.IO.File.ReadAllText(partial);
+        }
+
+        return options;
     }
 
     // NAME=VALUE pairs typed by the prompt's declared inputs: the library validates the values, the tool only turns

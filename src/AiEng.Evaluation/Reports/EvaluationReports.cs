@@ -27,7 +27,7 @@ public static class EvaluationReports
         File.Delete(probe);
     }
 
-    /// <summary>Writes every report format into <paramref name="directory"/>.</summary>
+    /// <summary>Writes every report format into <paramref name="directory"/>, each file whole or not at all.</summary>
     /// <param name="run">The run.</param>
     /// <param name="directory">The report directory; created when missing.</param>
     /// <param name="baseline">A baseline run to compare with, or <see langword="null"/>.</param>
@@ -43,12 +43,12 @@ public static class EvaluationReports
         Directory.CreateDirectory(directory);
         var comparison = baseline is null ? null : RunComparison.Compare(baseline, run);
         await WriteJsonAsync(run, Path.Combine(directory, "report.json"), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), ToMarkdown(run, comparison), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(directory, "junit.xml"), ToJUnitXml(run, gate), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(directory, "report.html"), HtmlReport.Render(run, baseline, comparison), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(directory, "summary.md"), ToMarkdown(run, comparison), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(directory, "junit.xml"), ToJUnitXml(run, gate), cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAllTextAsync(Path.Combine(directory, "report.html"), HtmlReport.Render(run, baseline, comparison), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the complete run as JSON.</summary>
+    /// <summary>Writes the complete run as JSON, whole or not at all (beside the file first, then moved into place).</summary>
     /// <param name="run">The run.</param>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
@@ -59,8 +59,14 @@ public static class EvaluationReports
     {
         Throw.IfNull(run);
         Throw.IfNullOrWhitespace(path);
-        await using var stream = File.Create(path);
-        await JsonSerializer.SerializeAsync(stream, run, EvaluationRun.Json, cancellationToken).ConfigureAwait(false);
+        await AtomicFile.WriteAsync(
+            path,
+            async (temporary, token) =>
+            {
+                await using var stream = File.Create(temporary);
+                await JsonSerializer.SerializeAsync(stream, run, EvaluationRun.Json, token).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Renders the complete run as JSON, as <see cref="WriteJsonAsync"/> writes it (<see cref="EvaluationRun.LoadAsync"/> reads it back).</summary>
@@ -124,6 +130,22 @@ public static class EvaluationReports
             foreach (var d in comparison.Deltas)
             {
                 text.Append(c, $"| {Cell(d.Metric)} | {d.BaselineMean:0.0000} | {d.CurrentMean:0.0000} | {d.Delta:+0.0000;-0.0000;0.0000} | [{d.Lower:+0.0000;-0.0000;0.0000}, {d.Upper:+0.0000;-0.0000;0.0000}] | {d.PairedCases} | {(d.Significant ? (d.Delta > 0 ? "**flagged: better**" : "**flagged: worse**") : string.Empty)} |\n");
+            }
+        }
+
+        // Answers the model did not finish: scored as they are, but a low score may be the token limit's, not the model's.
+        var cut = run.Cases.Where(static x => x.Error is null && CutShort(x.FinishReason) is not null).ToArray();
+        if (cut.Length > 0)
+        {
+            text.Append(c, $"\n## Answers cut short\n\n{cut.Length} answers did not finish; they are scored as they are.\n\n");
+            foreach (var item in cut.Take(20))
+            {
+                text.Append(c, $"- `{item.Id}`: {CutShort(item.FinishReason)}\n");
+            }
+
+            if (cut.Length > 20)
+            {
+                text.Append(c, $"- and {cut.Length - 20} more\n");
             }
         }
 
@@ -222,4 +244,13 @@ public static class EvaluationReports
     private static string Number(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    /// <summary>Why an answer did not finish, in words, or <see langword="null"/> when it did (or the reason is unknown).</summary>
+    /// <param name="finishReason">The case's finish reason.</param>
+    internal static string? CutShort(string? finishReason) => finishReason switch
+    {
+        "length" => "cut at the output-token limit (finish reason `length`); raise the limit or ask for a shorter answer",
+        "content_filter" => "stopped by the provider's content filter (finish reason `content_filter`)",
+        _ => null,
+    };
 }

@@ -60,7 +60,8 @@ internal static class HtmlReport
         foreach (var item in run.Cases)
         {
             html.Append("<details class=\"case\"><summary>").Append(E(item.Id)).Append(": ").Append(E(Truncate(item.Input, 100)));
-            html.Append(item.Error is null ? string.Empty : " <span class=\"bad\">target failed</span>").Append("</summary>");
+            html.Append(item.Error is null ? string.Empty : " <span class=\"bad\">target failed</span>");
+            html.Append(item.Error is null && EvaluationReports.CutShort(item.FinishReason) is not null ? " <span class=\"bad\">answer cut short (" + E(item.FinishReason!) + ")</span>" : string.Empty).Append("</summary>");
             html.Append("<h4>Input</h4><pre>").Append(E(item.Input)).Append("</pre>");
             if (baseById is not null && baseById.TryGetValue(item.Id, out var old))
             {

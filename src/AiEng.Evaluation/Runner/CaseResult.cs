@@ -24,6 +24,13 @@ public sealed class CaseResult
     /// <summary>Gets the metrics.</summary>
     public IReadOnlyList<MetricScore> Metrics { get; init; } = [];
 
+    /// <summary>
+    /// Gets why the target's model stopped (<c>stop</c>, <c>length</c>, <c>content_filter</c>, <c>tool_calls</c>, or a
+    /// provider's own value), when its response said. <c>length</c> means the answer was cut at the output-token limit:
+    /// it is scored as it is, and the reports list it.
+    /// </summary>
+    public string? FinishReason { get; init; }
+
     /// <summary>Gets the target's latency in milliseconds (not including evaluation).</summary>
     public double LatencyMs { get; init; }
 

@@ -4,14 +4,18 @@ namespace AiEng.Shared;
 internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> (UTF-8), creating its folder when missing.</summary>
-    public static async Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken)
+    public static Task WriteAllTextAsync(string path, string text, CancellationToken cancellationToken) =>
+        WriteAsync(path, (temporary, token) => File.WriteAllTextAsync(temporary, text, token), cancellationToken);
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which is given the temporary file's path to create.</summary>
+    public static async Task WriteAsync(string path, Func<string, CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
-            await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
+            await write(temporary, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, full, overwrite: true);
         }
         catch

@@ -81,6 +81,27 @@ public class PromptCommandsTests : IClassFixture<ToolFixture>
     }
 
     [Fact]
+    public async Task Render_includes_partials_from_the_prompt_files_directory_or_from_the_partials_directory()
+    {
+        using var work = new WorkDirectory();
+        work.Write("prompts/tone.liquid", "Be brief.");
+        work.Write("prompts/shared/sign.liquid", "Signed {{ name }}.");
+        work.Write("prompts/reply.prompty", "---\nname: reply\ninputs:\n  name:\n    type: string\n---\nsystem:\n{% include 'tone' %}\nuser:\n{% include 'shared/sign' %}\n");
+        work.Write("prompts/support/escalate.prompty", "---\nname: escalate\n---\nsystem:\n{% include 'tone' %} Escalate.\n");
+
+        CliRun beside = await _tool.RunAsync(work.Path, "prompt", "render", "prompts/reply.prompty", "-i", "name=Bob");
+        CliRun fromRoot = await _tool.RunAsync(work.Path, "prompt", "render", "prompts/support/escalate.prompty", "--partials", "prompts");
+        CliRun missing = await _tool.RunAsync(work.Path, "prompt", "render", "prompts/support/escalate.prompty");
+
+        Assert.True(beside.ExitCode == 0, beside.ToString());
+        Assert.Equal("--- system\nBe brief.\n--- user\nSigned Bob.\n", beside.Output.ReplaceLineEndings("\n"));
+        Assert.True(fromRoot.ExitCode == 0, fromRoot.ToString());
+        Assert.Equal("--- system\nBe brief. Escalate.\n", fromRoot.Output.ReplaceLineEndings("\n"));
+        Assert.True(missing.ExitCode == 2, missing.ToString());
+        Assert.Contains("tone", Assert.Single(missing.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_of_valid_prompts_exits_0()
     {
         using var work = new WorkDirectory();

@@ -11,8 +11,8 @@ namespace AiEng.Tests.Reliability;
 /// <summary>
 /// Polly's chaos strategies as a test provider's faults: at the injection rate a call fails with a transient 503 before
 /// it reaches the model (so it is not paid), at the same rate it is delayed, and, when outcomes are given, at the same rate
-/// the model's answer is replaced by a wrong one (an empty reply, a reply stopped by the content filter, a broken
-/// embedding result). Seeded, so a failing soak can be replayed.
+/// the model's answer is replaced by a wrong one (an empty reply, a reply stopped by the content filter, a plausible but
+/// wrong reply, a reply cut at the token limit, a broken embedding result). Seeded, so a failing soak can be replayed.
 /// </summary>
 internal sealed class Chaos(double rate, int seed)
 {
@@ -92,6 +92,18 @@ internal static class ChaosOutcomes
 
     /// <summary>A reply the provider's content filter stopped before any text.</summary>
     public static ChatResponse FilteredAnswer() => new(new ChatMessage(ChatRole.Assistant, [])) { ModelId = "m", FinishReason = ChatFinishReason.ContentFilter, Usage = Usage() };
+
+    /// <summary>The text of <see cref="WrongAnswer"/>: a finished answer that is plausible and wrong.</summary>
+    public const string WrongAnswerText = "answer to another question";
+
+    /// <summary>The text of <see cref="TruncatedAnswer"/>: the start of an answer.</summary>
+    public const string TruncatedAnswerText = "answer t";
+
+    /// <summary>A reply that looks like any other (finished, with text) but answers something else: no runner can tell it from a real answer.</summary>
+    public static ChatResponse WrongAnswer() => new(new ChatMessage(ChatRole.Assistant, WrongAnswerText)) { ModelId = "m", FinishReason = ChatFinishReason.Stop, Usage = Usage() };
+
+    /// <summary>A reply cut at the output-token limit: text, but only its start.</summary>
+    public static ChatResponse TruncatedAnswer() => new(new ChatMessage(ChatRole.Assistant, TruncatedAnswerText)) { ModelId = "m", FinishReason = ChatFinishReason.Length, Usage = Usage() };
 
     /// <summary>An embedding result with no embedding at all, whatever the number of texts; the provider still charged one token for it.</summary>
     public static GeneratedEmbeddings<Embedding<float>> NoEmbeddings() => new() { Usage = new UsageDetails { InputTokenCount = 1 } };

@@ -109,7 +109,12 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var chaos = new Chaos(rate, seed);
         var ledger = new UsageLedger();
         var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer);
+        int truncated = 0;
+        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer, ChaosOutcomes.WrongAnswer, () =>
+        {
+            Interlocked.Increment(ref truncated);
+            return ChaosOutcomes.TruncatedAnswer();
+        });
         var dataset = new EvaluationDataset("soak", [.. Enumerable.Range(0, cases).Select(i => new EvaluationCase($"c{i:D4}", $"q{i}") { Reference = $"answer to q{i}" })]);
         var options = new EvaluationRunnerOptions { RunName = "soak", OutputDirectory = temp.Path, MaxConcurrency = 4, UsageLedger = ledger };
 
@@ -131,8 +136,22 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         Assert.Equal(cases, ledger.GetTotals().Calls);
         Assert.Equal(cases * ((10 * 1m) + (5 * 2m)) / 1_000_000m, run.Cases.Sum(static c => c.Cost ?? 0));
         Assert.Equal(answered.Count, run.Cases.Count(static c => c.GetValue(ExactMatchEvaluator.MetricName) == 1.0));
-        Assert.All(run.Cases.Where(c => !answered.ContainsKey(c.Input)), static c => Assert.Equal((string.Empty, 0.0), (c.Output, c.GetValue(ExactMatchEvaluator.MetricName))));
-        output.WriteLine($"evaluation at {rate:P0}: {cases} cases, {runs} runs, {chaos.Faults} faults and {chaos.Outcomes} empty answers injected (seed {seed})");
+        // An answer put in the model's place (empty, plausible but wrong, or cut at the token limit) is kept as it is and
+        // scored 0, not asked again; one cut short says so in its finish reason, which the report lists.
+        string[] injected = [string.Empty, ChaosOutcomes.WrongAnswerText, ChaosOutcomes.TruncatedAnswerText];
+        Assert.All(run.Cases.Where(c => !answered.ContainsKey(c.Input)), c =>
+        {
+            Assert.Contains(c.Output, injected);
+            Assert.Equal(0.0, c.GetValue(ExactMatchEvaluator.MetricName));
+        });
+        Assert.Equal(truncated, run.Cases.Count(static c => c.FinishReason == "length"));
+        Assert.All(run.Cases.Where(static c => c.FinishReason == "length"), static c => Assert.Equal(ChaosOutcomes.TruncatedAnswerText, c.Output));
+        if (truncated > 0)
+        {
+            Assert.Contains($"{truncated} answers did not finish", EvaluationReports.ToMarkdown(run), StringComparison.Ordinal);
+        }
+
+        output.WriteLine($"evaluation at {rate:P0}: {cases} cases, {runs} runs, {chaos.Faults} faults and {chaos.Outcomes} answers injected in the model's place ({truncated} cut at the token limit) (seed {seed})");
     }
 
     [Theory]
@@ -148,7 +167,14 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var random = new Random(seed);
         var ledger = new UsageLedger();
         var answered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        IChatClient client = ChaosChatModel(chaos, ledger, answered, ChaosOutcomes.EmptyAnswer, ChaosOutcomes.FilteredAnswer);
+        int lookAlikes = 0;
+        Func<ChatResponse> LookAlike(Func<ChatResponse> outcome) => () =>
+        {
+            Interlocked.Increment(ref lookAlikes);
+            return outcome();
+        };
+        IChatClient client = ChaosChatModel(
+            chaos, ledger, answered, ChaosOutcomes.EmptyAnswer, ChaosOutcomes.FilteredAnswer, LookAlike(ChaosOutcomes.WrongAnswer), LookAlike(ChaosOutcomes.TruncatedAnswer));
         BatchItem<string>[] prompts = [.. Enumerable.Range(0, items).Select(i => new BatchItem<string>($"p{i:D4}", $"p{i:D4}"))];
         string results = Path.Combine(temp.Path, "results.jsonl");
 
@@ -198,12 +224,19 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             Assert.Equal(answered.Count + chaos.Outcomes, ledger.GetTotals().Calls);
         }
 
-        // The file holds each item's answer once, and the last run returned them all, in input order.
+        // The file holds each item's answer once, and the last run returned them all, in input order. An answer that looks
+        // like one (plausible but wrong, or cut at the token limit) is a result: kept once, as it came, and not asked again;
+        // every other item has the model's own answer.
         HashSet<string> done = BatchFileChecks.Succeeded(results, "at the end", maxTorn: 0);
         Assert.Equal(items, done.Count);
-        Assert.Equal(prompts.Select(static p => "answer to " + p.Input), result.Items.Select(static i => i.Value));
-        Assert.Equal(items, answered.Count);
-        output.WriteLine($"batch at {rate:P0}: {items} items, {runs} runs ({stopped} stopped by a failure, {cancelled} cancelled), {chaos.Faults} faults and {chaos.Outcomes} answers with no text injected, {ledger.GetTotals().Calls} paid calls (seed {seed})");
+        string[] kept = [.. result.Items.Select(static i => i.Value!)];
+        Assert.All(prompts.Zip(kept), pair => Assert.True(
+            pair.Second == "answer to " + pair.First.Input || pair.Second is ChaosOutcomes.WrongAnswerText or ChaosOutcomes.TruncatedAnswerText,
+            $"{pair.First.Id}: unexpected answer '{pair.Second}' (seed {seed})"));
+        int keptLookAlikes = kept.Count(static v => v is ChaosOutcomes.WrongAnswerText or ChaosOutcomes.TruncatedAnswerText);
+        Assert.Equal(lookAlikes, keptLookAlikes);
+        Assert.Equal(items, answered.Count + keptLookAlikes);
+        output.WriteLine($"batch at {rate:P0}: {items} items, {runs} runs ({stopped} stopped by a failure, {cancelled} cancelled), {chaos.Faults} faults and {chaos.Outcomes} answers injected in the model's place ({lookAlikes} that look like answers, kept), {ledger.GetTotals().Calls} paid calls (seed {seed})");
     }
 
     /// <summary>

@@ -18,7 +18,9 @@ public static class BatchRunnerExtensions
     /// <remarks>
     /// An answer with no text (an empty reply, or one stopped by the provider's content filter) is not a result: its item
     /// fails with a <see cref="ModelRequestException"/> that gives the finish reason, so that it is not kept in the results
-    /// file and a resumed run asks again.
+    /// file and a resumed run asks again. An answer with text is a result, even one the provider cut at the output-token
+    /// limit (finish reason <c>length</c>): it is kept and not asked again. To keep the finish reason, usage or anything else
+    /// of the response, call <see cref="BatchRunner.RunAsync{TInput, TResult}"/> with a delegate that returns them.
     /// </remarks>
     public static Task<BatchRunResult<string>> RunChatAsync(
         this BatchRunner runner, IChatClient client, IEnumerable<BatchItem<string>> prompts, ChatOptions? options = null, CancellationToken cancellationToken = default)

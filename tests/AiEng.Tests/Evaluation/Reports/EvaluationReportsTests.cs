@@ -37,6 +37,23 @@ public sealed class EvaluationReportsTests
     }
 
     [Fact]
+    public async Task A_json_report_whose_write_is_cut_short_leaves_the_previous_file_whole_and_no_partial_file()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("report.json");
+        await EvaluationReports.WriteJsonAsync(RunFactory.Run("first", "m", 0.5), path);
+        string before = await File.ReadAllTextAsync(path);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EvaluationReports.WriteJsonAsync(RunFactory.Run("second", "m", 0.9, 0.1), path, cancelled.Token));
+
+        Assert.Equal(before, await File.ReadAllTextAsync(path));
+        Assert.Equal([path], Directory.GetFiles(temp.Path));
+        Assert.Equal("first", (await EvaluationRun.LoadAsync(path)).Name);
+    }
+
+    [Fact]
     public void Markdown_has_a_metric_table_a_comparison_and_the_cases_with_problems()
     {
         var run = RunFactory.Run("new", "Token F1", 0.5, null, 1);

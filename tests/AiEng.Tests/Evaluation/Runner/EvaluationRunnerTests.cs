@@ -134,6 +134,32 @@ public sealed class EvaluationRunnerTests
     }
 
     [Fact]
+    public async Task An_answer_cut_short_keeps_its_finish_reason_through_the_cases_file_and_is_listed_in_the_summary()
+    {
+        using var temp = new TempDirectory();
+        var options = new EvaluationRunnerOptions { OutputDirectory = temp.Path, MaxConcurrency = 1 };
+        EvaluationTarget target = (item, _) => ValueTask.FromResult(new EvaluationTargetOutput(item.Id switch
+        {
+            "c0" => new ChatResponse(new ChatMessage(ChatRole.Assistant, "a")) { FinishReason = ChatFinishReason.Length },
+            "c1" => new ChatResponse(new ChatMessage(ChatRole.Assistant, "I can't")) { FinishReason = ChatFinishReason.ContentFilter },
+            _ => new ChatResponse(new ChatMessage(ChatRole.Assistant, "a" + item.Input[1..])) { FinishReason = ChatFinishReason.Stop },
+        }));
+
+        var run = await new EvaluationRunner([new ExactMatchEvaluator()], options).RunAsync(Dataset(3), target);
+        var resumed = await new EvaluationRunner([new ExactMatchEvaluator()], options).RunAsync(Dataset(3), (_, _) => throw new InvalidOperationException("every case is finished"));
+
+        Assert.Equal(["length", "content_filter", "stop"], run.Cases.Select(static c => c.FinishReason));
+        Assert.Equal(run.Cases.Select(static c => c.FinishReason), resumed.Cases.Select(static c => c.FinishReason));
+        Assert.Equal(0, run.Cases[0].GetValue(ExactMatchEvaluator.MetricName));
+        string summary = EvaluationReports.ToMarkdown(resumed);
+        Assert.Contains("## Answers cut short\n\n2 answers did not finish", summary, StringComparison.Ordinal);
+        Assert.Contains("- `c0`: cut at the output-token limit (finish reason `length`)", summary, StringComparison.Ordinal);
+        Assert.Contains("- `c1`: stopped by the provider's content filter", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("`c2`", summary, StringComparison.Ordinal);
+        Assert.Contains("answer cut short (length)", EvaluationReports.ToHtml(resumed), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_target_is_recorded_and_retried_on_resume()
     {
         using var temp = new TempDirectory();
