@@ -30,9 +30,20 @@ internal sealed class UsageTrackingOptionsValidator : IValidateOptions<UsageTrac
     /// <param name="errors">Receives the messages.</param>
     public static void AddErrors(UsageTrackingOptions options, string path, ICollection<string> errors)
     {
+        var models = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (KeyValuePair<string, ModelPrice> entry in options.Prices)
         {
             string key = $"{path}:Prices:{entry.Key}";
+            string model = entry.Value?.Model ?? entry.Key;
+            if (entry.Value?.Model is { } named && string.IsNullOrWhiteSpace(named))
+            {
+                errors.Add($"{key}:Model is empty; give the model id the price is for, for example {key}:Model=ft:gpt-4o-mini-2024-07-18:acme::9xYz, or remove the setting to price the model '{entry.Key}'.");
+            }
+            else if (!string.IsNullOrWhiteSpace(model) && !models.TryAdd(model, key))
+            {
+                errors.Add($"{key} prices the model '{model}', as {models[model]} does; keep one of them.");
+            }
+
             if (string.IsNullOrWhiteSpace(entry.Key))
             {
                 errors.Add($"{path}:Prices has an empty model id; key each price by a model id, for example {path}:Prices:gpt-4o-mini:InputPerMillion=0.15.");

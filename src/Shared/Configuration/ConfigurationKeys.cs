@@ -33,6 +33,26 @@ internal static class ConfigurationKeys
         $"{key} is '{text}', which is not {kind}{ForExample(key, example)}.";
 
     /// <summary>
+    /// Formats the message of a dictionary entry whose key held <c>:</c>: configuration split it into sections, so the entry
+    /// <paramref name="entryPath"/> got a section <paramref name="childKey"/> that its settings type does not have.
+    /// </summary>
+    /// <param name="entryPath">The entry's path, for example <c>AiEng:Usage:Prices:ft</c>.</param>
+    /// <param name="childKey">The section below it, for example <c>gpt-4o-mini-2024-07-18</c>.</param>
+    /// <param name="settings">The entry's settings type; when it has a <c>Model</c> property, the message says to use it.</param>
+    /// <returns>The message.</returns>
+    public static string SplitKey(string entryPath, string childKey, Type settings)
+    {
+        int last = entryPath.LastIndexOf(':');
+        string entry = entryPath[(last + 1)..];
+        string parent = last < 0 ? entryPath : entryPath[..last];
+        string fix = settings.GetProperty("Model") is not null
+            ? $"key the entry by a name without ':' and give the id in its Model setting, for example {parent}:my-model:Model={entry}:{childKey} (environment variable {EnvironmentVariable(parent)}__my-model__Model={entry}:{childKey})"
+            : "key the entry by a name without ':'";
+        return $"{entryPath}:{childKey} is not a setting of {settings.Name}: configuration reads ':' in a key as a section separator, so an entry keyed '{entry}:{childKey}...' "
+            + $"was split into the entry '{entry}' (with default settings) and sections below it; {fix}.";
+    }
+
+    /// <summary>
     /// Formats the end of a message: <c>, for example 200 (environment variable AiEng__Retrieval__ChunkSize=200)</c>, or
     /// <c> (environment variable AiEng__Retrieval__ChunkSize)</c> when there is no example.
     /// </summary>

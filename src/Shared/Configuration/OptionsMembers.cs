@@ -132,6 +132,9 @@ internal static class OptionsMembers
         return (instance is null ? null : property.GetValue(instance), property.PropertyType, property);
     }
 
+    /// <summary>Gets a value indicating whether <paramref name="type"/> is a dictionary with string keys (its keys are the configuration's).</summary>
+    public static bool IsDictionary(Type type) => DictionaryValueType(type) is not null;
+
     private static Type? DictionaryValueType(Type type)
     {
         foreach (Type candidate in Interfaces(type))

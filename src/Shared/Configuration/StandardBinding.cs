@@ -51,13 +51,20 @@ internal static class StandardBinding
         }
     }
 
-    private static void Probe(IConfigurationSection section, Type root, Type type, List<string> path, ICollection<string> errors, HashSet<string> bad)
+    private static void Probe(IConfigurationSection section, Type root, Type type, List<string> path, ICollection<string> errors, HashSet<string> bad, bool inEntry = false)
     {
         foreach (IConfigurationSection child in section.GetChildren())
         {
-            // A key the options do not have is ignored by the binder, and here.
+            // A key the options do not have is ignored by the binder, and here; but a section inside a dictionary entry's
+            // settings is almost always an entry whose key held ':' (a fine-tuned model id such as ft:gpt-4o-mini:acme::id),
+            // which configuration splits into sections, leaving an entry of the first part with default settings.
             if (OptionsMembers.TypeAt(type, [child.Key]) is not { } childType)
             {
+                if (inEntry && child.Value is null && child.GetChildren().Any())
+                {
+                    errors.Add(ConfigurationKeys.SplitKey(section.Path, child.Key, type));
+                }
+
                 continue;
             }
 
@@ -72,7 +79,7 @@ internal static class StandardBinding
             }
             else if (child.Value is null)
             {
-                Probe(child, root, childType, path, errors, bad);
+                Probe(child, root, childType, path, errors, bad, inEntry: OptionsMembers.IsDictionary(type) && !OptionsMembers.IsValue(childType));
             }
 
             path.RemoveAt(path.Count - 1);

@@ -48,16 +48,27 @@ public class FineTuningCommandsTests : IClassFixture<ToolFixture>
     {
         using var work = new WorkDirectory();
         work.Write("train.jsonl", Examples(12));
-        work.Write("prices.json", "{\"AiEng\": {\"Usage\": {\"Prices\": {\"base-model\": {\"InputPerMillion\": 1, \"OutputPerMillion\": 2, \"TrainingPerMillion\": 1000}}}}}");
+        work.Write("prices.json", "{\"AiEng\": {\"Usage\": {\"Prices\": {\"base-model\": {\"InputPerMillion\": 1, \"OutputPerMillion\": 2, \"TrainingPerMillion\": 1000}, \"tuned\": {\"Model\": \"ft:base-model\", \"InputPerMillion\": 4, \"OutputPerMillion\": 8}}}}}");
+        work.Write("split.json", "{\"AiEng\": {\"Usage\": {\"Prices\": {\"ft:base-model\": {\"InputPerMillion\": 4, \"OutputPerMillion\": 8}}}}}");
 
         CliRun run = await _tool.RunAsync(work.Path, "finetune", "estimate", "train.jsonl", "--model", "base-model", "--epochs", "2", "--config", "prices.json", "--json");
         CliRun zero = await _tool.RunAsync(work.Path, "finetune", "estimate", "train.jsonl", "--model", "base-model", "--epochs", "0");
+        CliRun split = await _tool.RunAsync(work.Path, "finetune", "estimate", "train.jsonl", "--model", "base-model", "--config", "split.json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         JsonElement json = run.Json();
         long billed = json.GetProperty("billedTrainingTokens").GetInt64();
         Assert.Equal(2 * json.GetProperty("trainingTokensPerEpoch").GetInt64(), billed);
         Assert.Equal(billed * 1000m / 1_000_000m, json.GetProperty("trainingCost").GetDecimal());
+        // The fine-tuned model is priced by the entry whose Model names it (4 and 8 a million against the base's 1 and 2).
+        decimal[] per1000 = [.. json.GetProperty("inference").EnumerateArray().Select(static row => row.GetProperty("costPer1000Requests").GetDecimal())];
+        Assert.Equal(2, per1000.Length);
+        Assert.True(per1000[0] > 0, run.ToString());
+        Assert.Equal(4 * per1000[0], per1000[1]);
+
+        // A key holding ':' is split by configuration: it fails, saying how to write it, instead of pricing the model at 0.
+        Assert.True(split.ExitCode == 2, split.ToString());
+        Assert.Contains("AiEng:Usage:Prices:ft:base-model is not a setting of ModelPrice", split.Error, StringComparison.Ordinal);
         Assert.True(zero.ExitCode == 2, zero.ToString());
         Assert.StartsWith("aieng: error: --epochs: 0", Assert.Single(zero.ErrorLines), StringComparison.Ordinal);
     }

@@ -378,6 +378,68 @@ public class AiEngServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void A_price_keyed_by_a_fine_tuned_model_id_fails_at_start_up_saying_the_key_was_split_and_how_to_write_it()
+    {
+        // Configuration splits "ft:gpt-4o-mini-2024-07-18:acme::9xYz" at each ':', which left an entry "ft" priced at 0
+        // that every fine-tuned model (ft:...) then matched: its calls were recorded as free.
+        using var services = TestServices.Build(
+            ("AiEng:Usage:Prices:ft:gpt-4o-mini-2024-07-18:acme::9xYz:InputPerMillion", "0.3"),
+            ("AiEng:Usage:Prices:ft:gpt-4o-mini-2024-07-18:acme::9xYz:OutputPerMillion", "1.2"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        string failure = Assert.Single(error.Failures);
+        Assert.StartsWith("AiEng:Usage:Prices:ft:gpt-4o-mini-2024-07-18 is not a setting of ModelPrice: configuration reads ':' in a key as a section separator", failure, StringComparison.Ordinal);
+        Assert.Contains("AiEng:Usage:Prices:my-model:Model=ft:gpt-4o-mini-2024-07-18", failure, StringComparison.Ordinal);
+        Assert.Contains("AiEng__Usage__Prices__my-model__Model=", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_price_with_a_model_setting_prices_the_fine_tuned_model_it_names_and_not_its_base_model()
+    {
+        const string FineTuned = "ft:gpt-4o-mini-2024-07-18:acme::9xYz";
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, options, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+            {
+                ModelId = options!.ModelId,
+                Usage = new UsageDetails { InputTokenCount = 1_000_000, OutputTokenCount = 0 },
+            }),
+        };
+        using var services = TestServices.Build(
+            TestServices.Configuration(
+                ("AiEng:Usage:Prices:support-ft:Model", FineTuned),
+                ("AiEng:Usage:Prices:support-ft:InputPerMillion", "0.3"),
+                ("AiEng:Usage:Prices:gpt-4o-mini:InputPerMillion", "0.15")),
+            builder => builder.UseChatClient(_ => inner));
+        StartupValidation.Validate(services);
+        var chat = services.GetRequiredService<IChatClient>();
+
+        await chat.GetResponseAsync("q", new ChatOptions { ModelId = FineTuned });
+        await chat.GetResponseAsync("q", new ChatOptions { ModelId = "gpt-4o-mini-2024-07-18" });
+
+        var records = services.GetRequiredService<IUsageLedger>().GetRecords();
+        Assert.Equal([0.3m, 0.15m], records.Select(static r => r.Cost));
+        Assert.Same(ModelPrice.Find(services.GetRequiredService<IOptions<UsageTrackingOptions>>().Value.Prices, FineTuned + "-v2"), services.GetRequiredService<IOptions<UsageTrackingOptions>>().Value.Prices["support-ft"]);
+    }
+
+    [Fact]
+    public void Two_prices_for_one_model_fail_at_start_up_naming_both_keys()
+    {
+        using var services = TestServices.Build(
+            ("AiEng:Usage:Prices:gpt-4o:InputPerMillion", "2.5"),
+            ("AiEng:Usage:Prices:four:Model", "GPT-4o"),
+            ("AiEng:Usage:Prices:four:InputPerMillion", "2"));
+
+        var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
+
+        string failure = Assert.Single(error.Failures);
+        Assert.Matches("^AiEng:Usage:Prices:(four|gpt-4o) prices the model '(GPT-4o|gpt-4o)', as AiEng:Usage:Prices:(four|gpt-4o) does; keep one of them.$", failure);
+        Assert.Contains("Prices:four", failure, StringComparison.Ordinal);
+        Assert.Contains("Prices:gpt-4o", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_second_AddAiEng_binds_its_Usage_and_Resilience_sections_too()
     {
         var services = new ServiceCollection();

@@ -5,7 +5,11 @@ using AiEng.Shared;
 namespace AiEng.Inference;
 
 /// <summary>The price of one model, per million tokens, in <see cref="UsageTrackingOptions.Currency"/>.</summary>
-/// <remarks>Bindable from configuration, for example <c>AiEng:Usage:Prices:gpt-4o-mini:InputPerMillion = 0.15</c>.</remarks>
+/// <remarks>
+/// Bindable from configuration, for example <c>AiEng:Usage:Prices:gpt-4o-mini:InputPerMillion = 0.15</c>. A model id with
+/// <c>:</c> in it (a fine-tuned model such as <c>ft:gpt-4o-mini-2024-07-18:acme::9xYz</c>) cannot be a configuration key,
+/// where <c>:</c> separates sections: key its entry by a name of your own and give the id in <see cref="Model"/>.
+/// </remarks>
 public sealed class ModelPrice
 {
     /// <summary>The largest decimal, the upper bound of the prices' ranges.</summary>
@@ -13,6 +17,15 @@ public sealed class ModelPrice
 
     /// <summary>The message of a price or limit below zero.</summary>
     internal const string NotNegative = "{0} must be zero or positive";
+
+    /// <summary>
+    /// Gets or sets the model id this price is for, when the entry's key cannot be it; <see langword="null"/> (the default)
+    /// when the key is the model id. Configuration reads <c>:</c> in a key as a section separator, so a fine-tuned model's id
+    /// goes here: <c>"Prices": { "support-ft": { "Model": "ft:gpt-4o-mini-2024-07-18:acme::9xYz", "InputPerMillion": 0.3 } }</c>.
+    /// It is matched as a key is: exactly, or as the longest id the called model is a variant of.
+    /// </summary>
+    [ConfigurationExample("ft:gpt-4o-mini-2024-07-18:acme::9xYz")]
+    public string? Model { get; set; }
 
     /// <summary>Gets or sets the price of one million input (prompt) tokens that were not served from the provider's cache. Default 0.</summary>
     [Range(typeof(decimal), "0", MaxDecimal, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true, ErrorMessage = NotNegative)]
@@ -41,7 +54,8 @@ public sealed class ModelPrice
     public decimal? TrainingPerMillion { get; set; }
 
     /// <summary>
-    /// Finds the price of a model in a price table: the exact key first (case-insensitive), then the longest key the id is a
+    /// Finds the price of a model in a price table: the exact key (or <see cref="Model"/>, when an entry sets it) first
+    /// (case-insensitive), then the longest key the id is a
     /// variant of (the key followed by <c>-</c>, <c>_</c>, <c>:</c>, <c>@</c> or <c>/</c>, as a dated snapshot
     /// <c>gpt-4o-mini-2024-07-18</c> is of <c>gpt-4o-mini</c>), as the usage middleware prices calls.
     /// </summary>
@@ -57,15 +71,16 @@ public sealed class ModelPrice
         int bestLength = -1;
         foreach (KeyValuePair<string, ModelPrice> candidate in prices)
         {
-            if (string.Equals(candidate.Key, modelId, StringComparison.OrdinalIgnoreCase))
+            string id = candidate.Value?.Model ?? candidate.Key;
+            if (string.Equals(id, modelId, StringComparison.OrdinalIgnoreCase))
             {
                 return candidate.Value;
             }
 
-            if (candidate.Key.Length > bestLength && ModelIds.IsVariantOf(modelId, candidate.Key))
+            if (id.Length > bestLength && ModelIds.IsVariantOf(modelId, id))
             {
                 best = candidate.Value;
-                bestLength = candidate.Key.Length;
+                bestLength = id.Length;
             }
         }
 
@@ -90,6 +105,7 @@ public sealed class ModelPrice
     /// <summary>Copies the price for the usage middleware, which keeps it while the caller may still change the options it passed.</summary>
     internal ModelPrice Clone() => new()
     {
+        Model = Model,
         InputPerMillion = InputPerMillion,
         OutputPerMillion = OutputPerMillion,
         CachedInputPerMillion = CachedInputPerMillion,

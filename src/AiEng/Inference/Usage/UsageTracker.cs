@@ -51,7 +51,7 @@ internal sealed class UsageTracker
         DefaultMaxOutputTokens = settings.DefaultMaxOutputTokensForBudget;
         Time = timeProvider ?? TimeProvider.System;
         _anchorWallClock = ReferenceEquals(Time, TimeProvider.System);
-        _prices = new PriceTable(settings.Prices.ToDictionary(price => price.Key, price => price.Value.Clone(), StringComparer.OrdinalIgnoreCase));
+        _prices = new PriceTable(settings.Prices.ToDictionary(price => price.Value.Model ?? price.Key, price => price.Value.Clone(), StringComparer.OrdinalIgnoreCase));
         _metrics = settings.EnableMetrics ? new UsageMetrics(meterFactory, settings.Currency) : null;
 
         _shared = ledger as ISharedUsageLedger;
