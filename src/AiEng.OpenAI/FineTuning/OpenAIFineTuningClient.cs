@@ -36,7 +36,13 @@ internal sealed class OpenAIFineTuningClient : IFineTuningClient
 {
     private readonly OpenAIFileClient _files;
     private readonly FineTuningClient _fineTuning;
+    /// <summary>The SDK job objects kept for cancelling and reading events without fetching the job again: at most this many.</summary>
+    internal const int MaxRememberedJobs = 256;
+
     private readonly ConcurrentDictionary<string, SdkJob> _jobs = new(StringComparer.Ordinal);
+
+    /// <summary>Gets how many job objects are kept (for tests of the bound).</summary>
+    internal int RememberedJobs => _jobs.Count;
 
     /// <summary>Initializes a new instance of the <see cref="OpenAIFineTuningClient"/> class.</summary>
     /// <param name="client">The OpenAI client whose file and fine-tuning clients are used.</param>
@@ -211,6 +217,13 @@ internal sealed class OpenAIFineTuningClient : IFineTuningClient
 
     private AiEng.FineTuning.FineTuningJob Remember(SdkJob job)
     {
+        // A process that follows many jobs would keep them all: past the bound the kept objects are dropped, and a job
+        // needed again is fetched again (one GET).
+        if (_jobs.Count >= MaxRememberedJobs && !_jobs.ContainsKey(job.JobId))
+        {
+            _jobs.Clear();
+        }
+
         _jobs[job.JobId] = job;
         return OpenAIFineTuningJson.ReadJob(job.GetRawResponse().Content, job);
     }

@@ -178,6 +178,28 @@ public sealed class OpenAIFineTuningClientTests
     }
 
     [Fact]
+    public async Task Keeps_a_bounded_number_of_job_objects_and_fetches_a_dropped_one_again_to_cancel_it()
+    {
+        await using var server = await OpenAITestServer.StartAsync(new() { FineTuningScript = _ => new OpenAITestFineTuningScript { QueuedPolls = 1000 } });
+        var client = FineTuningServer.Client(server);
+        var file = await client.UploadFileAsync(FineTuningServer.Content(), "train.jsonl");
+        var first = await client.CreateJobAsync("gpt-4o-mini", file.Id);
+
+        int peak = 0;
+        for (int i = 0; i < OpenAIFineTuningClient.MaxRememberedJobs + 10; i++)
+        {
+            await client.CreateJobAsync("gpt-4o-mini", file.Id);
+            peak = Math.Max(peak, ((OpenAIFineTuningClient)client).RememberedJobs);
+        }
+
+        var cancelled = await client.CancelJobAsync(first.Id);
+
+        Assert.Equal(OpenAIFineTuningClient.MaxRememberedJobs, peak);
+        Assert.InRange(((OpenAIFineTuningClient)client).RememberedJobs, 1, OpenAIFineTuningClient.MaxRememberedJobs);
+        Assert.Equal(FineTuningJobStatus.Cancelled, cancelled.Status);
+    }
+
+    [Fact]
     public async Task Lists_events_newest_first_and_checkpoints_with_their_metrics()
     {
         await using var server = await OpenAITestServer.StartAsync(new() { FineTuningScript = _ => OpenAITestFineTuningScript.Succeeding(runningPolls: 2) });
