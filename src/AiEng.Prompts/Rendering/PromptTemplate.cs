@@ -76,7 +76,7 @@ public sealed partial class PromptTemplate : IPromptTemplate
                 throw ParseError(error, section);
             }
 
-            section.Template = template;
+            section.Template = BoundedRanges.Apply(template);
         }
 
         foreach ((string name, string text) in _options.Partials)
@@ -363,8 +363,17 @@ public sealed partial class PromptTemplate : IPromptTemplate
                 $"Unknown variable '{name}' (strict mode). Declare it as an input, supply it, or render with StrictVariables = false.",
                 File.Source, line, column, e) { InputName = name };
         }
-        catch (Exception e) when (e is FluidException or InvalidOperationException or ParseException)
+        catch (FileNotFoundException e)
         {
+            // An include the compile-time check could not resolve (a name built at render time, or written oddly).
+            string known = _options.Partials.Count == 0 ? "none are given" : "the known ones are " + string.Join(", ", _options.Partials.Keys.Order(StringComparer.Ordinal).Select(static k => "'" + k + "'"));
+            throw new PromptException(
+                $"The '{section.Kind}' section includes the partial '{PartialFileProvider.PartialName(e.Message)}', which does not exist; {known} (PromptTemplateOptions.Partials, or *.liquid files beside the prompts).",
+                File.Source, section.Line, 1, e);
+        }
+        catch (Exception e) when (e is FluidException or InvalidOperationException or ParseException or ArgumentException or OverflowException or FormatException)
+        {
+            // Fluid's own faults on hostile templates (a filter given one named argument twice, a number out of range) too.
             throw new PromptException(
                 $"The '{section.Kind}' section failed to render (limits: {_options.MaxSteps} steps, recursion {_options.MaxRecursion}): {e.Message}",
                 File.Source, section.Line, 1, e);

@@ -9,9 +9,15 @@ public sealed class PromptTemplateOptions
     /// <summary>Gets the partials that <c>{% include 'name' %}</c> and <c>{% render 'name' %}</c> can use, by name (without <c>.liquid</c>). Empty by default.</summary>
     public IDictionary<string, string> Partials { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the maximum number of template statements one render may execute. Default 100,000.</summary>
+    /// <summary>The default of <see cref="MaxSteps"/>.</summary>
+    internal const int DefaultMaxSteps = 100_000;
+
+    /// <summary>
+    /// Gets or sets the maximum number of template statements one render may execute, and the most items a range
+    /// <c>(a..b)</c> may have. Default 100,000.
+    /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
-    public int MaxSteps { get; set; } = 100_000;
+    public int MaxSteps { get; set; } = DefaultMaxSteps;
 
     /// <summary>Gets or sets the maximum nesting depth of includes and blocks. Default 16.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
