@@ -584,6 +584,9 @@ public sealed partial class PromptTemplate : IPromptTemplate
             // No member is registered: inputs are converted to plain Fluid values, so templates reach no .NET object.
             MemberAccessStrategy = new DefaultMemberAccessStrategy(),
             FileProvider = new PartialFileProvider(_options.Partials.AsReadOnly()),
+
+            // Partials are compiled by Fluid when first included: their ranges are bounded as the sections' are.
+            TemplateParsed = static (_, template) => BoundedRanges.Apply(template),
             MaxSteps = _options.MaxSteps,
             MaxRecursion = _options.MaxRecursion,
             Now = static () => DateTimeOffset.UnixEpoch,

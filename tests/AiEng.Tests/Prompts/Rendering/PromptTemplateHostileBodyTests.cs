@@ -52,6 +52,17 @@ public class PromptTemplateHostileBodyTests
     }
 
     [Fact]
+    public void A_range_inside_a_partial_is_bounded_too()
+    {
+        var options = new PromptTemplateOptions();
+        options.Partials["many"] = "{% for i in (1..200000000) %}{{ i }}{% endfor %}";
+
+        PromptException error = RenderFails("{% include 'many' %}", options);
+
+        Assert.Contains("The range (1..200000000) has 200000000 items, more than the 100000 steps a render may take.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ranges_within_the_limits_render_as_before_and_the_limit_follows_max_steps()
     {
         PromptTemplate template = PromptTemplate.Parse(
