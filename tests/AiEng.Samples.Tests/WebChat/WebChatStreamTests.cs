@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AiEng.Samples.WebChat;
+using AiEng.Testing;
 
 namespace AiEng.Samples.Tests.WebChat;
 
@@ -105,6 +106,37 @@ public sealed class WebChatStreamTests(WebChatFixture fixture) : IClassFixture<W
         Assert.StartsWith("The question could not be answered: ", message, StringComparison.Ordinal);
         Assert.Contains("could not reach the provider", message, StringComparison.Ordinal);
         Assert.Contains("AiEng:Chat:Endpoint", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_that_breaks_after_part_of_the_answer_keeps_the_tokens_sent_then_gives_an_error_event_usage_and_done()
+    {
+        await using OpenAITestServer provider = await OpenAITestServer.StartAsync();
+        provider.ChatHandler = (_, _) => ValueTask.FromResult(new OpenAITestChatReply("Routers have a warranty of three years, and cables of two years, as the warranty page says [1]."));
+        provider.EnqueueFault(OpenAITestFault.BrokenStream(afterChunks: 3), OpenAITestServer.ChatCompletionsPath);
+        var settings = new Dictionary<string, string?>(WebChatServer.QuickRetry)
+        {
+            ["AiEng:Chat:Provider"] = "OpenAI",
+            ["AiEng:Chat:Model"] = "gpt-test",
+            ["AiEng:Chat:ApiKey"] = "sk-test",
+            ["AiEng:Chat:Endpoint"] = provider.BaseAddress.ToString(),
+        };
+        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, settings);
+
+        Answer broken = await server.AskAsync("How long is the warranty of a router?");
+        Answer next = await server.AskAsync("How long is the warranty of a router?");
+
+        // What streamed before the break stays on the page, then one readable error (no citations for a cut answer).
+        Assert.NotEmpty(broken.OfType("token"));
+        Assert.True(broken.IndexOfLast("token") < broken.IndexOfFirst("error"), broken.Body);
+        string brokenError = broken.ReadableError();
+        Assert.True(brokenError.StartsWith("The question could not be answered: ", StringComparison.Ordinal), brokenError);
+        Assert.Contains("streamed updates: the stream broke (HttpIOException)", brokenError, StringComparison.Ordinal);
+        Assert.StartsWith(broken.Text, "Routers have a warranty of three years, and cables of two years, as the warranty page says [1].", StringComparison.Ordinal);
+
+        // The server and the provider are fine afterwards: the next question is answered whole.
+        Assert.Empty(next.OfType("error"));
+        Assert.Equal("Routers have a warranty of three years, and cables of two years, as the warranty page says [1].", next.Text);
     }
 
     [Theory]

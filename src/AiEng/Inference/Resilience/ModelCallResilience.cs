@@ -224,6 +224,19 @@ internal sealed class ModelCallResilience
         }
     }
 
+    /// <summary>
+    /// The failure of a stream after its first update, as a <see cref="ModelRequestException"/> that names the provider and
+    /// model; <see langword="null"/> for a failure that is not the connection's (cancellation by the caller, AiEng's own errors).
+    /// </summary>
+    /// <param name="exception">The failure of the stream's enumerator.</param>
+    /// <param name="modelId">The model id of this call, if it overrides the default.</param>
+    /// <param name="updates">The updates received before it.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public ModelRequestException? StreamBroken(Exception exception, string? modelId, int updates, CancellationToken cancellationToken) =>
+        exception is IOException or HttpRequestException or TimeoutException && !cancellationToken.IsCancellationRequested
+            ? _failures.StreamBroken(exception, modelId, updates)
+            : null;
+
     /// <summary>Runs a call: the first attempt alone when possible, and the retry pipeline only after a retryable failure.</summary>
     private ValueTask<TResult> RunAsync<TResult, TState>(Func<ResilienceContext, TState, ValueTask<TResult>> attempt, ResilienceContext context, TState state)
     {

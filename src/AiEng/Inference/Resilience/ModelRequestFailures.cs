@@ -101,6 +101,15 @@ internal sealed class ModelRequestFailures
         return Create(message, exception, status, modelId, attempts, isTransient: true, retryAfter);
     }
 
+    /// <summary>A stream failed after its first update: it is not retried, since a retry would stream again what was already received.</summary>
+    public ModelRequestException StreamBroken(Exception exception, string? modelId, int updates)
+    {
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Subject(modelId)} stopped after {updates} streamed {(updates == 1 ? "update" : "updates")}: the stream broke ({Describe(exception)}). The answer received so far is incomplete; it was not retried, since a retry would stream again what was already received. Ask again, or check that the connection to the provider is stable.");
+        return Create(message, exception, ModelFailures.GetStatusCode(exception), modelId, attempts: 1, isTransient: true, retryAfter: null);
+    }
+
     /// <summary>The provider rejected the request with a client error that retrying cannot fix.</summary>
     public ModelRequestException Rejected(Exception exception, int status, string? modelId, int attempts)
     {

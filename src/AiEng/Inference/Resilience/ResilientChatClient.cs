@@ -134,7 +134,7 @@ public sealed class ResilientChatClient : DelegatingChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ModelRequestException">Before the first update: the provider rejected the request, retries were exhausted, the call timed out, or the circuit is open.</exception>
+    /// <exception cref="ModelRequestException">Before the first update: the provider rejected the request, retries were exhausted, the call timed out, or the circuit is open. After it: the stream broke (a connection or I/O failure), which is not retried.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>A typed pipeline given for <see cref="GetResponseAsync"/> (hedging, fallback) does not apply here; the untyped pipeline does, until the first update.</remarks>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -154,8 +154,25 @@ public sealed class ResilientChatClient : DelegatingChatClient
             }
 
             yield return stream.Enumerator.Current;
-            while (await stream.Enumerator.MoveNextAsync().ConfigureAwait(false))
+            int updates = 1;
+            while (true)
             {
+                bool more;
+                try
+                {
+                    more = await stream.Enumerator.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception exception) when (_resilience.StreamBroken(exception, options?.ModelId, updates, cancellationToken) is { } broken)
+                {
+                    throw broken;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                updates++;
                 yield return stream.Enumerator.Current;
             }
         }

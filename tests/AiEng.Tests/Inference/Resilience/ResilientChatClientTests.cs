@@ -575,6 +575,52 @@ public class ResilientChatClientTests
     }
 
     [Fact]
+    public async Task Streaming_turns_a_connection_that_breaks_after_the_first_update_into_a_ModelRequestException_naming_the_model_and_not_retried()
+    {
+        var time = Clock();
+        var broke = new IOException("The response ended prematurely.");
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, token) => Stream(broke, token, "a", "b"),
+            Metadata = new ChatClientMetadata("openai", null, "gpt-4o-mini"),
+        };
+        using var client = new ResilientChatClient(inner, Exact(o => o.BaseDelay = TimeSpan.Zero), time);
+
+        var texts = new List<string>();
+        var error = await Assert.ThrowsAsync<ModelRequestException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("secret prompt"))
+            {
+                texts.Add(update.Text);
+            }
+        });
+
+        Assert.Equal(["a", "b"], texts);
+        Assert.Equal(1, inner.CallCount);
+        Assert.Same(broke, error.InnerException);
+        Assert.StartsWith("The chat request to provider 'openai' (model 'gpt-4o-mini') stopped after 2 streamed updates: the stream broke (IOException).", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret prompt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("openai", "gpt-4o-mini", true), (error.ProviderName, error.ModelId, error.IsTransient));
+    }
+
+    [Fact]
+    public async Task Streaming_cancelled_by_the_caller_after_the_first_update_stays_a_cancellation()
+    {
+        var time = Clock();
+        using var cancellation = new CancellationTokenSource();
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Stream(null, token, "a", "b", "c") };
+        using var client = new ResilientChatClient(inner, Exact(o => o.BaseDelay = TimeSpan.Zero), time);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("hello", cancellationToken: cancellation.Token))
+            {
+                await cancellation.CancelAsync();
+            }
+        });
+    }
+
+    [Fact]
     public async Task Streaming_surfaces_a_client_error_before_the_first_update_at_once()
     {
         var time = Clock();
