@@ -48,8 +48,8 @@ internal static class ConfigurationKeys
         string fix = settings.GetProperty("Model") is not null
             ? $"key the entry by a name without ':' and give the id in its Model setting, for example {parent}:my-model:Model={entry}:{childKey} (environment variable {EnvironmentVariable(parent)}__my-model__Model={entry}:{childKey})"
             : "key the entry by a name without ':'";
-        return $"{entryPath}:{childKey} is not a setting of {settings.Name}: configuration reads ':' in a key as a section separator, so an entry keyed '{entry}:{childKey}...' "
-            + $"was split into the entry '{entry}' (with default settings) and sections below it; {fix}.";
+        return $"{entryPath}:{childKey} is not a setting of {settings.Name}. If the entry's key held ':' (as a fine-tuned model id does), configuration, which reads ':' as a section separator, "
+            + $"split '{entry}:{childKey}...' into an entry '{entry}' with default settings and sections below it: {fix}. Otherwise the section is misspelled or misplaced: remove it.";
     }
 
     /// <summary>

@@ -389,7 +389,7 @@ public class AiEngServiceCollectionExtensionsTests
         var error = Assert.Throws<OptionsValidationException>(() => StartupValidation.Validate(services));
 
         string failure = Assert.Single(error.Failures);
-        Assert.StartsWith("AiEng:Usage:Prices:ft:gpt-4o-mini-2024-07-18 is not a setting of ModelPrice: configuration reads ':' in a key as a section separator", failure, StringComparison.Ordinal);
+        Assert.StartsWith("AiEng:Usage:Prices:ft:gpt-4o-mini-2024-07-18 is not a setting of ModelPrice. If the entry's key held ':' (as a fine-tuned model id does), configuration, which reads ':' as a section separator, split 'ft:gpt-4o-mini-2024-07-18...' into an entry 'ft' with default settings", failure, StringComparison.Ordinal);
         Assert.Contains("AiEng:Usage:Prices:my-model:Model=ft:gpt-4o-mini-2024-07-18", failure, StringComparison.Ordinal);
         Assert.Contains("AiEng__Usage__Prices__my-model__Model=", failure, StringComparison.Ordinal);
     }
