@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AiEng.Shared;
 
 namespace AiEng.Evaluation;
 
@@ -39,6 +40,13 @@ internal static partial class JudgeOutput
             if (end < 0)
             {
                 break;
+            }
+
+            if (JsonSurrogates.FindUnpaired(body.AsSpan(start, end - start + 1)) >= 0)
+            {
+                // Parsed, it would throw when its text is read: an object with a lone surrogate escape is not read.
+                start = body.IndexOf('{', start + 1);
+                continue;
             }
 
             try

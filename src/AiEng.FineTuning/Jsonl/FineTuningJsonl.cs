@@ -295,6 +295,11 @@ public static class FineTuningJsonl
 
     private static T ParseLine<T>(string line, string id, Func<JsonElement, string, T> parse)
     {
+        if (JsonSurrogates.FindUnpaired(line) is int unpaired and >= 0)
+        {
+            throw new JsonFieldException(null, $"the line holds an unpaired UTF-16 surrogate escape at character {unpaired + 1} (an escape from \\uD800 to \\uDFFF must be half of a pair), so its text cannot be read");
+        }
+
         JsonDocument document;
         try
         {

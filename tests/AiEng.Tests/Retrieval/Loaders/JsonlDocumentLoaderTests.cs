@@ -164,4 +164,19 @@ public class JsonlDocumentLoaderTests
         Assert.Equal(["a\uFFFDb", "c\uFFFD"], documents.Select(d => d.Text));
         Assert.Equal(DocumentLoadIssueKind.InvalidUtf8, Assert.Single(issues).Kind);
     }
+
+    [Fact]
+    public async Task A_line_with_an_unpaired_surrogate_escape_fails_naming_its_line_while_pairs_and_escaped_backslashes_load()
+    {
+        // Found by fuzzing with a JSON dictionary: System.Text.Json parses "\ud800" but throws InvalidOperationException
+        // when the string is read, which escaped the loader.
+        string good = "{\"id\":\"a\",\"text\":\"smile \\ud83d\\ude00 and a path C:\\\\ud800\"}";
+        string bad = "{\"id\":\"b\",\"text\":\"x\\ud800y\"}";
+
+        var (documents, _) = await TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(good, "ok.jsonl"));
+        var error = await Assert.ThrowsAsync<DocumentLoadException>(() => TestSources.LoadAsync(new JsonlDocumentLoader(), TestSources.FromText(good + "\n" + bad, "bad.jsonl")));
+
+        Assert.Equal("smile \U0001F600 and a path C:\\ud800", Assert.Single(documents).Text);
+        Assert.Contains("'bad.jsonl' at line 2: the line holds an unpaired UTF-16 surrogate escape at character 20", error.Message, StringComparison.Ordinal);
+    }
 }
