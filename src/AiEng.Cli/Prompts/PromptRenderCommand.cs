@@ -39,7 +39,7 @@ internal static class PromptRenderCommand
             string partials = context.GetValue(PartialsDirectory) is { } given
                 ? context.ExistingDirectory(given, "--partials")
                 : Path.GetDirectoryName(Path.GetFullPath(path))!;
-            PromptTemplate template = PromptTemplate.Load(path, WithPartials(partials));
+            PromptTemplate template = PromptTemplate.Load(path, new PromptTemplateOptions().AddPartialsFrom(partials));
             Dictionary<string, object?> inputs = ParseInputs(template.File, context.GetValue(Inputs) ?? [], context);
             PromptRenderResult result = template.Render(inputs);
             context.WriteResult(
@@ -69,19 +69,6 @@ internal static class PromptRenderCommand
                 });
             return Task.FromResult(ExitCodes.Ok);
         });
-    }
-
-    // The partials as PromptRegistry.FromDirectory names them: by their path under the directory, without ".liquid".
-    private static PromptTemplateOptions WithPartials(string directory)
-    {
-        var options = new PromptTemplateOptions();
-        foreach (string partial in Directory.EnumerateFiles(directory, "*" + PromptRegistry.PartialExtension, SearchOption.AllDirectories))
-        {
-            string name = Path.GetRelativePath(directory, partial).Replace('\\', '/');
-            options.Partials[name[..^PromptRegistry.PartialExtension.Length]] = System.IO.File.ReadAllText(partial);
-        }
-
-        return options;
     }
 
     // NAME=VALUE pairs typed by the prompt's declared inputs: the library validates the values, the tool only turns

@@ -215,17 +215,8 @@ public sealed class PromptRegistry : IPromptRegistry
     private static IEnumerable<string> PromptFiles(string directory) =>
         Directory.EnumerateFiles(directory, "*" + PromptExtension, SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 
-    private static PromptTemplateOptions CopyOptionsWithPartials(string directory, PromptTemplateOptions? options)
-    {
-        PromptTemplateOptions compile = CopyOptions(options);
-        foreach (string path in Directory.EnumerateFiles(directory, "*" + PartialExtension, SearchOption.AllDirectories))
-        {
-            string name = Path.GetRelativePath(directory, path).Replace('\\', '/');
-            compile.Partials[name[..^PartialExtension.Length]] = File.ReadAllText(path);
-        }
-
-        return compile;
-    }
+    private static PromptTemplateOptions CopyOptionsWithPartials(string directory, PromptTemplateOptions? options) =>
+        CopyOptions(options).AddPartialsFrom(directory);
 
     private static PromptTemplateOptions CopyOptions(PromptTemplateOptions? options)
     {

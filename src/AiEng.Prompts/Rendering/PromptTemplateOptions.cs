@@ -23,6 +23,27 @@ public sealed class PromptTemplateOptions
     [Range(1, int.MaxValue, ErrorMessage = "{0} must be at least 1")]
     public int MaxRecursion { get; set; } = 16;
 
+    /// <summary>
+    /// Adds every <c>*.liquid</c> file under <paramref name="directory"/> (searched recursively) to <see cref="Partials"/>,
+    /// named by its path under the directory without the extension (<c>shared/tone.liquid</c> is <c>shared/tone</c>), as
+    /// <see cref="PromptRegistry.FromDirectory"/> names them.
+    /// </summary>
+    /// <param name="directory">The directory.</param>
+    /// <returns>These options.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null or white space.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
+    public PromptTemplateOptions AddPartialsFrom(string directory)
+    {
+        Throw.IfNullOrWhitespace(directory);
+        foreach (string path in Directory.EnumerateFiles(directory, "*" + PromptRegistry.PartialExtension, SearchOption.AllDirectories))
+        {
+            string name = Path.GetRelativePath(directory, path).Replace('\\', '/');
+            Partials[name[..^PromptRegistry.PartialExtension.Length]] = File.ReadAllText(path);
+        }
+
+        return this;
+    }
+
     internal PromptTemplateOptions CloneAndValidate()
     {
         Throw.IfLessThan(MaxSteps, 1);
