@@ -7,8 +7,10 @@ namespace AiEng.Samples.WebChat;
 
 /// <summary>
 /// The server-sent events of one answer, in this order: <c>token</c> (a piece of the answer's text, many), <c>citation</c>
-/// (a cited source, one each), <c>usage</c> (the request's tokens and cost), then <c>done</c>. A failure sends
-/// <c>error</c> with a readable message in place of the rest of the answer, then <c>usage</c> and <c>done</c>.
+/// (a cited source, one each), <c>usage</c> (the request's tokens and cost), then <c>done</c>. An answer the model stopped
+/// before its end (at the output-token limit, or by its content filter) sends <c>notice</c> after its text. A failure,
+/// including an answer with no text, sends <c>error</c> with a readable message in place of the rest of the answer, then
+/// <c>usage</c> and <c>done</c>.
 /// Every event's data is one JSON object with camel-case names.
 /// </summary>
 internal static class ChatEvents
@@ -46,6 +48,9 @@ internal static class ChatEvents
     }
 
     public static SseItem<string> Error(string message) => Create("error", new { message });
+
+    /// <summary>An answer that was stopped before its end: the finish reason (<c>length</c>, <c>content_filter</c>) and a readable message.</summary>
+    public static SseItem<string> Notice(string reason, string message) => Create("notice", new { reason, message });
 
     public static SseItem<string> Done() => Create("done", new { });
 

@@ -84,6 +84,8 @@ internal sealed partial class WebChatAnswerer
                 .ToList();
 
             IReadOnlyList<Citation> citations = [];
+            ChatFinishReason? finishReason = null;
+            bool answered = false;
             string? error = null;
             try
             {
@@ -91,6 +93,7 @@ internal sealed partial class WebChatAnswerer
                 {
                     if (update.Text is { Length: > 0 } text)
                     {
+                        answered = true;
                         await events.WriteAsync(ChatEvents.Token(text), cancellationToken);
                     }
 
@@ -98,11 +101,20 @@ internal sealed partial class WebChatAnswerer
                     {
                         citations = cited;
                     }
+
+                    finishReason = update.FinishReason ?? finishReason;
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 error = Describe(ex);
+            }
+
+            // A stream that ended without text is a failed answer, and one the model stopped early says so: otherwise the
+            // page would show a blank answer, or a cut one as if it were whole.
+            if (error is null && !answered)
+            {
+                error = NoAnswer(finishReason);
             }
 
             if (error is not null)
@@ -111,6 +123,11 @@ internal sealed partial class WebChatAnswerer
             }
             else
             {
+                if (CutShort(finishReason) is { } notice)
+                {
+                    await events.WriteAsync(ChatEvents.Notice(finishReason!.Value.Value, notice), cancellationToken);
+                }
+
                 foreach (Citation citation in citations)
                 {
                     await events.WriteAsync(ChatEvents.Citation(citation), cancellationToken);
@@ -133,6 +150,23 @@ internal sealed partial class WebChatAnswerer
             events.TryComplete();
         }
     }
+
+    /// <summary>The message for an answer stream that ended without any text.</summary>
+    private string NoAnswer(ChatFinishReason? finishReason)
+    {
+        Log.NoAnswer(_logger, finishReason?.Value ?? "(none)");
+        return finishReason == ChatFinishReason.ContentFilter
+            ? "The model's content filter stopped the answer before it began (finish reason: content_filter). Rephrase the question."
+            : $"The model returned an answer with no text (finish reason: {finishReason?.Value ?? "none"}). Try again.";
+    }
+
+    /// <summary>The notice for an answer the model stopped before its end, or <see langword="null"/> for a finished one.</summary>
+    private static string? CutShort(ChatFinishReason? finishReason) =>
+        finishReason == ChatFinishReason.Length
+            ? "The answer was cut short at the model's output-token limit (finish reason: length). Ask for a shorter answer, or raise the chat model's MaxOutputTokens."
+            : finishReason == ChatFinishReason.ContentFilter
+                ? "The model's content filter stopped the answer part way (finish reason: content_filter); what is shown is incomplete."
+                : null;
 
     /// <summary>A message for the page: AiEng's own (which name the setting to change and never hold keys or prompts), or a generic one.</summary>
     private string Describe(Exception exception)
@@ -168,5 +202,8 @@ internal sealed partial class WebChatAnswerer
 
         [LoggerMessage(4, LogLevel.Error, "An answer failed with {Type}.")]
         public static partial void AnswerFailed(ILogger logger, string type, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Warning, "The model returned an answer with no text (finish reason {FinishReason}).")]
+        public static partial void NoAnswer(ILogger logger, string finishReason);
     }
 }

@@ -1,5 +1,5 @@
 // The web chat page: posts a question to /api/ask and reads the server-sent events of the answer as they arrive
-// (token, citation, usage, error, done). Model output only ever goes into the page as text (textContent, text nodes)
+// (token, notice, citation, usage, error, done). Model output only ever goes into the page as text (textContent, text nodes)
 // and links only as the server's own /source/ paths: nothing received is ever parsed as HTML.
 "use strict";
 
@@ -73,11 +73,13 @@ async function ask(question) {
   const text = element("div", "answer-text");
   const error = element("p", "error");
   error.hidden = true;
+  const notice = element("p", "notice");
+  notice.hidden = true;
   const sourcesTitle = element("h3", "sources-title", "Sources");
   sourcesTitle.hidden = true;
   const sources = element("ol", "sources");
   const usage = element("p", "usage");
-  answer.append(text, error, sourcesTitle, sources, usage);
+  answer.append(text, notice, error, sourcesTitle, sources, usage);
   turn.append(answer);
   conversation.append(turn);
 
@@ -113,6 +115,11 @@ async function ask(question) {
       }
       case "usage":
         usage.textContent = describeUsage(event.data);
+        break;
+      case "notice":
+        notice.textContent = event.data.message;
+        notice.hidden = false;
+        answer.dataset.finish = event.data.reason;
         break;
       case "error":
         fail(event.data.message);

@@ -114,14 +114,7 @@ public sealed class WebChatStreamTests(WebChatFixture fixture) : IClassFixture<W
         await using OpenAITestServer provider = await OpenAITestServer.StartAsync();
         provider.ChatHandler = (_, _) => ValueTask.FromResult(new OpenAITestChatReply("Routers have a warranty of three years, and cables of two years, as the warranty page says [1]."));
         provider.EnqueueFault(OpenAITestFault.BrokenStream(afterChunks: 3), OpenAITestServer.ChatCompletionsPath);
-        var settings = new Dictionary<string, string?>(WebChatServer.QuickRetry)
-        {
-            ["AiEng:Chat:Provider"] = "OpenAI",
-            ["AiEng:Chat:Model"] = "gpt-test",
-            ["AiEng:Chat:ApiKey"] = "sk-test",
-            ["AiEng:Chat:Endpoint"] = provider.BaseAddress.ToString(),
-        };
-        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, settings);
+        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, OpenAIChat(provider));
 
         Answer broken = await server.AskAsync("How long is the warranty of a router?");
         Answer next = await server.AskAsync("How long is the warranty of a router?");
@@ -138,6 +131,59 @@ public sealed class WebChatStreamTests(WebChatFixture fixture) : IClassFixture<W
         Assert.Empty(next.OfType("error"));
         Assert.Equal("Routers have a warranty of three years, and cables of two years, as the warranty page says [1].", next.Text);
     }
+
+    [Theory]
+    [InlineData("length", "The answer was cut short at the model's output-token limit (finish reason: length).")]
+    [InlineData("content_filter", "The model's content filter stopped the answer part way (finish reason: content_filter)")]
+    public async Task An_answer_the_model_stopped_before_its_end_keeps_its_text_and_says_why_in_a_notice(string finishReason, string expected)
+    {
+        await using OpenAITestServer provider = await OpenAITestServer.StartAsync();
+        provider.ChatHandler = (_, _) => ValueTask.FromResult(new OpenAITestChatReply("Routers have a warranty of three") { FinishReason = finishReason });
+        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, OpenAIChat(provider));
+
+        Answer answer = await server.AskAsync("How long is the warranty of a router?");
+
+        Assert.Empty(answer.OfType("error"));
+        Assert.Equal("Routers have a warranty of three", answer.Text);
+        JsonElement notice = Assert.Single(answer.OfType("notice")).Data;
+        Assert.Equal(finishReason, notice.GetProperty("reason").GetString());
+        Assert.StartsWith(expected, notice.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(answer.IndexOfLast("token") < answer.IndexOfFirst("notice"), answer.Body);
+        Assert.Equal(["usage", "done"], answer.Events.TakeLast(2).Select(e => e.Type));
+    }
+
+    [Theory]
+    [InlineData("stop", "The model returned an answer with no text (finish reason: stop). Try again.")]
+    [InlineData("content_filter", "The model's content filter stopped the answer before it began (finish reason: content_filter). Rephrase the question.")]
+    public async Task An_answer_with_no_text_gives_an_error_event_with_its_finish_reason_not_a_blank_answer(string finishReason, string expected)
+    {
+        await using OpenAITestServer provider = await OpenAITestServer.StartAsync();
+        provider.ChatHandler = (_, _) => ValueTask.FromResult(new OpenAITestChatReply(string.Empty) { FinishReason = finishReason });
+        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, OpenAIChat(provider));
+
+        Answer answer = await server.AskAsync("How long is the warranty of a router?");
+
+        Assert.Empty(answer.OfType("token"));
+        Assert.Equal(expected, answer.ReadableError());
+        Assert.Empty(answer.OfType("notice"));
+    }
+
+    [Fact]
+    public async Task A_finished_answer_has_no_notice()
+    {
+        Answer answer = await fixture.Server.AskAsync("How long are cables guaranteed?");
+
+        Assert.NotEmpty(answer.OfType("token"));
+        Assert.Empty(answer.OfType("notice"));
+    }
+
+    private static Dictionary<string, string?> OpenAIChat(OpenAITestServer provider) => new(WebChatServer.QuickRetry)
+    {
+        ["AiEng:Chat:Provider"] = "OpenAI",
+        ["AiEng:Chat:Model"] = "gpt-test",
+        ["AiEng:Chat:ApiKey"] = "sk-test",
+        ["AiEng:Chat:Endpoint"] = provider.BaseAddress.ToString(),
+    };
 
     [Theory]
     [InlineData("   ", "The question is empty")]
