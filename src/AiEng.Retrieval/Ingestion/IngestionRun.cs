@@ -384,6 +384,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
             (PendingDocument pending, DocumentChunk chunk) = items[i];
             ReadOnlyMemory<float> vector = embeddings[i].Vector;
             await CheckDimensionsAsync(vector.Length, pending.Document, cancellationToken).ConfigureAwait(false);
+            CheckFinite(vector.Span, pending.Document, chunk);
             pending.Add(ChunkRecords.Create(pending.Document, chunk, vector, _settings.FilterableFields));
         }
 
@@ -667,6 +668,24 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
         else if (_dimensions != actual)
         {
             throw Mismatch(_dimensions.Value, actual, document, $"earlier embeddings of this run have {_dimensions} dimensions");
+        }
+    }
+
+    /// <summary>
+    /// Refuses an embedding holding NaN or an infinity: a failing model's output, which no similarity can use (every score
+    /// against it is NaN), so it must not be written.
+    /// </summary>
+    private void CheckFinite(ReadOnlySpan<float> vector, Document document, DocumentChunk chunk)
+    {
+        if (EmbeddingChecks.DescribeNonFinite(vector) is { } problem)
+        {
+            throw new IngestionException(
+                $"The embedding generator returned an embedding {problem} for chunk {chunk.Index.ToString(CultureInfo.InvariantCulture)} of document '{document.Id}'; " +
+                "an embedding must hold finite numbers. Nothing of this document was written: check the embedding model and ingest again.")
+            {
+                DocumentId = document.Id,
+                CollectionName = _collection.Name,
+            };
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AiEng.Testing;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.Simmy;
@@ -30,7 +31,14 @@ internal sealed class Chaos(double rate, int seed)
     public int Outcomes => Volatile.Read(ref _outcomes);
 
     /// <summary>A pipeline of latency, faults and, when <paramref name="outcomes"/> are given, one of them picked at random in place of the result.</summary>
-    public ResiliencePipeline<T> Pipeline<T>(params Func<T>[] outcomes)
+    public ResiliencePipeline<T> Pipeline<T>(params Func<T>[] outcomes) =>
+        Pipeline<T>([.. outcomes.Select(static outcome => (Func<ResilienceContext, T>)(_ => outcome()))]);
+
+    /// <summary>
+    /// A pipeline of latency, faults and one of <paramref name="outcomes"/> picked at random in place of the result, each
+    /// built from the call's context (which can carry the call's input, as <see cref="ChaosEmbeddingGenerator"/>'s does).
+    /// </summary>
+    public ResiliencePipeline<T> Pipeline<T>(IReadOnlyList<Func<ResilienceContext, T>> outcomes)
     {
         var builder = new ResiliencePipelineBuilder<T>()
             .AddChaosLatency(new ChaosLatencyStrategyOptions { InjectionRate = rate, Latency = TimeSpan.FromMilliseconds(2), Randomizer = Next })
@@ -44,17 +52,17 @@ internal sealed class Chaos(double rate, int seed)
                     return new HttpRequestException("chaos: the service is unavailable", null, HttpStatusCode.ServiceUnavailable);
                 }),
             });
-        if (outcomes.Length > 0)
+        if (outcomes.Count > 0)
         {
             builder.AddChaosOutcome(new ChaosOutcomeStrategyOptions<T>
             {
                 InjectionRate = rate,
                 Randomizer = Next,
-                OutcomeGenerator = _ =>
+                OutcomeGenerator = arguments =>
                 {
                     Interlocked.Increment(ref _outcomes);
-                    var outcome = outcomes[(int)(Next() * outcomes.Length)];
-                    return ValueTask.FromResult<Outcome<T>?>(Outcome.FromResult(outcome()));
+                    var outcome = outcomes[(int)(Next() * outcomes.Count)];
+                    return ValueTask.FromResult<Outcome<T>?>(Outcome.FromResult(outcome(arguments.Context)));
                 },
             });
         }
@@ -107,14 +115,75 @@ internal static class ChaosOutcomes
 
     /// <summary>An embedding result with no embedding at all, whatever the number of texts; the provider still charged one token for it.</summary>
     public static GeneratedEmbeddings<Embedding<float>> NoEmbeddings() => new() { Usage = new UsageDetails { InputTokenCount = 1 } };
+
+    /// <summary>The text whose embedding <see cref="LookAlikeEmbeddings"/> gives every text of the call.</summary>
+    public const string LookAlikeText = "a text about something else";
+
+    /// <summary>
+    /// An embedding result shaped like the real one for <paramref name="texts"/> (one embedding per text, of
+    /// <paramref name="dimensions"/> dimensions) but made with <paramref name="vector"/> for each; one token charged.
+    /// </summary>
+    public static GeneratedEmbeddings<Embedding<float>> Embeddings(string[] texts, Func<int, float[]> vector) =>
+        new(texts.Select((_, i) => new Embedding<float>(vector(i)))) { Usage = new UsageDetails { InputTokenCount = 1 } };
+
+    /// <summary>One embedding per text but the last (a result one short); one token charged.</summary>
+    public static GeneratedEmbeddings<Embedding<float>> MissingEmbedding(ResilienceContext context, int dimensions)
+    {
+        string[] texts = context.Properties.GetValue(ChaosEmbeddingGenerator.Texts, []);
+        return Embeddings(texts[..^1], _ => TestVectors.HashedBagOfWords(LookAlikeText, dimensions));
+    }
+
+    /// <summary>One embedding per text, of the right size, whose first holds NaN.</summary>
+    public static GeneratedEmbeddings<Embedding<float>> NaNEmbeddings(ResilienceContext context, int dimensions) =>
+        Embeddings(context.Properties.GetValue(ChaosEmbeddingGenerator.Texts, []), i =>
+        {
+            float[] vector = TestVectors.HashedBagOfWords(LookAlikeText, dimensions);
+            vector[dimensions / 2] = i == 0 ? float.NaN : vector[dimensions / 2];
+            return vector;
+        });
+
+    /// <summary>One embedding per text, each one dimension short (another model's size).</summary>
+    public static GeneratedEmbeddings<Embedding<float>> WrongSizeEmbeddings(ResilienceContext context, int dimensions) =>
+        Embeddings(context.Properties.GetValue(ChaosEmbeddingGenerator.Texts, []), _ => TestVectors.HashedBagOfWords(LookAlikeText, dimensions - 1));
+
+    /// <summary>
+    /// One embedding per text, of the right size and finite, but each the embedding of <see cref="LookAlikeText"/>: no
+    /// ingestor can tell it from a real result.
+    /// </summary>
+    public static GeneratedEmbeddings<Embedding<float>> LookAlikeEmbeddings(ResilienceContext context, int dimensions) =>
+        Embeddings(context.Properties.GetValue(ChaosEmbeddingGenerator.Texts, []), _ => TestVectors.HashedBagOfWords(LookAlikeText, dimensions));
 }
 
-/// <summary>An embedding model behind chaos: faults and latency before the call reaches it, wrong results in place of its own.</summary>
+/// <summary>
+/// An embedding model behind chaos: faults and latency before the call reaches it, wrong results in place of its own. The
+/// texts of the call are in the resilience context's <see cref="Texts"/> property, for outcomes shaped like the real result.
+/// </summary>
 internal sealed class ChaosEmbeddingGenerator(IEmbeddingGenerator<string, Embedding<float>> inner, ResiliencePipeline<GeneratedEmbeddings<Embedding<float>>> chaos)
     : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
 {
-    public override Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        chaos.ExecuteAsync(async token => await base.GenerateAsync(values, options, token).ConfigureAwait(false), cancellationToken).AsTask();
+    /// <summary>The texts of the call being made.</summary>
+    public static readonly ResiliencePropertyKey<string[]> Texts = new("chaos.texts");
+
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        string[] texts = [.. values];
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            context.Properties.Set(Texts, texts);
+            return await chaos.ExecuteAsync(
+                async (context, state) => await state.Generator.BaseGenerateAsync(state.Texts, state.Options, context.CancellationToken).ConfigureAwait(false),
+                context,
+                (Generator: this, Texts: texts, Options: options)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private Task<GeneratedEmbeddings<Embedding<float>>> BaseGenerateAsync(string[] texts, EmbeddingGenerationOptions? options, CancellationToken cancellationToken) =>
+        base.GenerateAsync(texts, options, cancellationToken);
 }
 
 /// <summary>A chat model behind chaos: faults and latency before the call reaches it, wrong answers in place of its own.</summary>

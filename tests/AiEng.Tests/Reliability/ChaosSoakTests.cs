@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using AiEng.Evaluation;
 using AiEng.Inference;
 using AiEng.Retrieval;
@@ -7,6 +8,7 @@ using AiEng.Testing;
 using AiEng.Tests.Retrieval.Ingestion;
 using AiEng.Tests.TestSupport;
 using Microsoft.Extensions.AI;
+using Polly;
 using Xunit.Abstractions;
 
 namespace AiEng.Tests.Reliability;
@@ -22,6 +24,9 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
 {
     private static readonly int Scale =
         int.TryParse(Environment.GetEnvironmentVariable("AIENG_SOAK_SCALE"), NumberStyles.None, CultureInfo.InvariantCulture, out int scale) && scale > 0 ? scale : 1;
+
+    // The size of the soak's embeddings.
+    private const int Dimensions = 8;
 
     // A store fault or a broken embedding result fails an ingestion run (neither is retried: the run stops and a rerun
     // resumes), so at 30% a run commits only a few documents; the bound only stops a soak that makes no progress.
@@ -57,14 +62,31 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
                     paid.Enqueue(text);
                 }
 
-                return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(texts.Select(static t => new Embedding<float>(TestVectors.HashedBagOfWords(t, 8)))) { Usage = new UsageDetails { InputTokenCount = texts.Length } });
+                return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(texts.Select(static t => new Embedding<float>(TestVectors.HashedBagOfWords(t, Dimensions)))) { Usage = new UsageDetails { InputTokenCount = texts.Length } });
             },
         };
-        IEmbeddingGenerator<string, Embedding<float>> embedder = new ChaosEmbeddingGenerator(model, chaos.Pipeline(ChaosOutcomes.NoEmbeddings)).AsBuilder()
+        // Results put in the model's place: broken ones (none, one short, holding NaN, another model's size), which must
+        // fail the run before anything of their documents is written, and ones that look right (the right number and
+        // size, finite, but of another text), which no ingestor can tell from the model's and are committed as they came.
+        int lookAlikeTexts = 0;
+        Func<ResilienceContext, GeneratedEmbeddings<Embedding<float>>>[] outcomes =
+        [
+            _ => ChaosOutcomes.NoEmbeddings(),
+            context => ChaosOutcomes.MissingEmbedding(context, Dimensions),
+            context => ChaosOutcomes.NaNEmbeddings(context, Dimensions),
+            context => ChaosOutcomes.WrongSizeEmbeddings(context, Dimensions),
+            context =>
+            {
+                GeneratedEmbeddings<Embedding<float>> lookAlike = ChaosOutcomes.LookAlikeEmbeddings(context, Dimensions);
+                Interlocked.Add(ref lookAlikeTexts, lookAlike.Count);
+                return lookAlike;
+            },
+        ];
+        IEmbeddingGenerator<string, Embedding<float>> embedder = new ChaosEmbeddingGenerator(model, chaos.Pipeline(outcomes)).AsBuilder()
             .UseUsageTracking(ledger)
             .UseResilience(o => Retries(o))
             .Build();
-        var store = new FakeChunkCollection(atomic: true) { OnWrite = _ => chaos.MaybeFail("the store's commit") };
+        var store = new FakeChunkCollection(atomic: true, dimensions: Dimensions) { ExposesDefinition = true, OnWrite = _ => chaos.MaybeFail("the store's commit") };
         var ingestor = new DocumentIngestor(store, embedder, new ParagraphChunker(), new DocumentIngestorOptions { EmbeddingBatchSize = 4 });
         Document[] corpus = [.. Enumerable.Range(0, documents).Select(i => new Document($"doc-{i:D4}", $"Document {i} first paragraph.\n\nDocument {i} second paragraph.\n\nDocument {i} third paragraph."))];
 
@@ -91,10 +113,29 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             }
         }
 
-        // Every paid call is recorded once: a token per text that reached the model, and the one token of each broken result.
+        // Every paid call is recorded once: a token per text that reached the model, and the one token of each result put
+        // in its place.
         Assert.Equal(paid.Count + chaos.Outcomes, ledger.GetTotals().InputTokens);
         Assert.Equal(documents, committed.Count);
-        output.WriteLine($"ingestion at {rate:P0}: {documents} documents, {runs} runs ({failures} failed), {chaos.Faults} faults and {chaos.Outcomes} broken results injected, {paid.Count} texts paid for {documents * 3} chunks (seed {seed})");
+
+        // Every stored vector is the model's for its own text or a look-alike's, whole: none broken, none of a failed result.
+        float[] lookAlikeVector = TestVectors.HashedBagOfWords(ChaosOutcomes.LookAlikeText, Dimensions);
+        int keptLookAlikes = 0;
+        foreach (ChunkRecord record in store.Records)
+        {
+            float[] stored = record.Embedding.ToArray();
+            if (stored.SequenceEqual(lookAlikeVector))
+            {
+                keptLookAlikes++;
+            }
+            else
+            {
+                Assert.True(stored.SequenceEqual(TestVectors.HashedBagOfWords(record.Text, Dimensions)), $"chunk {record.DocumentId}#{record.ChunkIndex} holds a vector of neither its text nor a look-alike (seed {seed})");
+            }
+        }
+
+        Assert.True(keptLookAlikes <= lookAlikeTexts, $"{keptLookAlikes} look-alike vectors stored, {lookAlikeTexts} injected (seed {seed})");
+        output.WriteLine($"ingestion at {rate:P0}: {documents} documents, {runs} runs ({failures} failed), {chaos.Faults} faults and {chaos.Outcomes} results injected in the model's place ({lookAlikeTexts} look-alike embeddings, {keptLookAlikes} of them kept), {paid.Count} texts paid for {documents * 3} chunks (seed {seed})");
     }
 
     [Theory]
@@ -275,7 +316,9 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         Assert.True(
             message.Contains("failed with HTTP 503 (a server error at the provider) after 3 attempts", StringComparison.Ordinal)
                 || message.Contains("chaos: the store's commit failed", StringComparison.Ordinal)
-                || message.Contains("The embedding generator returned 0 embeddings for", StringComparison.Ordinal),
+                || Regex.IsMatch(message, "The embedding generator returned ([0-9]+) embeddings for ([0-9]+) texts")
+                || message.Contains("The embedding generator returned an embedding holding NaN", StringComparison.Ordinal)
+                || message.Contains("Embedding dimension mismatch", StringComparison.Ordinal),
             $"unclear error (seed {seed}): {error}");
     }
 }

@@ -481,6 +481,28 @@ public sealed partial class DocumentIngestorTests
         Assert.Contains("returned 1 embeddings for 2 texts", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public async Task Refuses_an_embedding_that_holds_a_non_finite_number_naming_the_document_and_chunk_and_writes_none_of_that_document(float bad, string shown)
+    {
+        // The second document's second chunk comes back broken; the first document is committed, none of the second is.
+        var embedder = new TestEmbeddingGenerator
+        {
+            GenerateAsyncCallback = (values, _, _) => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(
+                values.Select(text => new Embedding<float>(text == "b two" ? new float[] { 1, bad, 3 } : new float[] { 1, 2, 3 })))),
+        };
+        var collection = new FakeChunkCollection(atomic: true);
+        var ingestor = new DocumentIngestor(collection, embedder, new ParagraphChunker(), new DocumentIngestorOptions { EmbeddingBatchSize = 1 });
+
+        IngestionException error = await Assert.ThrowsAsync<IngestionException>(() => ingestor.IngestAsync(Stream(Doc("a", "a one", "a two"), Doc("b", "b one", "b two"))));
+
+        Assert.Equal("b", error.DocumentId);
+        Assert.Contains($"an embedding holding {shown} (at position 1 of 3) for chunk 1 of document 'b'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["a#0", "a#1"], collection.Records.Select(Chunks.Label).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Skips_and_reports_a_document_the_chunker_yields_no_chunks_for()
     {

@@ -27,6 +27,22 @@ public class VectorStoreRetrieverTests
         Assert.False(collection.LastSearchOptions!.IncludeVectors);
     }
 
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public async Task A_query_embedding_that_holds_a_non_finite_number_fails_clearly_instead_of_finding_nothing(float bad, string shown)
+    {
+        var collection = await CreateCollectionAsync(Chunks.BagOfWords());
+        var broken = TestEmbeddingGenerator.FromFunction(_ => [0.5f, bad, 0.5f]);
+        IRetriever[] retrievers = [new VectorStoreRetriever(collection, broken), new RerankingRetriever(new VectorStoreRetriever(collection, Chunks.BagOfWords()), new MmrReranker(broken))];
+
+        foreach (IRetriever retriever in retrievers)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => retriever.RetrieveAsync("solar panels", 2));
+            Assert.Contains($"returned a query embedding holding {shown} (at position 1 of 3); an embedding must hold finite numbers", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Passes_its_filter_and_the_embeddings_flag_to_the_collection_and_copies_its_options()
     {
