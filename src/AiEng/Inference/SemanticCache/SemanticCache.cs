@@ -266,6 +266,32 @@ public sealed class SemanticCache
         properties[ResponseCacheProperties.Similarity] = similarity;
     }
 
+    /// <summary>Returns a hit as the updates of a stream, each marked as served by the semantic cache with the hit's similarity.</summary>
+    internal static IEnumerable<ChatResponseUpdate> ToHitUpdates(ChatResponse hit)
+    {
+        double similarity = (double)hit.AdditionalProperties![ResponseCacheProperties.Similarity]!;
+        foreach (ChatResponseUpdate update in hit.ToChatResponseUpdates())
+        {
+            MarkHit(update.AdditionalProperties ??= [], similarity);
+            yield return update;
+        }
+    }
+
+    /// <summary>
+    /// Looks up an answer for a request the way the caching client does (the same scope, threshold, expiry and guard), for a
+    /// caller outside it: <see langword="null"/> when the request is not one the cache serves or it holds no answer.
+    /// </summary>
+    internal async Task<ChatResponse?> TryAnswerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        if (!TryGetRequest(AsList(messages), options, out string question, out string scope))
+        {
+            return null;
+        }
+
+        (ChatResponse? hit, _) = await LookupAsync(scope, question, options, cancellationToken).ConfigureAwait(false);
+        return hit;
+    }
+
     internal static IReadOnlyList<ChatMessage> AsList(IEnumerable<ChatMessage> messages) =>
         messages as IReadOnlyList<ChatMessage> ?? [.. messages];
 

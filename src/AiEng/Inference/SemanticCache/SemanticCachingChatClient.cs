@@ -53,11 +53,9 @@ internal sealed class SemanticCachingChatClient(IChatClient innerClient, Semanti
         (ChatResponse? hit, ReadOnlyMemory<float> vector) = await Cache.LookupAsync(scope, question, options, cancellationToken).ConfigureAwait(false);
         if (hit is not null)
         {
-            double similarity = (double)hit.AdditionalProperties![ResponseCacheProperties.Similarity]!;
-            foreach (ChatResponseUpdate update in hit.ToChatResponseUpdates())
+            foreach (ChatResponseUpdate update in SemanticCache.ToHitUpdates(hit))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                SemanticCache.MarkHit(update.AdditionalProperties ??= [], similarity);
                 yield return update;
             }
 

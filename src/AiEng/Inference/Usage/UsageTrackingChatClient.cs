@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using AiEng.Shared;
 using AiEng.Tokens;
@@ -28,6 +29,12 @@ namespace AiEng.Inference;
 /// <para>
 /// A response (or stream) that a cache marked with <see cref="ResponseCacheProperties.Hit"/>, as the semantic cache does,
 /// is recorded as a cache hit (<see cref="UsageRecord.IsCacheHit"/>): no tokens and a cost of zero.
+/// </para>
+/// <para>
+/// Over budget: a call the budgets refuse is answered from the <see cref="SemanticCache"/> inside this client (found with
+/// <see cref="IChatClient.GetService"/>) when the cache holds an answer for it, since a hit costs nothing; it is recorded
+/// as a cache hit. Otherwise the <see cref="BudgetExceededException"/> stands. With metrics on, the refusal still counts in
+/// <c>aieng.usage.budget.exceeded</c>.
 /// </para>
 /// <para>
 /// Failed calls: a call is recorded when the provider produced something (a response, or at least one streamed update).
@@ -80,6 +87,10 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         {
             call = Start(messages, options);
         }
+        catch (BudgetExceededException refused) when (CacheInside() is { } cache)
+        {
+            return AnswerRefusedAsync(refused, cache, messages, options, cancellationToken);
+        }
         catch (Exception ex)
         {
             return Task.FromException<ChatResponse>(ex);
@@ -120,7 +131,35 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
         ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        UsageCall call = _tracker.IsShared ? await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false) : Start(messages, options);
+        UsageCall call;
+        ChatResponse? servedOverBudget = null;
+        try
+        {
+            call = _tracker.IsShared ? await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false) : Start(messages, options);
+        }
+        catch (BudgetExceededException) when (CacheInside() is { } cache)
+        {
+            servedOverBudget = await cache.TryAnswerAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            if (servedOverBudget is null)
+            {
+                throw;
+            }
+
+            call = StartOverBudget(options);
+        }
+
+        if (servedOverBudget is not null)
+        {
+            foreach (ChatResponseUpdate update in SemanticCache.ToHitUpdates(servedOverBudget))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return update;
+            }
+
+            await _tracker.Record(call, _tracker.GetElapsed(call), servedOverBudget.ModelId, 0, 0, 0, isEstimated: false, isStreaming: true, isCacheHit: true).ConfigureAwait(false);
+            yield break;
+        }
+
         var observed = new StreamObservation();
         IAsyncEnumerator<ChatResponseUpdate>? updates = null;
         try
@@ -171,10 +210,42 @@ public sealed class UsageTrackingChatClient : DelegatingChatClient
     /// <summary>A call through a shared ledger: budgets are checked against, and the call recorded in, the ledger every instance uses.</summary>
     private async Task<ChatResponse> GetSharedResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        UsageCall call = await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        UsageCall call;
+        try
+        {
+            call = await StartSharedAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BudgetExceededException refused) when (CacheInside() is { } cache)
+        {
+            return await AnswerRefusedAsync(refused, cache, messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
         ChatResponse response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         await Record(call, response, messages, options).ConfigureAwait(false);
         return response;
+    }
+
+    /// <summary>Gets the semantic cache inside this client, if the pipeline has one.</summary>
+    private SemanticCache? CacheInside() => base.GetService(typeof(SemanticCache)) as SemanticCache;
+
+    /// <summary>Answers a call the budgets refused from the semantic cache (recorded as a cache hit), or throws the refusal.</summary>
+    private async Task<ChatResponse> AnswerRefusedAsync(BudgetExceededException refused, SemanticCache cache, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ChatResponse? hit = await cache.TryAnswerAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        if (hit is null)
+        {
+            ExceptionDispatchInfo.Throw(refused);
+        }
+
+        await Record(StartOverBudget(options), hit, messages, options).ConfigureAwait(false);
+        return hit;
+    }
+
+    /// <summary>Starts timing a call served without reaching the model, after the budgets refused it.</summary>
+    private UsageCall StartOverBudget(ChatOptions? options)
+    {
+        (string requestModel, string? callerTag) = _tracker.Resolve(options?.AdditionalProperties, options?.ModelId);
+        return _tracker.Start(requestModel, callerTag, options?.AdditionalProperties);
     }
 
     private ValueTask Record(UsageCall call, ChatResponse response, IEnumerable<ChatMessage> messages, ChatOptions? options) =>

@@ -361,6 +361,41 @@ public sealed class SemanticCachingChatClientTests
     }
 
     [Fact]
+    public async Task A_call_the_budget_refuses_is_answered_from_the_cache_when_it_holds_an_answer_and_recorded_as_a_free_hit()
+    {
+        var ledger = new UsageLedger();
+        var model = Numbered();
+        using IChatClient client = model.AsBuilder()
+            .UseUsageTracking(ledger, o =>
+            {
+                o.Prices["test-model"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m };
+                o.Budgets["small"] = new UsageBudget { MaxCost = 0.0025m };
+            })
+            .UseSemanticCache(BagOfWords(), o => o.Guard = null)
+            .Build();
+
+        // The first call (estimated at 0.00206) spends 0.0014 of 0.0025; another call estimated at 0.00206 no longer fits.
+        var first = await client.GetResponseAsync("What is the capital of France?");
+        Assert.Equal("answer 1", first.Text);
+        await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync("How many legs does a spider have?"));
+
+        // Over budget, a question the cache can answer is still answered, free, as a call and as a stream.
+        ChatResponse again = await client.GetResponseAsync("what is the capital of france");
+        ChatResponse streamed = await client.GetStreamingResponseAsync("What is the capital of France?").ToChatResponseAsync();
+        await Assert.ThrowsAsync<BudgetExceededException>(async () => await client.GetStreamingResponseAsync("How many legs does a spider have?").ToChatResponseAsync());
+
+        Assert.Equal(1, model.CallCount);
+        Assert.True(IsHit(again));
+        Assert.Equal("answer 1", again.Text);
+        Assert.True(IsHit(streamed));
+        Assert.Equal("answer 1", streamed.Text);
+        UsageRecord[] records = [.. ledger.GetRecords()];
+        Assert.Equal([false, true, true], records.Select(r => r.IsCacheHit));
+        Assert.Equal([false, false, true], records.Select(r => r.IsStreaming));
+        Assert.Equal(0.0014m, ledger.GetTotals().Cost);
+    }
+
+    [Fact]
     public async Task Checks_its_arguments()
     {
         using IChatClient client = Build(Numbered());

@@ -114,6 +114,33 @@ public sealed class SharedUsageLedgerTests
         Assert.Equal(5, _ledger.Records.Single().InputTokens + _ledger.Records.Single().OutputTokens);
     }
 
+    [Fact]
+    public async Task Over_a_shared_budget_a_question_the_semantic_cache_can_answer_is_served_from_it_and_recorded_as_a_hit()
+    {
+        var inner = Replying(new UsageDetails { InputTokenCount = 10, OutputTokenCount = 10 });
+        using var client = new UsageTrackingChatClient(
+            inner.AsBuilder().UseSemanticCache(TestEmbeddingGenerator.FromFunction(text => text == "hello world" ? [1f, 0f] : [0f, 1f]), o => o.Guard = null).Build(),
+            _ledger,
+            new UsageTrackingOptions
+            {
+                Prices = { ["gpt-4o"] = new ModelPrice { InputPerMillion = 2.5m, OutputPerMillion = 10m } },
+                Budgets = { ["daily"] = new UsageBudget { MaxCost = 3m, Window = UsageBudgetWindow.Day } },
+            },
+            _time);
+        var options = new ChatOptions { ModelId = "gpt-4o", MaxOutputTokens = 100 };
+        await client.GetResponseAsync(Question, options);
+
+        // Another instance spends the rest of the day's budget: the cached question is still answered, free; a new one is refused.
+        await _ledger.RecordAsync(Spent(Start.AddHours(-1), "gpt-4o", 2.999m));
+        ChatResponse response = await client.GetResponseAsync(Question, options);
+        await Assert.ThrowsAsync<BudgetExceededException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "something else")], options));
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(1, inner.CallCount);
+        Assert.Equal([false, false, true], _ledger.Records.Select(record => record.IsCacheHit));
+        Assert.Equal(0m, _ledger.Records.Last().Cost);
+    }
+
     private static UsageRecord Spent(DateTimeOffset at, string model, decimal? cost, long tokens = 0) => new()
     {
         Timestamp = at,
