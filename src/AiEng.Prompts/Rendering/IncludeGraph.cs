@@ -1,22 +1,35 @@
 using System.Text.RegularExpressions;
+using Fluid;
+using Fluid.Ast;
 
 namespace AiEng.Prompts;
 
-/// <summary>Checks, when a prompt is compiled, that every included partial exists and that includes form no cycle.</summary>
+/// <summary>
+/// Checks, when a prompt is compiled, that every partial its sections include or render exists and that includes form no
+/// cycle. The includes are read from the parsed templates (Fluid's syntax tree), so every way of writing the tag the
+/// parser accepts is seen (<c>{% render'p' %}</c>, <c>{% include 6 %}</c>); an include whose name is computed at render
+/// time (<c>{% include name_var %}</c>) cannot be checked here and fails, if at all, when rendered.
+/// </summary>
 internal static partial class IncludeGraph
 {
-    public static void Check(IEnumerable<RoleSection> sections, IReadOnlyDictionary<string, string> partials, string? source)
+    public static void Check(IEnumerable<RoleSection> sections, IReadOnlyDictionary<string, IFluidTemplate> partials, string? source)
     {
         foreach (RoleSection section in sections)
         {
-            foreach ((string name, int line, int column) in Includes(section.Text))
+            if (section.Template is null)
             {
+                continue;
+            }
+
+            foreach (string name in Includes(section.Template))
+            {
+                (int line, int column) = Locate(section.Text, name);
                 Visit(name, [], partials, source, section.Line + line - 1, column);
             }
         }
     }
 
-    private static void Visit(string name, List<string> path, IReadOnlyDictionary<string, string> partials, string? source, int line, int column)
+    private static void Visit(string name, List<string> path, IReadOnlyDictionary<string, IFluidTemplate> partials, string? source, int line, int column)
     {
         if (path.Contains(name, StringComparer.Ordinal))
         {
@@ -24,7 +37,7 @@ internal static partial class IncludeGraph
             throw new PromptException($"Includes form a cycle: {cycle}.", source, line, column);
         }
 
-        if (!partials.TryGetValue(name, out string? text))
+        if (!partials.TryGetValue(name, out IFluidTemplate? template))
         {
             string known = partials.Count == 0 ? "none" : string.Join(", ", partials.Keys.Order(StringComparer.Ordinal));
             string where = path.Count == 0 ? string.Empty : $" (included from partial '{path[^1]}')";
@@ -32,7 +45,7 @@ internal static partial class IncludeGraph
         }
 
         path.Add(name);
-        foreach ((string child, _, _) in Includes(text))
+        foreach (string child in Includes(template))
         {
             Visit(child, path, partials, source, line, column);
         }
@@ -40,16 +53,72 @@ internal static partial class IncludeGraph
         path.RemoveAt(path.Count - 1);
     }
 
-    private static IEnumerable<(string Name, int Line, int Column)> Includes(string text)
+    /// <summary>Returns the names of the partials a template includes or renders by a literal name, in order, each once.</summary>
+    private static List<string> Includes(IFluidTemplate template)
     {
-        foreach (Match match in IncludeRegex().Matches(text))
-        {
-            int line = 1 + text.AsSpan(0, match.Index).Count('\n');
-            int column = match.Index - (text.LastIndexOf('\n', Math.Max(0, match.Index - 1)) + 1) + 1;
-            yield return (PartialFileProvider.PartialName(match.Groups["name"].Value), line, column);
-        }
+        var finder = new IncludeFinder();
+        finder.VisitTemplate(template);
+        return finder.Names;
     }
 
-    [GeneratedRegex(@"\{%-?\s*(?:include|render)\s+(['""])(?<name>[^'""]+)\1", RegexOptions.CultureInvariant)]
-    private static partial Regex IncludeRegex();
+    /// <summary>
+    /// Returns the line and column (1-based, within <paramref name="text"/>) of the first include or render tag that names
+    /// <paramref name="name"/>, or of the first such tag at all, or 1, 1: the tree has no positions, the text has.
+    /// </summary>
+    private static (int Line, int Column) Locate(string text, string name)
+    {
+        Match? first = null;
+        foreach (Match match in IncludeTagRegex().Matches(text))
+        {
+            first ??= match;
+            if (match.Groups["arguments"].Value.Contains(name, StringComparison.Ordinal))
+            {
+                first = match;
+                break;
+            }
+        }
+
+        if (first is null)
+        {
+            return (1, 1);
+        }
+
+        int line = 1 + text.AsSpan(0, first.Index).Count('\n');
+        int column = first.Index - (text.LastIndexOf('\n', Math.Max(0, first.Index - 1)) + 1) + 1;
+        return (line, column);
+    }
+
+    [GeneratedRegex(@"\{%-?\s*(?:include|render)\b(?<arguments>[^%]*)", RegexOptions.CultureInvariant)]
+    private static partial Regex IncludeTagRegex();
+
+    /// <summary>Collects the literal names of include and render tags, through every block of the tree.</summary>
+    private sealed class IncludeFinder : AstVisitor
+    {
+        public List<string> Names { get; } = [];
+
+        protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
+        {
+            if (includeStatement.Path is LiteralExpression literal)
+            {
+                Add(literal.Value.ToStringValue());
+            }
+
+            return base.VisitIncludeStatement(includeStatement);
+        }
+
+        protected override Statement VisitRenderStatement(RenderStatement renderStatement)
+        {
+            Add(renderStatement.Path);
+            return base.VisitRenderStatement(renderStatement);
+        }
+
+        private void Add(string path)
+        {
+            string name = PartialFileProvider.PartialName(path);
+            if (!Names.Contains(name, StringComparer.Ordinal))
+            {
+                Names.Add(name);
+            }
+        }
+    }
 }

@@ -63,7 +63,6 @@ public sealed partial class PromptTemplate : IPromptTemplate
         _inputs = file.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
         _declared = [.. file.Inputs];
         _sections = RoleSectionSplitter.Split(file.Body, file.BodyLine, file.Source);
-        IncludeGraph.Check(_sections, _options.Partials.AsReadOnly(), file.Source);
         foreach (RoleSection section in _sections)
         {
             if (section.ExamplesInput is not null)
@@ -79,14 +78,19 @@ public sealed partial class PromptTemplate : IPromptTemplate
             section.Template = BoundedRanges.Apply(template);
         }
 
+        var partials = new Dictionary<string, IFluidTemplate>(StringComparer.Ordinal);
         foreach ((string name, string text) in _options.Partials)
         {
-            if (!Parser.TryParse(text, out _, out string? error))
+            if (!Parser.TryParse(text, out IFluidTemplate? partial, out string? error))
             {
                 (string reason, int line, int column) = SplitParseError(error);
                 throw new PromptException($"In partial '{name}' at line {line}, column {column}: {reason}", file.Source, 0, 0);
             }
+
+            partials[name] = partial;
         }
+
+        IncludeGraph.Check(_sections, partials, file.Source);
 
         _strictOptions = CreateTemplateOptions(strict: true);
         _lenientOptions = CreateTemplateOptions(strict: false);

@@ -16,17 +16,33 @@ public class PromptTemplateHostileBodyTests
     }
 
     [Theory]
-    [InlineData("{% render 'x\"y' %}", "x\"y")]
-    [InlineData("{% include 6 %}", "6")]
-    [InlineData("{% render'tone' %}", "tone")]
-    public void An_include_the_compile_check_cannot_resolve_fails_at_render_naming_the_partial_and_the_known_ones(string body, string partial)
+    [InlineData("{% render 'x\"y' %}", "x\"y", 1)]
+    [InlineData("{% include 6 %}", "6", 1)]
+    [InlineData("{% render'tone' %}", "tone", 1)]
+    [InlineData("{% if true %}{% for i in (1..2) %}{%- render 'deep' -%}{% endfor %}{% endif %}", "deep", 35)]
+    public void An_include_of_a_missing_partial_however_written_fails_at_compile_naming_the_partial_and_the_known_ones(string body, string partial, int column)
     {
+        // Found by fuzzing: these spellings escaped the compile check, which read includes with a regular expression, and
+        // failed only at render. The check now reads them from the parsed template.
         var options = new PromptTemplateOptions();
         options.Partials["greeting"] = "Hello.";
 
-        PromptException error = RenderFails(body, options);
+        PromptException error = Assert.Throws<PromptException>(() => PromptTemplate.Parse("---\nname: hostile\n---\nuser:\nHi.\n" + body + "\n", "hostile.prompty", options));
 
-        Assert.Contains($"includes the partial '{partial}', which does not exist; the known ones are 'greeting'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Partial '{partial}' is not defined. Known partials: greeting.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("hostile.prompty", 6, column), (error.File, error.Line, error.Column));
+    }
+
+    [Fact]
+    public void An_include_whose_name_is_computed_fails_at_render_naming_the_partial_and_the_known_ones()
+    {
+        var options = new PromptTemplateOptions();
+        options.Partials["greeting"] = "Hello.";
+        PromptTemplate template = PromptTemplate.Parse("---\nname: hostile\ninputs:\n  which: {type: string}\n---\nuser:\n{% include which %}\n", "hostile.prompty", options);
+
+        PromptException error = Assert.Throws<PromptException>(() => template.Render(new Dictionary<string, object?> { ["which"] = "tone" }));
+
+        Assert.Contains("includes the partial 'tone', which does not exist; the known ones are 'greeting'", error.Message, StringComparison.Ordinal);
         Assert.Equal("hostile.prompty", error.File);
         Assert.IsType<FileNotFoundException>(error.InnerException);
     }
