@@ -21,6 +21,8 @@ internal static partial class JudgeOutput
     /// <remarks>Each try scans to its closing brace, so without a bound hostile output (thousands of nested braces) costs quadratic time.</remarks>
     internal const int MaxCandidates = 64;
 
+    private static readonly JsonDocumentOptions LenientJson = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
     /// <summary>Finds and parses the first balanced JSON object in <paramref name="text"/>, trying at most <see cref="MaxCandidates"/> starts.</summary>
     public static bool TryParseObject(string text, out JsonElement root, out string error)
     {
@@ -42,24 +44,19 @@ internal static partial class JudgeOutput
                 break;
             }
 
-            if (JsonSurrogates.FindUnpaired(body.AsSpan(start, end - start + 1)) >= 0)
+            // An object that is not valid JSON, or holds a lone surrogate escape, is passed over for the next one.
+            if (JsonText.TryParse(body.AsMemory(start, end - start + 1), LenientJson, out JsonDocument? document, out _, out _))
             {
-                // Parsed, it would throw when its text is read: an object with a lone surrogate escape is not read.
-                start = body.IndexOf('{', start + 1);
-                continue;
-            }
+                using (document)
+                {
+                    root = document.RootElement.Clone();
+                }
 
-            try
-            {
-                using var document = JsonDocument.Parse(body.AsMemory(start, end - start + 1), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-                root = document.RootElement.Clone();
                 error = string.Empty;
                 return true;
             }
-            catch (JsonException)
-            {
-                start = body.IndexOf('{', start + 1);
-            }
+
+            start = body.IndexOf('{', start + 1);
         }
 
         error = $"The judge's output holds no JSON object: \"{Truncate(text, 200)}\".";

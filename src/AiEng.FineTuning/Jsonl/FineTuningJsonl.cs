@@ -295,19 +295,9 @@ public static class FineTuningJsonl
 
     private static T ParseLine<T>(string line, string id, Func<JsonElement, string, T> parse)
     {
-        if (JsonSurrogates.FindUnpaired(line) is int unpaired and >= 0)
+        if (!JsonText.TryParse(line, out JsonDocument? document, out string? problem, out JsonException? parseError))
         {
-            throw new JsonFieldException(null, $"the line holds an unpaired UTF-16 surrogate escape at character {unpaired + 1} (an escape from \\uD800 to \\uDFFF must be half of a pair), so its text cannot be read");
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException ex)
-        {
-            throw new JsonFieldException(null, $"the line is not valid JSON ({ex.Message})", ex);
+            throw new JsonFieldException(null, "the line " + problem, parseError);
         }
 
         using (document)

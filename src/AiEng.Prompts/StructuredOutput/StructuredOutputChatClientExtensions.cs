@@ -67,19 +67,9 @@ public static class StructuredOutputChatClientExtensions
     internal static (T? Value, List<string> Errors) Validate<T>(string text, JsonSchema schema, JsonSerializerOptions serializerOptions)
     {
         string json = JsonExtraction.Extract(text);
-        if (JsonSurrogates.FindUnpaired(json) is int unpaired and >= 0)
+        if (!JsonText.TryParse(json, out JsonDocument? document, out string? problem, out _))
         {
-            return (default, [$"(root): the reply holds an unpaired UTF-16 surrogate escape at character {unpaired + 1} (an escape from \\uD800 to \\uDFFF must be half of a pair), so its text cannot be read."]);
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            return (default, [$"(root): the reply is not valid JSON: {e.Message}"]);
+            return (default, [$"(root): the reply {problem}."]);
         }
 
         using (document)

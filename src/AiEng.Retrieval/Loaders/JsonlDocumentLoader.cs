@@ -99,19 +99,9 @@ public sealed class JsonlDocumentLoader : IDocumentLoader
 
     private Document? Parse(DocumentSource source, string line, int lineNumber, IProgress<DocumentLoadIssue>? issues)
     {
-        if (JsonSurrogates.FindUnpaired(line) is int unpaired and >= 0)
+        if (!JsonText.TryParse(line, out JsonDocument? json, out string? problem, out JsonException? parseError))
         {
-            throw Malformed(source, lineNumber, null, $"the line holds an unpaired UTF-16 surrogate escape at character {unpaired + 1} (an escape from \\uD800 to \\uDFFF must be half of a pair), so its text cannot be read", null);
-        }
-
-        JsonDocument json;
-        try
-        {
-            json = JsonDocument.Parse(line);
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(source, lineNumber, null, $"the line is not valid JSON ({ex.Message})", ex);
+            throw Malformed(source, lineNumber, null, "the line " + problem, parseError);
         }
 
         using (json)
