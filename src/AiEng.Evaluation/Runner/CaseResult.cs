@@ -1,7 +1,10 @@
 namespace AiEng.Evaluation;
 
-/// <summary>The persisted result of one case: what went in, what came out, every metric, latency and tokens.</summary>
-public sealed class CaseResult
+/// <summary>
+/// The persisted result of one case: what went in, what came out, every metric, latency and tokens. A record, so that a
+/// changed copy is made with <c>with</c>; its equality compares the lists and the metadata by reference.
+/// </summary>
+public sealed record CaseResult
 {
     /// <summary>Gets the case id.</summary>
     public string Id { get; init; } = string.Empty;

@@ -190,24 +190,7 @@ public sealed class EvaluationRunner
 
         // The case's own totals, without copying the ledger's records for every case.
         UsageTotals usage = ledger.GetTotals(UsageGrouping.CallerTag, tag);
-        return new CaseResult
-        {
-            Id = result.Id,
-            Input = result.Input,
-            Output = result.Output,
-            FinishReason = result.FinishReason,
-            Reference = result.Reference,
-            Contexts = result.Contexts,
-            RetrievedIds = result.RetrievedIds,
-            Metrics = result.Metrics,
-            LatencyMs = result.LatencyMs,
-            InputTokens = result.InputTokens,
-            OutputTokens = result.OutputTokens,
-            Error = result.Error,
-            Metadata = result.Metadata,
-            ModelCalls = usage.Calls,
-            Cost = usage.Cost,
-        };
+        return result with { ModelCalls = usage.Calls, Cost = usage.Cost };
     }
 
     private async Task<CaseResult> RunCaseInScopeAsync(EvaluationCase evaluationCase, EvaluationTarget target, Activity? activity, CancellationToken cancellationToken)
