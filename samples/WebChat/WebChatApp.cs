@@ -12,7 +12,8 @@ internal static class WebChatApp
     /// <summary>
     /// Builds the application: <c>AddAiEng(configuration).AddRetrieval()</c> over a SQLite store at
     /// <see cref="WebChatPaths.DatabasePath"/>, and the endpoints <c>GET /</c> (the page), <c>POST /api/ask</c> (the answer
-    /// as server-sent events, see <see cref="ChatEvents"/>) and <c>GET /source/{key}</c> (a cited chunk).
+    /// as server-sent events, see <see cref="ChatEvents"/>; at most <c>WebChat:QuestionsPerMinute</c> a client, see
+    /// <see cref="AskRateLimit"/>) and <c>GET /source/{key}</c> (a cited chunk).
     /// </summary>
     /// <param name="args">The host's arguments: configuration such as <c>--urls</c> or <c>--AiEng:Chat:Model=gpt-4o-mini</c>.</param>
     /// <param name="paths">The documents and the store.</param>
@@ -36,6 +37,7 @@ internal static class WebChatApp
             .AddRetrieval();
         builder.Services.AddSingleton<WebChatAnswerer>();
         configure?.Invoke(builder);
+        AskRateLimit.Add(builder.Services, builder.Configuration);
 
         WebApplication app = builder.Build();
 
@@ -45,8 +47,10 @@ internal static class WebChatApp
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
 
+        app.UseRateLimiter();
         app.MapPost("/api/ask", (AskRequest request, WebChatAnswerer answerer, CancellationToken cancellationToken) =>
-            TypedResults.ServerSentEvents(answerer.AnswerAsync(request, cancellationToken)));
+            TypedResults.ServerSentEvents(answerer.AnswerAsync(request, cancellationToken)))
+            .RequireRateLimiting(AskRateLimit.PolicyName);
 
         app.MapGet("/source/{key:guid}", async (Guid key, VectorStoreCollection<Guid, ChunkRecord> chunks, CancellationToken cancellationToken) =>
             await chunks.GetAsync(key, cancellationToken: cancellationToken) is { } chunk

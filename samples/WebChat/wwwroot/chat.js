@@ -142,7 +142,10 @@ async function ask(question) {
       body: JSON.stringify({ question, history }),
     });
     if (!response.ok || !response.body) {
-      fail(`The server refused the question (HTTP ${response.status}).`);
+      // The server's own message when it gives one as text (for example too many questions), else the status.
+      const type = response.headers.get("Content-Type") || "";
+      const message = type.startsWith("text/plain") ? (await response.text()).trim() : "";
+      fail(message || `The server refused the question (HTTP ${response.status}).`);
       return;
     }
 

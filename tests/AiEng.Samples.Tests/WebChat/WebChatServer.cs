@@ -35,13 +35,23 @@ internal sealed class WebChatServer : IAsyncDisposable
     /// <summary>Gets every log line the application wrote (all levels).</summary>
     public FakeLogCollector Logs { get; }
 
-    /// <summary>Builds the application, ingests the documents (unchanged ones are skipped) and starts listening.</summary>
+    /// <summary>
+    /// Builds the application, ingests the documents (unchanged ones are skipped) and starts listening. The questions a
+    /// minute are not limited unless <paramref name="settings"/> set <c>WebChat:QuestionsPerMinute</c>: tests ask many
+    /// questions from one address.
+    /// </summary>
     public static async Task<WebChatServer> StartAsync(WebChatPaths paths, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new FakeLogCollector();
+        var configured = new Dictionary<string, string?> { [AskRateLimit.QuestionsPerMinuteKey] = "0" };
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            configured[key] = value;
+        }
+
         WebApplication app = WebChatApp.Build(["--urls", "http://127.0.0.1:0", "--environment", "Production"], paths, builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+            builder.Configuration.AddInMemoryCollection(configured);
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(new FakeLoggerProvider(logs));

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using AiEng.Samples.WebChat;
 using AiEng.Testing;
@@ -175,6 +177,37 @@ public sealed class WebChatStreamTests(WebChatFixture fixture) : IClassFixture<W
 
         Assert.NotEmpty(answer.OfType("token"));
         Assert.Empty(answer.OfType("notice"));
+    }
+
+    [Fact]
+    public async Task Questions_over_the_limit_a_minute_get_429_with_retry_after_and_a_readable_message_and_reach_no_model()
+    {
+        await using OpenAITestServer provider = await OpenAITestServer.StartAsync();
+        provider.ChatHandler = (_, _) => ValueTask.FromResult(new OpenAITestChatReply("Three years [1]."));
+        var settings = OpenAIChat(provider);
+        settings[AskRateLimit.QuestionsPerMinuteKey] = "2";
+        await using WebChatServer server = await WebChatServer.StartAsync(fixture.Paths, settings);
+
+        Answer first = await server.AskAsync("How long is the warranty of a router?");
+        Answer second = await server.AskAsync("How long is the warranty of a router?");
+        using HttpResponseMessage third = await server.Client.PostAsJsonAsync("api/ask", new { question = "How long is the warranty of a router?" });
+
+        Assert.Equal("Three years [1].", first.Text);
+        Assert.Equal("Three years [1].", second.Text);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.InRange(int.Parse(Assert.Single(third.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture), 1, 60);
+        Assert.StartsWith("Too many questions: at most 2 a minute from one address. Ask again in ", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, provider.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("many")]
+    public async Task A_limit_that_is_not_a_whole_number_stops_the_start_naming_the_setting(string limit)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => WebChatServer.StartAsync(fixture.Paths, new Dictionary<string, string?> { [AskRateLimit.QuestionsPerMinuteKey] = limit }));
+
+        Assert.StartsWith($"WebChat:QuestionsPerMinute is '{limit}'; set it to a whole number", error.Message, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string?> OpenAIChat(OpenAITestServer provider) => new(WebChatServer.QuickRetry)
