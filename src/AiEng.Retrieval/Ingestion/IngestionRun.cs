@@ -677,7 +677,7 @@ internal sealed class IngestionRun : IProgress<DocumentLoadIssue>, IFileListingO
     /// </summary>
     private void CheckFinite(ReadOnlySpan<float> vector, Document document, DocumentChunk chunk)
     {
-        if (EmbeddingChecks.DescribeNonFinite(vector) is { } problem)
+        if (FiniteVectors.DescribeNonFinite(vector) is { } problem)
         {
             throw new IngestionException(
                 $"The embedding generator returned an embedding {problem} for chunk {chunk.Index.ToString(CultureInfo.InvariantCulture)} of document '{document.Id}'; " +

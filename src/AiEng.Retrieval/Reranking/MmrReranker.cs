@@ -53,7 +53,7 @@ public sealed class MmrReranker : IReranker
 
         try
         {
-            var queryVector = await EmbeddingChecks.EmbedQueryAsync(_embeddingGenerator, query, cancellationToken).ConfigureAwait(false);
+            var queryVector = await QueryEmbeddings.EmbedAsync(_embeddingGenerator, query, cancellationToken).ConfigureAwait(false);
             var vectors = new ReadOnlyMemory<float>[candidates.Count];
             var missing = new List<int>();
             for (int i = 0; i < candidates.Count; i++)

@@ -60,7 +60,7 @@ public sealed class StoreHybridRetriever : IRetriever
 
         async IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync(Expression<Func<ChunkRecord, bool>>? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var vector = await EmbeddingChecks.EmbedQueryAsync(_embeddingGenerator, request.Query, cancellationToken).ConfigureAwait(false);
+            var vector = await QueryEmbeddings.EmbedAsync(_embeddingGenerator, request.Query, cancellationToken).ConfigureAwait(false);
             var options = new HybridSearchOptions<ChunkRecord> { Filter = filter, IncludeVectors = _search.IncludeEmbeddings };
             await foreach (var result in _searchable.HybridSearchAsync(vector, Keywords(request.Query), request.Top, options, cancellationToken).ConfigureAwait(false))
             {

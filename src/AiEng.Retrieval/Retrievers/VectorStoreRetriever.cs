@@ -59,7 +59,7 @@ public sealed class VectorStoreRetriever : IRetriever
 
         async IAsyncEnumerable<VectorSearchResult<ChunkRecord>> SearchAsync(Expression<Func<ChunkRecord, bool>>? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var vector = await EmbeddingChecks.EmbedQueryAsync(_embeddingGenerator, request.Query, cancellationToken).ConfigureAwait(false);
+            var vector = await QueryEmbeddings.EmbedAsync(_embeddingGenerator, request.Query, cancellationToken).ConfigureAwait(false);
             var searchOptions = new VectorSearchOptions<ChunkRecord> { Filter = filter, IncludeVectors = _search.IncludeEmbeddings };
             await foreach (var result in _collection.SearchAsync(vector, request.Top, searchOptions, cancellationToken).ConfigureAwait(false))
             {

@@ -43,7 +43,7 @@ public static class BatchRunnerExtensions
     /// <returns>One vector per text, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="runner"/>, <paramref name="generator"/> or <paramref name="texts"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">Two texts share an id.</exception>
-    /// <remarks>An empty vector is not a result: its item fails with a <see cref="ModelRequestException"/>, so that a resumed run embeds it again.</remarks>
+    /// <remarks>An empty vector, or one holding NaN or an infinity, is not a result: its item fails with a <see cref="ModelRequestException"/>, so that a resumed run embeds it again.</remarks>
     public static Task<BatchRunResult<float[]>> RunEmbeddingsAsync(
         this BatchRunner runner, IEmbeddingGenerator<string, Embedding<float>> generator, IEnumerable<BatchItem<string>> texts,
         EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
@@ -76,8 +76,19 @@ public static class BatchRunnerExtensions
         return text;
     }
 
-    /// <summary>The vector as an array, or a failure when it is empty (it would be kept and never embedded again).</summary>
-    private static float[] VectorOf(ReadOnlyMemory<float> vector) => vector.Length > 0
-        ? vector.ToArray()
-        : throw new ModelRequestException("The embedding generator returned an empty vector. The item is marked failed, not kept as an empty result, so that a resumed run embeds it again.") { IsTransient = true };
+    /// <summary>The vector as an array, or a failure when it is empty or holds NaN or an infinity (it would be kept and never embedded again).</summary>
+    private static float[] VectorOf(ReadOnlyMemory<float> vector)
+    {
+        if (vector.Length == 0)
+        {
+            throw new ModelRequestException("The embedding generator returned an empty vector. The item is marked failed, not kept as an empty result, so that a resumed run embeds it again.") { IsTransient = true };
+        }
+
+        if (FiniteVectors.DescribeNonFinite(vector.Span) is { } problem)
+        {
+            throw new ModelRequestException($"The embedding generator returned a vector {problem}. The item is marked failed, not kept, so that a resumed run embeds it again.") { IsTransient = true };
+        }
+
+        return vector.ToArray();
+    }
 }

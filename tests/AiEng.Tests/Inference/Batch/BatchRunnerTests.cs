@@ -341,6 +341,19 @@ public sealed class BatchRunnerTests
     }
 
     [Fact]
+    public async Task RunEmbeddingsAsync_fails_a_vector_holding_NaN_or_an_infinity_so_that_a_resumed_run_embeds_it_again()
+    {
+        var generator = TestEmbeddingGenerator.FromFunction(text => text switch { "x" => [1f, float.NaN], "y" => [float.PositiveInfinity, 1f], _ => [1f, 2f] });
+
+        var result = await new BatchRunner().RunEmbeddingsAsync(generator, [new("a", "x"), new("b", "y"), new("c", "z")]);
+
+        Assert.Equal([BatchItemStatus.Failed, BatchItemStatus.Failed, BatchItemStatus.Succeeded], result.Items.Select(item => item.Status));
+        Assert.StartsWith("ModelRequestException: The embedding generator returned a vector holding NaN (at position 1 of 2).", result.Items[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("ModelRequestException: The embedding generator returned a vector holding Infinity (at position 0 of 2).", result.Items[1].Error, StringComparison.Ordinal);
+        Assert.Equal([1f, 2f], result.Items[2].Value!);
+    }
+
+    [Fact]
     public async Task RunEmbeddingsAsync_returns_one_vector_per_text_in_order()
     {
         var generator = TestEmbeddingGenerator.FromFunction(text => [text.Length]);
