@@ -46,6 +46,8 @@ public static class EmbeddingCacheBuilderExtensions
     /// generator's <see cref="EmbeddingGeneratorMetadata"/> (provider name and endpoint, default model id and dimensions) to
     /// every key, and its <see cref="EmbeddingModelFingerprint"/> when it has one (a local model's content hash), so one cache
     /// can serve several models, or an int8 and a float32 copy of one model, without ever returning one model's vector for another's.
+    /// An embedding holding NaN or an infinity (a failing model's output) is returned as it came and not cached, so that its
+    /// reader can refuse it and the next call asks the model again.
     /// </remarks>
     public static EmbeddingGeneratorBuilder<string, Embedding<float>> UseEmbeddingCache(
         this EmbeddingGeneratorBuilder<string, Embedding<float>> builder, IDistributedCache cache)
@@ -70,7 +72,7 @@ public static class EmbeddingCacheBuilderExtensions
                 keyValues.Add(fingerprint.Value);
             }
 
-            return new DistributedCachingEmbeddingGenerator<string, Embedding<float>>(inner, cache)
+            return new FiniteEmbeddingCachingGenerator(inner, cache)
             {
                 CacheKeyAdditionalValues = keyValues,
             };

@@ -31,6 +31,26 @@ public sealed class EmbeddingCacheBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task An_embedding_holding_NaN_is_returned_as_it_came_and_not_cached_so_that_the_next_call_asks_the_model_again()
+    {
+        // Before: MEAI's cache failed the whole call with an ArgumentException from its JSON writer (NaN is not JSON), so the
+        // reader of the embedding never saw it to say what was wrong.
+        using var cacheDirectory = new TempDirectory();
+        int calls = 0;
+        var model = TestEmbeddingGenerator.FromFunction(_ => ++calls == 1 ? [float.NaN, 1f] : [0.5f, 1f]);
+        using IEmbeddingGenerator<string, Embedding<float>> cached = model.AsBuilder().UseDiskCache(cacheDirectory.Path).Build();
+
+        ReadOnlyMemory<float> first = await cached.GenerateVectorAsync("q");
+        ReadOnlyMemory<float> second = await cached.GenerateVectorAsync("q");
+        ReadOnlyMemory<float> third = await cached.GenerateVectorAsync("q");
+
+        Assert.True(float.IsNaN(first.Span[0]));
+        Assert.Equal([0.5f, 1f], second.ToArray());
+        Assert.Equal([0.5f, 1f], third.ToArray());
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
     public async Task Embeds_only_the_texts_not_yet_cached()
     {
         using var cacheDirectory = new TempDirectory();
