@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AiEng.Shared;
 
 namespace AiEng.Evaluation;
@@ -9,17 +8,56 @@ namespace AiEng.Evaluation;
 /// Tolerant parsing of judge model output: strips Markdown code fences, finds the first JSON object in surrounding prose,
 /// and reads scores that may be numbers or numeric strings. Failures are reported as messages, never thrown.
 /// </summary>
-internal static partial class JudgeOutput
+internal static class JudgeOutput
 {
+    /// <summary>
+    /// Returns the body of the first Markdown code fence (<c>```json</c>, a newline, the body, <c>```</c>), trimmed, or the
+    /// whole text trimmed when there is none. One pass over the text: the regular expression this replaces backtracked over
+    /// long runs of whitespace and took seconds on 30 KB of hostile output (found by fuzzing the judge reader).
+    /// </summary>
     public static string StripCodeFence(string text)
     {
-        var match = CodeFence().Match(text);
-        return match.Success ? match.Groups["body"].Value.Trim() : text.Trim();
+        for (int open = text.IndexOf(Fence, StringComparison.Ordinal); open >= 0; open = text.IndexOf(Fence, open + 1, StringComparison.Ordinal))
+        {
+            // The fence's language (letters, digits, '_' and '-'), then whitespace holding a line break: the body starts
+            // after the last line break of that whitespace.
+            int i = open + Fence.Length;
+            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-'))
+            {
+                i++;
+            }
+
+            int body = -1;
+            for (; i < text.Length && char.IsWhiteSpace(text[i]); i++)
+            {
+                if (text[i] == '\n')
+                {
+                    body = i + 1;
+                }
+            }
+
+            if (body < 0)
+            {
+                continue;
+            }
+
+            int close = text.IndexOf(Fence, body, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                break; // Nothing closes this fence, nor any later one.
+            }
+
+            return text[body..close].Trim();
+        }
+
+        return text.Trim();
     }
 
     /// <summary>How many opening braces are tried as the start of the object before the output is given up on.</summary>
     /// <remarks>Each try scans to its closing brace, so without a bound hostile output (thousands of nested braces) costs quadratic time.</remarks>
     internal const int MaxCandidates = 64;
+
+    private const string Fence = "```";
 
     private static readonly JsonDocumentOptions LenientJson = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
@@ -137,7 +175,4 @@ internal static partial class JudgeOutput
 
         return -1;
     }
-
-    [GeneratedRegex(@"```[A-Za-z0-9_-]*\s*\n(?<body>[\s\S]*?)\n?```", RegexOptions.CultureInvariant)]
-    private static partial Regex CodeFence();
 }
