@@ -14,6 +14,9 @@ internal static partial class IncludeGraph
 {
     public static void Check(IEnumerable<RoleSection> sections, IReadOnlyDictionary<string, IFluidTemplate> partials, string? source)
     {
+        // Partials whose includes have all been checked (found, and no cycle through them): each is walked once, however
+        // many sections or partials include it.
+        var checkedPartials = new HashSet<string>(StringComparer.Ordinal);
         foreach (RoleSection section in sections)
         {
             if (section.Template is null)
@@ -24,13 +27,18 @@ internal static partial class IncludeGraph
             foreach (string name in Includes(section.Template))
             {
                 (int line, int column) = Locate(section.Text, name);
-                Visit(name, [], partials, source, section.Line + line - 1, column);
+                Visit(name, [], checkedPartials, partials, source, section.Line + line - 1, column);
             }
         }
     }
 
-    private static void Visit(string name, List<string> path, IReadOnlyDictionary<string, IFluidTemplate> partials, string? source, int line, int column)
+    private static void Visit(string name, List<string> path, HashSet<string> checkedPartials, IReadOnlyDictionary<string, IFluidTemplate> partials, string? source, int line, int column)
     {
+        if (checkedPartials.Contains(name))
+        {
+            return;
+        }
+
         if (path.Contains(name, StringComparer.Ordinal))
         {
             string cycle = string.Join(" -> ", path.SkipWhile(p => p != name).Append(name));
@@ -47,10 +55,11 @@ internal static partial class IncludeGraph
         path.Add(name);
         foreach (string child in Includes(template))
         {
-            Visit(child, path, partials, source, line, column);
+            Visit(child, path, checkedPartials, partials, source, line, column);
         }
 
         path.RemoveAt(path.Count - 1);
+        checkedPartials.Add(name);
     }
 
     /// <summary>Returns the names of the partials a template includes or renders by a literal name, in order, each once.</summary>
